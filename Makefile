@@ -1,0 +1,52 @@
+# dvcqa — integration-test harness for Vietnam's public-service portals.
+# `make run` is the main job, `make test` the project's tests (what CI runs).
+
+GO       ?= go
+DVCQA    := $(GO) run ./cmd/dvcqa
+ARGS     ?=
+UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
+
+.PHONY: all deps run test check unit suites external mock catalog bench clean
+
+all: test
+
+## deps: what the harness needs on a fresh machine (Go modules; later issues add Chromium)
+deps:
+	@./scripts/setup.sh
+
+## run: all suites against the embedded mock world; reports in reports/<run-id>/ and reports/latest/
+run: deps
+	$(DVCQA) run $(ARGS)
+
+## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
+test: deps check unit suites external
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 -short $(UNIT_PKGS)
+
+suites:
+	$(DVCQA) run --reports reports/test-runs
+
+## external: `dvcqa mock serve` as a separate process gives the same verdicts as the embedded run
+external:
+	$(GO) test -count=1 -run 'TestExternalMock' ./cmd/dvcqa
+
+## mock: the mock world standalone on 127.0.0.1:8080 (target file in reports/mock-target.yaml)
+mock: deps
+	@mkdir -p reports
+	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target reports/mock-target.yaml
+
+catalog:
+	$(DVCQA) catalog
+
+## bench: Go benchmarks, figures printed (no timed assertions anywhere)
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem $(UNIT_PKGS)
+
+clean:
+	find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +

@@ -1,0 +1,50 @@
+// Command dvcqa runs the integration suites of Vietnam's public-service
+// portals against the embedded mock world or a target profile, serves the
+// mock world standalone, and lists the service catalog.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `dvcqa — integration-test harness for Vietnam's public-service portals
+
+Usage:
+  dvcqa run [--target FILE] [--label-filter EXPR] [--procs N] [--reports DIR]
+                         run all suites (default: against the embedded mock world)
+  dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--write-target FILE]
+                         run the mock world standalone
+  dvcqa catalog [--json] list the 25 essential online public services
+
+Exit codes: 0 all specs passed; 1 specs failed; 2 the harness could not run.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	args := os.Args[2:]
+	var code int
+	switch os.Args[1] {
+	case "run":
+		code = runCmd(args)
+	case "mock":
+		code = mockCmd(args)
+	case "catalog":
+		code = catalogCmd(args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "dvcqa: unknown command %q\n\n%s", os.Args[1], usage)
+		code = 2
+	}
+	os.Exit(code)
+}
+
+// fail prints a harness error and returns exit code 2.
+func fail(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, "dvcqa: "+format+"\n", args...)
+	return 2
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/world"
+)
+
+func mockCmd(args []string) int {
+	if len(args) == 0 || args[0] != "serve" {
+		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--province 01] [--write-target FILE]")
+	}
+	fs := flag.NewFlagSet("mock serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback)")
+	seed := fs.Int64("seed", 0, "world seed (default: the embedded target's seed)")
+	day := fs.Duration("day", world.DefaultDay, "real duration of one world day (compressed clock)")
+	province := fs.String("province", "", "province of the written target file (default: the embedded target's)")
+	writeTarget := fs.String("write-target", "", "write a target profile pointing at this mock world to FILE")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	cat, err := fixtures.Load()
+	if err != nil {
+		return fail("%v", err)
+	}
+	target, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if *seed != 0 {
+		target.Seed = *seed
+	}
+	if *province != "" {
+		if _, ok := cat.Province(*province); !ok {
+			return fail("unknown province code %q", *province)
+		}
+		target.Province = *province
+	}
+
+	start := time.Now()
+	w, err := world.Start(world.Options{Addr: *addr, Seed: target.Seed, Day: *day, Catalog: cat})
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer w.Close()
+	target.Name = "mock-standalone"
+	target.URLs = w.URLs(target.Province)
+	if *writeTarget != "" {
+		if err := writeTargetFile(*writeTarget, target); err != nil {
+			return fail("%v", err)
+		}
+	}
+
+	fmt.Printf("dvcqa mock world (seed %d, one world day = %s) up in %s at %s\n", target.Seed, *day, time.Since(start).Round(time.Millisecond), w.URL)
+	fmt.Printf("  sso (OIDC issuer)   %s\n", target.URLs.SSO)
+	fmt.Printf("  gateway (NDXP)      %s\n", target.URLs.Gateway)
+	for _, db := range cat.Databases {
+		fmt.Printf("    %-22s %s/db/%s\n", db.ID, w.URL, db.ID)
+	}
+	fmt.Printf("  national portal     %s\n", target.URLs.DVCQG)
+	fmt.Printf("  payment platform    %s\n", target.URLs.Payment)
+	fmt.Printf("  portals             %s/portal/{01..96} (province %s: %s)\n", w.URL, target.Province, target.URLs.Portal)
+	fmt.Printf("  index               %s/  · every system answers GET <url>/healthz\n", w.URL)
+	if *writeTarget != "" {
+		fmt.Printf("  target profile      %s  (dvcqa run --target %s)\n", *writeTarget, *writeTarget)
+	}
+	fmt.Println("Ctrl-C stops it.")
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	<-sigs
+	return 0
+}
+
+// writeTargetFile writes a mock target profile with the world's URLs.
+// Secrets are not in it: a mock target derives them from the seed.
+func writeTargetFile(path string, t *fixtures.Target) error {
+	data, err := yaml.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("write target: %w", err)
+	}
+	header := "# Written by `dvcqa mock serve`: a mock world on loopback. Secrets derive from the seed.\n"
+	if err := os.WriteFile(path, append([]byte(header), data...), 0o644); err != nil {
+		return fmt.Errorf("write target: %w", err)
+	}
+	return nil
+}

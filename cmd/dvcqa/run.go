@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/reports"
+)
+
+// runOptions are the flags of `dvcqa run`.
+type runOptions struct {
+	target      string
+	labelFilter string
+	procs       int
+	reportsDir  string
+	runID       string
+	timeout     time.Duration
+	suites      string
+}
+
+func runCmd(args []string) int {
+	var o runOptions
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.StringVar(&o.target, "target", os.Getenv("DVCQA_TARGET"), "target profile (YAML); default: the embedded mock world (env DVCQA_TARGET)")
+	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'layer:api && service:DV09'")
+	fs.IntVar(&o.procs, "procs", 2, "parallel Ginkgo processes")
+	fs.StringVar(&o.reportsDir, "reports", "reports", "folder for run reports")
+	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
+	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
+	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	return run(o)
+}
+
+func run(o runOptions) int {
+	root, err := moduleRoot()
+	if err != nil {
+		return fail("%v", err)
+	}
+	cat, err := fixtures.Load()
+	if err != nil {
+		return fail("%v", err)
+	}
+	// Validate the target here, so a broken file is exit 2 with file:line,
+	// not a red suite.
+	var target *fixtures.Target
+	if o.target != "" {
+		if o.target, err = filepath.Abs(o.target); err != nil {
+			return fail("target: %v", err)
+		}
+		target, err = fixtures.LoadTarget(o.target, cat)
+	} else {
+		target, err = fixtures.DefaultTarget(cat)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	masker, err := maskerFor(target, cat)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	if o.runID == "" {
+		o.runID = newRunID()
+	}
+	reportsRoot, err := filepath.Abs(o.reportsDir)
+	if err != nil {
+		return fail("reports: %v", err)
+	}
+	runDir := filepath.Join(reportsRoot, o.runID)
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		return fail("reports: %v", err)
+	}
+
+	started := time.Now()
+	ginkgoErr := runGinkgo(root, runDir, o)
+	finished := time.Now()
+
+	reps, err := reports.LoadGinkgoJSON(filepath.Join(runDir, reports.GinkgoFile))
+	if err != nil {
+		return fail("the suites did not produce a report (%v); ginkgo: %v", err, ginkgoErr)
+	}
+	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: target.Province, File: o.target}
+	if target.Kind == "mock" {
+		info.Seed = target.Seed
+	}
+	sum := reports.Build(reps, cat, reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started, FinishedAt: finished}, masker)
+	var errs []error
+	errs = append(errs, reports.WriteSummary(runDir, sum))
+	errs = append(errs, reports.MaskJSONFile(filepath.Join(runDir, reports.GinkgoFile), masker))
+	if _, err := os.Stat(filepath.Join(runDir, reports.JUnitFile)); err == nil {
+		errs = append(errs, reports.MaskTextFile(filepath.Join(runDir, reports.JUnitFile), masker))
+	}
+	errs = append(errs, reports.CopyLatest(reportsRoot, runDir))
+	if err := errors.Join(errs...); err != nil {
+		return fail("write reports: %v", err)
+	}
+
+	reports.PrintTable(os.Stdout, sum)
+	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(reportsRoot, reports.LatestDir)))
+	if !sum.Passed || ginkgoErr != nil {
+		return 1
+	}
+	return 0
+}
+
+// runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
+// its own process group so that an interrupt reaches every Ginkgo process,
+// which then writes its reports before exiting.
+func runGinkgo(root, runDir string, o runOptions) error {
+	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
+		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
+		"--poll-progress-after=60s", "--output-dir=" + runDir,
+		"--json-report=" + reports.GinkgoFile, "--junit-report=" + reports.JUnitFile}
+	if o.labelFilter != "" {
+		args = append(args, "--label-filter="+o.labelFilter)
+	}
+	args = append(args, o.suites)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start ginkgo: %w", err)
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case sig := <-sigs:
+			fmt.Fprintf(os.Stderr, "\ndvcqa: %v: interrupting the suites; reports are still written\n", sig)
+			_ = syscall.Kill(-cmd.Process.Pid, sig.(syscall.Signal))
+		}
+	}
+}
+
+// maskerFor collects every secret the run could see, so no written file
+// carries one: the target's credentials and the test citizens' passwords.
+func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error) {
+	var secrets []string
+	for _, s := range [][2]string{
+		{t.Gateway.ClientSecretEnv, "gateway:" + t.Gateway.ClientID},
+		{t.DVCQG.PasswordEnv, "dvcqg:" + t.DVCQG.Username},
+		{t.Payment.SecretEnv, "payment:" + t.Payment.PartnerCode},
+	} {
+		if v, err := t.Secret(s[0], s[1]); err == nil {
+			secrets = append(secrets, v)
+		}
+	}
+	if t.Kind == "mock" {
+		w, err := citizens.Generate(cat.Provinces, cat.Databases, t.Seed, citizens.DefaultPerProvince)
+		if err != nil {
+			return nil, fmt.Errorf("synthetic citizens: %w", err)
+		}
+		for _, c := range w.Applicants(t.Province) {
+			secrets = append(secrets, c.Password)
+		}
+	}
+	for _, a := range t.Accounts {
+		secrets = append(secrets, os.Getenv(a.PasswordEnv))
+	}
+	return redact.NewMasker(secrets...), nil
+}
+
+func newRunID() string {
+	b := make([]byte, 2)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
+}
+
+// moduleRoot finds the checkout, because the suites are compiled from source
+// by the Ginkgo CLI.
+func moduleRoot() (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("find the dvcqa checkout: go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run dvcqa from inside its checkout (the suites are built from source)")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func rel(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+	}
+	return p
+}

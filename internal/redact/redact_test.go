@@ -1,0 +1,31 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestText(t *testing.T) {
+	m := NewMasker("S3cret-pass")
+	in := `citizen 001085012345 and 079300123456, cmnd 123456789; token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln pw=S3cret-pass time=1234567890123`
+	out := m.Text(in)
+	for _, leak := range []string{"001085012345", "079300123456", "123456789;", "S3cret-pass", "eyJhbGci"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("masked text still contains %q: %s", leak, out)
+		}
+	}
+	for _, keep := range []string{"001*******45", "079*******56", "[token]", "[secret]", "1234567890123"} {
+		if !strings.Contains(out, keep) {
+			t.Errorf("masked text lacks %q: %s", keep, out)
+		}
+	}
+}
+
+func TestID(t *testing.T) {
+	if got := ID("001085012345"); got != "001*******45" {
+		t.Fatalf("ID = %q", got)
+	}
+	if got := ID("123"); got != "***" {
+		t.Fatalf("short ID = %q", got)
+	}
+}

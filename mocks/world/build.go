@@ -1,0 +1,182 @@
+package world
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	dvcqgapi "github.com/dvcqa/dvcqa/api/dvcqg"
+	gatewayapi "github.com/dvcqa/dvcqa/api/gateway"
+	paymentapi "github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/mocks/dvcqg"
+	"github.com/dvcqa/dvcqa/mocks/gateway"
+	"github.com/dvcqa/dvcqa/mocks/nationaldb"
+	"github.com/dvcqa/dvcqa/mocks/payment"
+	"github.com/dvcqa/dvcqa/mocks/portal"
+	"github.com/dvcqa/dvcqa/mocks/sso"
+)
+
+// Client ids registered at the SSO for the portals.
+const (
+	PortalClient      = "dvcqa-portal"
+	ShortPortalClient = "dvcqa-portal-short"
+	Auditor           = "dvcqa-auditor"
+	AuditorDstCode    = "DST00"
+)
+
+func (w *World) secret(name string) string { return fixtures.MockSecret(w.Seed, name) }
+
+// build wires every system to the others by URL.
+func (w *World) build(opts Options) (*http.ServeMux, error) {
+	cat, base := w.Catalog, w.URL
+	mux := http.NewServeMux()
+	internal := &http.Client{Timeout: 10 * time.Second}
+
+	// SSO: every synthetic citizen can log in.
+	var accounts []sso.Account
+	for _, c := range w.Citizens.Citizens {
+		pop := c.Records["population"]
+		accounts = append(accounts, sso.Account{PersonalID: c.PersonalID, Password: c.Password, Claims: map[string]string{
+			"HoVaTen": pop["HoVaTen"], "NgayThangNamSinh": pop["NgayThangNamSinh"], "GioiTinh": pop["GioiTinh"],
+			"ThuongTru": pop["ThuongTru"], "SoDienThoai": pop["SoDienThoai"], "ThuDienTu": pop["ThuDienTu"]}})
+	}
+	var redirects []string
+	for _, p := range cat.Provinces {
+		redirects = append(redirects, base+"/portal/"+p.Code+"/auth/callback")
+	}
+	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Clients: []sso.Client{
+		{ID: PortalClient, RedirectURIs: redirects, TokenTTL: 10 * time.Minute},
+		// Tokens that expire within a second let specs prove expiry is enforced.
+		{ID: ShortPortalClient, RedirectURIs: redirects, TokenTTL: time.Second},
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("world: sso: %w", err)
+	}
+	mount(mux, "/sso", ssoSrv)
+
+	// National databases, each its own server, behind the gateway.
+	internalKey := w.secret("db-internal")
+	dbURLs := map[string]string{}
+	var scopes []string
+	for _, db := range cat.Databases {
+		srv, err := nationaldb.New(nationaldb.Options{DB: db, Records: recordMaps(w.Citizens.Records(db.ID)), InternalKey: internalKey})
+		if err != nil {
+			return nil, fmt.Errorf("world: database %s: %w", db.ID, err)
+		}
+		mount(mux, "/db/"+db.ID, srv)
+		dbURLs[db.ID] = base + "/db/" + db.ID
+		scopes = append(scopes, db.ID)
+	}
+	var gwClients []gateway.Client
+	var dvAccounts []dvcqg.Account
+	var partners []payment.Partner
+	for _, p := range cat.Provinces {
+		gwClients = append(gwClients, gateway.Client{ID: "province-" + p.Code, Secret: w.secret("gateway:province-" + p.Code), Scopes: scopes})
+		dvAccounts = append(dvAccounts, dvcqg.Account{Username: "portal-" + p.Code, Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID})
+		partners = append(partners, payment.Partner{Code: "PORTAL-" + p.Code, Secret: w.secret("payment:PORTAL-" + p.Code), Name: "Cổng dịch vụ công " + p.NameVI})
+	}
+	dvAccounts = append(dvAccounts, dvcqg.Account{Username: Auditor, Password: w.secret("dvcqg:" + Auditor), DstCode: AuditorDstCode, Auditor: true})
+
+	gw, err := gateway.New(gateway.Options{BaseURL: base + "/gateway", Databases: cat.Databases, DatabaseURLs: dbURLs,
+		InternalKey: internalKey, Clients: gwClients, HTTP: internal})
+	if err != nil {
+		return nil, fmt.Errorf("world: gateway: %w", err)
+	}
+	mount(mux, "/gateway", gw)
+
+	var procs []dvcqgapi.ThuTuc
+	for _, s := range cat.Services {
+		code := s.ProcedureCode
+		if code == "" {
+			code = s.ID
+		}
+		procs = append(procs, dvcqgapi.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
+	}
+	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs})
+	if err != nil {
+		return nil, fmt.Errorf("world: national portal: %w", err)
+	}
+	mount(mux, "/dvcqg", dv)
+
+	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal})
+	if err != nil {
+		return nil, fmt.Errorf("world: payment platform: %w", err)
+	}
+	mount(mux, "/payment", pay)
+
+	// One portal per province, each with its own credentials everywhere.
+	ca, err := portal.NewCA("Mock CA dvcqa (không dùng thật)")
+	if err != nil {
+		return nil, fmt.Errorf("world: CA: %w", err)
+	}
+	for _, p := range cat.Provinces {
+		signer, err := ca.NewSigner("Ủy ban nhân dân " + p.NameVI)
+		if err != nil {
+			return nil, fmt.Errorf("world: signer %s: %w", p.Code, err)
+		}
+		pbase := base + "/portal/" + p.Code
+		ps, err := portal.New(portal.Options{
+			BaseURL: pbase, Province: p, Catalog: cat, Calendar: cat.Calendar, Clock: w.clock,
+			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer,
+			Data: portal.GatewayData(&gatewayapi.Client{BaseURL: base + "/gateway", ClientID: "province-" + p.Code,
+				ClientSecret: w.secret("gateway:province-" + p.Code), HTTP: internal}),
+			National: portal.DVCQGPortal(&dvcqgapi.Client{BaseURL: base + "/dvcqg", Username: "portal-" + p.Code,
+				Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID, HTTP: internal}),
+			Payments: portal.PaymentPlatform(&paymentapi.Client{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
+				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal}),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)
+		}
+		w.portals = append(w.portals, ps)
+		mount(mux, "/portal/"+p.Code, ps)
+	}
+
+	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
+		writeJSON(rw, map[string]any{"status": "ok", "system": "world", "seed": w.Seed})
+	})
+	mux.HandleFunc("GET /{$}", func(rw http.ResponseWriter, _ *http.Request) {
+		writeJSON(rw, w.Index())
+	})
+	return mux, nil
+}
+
+func recordMaps(recs []citizens.Record) []map[string]string {
+	out := make([]map[string]string, len(recs))
+	for i, r := range recs {
+		out[i] = r
+	}
+	return out
+}
+
+func writeJSON(rw http.ResponseWriter, v any) {
+	rw.Header().Set("Content-Type", "application/json; charset=utf-8")
+	enc := json.NewEncoder(rw)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// Index lists where each system is, for people exploring the mock.
+func (w *World) Index() map[string]any {
+	provinces := map[string]string{}
+	for _, p := range w.Catalog.Provinces {
+		provinces[p.Code] = w.URL + "/portal/" + p.Code
+	}
+	dbs := map[string]string{}
+	for _, db := range w.Catalog.Databases {
+		dbs[db.ID] = w.URL + "/db/" + db.ID
+	}
+	return map[string]any{
+		"sso":                w.URL + "/sso",
+		"sso_discovery":      w.URL + "/sso/.well-known/openid-configuration",
+		"gateway":            w.URL + "/gateway",
+		"national_databases": dbs,
+		"dvcqg":              w.URL + "/dvcqg",
+		"payment":            w.URL + "/payment",
+		"portals":            provinces,
+		"seed":               w.Seed,
+	}
+}

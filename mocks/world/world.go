@@ -1,0 +1,124 @@
+// Package world starts dvcqa's whole mock e-government world on one
+// loopback port: SSO, the data-exchange gateway with the national databases
+// behind it, one one-stop portal per province, the national portal and the
+// payment platform. Systems talk to each other over HTTP, as in reality, so
+// a fault in one shows where a real one would. It is the only package the
+// suites' entry may import from mocks/, to start the embedded default.
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/mocks/portal"
+)
+
+// Options configure a world.
+type Options struct {
+	Addr        string        // listen address; default 127.0.0.1:0 (a free port)
+	Seed        int64         // world seed: citizens and credentials derive from it
+	Day         time.Duration // real duration of one world day; default 10ms
+	PerProvince int           // synthetic citizens per province; default citizens.DefaultPerProvince
+	Catalog     *fixtures.Catalog
+}
+
+// DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
+const DefaultDay = 10 * time.Millisecond
+
+// World is a running mock world. Like httptest.Server: URL, Close.
+type World struct {
+	URL      string // base URL, e.g. http://127.0.0.1:41234
+	Seed     int64
+	Catalog  *fixtures.Catalog
+	Citizens *citizens.World
+
+	srv     *http.Server
+	clock   *clock.Clock
+	portals []*portal.Server
+	done    chan struct{}
+}
+
+// Start builds every system and serves them on one listener.
+func Start(opts Options) (*World, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Day == 0 {
+		opts.Day = DefaultDay
+	}
+	if opts.PerProvince == 0 {
+		opts.PerProvince = citizens.DefaultPerProvince
+	}
+	cat := opts.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = fixtures.Load(); err != nil {
+			return nil, err
+		}
+	}
+	people, err := citizens.Generate(cat.Provinces, cat.Databases, opts.Seed, opts.PerProvince)
+	if err != nil {
+		return nil, fmt.Errorf("world: citizens: %w", err)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
+	}
+	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people,
+		clock: clock.New(time.Now(), opts.Day), done: make(chan struct{})}
+	mux, err := w.build(opts)
+	if err != nil {
+		ln.Close()
+		w.clock.Stop()
+		return nil, err
+	}
+	w.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(w.done)
+		_ = w.srv.Serve(ln)
+	}()
+	return w, nil
+}
+
+// URLs are where a province's target finds each system.
+func (w *World) URLs(province string) fixtures.URLs {
+	return fixtures.URLs{
+		Portal:  w.URL + "/portal/" + province,
+		SSO:     w.URL + "/sso",
+		Gateway: w.URL + "/gateway",
+		DVCQG:   w.URL + "/dvcqg",
+		Payment: w.URL + "/payment",
+	}
+}
+
+// Close stops the server (waiting for requests in flight), then the
+// portals' workflows and the clock.
+func (w *World) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := w.srv.Shutdown(ctx)
+	<-w.done
+	for _, p := range w.portals {
+		p.Close()
+	}
+	w.clock.Stop()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// mount serves h under prefix with the prefix stripped, the way every
+// system expects to be mounted.
+func mount(mux *http.ServeMux, prefix string, h http.Handler) {
+	prefix = strings.TrimRight(prefix, "/")
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
+}

@@ -1,0 +1,126 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dvcqa/dvcqa/internal/redact"
+)
+
+// File names inside a run folder.
+const (
+	SummaryFile = "summary.json"
+	GinkgoFile  = "ginkgo.json"
+	JUnitFile   = "junit.xml"
+	LatestDir   = "latest"
+)
+
+// WriteSummary writes summary.json into dir.
+func WriteSummary(dir string, s *Summary) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
+}
+
+// MaskJSONFile rewrites a JSON file with every string value masked. Only
+// strings are touched, so numbers (durations in nanoseconds can have twelve
+// digits) keep their meaning.
+func MaskJSONFile(path string, m *redact.Masker) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("mask %s: %w", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Errorf("mask %s: %w", path, err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(maskValue(v, m)); err != nil {
+		return fmt.Errorf("mask %s: %w", path, err)
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func maskValue(v any, m *redact.Masker) any {
+	switch x := v.(type) {
+	case string:
+		return m.Text(x)
+	case []any:
+		for i := range x {
+			x[i] = maskValue(x[i], m)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = maskValue(e, m)
+		}
+	}
+	return v
+}
+
+// MaskTextFile rewrites a text file (junit.xml) masked. JUnit's numbers are
+// short decimals, which the ID pattern never matches.
+func MaskTextFile(path string, m *redact.Masker) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("mask %s: %w", path, err)
+	}
+	return os.WriteFile(path, []byte(m.Text(string(data))), 0o644)
+}
+
+// CopyLatest makes root/latest a copy of the run folder (a copy, not a
+// symlink, so it survives archiving by CI systems).
+func CopyLatest(root, runDir string) error {
+	latest := filepath.Join(root, LatestDir)
+	tmp := latest + ".tmp"
+	_ = os.RemoveAll(tmp)
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return fmt.Errorf("latest: %w", err)
+	}
+	entries, err := os.ReadDir(runDir)
+	if err != nil {
+		return fmt.Errorf("latest: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		if err := copyFile(filepath.Join(runDir, e.Name()), filepath.Join(tmp, e.Name())); err != nil {
+			return fmt.Errorf("latest: %w", err)
+		}
+	}
+	if err := os.RemoveAll(latest); err != nil {
+		return fmt.Errorf("latest: %w", err)
+	}
+	return os.Rename(tmp, latest)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,186 @@
+package framework
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+)
+
+// Env is the resolved target of one Ginkgo process: where every system is
+// and the drivers that talk to them. It is built once, in the suite's
+// SynchronizedBeforeSuite, and read by every spec.
+type Env struct {
+	Target  *fixtures.Target
+	Catalog *fixtures.Catalog
+
+	SSO      *sso.Client // the portal's OIDC client
+	ShortSSO *sso.Client // a client with short-lived tokens; nil when the target has none
+	Gateway  *gateway.Client
+	DVCQG    *dvcqg.Client
+	Payment  *payment.Client
+	HTTP     *http.Client
+
+	citizens  []Citizen
+	business  *Citizen // a citizen with a business-registration record, if known
+	unknownID string
+}
+
+// Citizen is a test account: who logs in, and with what.
+type Citizen struct {
+	PersonalID string
+	Password   string
+}
+
+var (
+	envMu  sync.Mutex
+	active *Env
+)
+
+// Setup resolves the target (URLs filled in, e.g. by the embedded mock
+// starter) into an Env for this process.
+func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
+	if err := checkURLs(t.URLs); err != nil {
+		return nil, fmt.Errorf("target %s: %w", t.Name, err)
+	}
+	httpc := &http.Client{Timeout: t.Timeouts.Request}
+	e := &Env{Target: t, Catalog: cat, HTTP: httpc}
+
+	redirect := t.SSO.RedirectURI
+	if redirect == "" {
+		redirect = strings.TrimRight(t.URLs.Portal, "/") + "/auth/callback"
+	}
+	newSSO := func(clientID string) *sso.Client {
+		return &sso.Client{Issuer: t.URLs.SSO, ClientID: clientID, RedirectURI: redirect,
+			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc}
+	}
+	e.SSO = newSSO(t.SSO.ClientID)
+	if t.SSO.ShortLivedClient != "" {
+		e.ShortSSO = newSSO(t.SSO.ShortLivedClient)
+	}
+
+	gwSecret, err := t.Secret(t.Gateway.ClientSecretEnv, "gateway:"+t.Gateway.ClientID)
+	if err != nil {
+		return nil, fmt.Errorf("gateway credentials: %w", err)
+	}
+	e.Gateway = &gateway.Client{BaseURL: t.URLs.Gateway, ClientID: t.Gateway.ClientID, ClientSecret: gwSecret, HTTP: httpc}
+
+	dvPass, err := t.Secret(t.DVCQG.PasswordEnv, "dvcqg:"+t.DVCQG.Username)
+	if err != nil {
+		return nil, fmt.Errorf("national portal credentials: %w", err)
+	}
+	e.DVCQG = &dvcqg.Client{BaseURL: t.URLs.DVCQG, Username: t.DVCQG.Username, Password: dvPass,
+		DstCode: t.DVCQG.DstCode, AgencyID: t.DVCQG.AgencyID, HTTP: httpc}
+
+	paySecret, err := t.Secret(t.Payment.SecretEnv, "payment:"+t.Payment.PartnerCode)
+	if err != nil {
+		return nil, fmt.Errorf("payment credentials: %w", err)
+	}
+	e.Payment = &payment.Client{BaseURL: t.URLs.Payment, PartnerCode: t.Payment.PartnerCode, Secret: paySecret, HTTP: httpc}
+
+	if err := e.loadCitizens(); err != nil {
+		return nil, err
+	}
+	envMu.Lock()
+	active = e
+	envMu.Unlock()
+	return e, nil
+}
+
+func checkURLs(u fixtures.URLs) error {
+	var missing []string
+	for name, v := range map[string]string{"portal": u.Portal, "sso": u.SSO, "gateway": u.Gateway, "dvcqg": u.DVCQG, "payment": u.Payment} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no URL for %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// loadCitizens picks the test accounts: the synthetic citizens of the mock
+// world's seed, or the accounts a real target names by environment variable.
+func (e *Env) loadCitizens() error {
+	t := e.Target
+	if t.Kind == "mock" {
+		w, err := citizens.Generate(e.Catalog.Provinces, e.Catalog.Databases, t.Seed, citizens.DefaultPerProvince)
+		if err != nil {
+			return fmt.Errorf("synthetic citizens: %w", err)
+		}
+		for _, c := range w.Applicants(t.Province) {
+			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password})
+			if _, ok := c.Records["business_registration"]; ok && e.business == nil {
+				e.business = &Citizen{PersonalID: c.PersonalID, Password: c.Password}
+			}
+		}
+		e.unknownID = w.UnknownPersonalID()
+	} else {
+		for i, a := range t.Accounts {
+			id, pw := os.Getenv(a.PersonalIDEnv), os.Getenv(a.PasswordEnv)
+			if id == "" || pw == "" {
+				return fmt.Errorf("account %d: set %s and %s", i+1, a.PersonalIDEnv, a.PasswordEnv)
+			}
+			e.citizens = append(e.citizens, Citizen{PersonalID: id, Password: pw})
+		}
+		// Well-formed (Hà Nội, male, 1999) with a serial no registry hands out
+		// to test data; a real target may still know it, which the spec reports.
+		e.unknownID = "001099000000"
+	}
+	if len(e.citizens) == 0 {
+		return errors.New("no test citizens for the target's province")
+	}
+	return nil
+}
+
+// Active returns the Env of this process, or nil before Setup.
+func Active() *Env {
+	envMu.Lock()
+	defer envMu.Unlock()
+	return active
+}
+
+// Role spreads specs over distinct citizens, so that specs running in
+// parallel never share one citizen's dossiers.
+type Role int
+
+const (
+	RoleEndToEnd   Role = 0
+	RoleNegative   Role = 25
+	RoleConnection Role = 50
+	RolePlatform   Role = 52
+)
+
+// Citizen returns the test citizen for the n-th item (e.g. service index)
+// of a role.
+func (e *Env) Citizen(role Role, n int) Citizen {
+	return e.citizens[(int(role)+n)%len(e.citizens)]
+}
+
+// BusinessCitizen returns a citizen with a business-registration record, if
+// the target has one.
+func (e *Env) BusinessCitizen() (Citizen, bool) {
+	if e.business == nil {
+		return Citizen{}, false
+	}
+	return *e.business, true
+}
+
+// UnknownPersonalID is a well-formed personal ID that no test citizen has.
+func (e *Env) UnknownPersonalID() string { return e.unknownID }
+
+// Portal returns a portal client acting with the given ID token ("" = none).
+func (e *Env) Portal(idToken string) *portal.Client {
+	return &portal.Client{BaseURL: e.Target.URLs.Portal, Token: idToken, HTTP: e.HTTP}
+}

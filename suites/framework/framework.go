@@ -1,0 +1,57 @@
+package framework
+
+import (
+	"context"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/internal/redact"
+)
+
+// PollInterval is how often waits ask the target again. Short, because the
+// mock world's clock is compressed; a real target's budget is set by its
+// profile's timeouts, not by this.
+const PollInterval = 20 * time.Millisecond
+
+// Framework is what a spec container gets from NewDefaultFramework: the
+// process's Env, filled in before each spec.
+type Framework struct {
+	Name string
+	*Env
+}
+
+// NewDefaultFramework registers a BeforeEach that hands the container the
+// process's resolved target, in the manner of Kubernetes' e2e framework.
+func NewDefaultFramework(name string) *Framework {
+	f := &Framework{Name: name}
+	ginkgo.BeforeEach(func() {
+		e := Active()
+		if e == nil {
+			ginkgo.Fail("framework " + name + ": target not set up; the suite's SynchronizedBeforeSuite must call framework.Setup")
+		}
+		f.Env = e
+	})
+	return f
+}
+
+// Login logs the citizen in through the target's SSO, as the portal's client.
+func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
+	ginkgo.GinkgoHelper()
+	toks, err := f.SSO.Login(ctx, c.PersonalID, c.Password)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in through SSO as test citizen %s", redact.ID(c.PersonalID))
+	gomega.Expect(toks.IDToken).NotTo(gomega.BeEmpty(), "SSO returned no ID token")
+	return toks
+}
+
+// Record reads the citizen's record in one national database through the
+// gateway: the reference every prefilled or cross-checked value is held to.
+func (f *Framework) Record(ctx context.Context, db, personalID string) map[string]string {
+	ginkgo.GinkgoHelper()
+	recs, err := f.Gateway.Lookup(ctx, db, "SoDinhDanh", personalID, "dvcqa verification")
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in national database %s", redact.ID(personalID), db)
+	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s has no record of %s", db, redact.ID(personalID))
+	return recs[0]
+}

@@ -1,0 +1,90 @@
+package framework
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	)
+
+// Submission is a citizen logged in to the portal with a form filled in and
+// ready to submit.
+type Submission struct {
+	Citizen Citizen
+	IDToken string
+	Portal  *portal.Client
+	Form    *portal.Form
+	Request portal.SubmitRequest
+}
+
+// NewSubmission logs the citizen in, opens the service's form and fills it the way
+// a citizen would: prefilled values kept, the rest typed from the catalog's
+// examples, required attachments uploaded.
+func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c Citizen) *Submission {
+	ginkgo.GinkgoHelper()
+	s := &Submission{Citizen: c}
+	toks := f.Login(ctx, c)
+	s.IDToken = toks.IDToken
+	s.Portal = f.Portal(toks.IDToken)
+
+	form, err := s.Portal.Form(ctx, svc.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open the form of %s as %s", svc.ID, redact.ID(c.PersonalID))
+	s.Form = form
+
+	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}}
+	for _, ff := range form.Fields {
+		if ff.Prefilled {
+			s.Request.Fields[ff.Name] = ff.Value
+		}
+	}
+	for _, fd := range svc.Form {
+		if fd.PrefillFrom == "" && fd.Example != "" {
+			s.Request.Fields[fd.Name] = fd.Example
+		}
+	}
+	for _, a := range svc.Attachments {
+		if !a.Required {
+			continue
+		}
+		name, data := SampleFile(a.MimeTypes[0])
+		up, err := s.Portal.UploadAttachment(ctx, a.Type, name, a.MimeTypes[0], data)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "upload attachment %q for %s", a.Type, svc.ID)
+		s.Request.Attachments = append(s.Request.Attachments, portal.AttachmentRef{Type: a.Type, ID: up.ID})
+	}
+	return s
+}
+
+// NewKey returns a fresh idempotency key.
+func NewKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// CloneFields copies a form's values so a spec can alter one without
+// touching the prepared request.
+func CloneFields(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
+}
+
+// FirstTypedRequired is the first required field the citizen types (not
+// prefilled); the catalog loader guarantees every service has one.
+func FirstTypedRequired(svc fixtures.Service) fixtures.Field {
+	for _, fd := range svc.Form {
+		if fd.Required && fd.PrefillFrom == "" {
+			return fd
+		}
+	}
+	ginkgo.Fail("catalog service " + svc.ID + " has no required citizen-typed field")
+	return fixtures.Field{}
+}

@@ -1,0 +1,111 @@
+// Package nationaldb holds the connection specs of the national databases
+// (CSDL quốc gia), each reached through the data-exchange gateway with the
+// province's credentials. Specs are generated from databases.yaml.
+package nationaldb
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework"
+)
+
+var _ = ginkgo.Describe("National databases through the data-exchange gateway", framework.LayerAPI, framework.KindConnection, framework.SystemGateway, func() {
+	f := framework.NewDefaultFramework("nationaldb")
+	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
+
+	for _, db := range framework.Catalog().Databases {
+		ginkgo.Describe(db.ID+" ("+db.NameVI+")", framework.DBLabel(db.ID), func() {
+			ginkgo.It("is reachable through the gateway and answers for a known citizen", timeout, func(ctx ginkgo.SpecContext) {
+				h, err := f.Gateway.Health(ctx)
+				gomega.Expect(err).NotTo(gomega.HaveOccurred(), "gateway health")
+				gomega.Expect(h.Databases).To(gomega.HaveKeyWithValue(db.ID, "ok"), "gateway reports database %s as not ok", db.ID)
+				c := citizenOf(f, db)
+				recs, err := f.Gateway.Lookup(ctx, db.ID, "SoDinhDanh", c.PersonalID, "dvcqa connection check")
+				gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in %s", redact.ID(c.PersonalID), db.ID)
+				gomega.Expect(recs).NotTo(gomega.BeEmpty(), "%s answered no record for a known citizen", db.ID)
+			})
+
+			ginkgo.It("enforces authentication: 401 without a token and with a forged one", timeout, func(ctx ginkgo.SpecContext) {
+				c := citizenOf(f, db)
+				_, err := f.Gateway.LookupWithToken(ctx, "", db.ID, "SoDinhDanh", c.PersonalID)
+				gomega.Expect(gateway.StatusOf(err)).To(gomega.Equal(http.StatusUnauthorized), "lookup in %s without a token: %v", db.ID, err)
+				_, err = f.Gateway.LookupWithToken(ctx, "forged-token-0000", db.ID, "SoDinhDanh", c.PersonalID)
+				gomega.Expect(gateway.StatusOf(err)).To(gomega.Equal(http.StatusUnauthorized), "lookup in %s with a forged token: %v", db.ID, err)
+				bad := &gateway.Client{BaseURL: f.Gateway.BaseURL, ClientID: f.Gateway.ClientID, ClientSecret: "wrong-secret", HTTP: f.HTTP}
+				_, err = bad.Token(ctx)
+				gomega.Expect(gateway.StatusOf(err)).To(gomega.Equal(http.StatusUnauthorized), "gateway token with a wrong client secret: %v", err)
+			})
+
+			ginkgo.It("returns records consistent with the population database, by every key", timeout, func(ctx ginkgo.SpecContext) {
+				c := citizenOf(f, db)
+				pop := f.Record(ctx, "population", c.PersonalID)
+				rec := f.Record(ctx, db.ID, c.PersonalID)
+				gomega.Expect(rec["SoDinhDanh"]).To(gomega.Equal(c.PersonalID), "%s record has another SoDinhDanh", db.ID)
+				gomega.Expect(rec["HoVaTen"]).To(gomega.Equal(pop["HoVaTen"]), "%s name ≠ population name for %s", db.ID, redact.ID(c.PersonalID))
+				for _, field := range db.Fields {
+					gomega.Expect(rec).To(gomega.HaveKey(field), "%s record lacks field %s", db.ID, field)
+				}
+				checkOtherKeys(ctx, f, db, rec)
+			})
+
+			ginkgo.It("answers 404 not-found for an unknown personal ID", timeout, func(ctx ginkgo.SpecContext) {
+				_, err := f.Gateway.Lookup(ctx, db.ID, "SoDinhDanh", f.UnknownPersonalID(), "dvcqa not-found check")
+				gomega.Expect(gateway.IsNotFound(err)).To(gomega.BeTrue(), "unknown ID in %s: want 404 not_found, got %v", db.ID, err)
+			})
+
+			ginkgo.It("answers 400 for a malformed personal ID", timeout, func(ctx ginkgo.SpecContext) {
+				_, err := f.Gateway.Lookup(ctx, db.ID, "SoDinhDanh", "12AB5", "dvcqa malformed check")
+				gomega.Expect(gateway.StatusOf(err)).To(gomega.Equal(http.StatusBadRequest), "malformed ID in %s: want 400, got %v", db.ID, err)
+			})
+
+			ginkgo.It("records the lookup in the gateway's audit log", timeout, func(ctx ginkgo.SpecContext) {
+				c := citizenOf(f, db)
+				purpose := "dvcqa audit check " + db.ID
+				_, err := f.Gateway.Lookup(ctx, db.ID, "SoDinhDanh", c.PersonalID, purpose)
+				gomega.Expect(err).NotTo(gomega.HaveOccurred())
+				entries, err := f.Gateway.Audit(ctx, c.PersonalID)
+				gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the audit log")
+				gomega.Expect(entries).To(gomega.ContainElement(gomega.SatisfyAll(
+					gomega.HaveField("Database", db.ID),
+					gomega.HaveField("ClientID", f.Gateway.ClientID),
+					gomega.HaveField("Purpose", purpose),
+					gomega.HaveField("Status", http.StatusOK),
+				)), "audit log lacks the lookup of %s in %s by %s", redact.ID(c.PersonalID), db.ID, f.Gateway.ClientID)
+			})
+		})
+	}
+})
+
+// citizenOf picks a test citizen who has a record in db.
+func citizenOf(f *framework.Framework, db fixtures.Database) framework.Citizen {
+	ginkgo.GinkgoHelper()
+	if db.ID == "business_registration" {
+		c, ok := f.BusinessCitizen()
+		if !ok {
+			ginkgo.Skip("no test citizen with a business-registration record on this target")
+		}
+		return c
+	}
+	return f.Citizen(framework.RoleConnection, 0)
+}
+
+// checkOtherKeys looks the record up again by each of the database's other
+// keys (parcel, plate, tax code...) and expects the same record back.
+func checkOtherKeys(ctx context.Context, f *framework.Framework, db fixtures.Database, rec map[string]string) {
+	ginkgo.GinkgoHelper()
+	for _, key := range db.Keys[1:] {
+		if rec[key] == "" {
+			continue
+		}
+		recs, err := f.Gateway.Lookup(ctx, db.ID, key, rec[key], "dvcqa key check")
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s by %s", db.ID, key)
+		gomega.Expect(recs).To(gomega.ContainElement(gomega.BeEquivalentTo(rec)), "%s by %s returns another record than by SoDinhDanh", db.ID, key)
+	}
+}

@@ -1,0 +1,225 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework"
+)
+
+// endToEnd is the "toàn trình" (fully online, end to end) check of one
+// service, each step asserting on what the target answered.
+func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	if !f.Target.Allow.Submit {
+		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
+	}
+
+	ginkgo.By("logging in through SSO and opening the prefilled form")
+	s := f.NewSubmission(ctx, svc, c)
+	claims, err := sso.Claims(s.IDToken)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(claims["SoDinhDanh"]).To(gomega.Equal(c.PersonalID), "ID token names another citizen than the one who logged in")
+
+	ginkgo.By("reading the service from the portal's catalog")
+	entry, err := s.Portal.Service(ctx, svc.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
+	gomega.Expect(entry.FeeVND).To(gomega.Equal(svc.FeeVND), "portal fee of %s ≠ catalog fee", svc.ID)
+	gomega.Expect(entry.ProcessingDays).To(gomega.Equal(svc.ProcessingDays), "portal processing time of %s ≠ catalog", svc.ID)
+
+	ginkgo.By("checking every prefilled field against the national databases")
+	checkPrefill(ctx, f, svc, s.Form, c.PersonalID)
+
+	ginkgo.By("submitting the dossier with its attachments")
+	d, replayed, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier for %s", svc.ID)
+	gomega.Expect(replayed).To(gomega.BeFalse(), "a first submit was answered as a replay")
+	gomega.Expect(dvcqg.ValidDossierCode(d.Code)).To(gomega.BeTrue(), "dossier code %q is not {agency}-{yyMMdd}-{NNNN}", d.Code)
+	gomega.Expect(d.ServiceID).To(gomega.Equal(svc.ID))
+	gomega.Expect(d.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "dossier %s names another applicant", d.Code)
+	ginkgo.AddReportEntry("dossier", d.Code)
+
+	if svc.FeeVND > 0 {
+		pay(ctx, f, svc, s.Portal, d)
+	} else {
+		gomega.Expect(d.Fee.AmountVND).To(gomega.BeZero(), "free service %s asks a fee for dossier %s", svc.ID, d.Code)
+	}
+
+	ginkgo.By("waiting for the officers to process the dossier until its result is delivered")
+	d = waitForStatus(ctx, f, s.Portal, d, "delivered")
+
+	ginkgo.By("checking the workflow history and the appointment date (working days)")
+	checkHistory(f, svc, d)
+
+	ginkgo.By("verifying the signed result document")
+	checkResult(ctx, f, s.Portal, d, c)
+
+	ginkgo.By("checking the national portal shows the same dossier, status and history")
+	checkNationalPortal(ctx, f, svc, d)
+
+	if len(svc.Chain) > 0 {
+		ginkgo.By("checking the follow-on dossiers of the liên thông (inter-linked) chain")
+		checkChain(ctx, f, svc, d)
+	}
+}
+
+func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Service, form *portal.Form, personalID string) {
+	ginkgo.GinkgoHelper()
+	got := map[string]portal.FormField{}
+	for _, ff := range form.Fields {
+		got[ff.Name] = ff
+	}
+	records := map[string]map[string]string{}
+	for _, fd := range svc.Form {
+		if fd.PrefillFrom == "" {
+			continue
+		}
+		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
+		if records[db] == nil {
+			records[db] = f.Record(ctx, db, personalID)
+		}
+		ff, ok := got[fd.Name]
+		gomega.Expect(ok).To(gomega.BeTrue(), "form of %s lacks field %s", svc.ID, fd.Name)
+		gomega.Expect(ff.Prefilled).To(gomega.BeTrue(), "form field %s of %s is not prefilled from %s", fd.Name, svc.ID, fd.PrefillFrom)
+		gomega.Expect(ff.ReadOnly).To(gomega.BeTrue(), "prefilled field %s of %s is editable", fd.Name, svc.ID)
+		gomega.Expect(ff.Value).To(gomega.Equal(records[db][field]),
+			"prefilled %s of %s ≠ national database %s for citizen %s", fd.Name, svc.ID, fd.PrefillFrom, redact.ID(personalID))
+	}
+}
+
+func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	ginkgo.By(fmt.Sprintf("paying the fee of %d VND on the payment platform", svc.FeeVND))
+	if !f.Target.Allow.Pay {
+		ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
+	}
+	gomega.Expect(d.Status).To(gomega.Equal("payment_required"), "dossier %s of a paid service is not waiting for payment", d.Code)
+	gomega.Expect(d.Fee.AmountVND).To(gomega.Equal(svc.FeeVND), "dossier %s asks a fee ≠ catalog fee", d.Code)
+
+	start, err := p.StartPayment(ctx, d.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start payment of %s", d.Code)
+	gomega.Expect(start.AmountVND).To(gomega.Equal(svc.FeeVND), "payment of %s started for the wrong amount", d.Code)
+
+	ret, err := f.Payment.Pay(ctx, start.PayURL, true)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "confirm payment of %s on the pay page", d.Code)
+	gomega.Expect(ret).To(gomega.ContainSubstring("TrangThaiGD="+payment.StatusSuccess), "pay page did not return success for %s", d.Code)
+
+	q, err := f.Payment.Query(ctx, start.Reference)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "QUERY payment %s", start.Reference)
+	gomega.Expect(q.TrangThaiGD).To(gomega.Equal(payment.StatusSuccess), "payment platform status of %s", start.Reference)
+	gomega.Expect(q.SoTien).To(gomega.Equal(svc.FeeVND), "payment platform amount of %s ≠ catalog fee", start.Reference)
+
+	gomega.Eventually(ctx, func(g gomega.Gomega) {
+		cur, err := p.Dossier(ctx, d.ID)
+		g.Expect(err).NotTo(gomega.HaveOccurred())
+		g.Expect(cur.Fee.Paid).To(gomega.BeTrue(), "portal never recorded the payment of dossier %s", d.Code)
+		g.Expect(cur.Fee.PaidAmountVND).To(gomega.Equal(svc.FeeVND), "portal recorded a paid amount ≠ fee for %s", d.Code)
+	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+}
+
+// waitForStatus polls the portal until the dossier reaches the status; the
+// failure names the status it was stuck in.
+func waitForStatus(ctx context.Context, f *framework.Framework, p *portal.Client, d *portal.Dossier, want string) *portal.Dossier {
+	ginkgo.GinkgoHelper()
+	last := d
+	gomega.Eventually(ctx, func(g gomega.Gomega) string {
+		cur, err := p.Dossier(ctx, d.ID)
+		g.Expect(err).NotTo(gomega.HaveOccurred(), "read dossier %s", d.Code)
+		last = cur
+		return cur.Status
+	}).WithTimeout(f.Target.Timeouts.Result).WithPolling(framework.PollInterval).Should(gomega.Equal(want),
+		"dossier %s did not reach %q within %s", d.Code, want, f.Target.Timeouts.Result)
+	return last
+}
+
+func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	var states []string
+	for i, h := range d.History {
+		states = append(states, h.Status)
+		gomega.Expect(h.StatusCode).To(gomega.Equal(fixtures.States[h.Status]), "history entry %d of %s: status %q has code %d", i, d.Code, h.Status, h.StatusCode)
+		if i > 0 {
+			gomega.Expect(h.At.Before(d.History[i-1].At)).To(gomega.BeFalse(), "history of %s goes back in time at %q", d.Code, h.Status)
+		}
+	}
+	gomega.Expect(states).To(gomega.Equal(svc.Workflow), "workflow of dossier %s ≠ catalog workflow of %s", d.Code, svc.ID)
+
+	accepted := d.AcceptedAt
+	gomega.Expect(accepted).NotTo(gomega.BeNil(), "dossier %s has no acceptance time", d.Code)
+	gomega.Expect(d.AppointmentAt).NotTo(gomega.BeNil(), "dossier %s has no appointment date", d.Code)
+	gomega.Expect(d.DeliveredAt).NotTo(gomega.BeNil(), "dossier %s has no delivery time", d.Code)
+	want := f.Catalog.Calendar.AddWorkingDays(*accepted, svc.ProcessingDays)
+	gomega.Expect(d.AppointmentAt.Equal(want)).To(gomega.BeTrue(),
+		"appointment date of %s is %s, want %s (%d working days after acceptance on %s)",
+		d.Code, d.AppointmentAt.Format("2006-01-02 15:04"), want.Format("2006-01-02 15:04"), svc.ProcessingDays, accepted.Format("2006-01-02"))
+	gomega.Expect(d.DeliveredAt.After(*d.AppointmentAt)).To(gomega.BeFalse(),
+		"result of %s delivered %s, after its appointment date %s", d.Code, d.DeliveredAt.Format("2006-01-02 15:04"), d.AppointmentAt.Format("2006-01-02 15:04"))
+}
+
+func checkResult(ctx context.Context, f *framework.Framework, p *portal.Client, d *portal.Dossier, c framework.Citizen) {
+	ginkgo.GinkgoHelper()
+	gomega.Expect(d.ResultAvailable).To(gomega.BeTrue(), "delivered dossier %s has no result", d.Code)
+	res, err := p.Result(ctx, d.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the result of %s", d.Code)
+	ca, err := p.CA(ctx)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
+	doc, err := portal.VerifyResult(res, ca)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the result of %s does not verify", d.Code)
+	gomega.Expect(doc.DossierCode).To(gomega.Equal(d.Code), "result document names another dossier")
+	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "result of %s names another applicant than %s", d.Code, redact.ID(c.PersonalID))
+	pop := f.Record(ctx, "population", c.PersonalID)
+	gomega.Expect(doc.Applicant.HoVaTen).To(gomega.Equal(pop["HoVaTen"]), "result of %s: applicant name ≠ population database", d.Code)
+}
+
+func checkNationalPortal(ctx context.Context, f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	gomega.Eventually(ctx, func(g gomega.Gomega) {
+		hs, err := f.DVCQG.Lookup(ctx, d.Code)
+		g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no dossier %s", d.Code)
+		g.Expect(hs.TrangThaiHoSo).To(gomega.Equal(strconv.Itoa(d.StatusCode)),
+			"national portal status %q ≠ portal status %q (%d) for dossier %s", hs.TrangThaiHoSo, d.Status, d.StatusCode, d.Code)
+		g.Expect(hs.NgayHenTra).To(gomega.Equal(dvcqg.FormatTime(*d.AppointmentAt)), "national portal appointment date of %s", d.Code)
+		g.Expect(hs.NgayTra).To(gomega.Equal(dvcqg.FormatTime(*d.DeliveredAt)), "national portal delivery date of %s", d.Code)
+		g.Expect(hs.ChuHoSo).To(gomega.Equal(d.Applicant.HoVaTen), "national portal applicant of %s", d.Code)
+		g.Expect(hs.DinhDanhCHS).NotTo(gomega.BeEmpty(), "national portal lacks the applicant's ID for %s", d.Code)
+		g.Expect(hs.DinhDanhCHS[0].SoDinhDanh).To(gomega.Equal(d.Applicant.SoDinhDanh), "national portal applicant ID of %s", d.Code)
+		var fee int64
+		for _, l := range hs.DanhSachLePhi {
+			fee += l.Gia
+		}
+		g.Expect(fee).To(gomega.Equal(svc.FeeVND), "national portal fee lines of %s", d.Code)
+
+		var want, got []string
+		for _, h := range d.History {
+			want = append(want, strconv.Itoa(h.StatusCode))
+		}
+		for _, t := range hs.QuaTrinhXuLy {
+			got = append(got, t.TrangThai)
+		}
+		g.Expect(got).To(gomega.Equal(want), "national portal history of %s ≠ portal history", d.Code)
+	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+}
+
+func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	gomega.Expect(d.Chain).To(gomega.HaveLen(len(svc.Chain)), "dossier %s has %d follow-on dossiers, the chain of %s has %d steps", d.Code, len(d.Chain), svc.ID, len(svc.Chain))
+	for i, step := range svc.Chain {
+		link := d.Chain[i]
+		gomega.Expect(link.Step).To(gomega.Equal(step.Step), "follow-on %d of %s", i, d.Code)
+		gomega.Expect(dvcqg.ValidDossierCode(link.Code)).To(gomega.BeTrue(), "follow-on %q of %s has no valid dossier code", step.Step, d.Code)
+		gomega.Eventually(ctx, func(g gomega.Gomega) {
+			_, err := f.DVCQG.Lookup(ctx, link.Code)
+			g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no follow-on dossier %s (%s) of %s", link.Code, step.Step, d.Code)
+		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+	}
+}

@@ -1,0 +1,49 @@
+// The one suite entry of dvcqa: it blank-imports the spec packages, and it
+// is the one place that may start the embedded mock world.
+package suites_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/world"
+	"github.com/dvcqa/dvcqa/suites/framework"
+
+	_ "github.com/dvcqa/dvcqa/suites/nationaldb"
+	_ "github.com/dvcqa/dvcqa/suites/platform"
+	_ "github.com/dvcqa/dvcqa/suites/services"
+)
+
+func TestSuites(t *testing.T) {
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	ginkgo.RunSpecs(t, "dvcqa")
+}
+
+// Process 1 resolves the target (starting the embedded world when the
+// profile names no URLs) and hands the resolved profile to every process.
+var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
+	cfg, err := framework.LoadConfig()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
+	t := *cfg.Target
+	if t.Embedded() {
+		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog})
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
+		ginkgo.DeferCleanup(w.Close)
+		t.URLs = w.URLs(t.Province)
+	}
+	data, err := json.Marshal(t)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	return data
+}, func(ctx ginkgo.SpecContext, data []byte) {
+	cfg, err := framework.LoadConfig()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
+	var t fixtures.Target
+	gomega.Expect(json.Unmarshal(data, &t)).To(gomega.Succeed())
+	_, err = framework.Setup(&t, cfg.Catalog)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
+}, ginkgo.NodeTimeout(2*time.Minute))
