@@ -1,0 +1,45 @@
+package gateway
+
+import (
+	"net/http"
+	"slices"
+
+	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+)
+
+// Audit returns a copy of the whole audit log, oldest first, with full
+// values (for assertions; the HTTP endpoint masks them).
+func (s *Server) Audit() []gwapi.AuditEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.audit)
+}
+
+// handleAudit serves GET /api/v1/audit?subject={SoDinhDanh}: the calling
+// client's own lookups of that person, values masked.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	if !allow(w, r, http.MethodGet) {
+		return
+	}
+	tok, authErr := s.authenticate(r)
+	if authErr != nil {
+		writeUnauthenticated(w, authErr)
+		return
+	}
+	subject := r.URL.Query().Get("subject")
+	if !gwapi.ValidPersonalID(subject) {
+		writeError(w, http.StatusBadRequest, "invalid_request",
+			"subject must be a 12-digit SoDinhDanh", "subject phải là số định danh gồm 12 chữ số", "subject")
+		return
+	}
+	entries := []gwapi.AuditEntry{} // [] rather than null when there are none
+	s.mu.Lock()
+	for _, e := range s.audit {
+		if e.ClientID == tok.clientID && e.Value == subject {
+			e.Value = gwapi.MaskID(e.Value)
+			entries = append(entries, e)
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, gwapi.AuditResponse{Entries: entries})
+}

@@ -1,0 +1,104 @@
+package gateway
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// reply is a lookup's answer, kept apart from writing so the audit entry
+// can record its outcome.
+type reply struct {
+	status int
+	code   string // error code; "" on success
+	body   any
+}
+
+func fail(status int, code, msg, msgVI, field string) reply {
+	return reply{status: status, code: code, body: errorBody(code, msg, msgVI, field)}
+}
+
+// handleLookup serves GET /api/v1/{db}/records?{Key}={value}. Every call
+// reaching it, refused or not, is audited.
+func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
+	if !allow(w, r, http.MethodGet) {
+		return
+	}
+	e := gwapi.AuditEntry{
+		At:        s.now().In(fixtures.VietnamTZ),
+		Database:  r.PathValue("db"),
+		Purpose:   r.Header.Get(gwapi.HeaderPurpose),
+		RequestID: r.Header.Get(gwapi.HeaderRequestID),
+	}
+	if e.RequestID == "" {
+		e.RequestID = "gw-" + rand.Text() // so every audit entry can be correlated
+	}
+	w.Header().Set(gwapi.HeaderRequestID, e.RequestID)
+	e.Key, e.Value = auditQuery(r.URL.RawQuery)
+
+	var rep reply
+	tok, authErr := s.authenticate(r)
+	if authErr != nil {
+		w.Header().Set("WWW-Authenticate", bearerChallenge)
+		rep = fail(http.StatusUnauthorized, "unauthenticated", authErr.msg, authErr.msgVI, "")
+	} else {
+		e.ClientID = tok.clientID
+		rep = s.lookup(r, tok, e.Database, e.RequestID)
+	}
+
+	e.Status, e.Code = rep.status, rep.code
+	s.mu.Lock()
+	s.audit = append(s.audit, e)
+	s.mu.Unlock()
+	if rep.status == StatusClientGone {
+		return // nobody is listening
+	}
+	writeJSON(w, rep.status, rep.body)
+}
+
+// lookup validates an authenticated request and forwards it.
+func (s *Server) lookup(r *http.Request, tok token, dbID, requestID string) reply {
+	db, ok := s.dbs[dbID]
+	if !ok {
+		return fail(http.StatusNotFound, "unknown_database",
+			fmt.Sprintf("unknown database %q", dbID), fmt.Sprintf("Không có cơ sở dữ liệu %q", dbID), "")
+	}
+	if !slices.Contains(tok.scopes, dbID) {
+		return fail(http.StatusForbidden, "forbidden",
+			fmt.Sprintf("client %s may not read %s", tok.clientID, dbID),
+			fmt.Sprintf("Ứng dụng %s không được phép khai thác %s", tok.clientID, dbID), "")
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return fail(http.StatusBadRequest, "invalid_request", "malformed query string", "Chuỗi truy vấn không hợp lệ", "")
+	}
+	key, value, err := gwapi.ParseLookupQuery(db.Keys, q)
+	if qe, ok := errors.AsType[*gwapi.QueryError](err); ok {
+		return fail(http.StatusBadRequest, "invalid_request", qe.Message, qe.MessageVI, qe.Field)
+	}
+	return s.forward(r, dbID, key, value, requestID)
+}
+
+// auditQuery names what was asked for, even when the query is malformed:
+// the single parameter, or the parameter names when there are several.
+func auditQuery(raw string) (key, value string) {
+	q, _ := url.ParseQuery(raw) // keeps what parsed
+	if len(q) == 1 {
+		for k, v := range q {
+			return k, strings.Join(v, ",")
+		}
+	}
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ","), ""
+}

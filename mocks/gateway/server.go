@@ -1,0 +1,157 @@
+// Package gateway is a mock of the data-exchange gateway (NDXP/LGSP-like):
+// clients get client-credentials tokens, look records up in national
+// databases through it, and every lookup lands in an audit log. The gateway
+// reaches each database server (mocks/nationaldb) over HTTP.
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// Options configure a Server.
+type Options struct {
+	BaseURL         string // external base URL; the gateway emits no absolute URLs, kept for symmetry with the other mocks
+	Databases       []fixtures.Database
+	DatabaseURLs    map[string]string // database id → base URL of its server
+	InternalKey     string            // sent as X-Internal-Key to database servers
+	Clients         []Client
+	HTTP            *http.Client     // to the database servers; nil: 10 s timeout
+	Now             func() time.Time // token expiry and audit times; nil: time.Now
+	UpstreamTimeout time.Duration    // per database call; 0: 3 s
+}
+
+// Client is a registered gateway client (one per province in the world).
+type Client struct {
+	ID, Secret string
+	Scopes     []string // database ids it may read
+}
+
+const defaultUpstreamTimeout = 3 * time.Second
+
+// Server is the gateway, an http.Handler.
+type Server struct {
+	baseURL         string
+	dbs             map[string]fixtures.Database
+	dbOrder         []string
+	dbURLs          map[string]string
+	clients         map[string]Client
+	internalKey     string
+	http            *http.Client
+	now             func() time.Time
+	upstreamTimeout time.Duration
+	mux             *http.ServeMux
+
+	mu       sync.Mutex
+	tokens   map[string]token
+	audit    []gwapi.AuditEntry
+	requests []Request
+}
+
+// New checks the configuration: every database has a server URL, every
+// client scope names a known database.
+func New(opts Options) (*Server, error) {
+	if len(opts.Databases) == 0 {
+		return nil, errors.New("gateway: no databases")
+	}
+	if opts.InternalKey == "" {
+		return nil, errors.New("gateway: empty internal key")
+	}
+	s := &Server{
+		baseURL:         strings.TrimRight(opts.BaseURL, "/"),
+		dbs:             map[string]fixtures.Database{},
+		dbURLs:          map[string]string{},
+		clients:         map[string]Client{},
+		internalKey:     opts.InternalKey,
+		http:            opts.HTTP,
+		now:             opts.Now,
+		upstreamTimeout: opts.UpstreamTimeout,
+		tokens:          map[string]token{},
+	}
+	for _, db := range opts.Databases {
+		if db.ID == "" || len(db.Keys) == 0 {
+			return nil, fmt.Errorf("gateway: database %q needs an id and keys", db.ID)
+		}
+		if _, dup := s.dbs[db.ID]; dup {
+			return nil, fmt.Errorf("gateway: database %s listed twice", db.ID)
+		}
+		raw := opts.DatabaseURLs[db.ID]
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("gateway: database %s: server URL %q is not an http(s) URL", db.ID, raw)
+		}
+		db.Keys = slices.Clone(db.Keys)
+		s.dbs[db.ID] = db
+		s.dbOrder = append(s.dbOrder, db.ID)
+		s.dbURLs[db.ID] = strings.TrimRight(raw, "/")
+	}
+	for _, c := range opts.Clients {
+		if c.ID == "" || c.Secret == "" {
+			return nil, fmt.Errorf("gateway: client %q needs an id and a secret", c.ID)
+		}
+		if _, dup := s.clients[c.ID]; dup {
+			return nil, fmt.Errorf("gateway: client %s listed twice", c.ID)
+		}
+		for _, sc := range c.Scopes {
+			if _, ok := s.dbs[sc]; !ok {
+				return nil, fmt.Errorf("gateway: client %s: scope %q is not a database", c.ID, sc)
+			}
+		}
+		c.Scopes = slices.Clone(c.Scopes)
+		s.clients[c.ID] = c
+	}
+	if s.http == nil {
+		s.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.upstreamTimeout <= 0 {
+		s.upstreamTimeout = defaultUpstreamTimeout
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("/oauth/token", s.handleToken)
+	s.mux.HandleFunc("/api/v1/audit", s.handleAudit)
+	s.mux.HandleFunc("/api/v1/{db}/records", s.handleLookup)
+	s.mux.HandleFunc("/healthz", s.handleHealth)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")
+	})
+	return s, nil
+}
+
+// ServeHTTP serves the gateway and logs the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	entry := Request{At: s.now(), Method: r.Method, Path: r.URL.Path}
+	rec := &statusRecorder{ResponseWriter: w}
+	s.mux.ServeHTTP(rec, r)
+	entry.Status = rec.status
+	if entry.Status == 0 {
+		entry.Status = http.StatusOK
+		if r.Context().Err() != nil {
+			entry.Status = StatusClientGone
+		}
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, entry)
+	s.mu.Unlock()
+}
+
+// allow answers 405 unless r uses method (GET also admits HEAD, which
+// net/http derives from GET).
+func allow(w http.ResponseWriter, r *http.Request, method string) bool {
+	if r.Method == method || (method == http.MethodGet && r.Method == http.MethodHead) {
+		return true
+	}
+	w.Header().Set("Allow", method)
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here", "Phương thức không được hỗ trợ", "")
+	return false
+}
