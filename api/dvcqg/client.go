@@ -1,0 +1,181 @@
+package dvcqg
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Service names, the "service" field of a call.
+const (
+	ServiceSync       = "DongBoHoSoMC"
+	ServiceProgress   = "CapNhatTienDoHoSoMC"
+	ServiceLookup     = "TraCuuHoSo"
+	ServiceProcedures = "LayDanhSachTTHC"
+)
+
+// Client calls the national portal as one integration account. It is safe
+// for concurrent use: the session is cached and shared.
+type Client struct {
+	BaseURL  string // e.g. "http://127.0.0.1:41234/dvcqg"
+	Username string
+	Password string
+	DstCode  string       // sent as the dstcode header at login
+	AgencyID string       // madonvi of every call
+	HTTP     *http.Client // nil: a client with a 10 s timeout
+
+	// mu serialises logins, so a burst of calls without a session logs in
+	// once; it is held during the login request, bounded by the HTTP timeout.
+	mu      sync.Mutex
+	session string
+}
+
+var defaultHTTP = &http.Client{Timeout: 10 * time.Second}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return defaultHTTP
+}
+
+// reply is the envelope of every answer; ErrorCode is a pointer so that a
+// reply without one is an error rather than a silent success.
+type reply struct {
+	ErrorCode *Code           `json:"error_code"`
+	Message   string          `json:"message"`
+	Session   string          `json:"session"`
+	Result    json.RawMessage `json:"result"`
+}
+
+// Login opens a new session and caches it for later calls.
+func (c *Client) Login(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loginLocked(ctx)
+}
+
+func (c *Client) loginLocked(ctx context.Context) error {
+	body := map[string]string{"username": c.Username, "password": c.Password}
+	r, err := c.post(ctx, "/api/session", "session", map[string]string{"dstcode": c.DstCode}, body)
+	if err != nil {
+		return err
+	}
+	if r.Session == "" {
+		return fmt.Errorf("dvcqg session: reply without a session")
+	}
+	c.session = r.Session
+	return nil
+}
+
+// sessionFor returns the cached session, logging in when there is none.
+func (c *Client) sessionFor(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session == "" {
+		if err := c.loginLocked(ctx); err != nil {
+			return "", err
+		}
+	}
+	return c.session, nil
+}
+
+// forget drops a session the portal refused, unless another call already
+// replaced it.
+func (c *Client) forget(session string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session == session {
+		c.session = ""
+	}
+}
+
+// call runs one service, logging in lazily and once more after an
+// invalid-session answer (sessions expire after 30 minutes). out, when not
+// nil, receives the result.
+func (c *Client) call(ctx context.Context, service string, fields map[string]any, out any) error {
+	send := func() (*reply, string, error) {
+		session, err := c.sessionFor(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		body := map[string]any{"session": session, "madonvi": c.AgencyID, "service": service}
+		for k, v := range fields {
+			body[k] = v
+		}
+		r, err := c.post(ctx, "/api/service", service, nil, body)
+		return r, session, err
+	}
+	r, session, err := send()
+	if isInvalidSession(err) {
+		c.forget(session)
+		r, _, err = send()
+	}
+	if err != nil {
+		return err
+	}
+	if out == nil || len(r.Result) == 0 || string(r.Result) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(r.Result, out); err != nil {
+		return fmt.Errorf("dvcqg %s: decode result: %w", service, err)
+	}
+	return nil
+}
+
+// post sends one JSON request and returns the decoded envelope; an
+// error_code other than 0 is an *Error.
+func (c *Client) post(ctx context.Context, path, service string, header map[string]string, body any) (*reply, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("dvcqg %s: encode: %w", service, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+path, bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("dvcqg %s: %w", service, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("dvcqg %s: %w", service, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("dvcqg %s: read reply: %w", service, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("dvcqg %s: HTTP %d: %s", service, resp.StatusCode, snippet(raw))
+	}
+	var r reply
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("dvcqg %s: decode reply %q: %w", service, snippet(raw), err)
+	}
+	if r.ErrorCode == nil {
+		return nil, fmt.Errorf("dvcqg %s: reply without error_code: %s", service, snippet(raw))
+	}
+	if !r.ErrorCode.OK() {
+		return nil, &Error{Service: service, Code: *r.ErrorCode, Message: r.Message}
+	}
+	return &r, nil
+}
+
+// snippet keeps error messages short when a server answers with a page.
+func snippet(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(string(b))
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}

@@ -1,0 +1,129 @@
+package payment
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Client talks to the platform as one partner (a portal).
+type Client struct {
+	BaseURL     string // e.g. "http://127.0.0.1:41234/payment"
+	PartnerCode string // MaDoiTac
+	Secret      string
+	HTTP        *http.Client // nil: a client with a 10 s timeout
+}
+
+// Error is an answer whose MaLoi is not "00".
+type Error struct {
+	Status  int // HTTP status
+	MaLoi   string
+	MoTaLoi string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("payment: HTTP %d: MaLoi %s: %s", e.Status, e.MaLoi, e.MoTaLoi)
+}
+
+var defaultHTTP = &http.Client{Timeout: 10 * time.Second}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return defaultHTTP
+}
+
+// Init opens (or, for a known reference, finds) a transaction. LoaiBanTin,
+// MaDoiTac and MaTienTe are filled when empty; the request is signed.
+func (c *Client) Init(ctx context.Context, req InitRequest) (*InitResponse, error) {
+	if req.LoaiBanTin == "" {
+		req.LoaiBanTin = MsgInit
+	}
+	if req.MaDoiTac == "" {
+		req.MaDoiTac = c.PartnerCode
+	}
+	if req.MaTienTe == "" {
+		req.MaTienTe = "VND"
+	}
+	req.Sign(c.Secret)
+	var out InitResponse
+	if err := c.send(ctx, req.LoaiBanTin, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Query reads the state of the transaction of a reference.
+func (c *Client) Query(ctx context.Context, ref string) (*QueryResponse, error) {
+	var out QueryResponse
+	if err := c.send(ctx, MsgQuery, c.refRequest(MsgQuery, ref), &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Bill reads the state and the receipt of a reference (GET_BILL).
+func (c *Client) Bill(ctx context.Context, ref string) (*BillResponse, error) {
+	var out BillResponse
+	if err := c.send(ctx, MsgGetBill, c.refRequest(MsgGetBill, ref), &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (c *Client) refRequest(msg, ref string) QueryRequest {
+	r := QueryRequest{LoaiBanTin: msg, MaDoiTac: c.PartnerCode, MaThamChieu: ref}
+	r.Sign(c.Secret)
+	return r
+}
+
+// send posts one message to /api/v1/thanhtoan and decodes the answer into
+// out; any MaLoi but "00" is an *Error, whatever the HTTP status.
+func (c *Client) send(ctx context.Context, msg string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("payment %s: encode: %w", msg, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/api/v1/thanhtoan", bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("payment %s: %w", msg, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("payment %s: %w", msg, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return fmt.Errorf("payment %s: read answer: %w", msg, err)
+	}
+	var status struct{ MaLoi, MoTaLoi string }
+	if err := json.Unmarshal(raw, &status); err != nil {
+		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON (%v): %s", msg, resp.StatusCode, err, snippet(raw))
+	}
+	if status.MaLoi != CodeOK || resp.StatusCode/100 != 2 {
+		return &Error{Status: resp.StatusCode, MaLoi: status.MaLoi, MoTaLoi: status.MoTaLoi}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("payment %s: decode answer: %w", msg, err)
+	}
+	return nil
+}
+
+// snippet keeps error messages short when a server answers with a page.
+func snippet(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(string(b))
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}

@@ -1,0 +1,51 @@
+package dvcqg
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+)
+
+// progress is CapNhatTienDoHoSoMC: entries are appended in the order sent,
+// the whole batch or none.
+func (s *Server) progress(a Account, raw []byte) reply {
+	var req struct {
+		Data []dvcqg.TienDo `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return fail(dvcqg.CodeFailed, "Dữ liệu tiến độ không hợp lệ: %v", err)
+	}
+	if len(req.Data) == 0 {
+		return fail(dvcqg.CodeFailed, "Thiếu danh sách tiến độ (data)")
+	}
+	var p problems
+	for _, e := range req.Data {
+		who := fmt.Sprintf("Tiến độ hồ sơ %s", e.MaHoSo)
+		p.code(a, who, e.MaHoSo)
+		p.maxRunes(who, "NguoiXuLy", e.NguoiXuLy, 50)
+		p.status(who, "TrangThai", e.TrangThai)
+		p.date(who, "ThoiDiemXuLy", e.ThoiDiemXuLy)
+		p.date(who, "NgayBatDau", e.NgayBatDau)
+		p.date(who, "NgayKetThucTheoQuyDinh", e.NgayKetThucTheoQuyDinh)
+	}
+	if len(p) > 0 {
+		return p.reply()
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range req.Data {
+		if _, known := s.dossiers[e.MaHoSo]; !known {
+			return fail(dvcqg.CodeFailed, "%s %s", dvcqg.MessageNotFound, e.MaHoSo)
+		}
+	}
+	for _, e := range req.Data {
+		h := s.dossiers[e.MaHoSo]
+		h.QuaTrinhXuLy = append(h.QuaTrinhXuLy, e)
+		// The portal shows the state of the latest step, also when the
+		// provincial system does not re-sync the dossier after each step.
+		h.TrangThaiHoSo = e.TrangThai
+	}
+	return ok(nil)
+}

@@ -1,0 +1,143 @@
+// Package dvcqg is a mock of the National Public Service Portal (Cổng Dịch
+// vụ công quốc gia, DVCQG) as provincial systems integrate with it: session
+// login, dossier sync, progress updates, lookups and the procedure list, all
+// answered protocol style (HTTP 200 with an error_code). Wire types come from
+// api/dvcqg, so the mock and the client cannot drift apart silently.
+package dvcqg
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+)
+
+// Options configure a Server.
+type Options struct {
+	Accounts   []Account
+	Procedures []dvcqg.ThuTuc // answered by LayDanhSachTTHC
+	// Now drives session expiry only. Pass real time (nil: time.Now) or a
+	// test clock, not the world's compressed clock: 30 world minutes can pass
+	// in a fraction of a millisecond there, and every session would be stale.
+	Now        func() time.Time
+	SessionTTL time.Duration // 0: 30 minutes
+}
+
+// Account is an integration account. A portal account writes and reads
+// dossiers of its own agency (madonvi = AgencyID); an auditor reads every
+// agency's dossiers and writes none.
+type Account struct {
+	Username string
+	Password string
+	DstCode  string // must come as the dstcode header at login
+	AgencyID string // madonvi; unused for auditors
+	Auditor  bool
+}
+
+// Server is the mock portal, an http.Handler safe for concurrent use.
+type Server struct {
+	accounts   map[string]Account
+	procedures []dvcqg.ThuTuc
+	now        func() time.Time
+	ttl        time.Duration
+	mux        *http.ServeMux
+
+	mu       sync.Mutex
+	sessions map[string]session
+	dossiers map[string]*dvcqg.HoSo // by MaHoSo, with QuaTrinhXuLy
+}
+
+// New checks opts and builds a Server.
+func New(opts Options) (*Server, error) {
+	s := &Server{
+		accounts:   make(map[string]Account, len(opts.Accounts)),
+		procedures: slices.Clone(opts.Procedures),
+		now:        opts.Now,
+		ttl:        opts.SessionTTL,
+		mux:        http.NewServeMux(),
+		sessions:   make(map[string]session),
+		dossiers:   make(map[string]*dvcqg.HoSo),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.ttl == 0 {
+		s.ttl = 30 * time.Minute
+	}
+	if s.ttl < 0 {
+		return nil, fmt.Errorf("dvcqg mock: negative SessionTTL %v", s.ttl)
+	}
+	if s.procedures == nil {
+		s.procedures = []dvcqg.ThuTuc{} // answer [] rather than null
+	}
+	for i, a := range opts.Accounts {
+		switch {
+		case a.Username == "" || a.Password == "" || a.DstCode == "":
+			return nil, fmt.Errorf("dvcqg mock: account %d (%q): username, password and dstcode are required", i, a.Username)
+		case !a.Auditor && a.AgencyID == "":
+			return nil, fmt.Errorf("dvcqg mock: account %q: AgencyID (madonvi) is required", a.Username)
+		}
+		if _, dup := s.accounts[a.Username]; dup {
+			return nil, fmt.Errorf("dvcqg mock: duplicate account %q", a.Username)
+		}
+		s.accounts[a.Username] = a
+	}
+	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("POST /api/session", s.handleSession)
+	s.mux.HandleFunc("POST /api/service", s.handleService)
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "dvcqg", "version": "mock-1"})
+}
+
+// reply is the protocol envelope.
+type reply struct {
+	ErrorCode dvcqg.Code `json:"error_code"`
+	Message   string     `json:"message"`
+	Session   string     `json:"session,omitempty"`
+	Result    any        `json:"result,omitempty"`
+}
+
+func ok(result any) reply {
+	return reply{ErrorCode: dvcqg.CodeOK, Message: dvcqg.MessageOK, Result: result}
+}
+
+func fail(code dvcqg.Code, format string, args ...any) reply {
+	return reply{ErrorCode: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails
+}
+
+// readJSON reads a request body; a body that is not JSON at all is the
+// only case answered with HTTP 400, as the protocol answers everything else
+// with an error_code.
+func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeJSON(w, http.StatusRequestEntityTooLarge, fail(dvcqg.CodeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
+		return nil, false
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Không đọc được nội dung yêu cầu: %v", err))
+		return nil, false
+	case !json.Valid(raw):
+		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
+		return nil, false
+	}
+	return raw, true
+}

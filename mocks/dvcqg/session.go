@@ -1,0 +1,65 @@
+package dvcqg
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+)
+
+type session struct {
+	username string
+	expires  time.Time
+}
+
+// handleSession is POST /api/session: dstcode header, {username, password}.
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	raw, okJSON := readJSON(w, r)
+	if !okJSON {
+		return
+	}
+	var cred struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := json.Unmarshal(raw, &cred); err != nil {
+		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Dữ liệu đăng nhập không hợp lệ: %v", err))
+		return
+	}
+	a, known := s.accounts[cred.Username]
+	if !known || subtle.ConstantTimeCompare([]byte(a.Password), []byte(cred.Password)) != 1 {
+		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Tên đăng nhập hoặc mật khẩu không đúng"))
+		return
+	}
+	if dst := r.Header.Get("dstcode"); dst != a.DstCode {
+		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username))
+		return
+	}
+	token := rand.Text()
+	now := s.now()
+	s.mu.Lock()
+	for t, old := range s.sessions { // sweep here so the map stays small
+		if !now.Before(old.expires) {
+			delete(s.sessions, t)
+		}
+	}
+	s.sessions[token] = session{username: a.Username, expires: now.Add(s.ttl)}
+	s.mu.Unlock()
+	rep := ok(nil)
+	rep.Session = token
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// account returns the account of a live session.
+func (s *Server) account(token string) (Account, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, live := s.sessions[token]
+	if !live || !s.now().Before(sess.expires) {
+		return Account{}, false
+	}
+	return s.accounts[sess.username], true
+}

@@ -1,0 +1,164 @@
+package payment
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/dvcqa/dvcqa/api/payment"
+)
+
+// apiError is a protocol answer other than "00", with its HTTP status.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func malformed(format string, args ...any) *apiError {
+	return &apiError{http.StatusBadRequest, payment.CodeMalformed, "Dữ liệu không hợp lệ: " + fmt.Sprintf(format, args...)}
+}
+
+var (
+	errBadSignature   = &apiError{http.StatusBadRequest, payment.CodeBadSignature, "Sai mã xác thực"}
+	errUnknownPartner = &apiError{http.StatusUnauthorized, payment.CodeUnknownPartner, "Đối tác không tồn tại"}
+	errUnknownRef     = &apiError{http.StatusNotFound, payment.CodeNotFound, "Không tìm thấy giao dịch"}
+)
+
+// handleAPI is POST /api/v1/thanhtoan, dispatching on LoaiBanTin.
+func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	answer, err := s.api(w, r)
+	if err != nil {
+		var e *apiError
+		if !errors.As(err, &e) {
+			e = malformed("%v", err)
+		}
+		writeJSON(w, e.status, map[string]string{"MaLoi": e.code, "MoTaLoi": e.msg})
+		return
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		return nil, malformed("không đọc được nội dung (%v)", err)
+	}
+	if !json.Valid(raw) {
+		return nil, malformed("nội dung không phải JSON")
+	}
+	var kind struct{ LoaiBanTin string }
+	if err := json.Unmarshal(raw, &kind); err != nil {
+		return nil, malformed("%v", err)
+	}
+	switch kind.LoaiBanTin {
+	case payment.MsgInit:
+		var req payment.InitRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, malformed("%v", err)
+		}
+		return s.open(req)
+	case payment.MsgQuery, payment.MsgGetBill:
+		var req payment.QueryRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, malformed("%v", err)
+		}
+		return s.query(req)
+	default:
+		return nil, malformed("LoaiBanTin %q không được hỗ trợ", kind.LoaiBanTin)
+	}
+}
+
+// open handles INIT: it opens a transaction; the same reference again returns the same one.
+func (s *Server) open(req payment.InitRequest) (*payment.InitResponse, error) {
+	p, known := s.partners[req.MaDoiTac]
+	if !known {
+		return nil, errUnknownPartner
+	}
+	if !req.Verify(p.Secret) {
+		return nil, errBadSignature
+	}
+	if err := checkInit(req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
+	if seen && t.Request.SoTien != req.SoTien {
+		return nil, &apiError{http.StatusConflict, payment.CodeConflict,
+			fmt.Sprintf("Mã tham chiếu %s đã dùng cho số tiền %d", req.MaThamChieu, t.Request.SoTien)}
+	}
+	if !seen {
+		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: payment.StatusPending, Created: s.now()}
+		s.byID[t.MaGiaoDich] = t
+		s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}] = t
+		s.order = append(s.order, t)
+	}
+	return &payment.InitResponse{MaLoi: payment.CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
+}
+
+func (s *Server) payURL(id string) string { return s.base + "/pay/" + url.PathEscape(id) }
+
+func checkInit(req payment.InitRequest) error {
+	switch {
+	case req.MaThamChieu == "":
+		return malformed("thiếu MaThamChieu")
+	case req.SoTien <= 0:
+		return malformed("SoTien phải lớn hơn 0 (nhận %d)", req.SoTien)
+	case req.MaTienTe != "VND":
+		return malformed("MaTienTe phải là VND (nhận %q)", req.MaTienTe)
+	case !absoluteHTTP(req.UrlCallback):
+		return malformed("UrlCallback %q không phải địa chỉ http(s) tuyệt đối", req.UrlCallback)
+	case !absoluteHTTP(req.UrlTraVe):
+		return malformed("UrlTraVe %q không phải địa chỉ http(s) tuyệt đối", req.UrlTraVe)
+	}
+	var sum int64
+	for _, l := range req.ThongTinBienLai.ChiTiet {
+		if l.SoTien <= 0 {
+			return malformed("dòng biên lai %q có SoTien %d", l.NoiDung, l.SoTien)
+		}
+		sum += l.SoTien
+	}
+	if len(req.ThongTinBienLai.ChiTiet) > 0 && sum != req.SoTien {
+		return malformed("tổng ChiTiet %d khác SoTien %d", sum, req.SoTien)
+	}
+	return nil
+}
+
+func absoluteHTTP(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// query answers QUERY and GET_BILL.
+func (s *Server) query(req payment.QueryRequest) (any, error) {
+	p, known := s.partners[req.MaDoiTac]
+	if !known {
+		return nil, errUnknownPartner
+	}
+	if !req.Verify(p.Secret) {
+		return nil, errBadSignature
+	}
+	s.mu.Lock()
+	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
+	var c Transaction
+	if seen {
+		c = t.copy()
+	}
+	s.mu.Unlock()
+	if !seen {
+		return nil, errUnknownRef
+	}
+	q := payment.QueryResponse{MaLoi: payment.CodeOK, MoTaLoi: "Thành công", MaGiaoDich: c.MaGiaoDich,
+		MaThamChieu: c.Request.MaThamChieu, SoTien: c.Request.SoTien, TrangThaiGD: c.TrangThaiGD}
+	if req.LoaiBanTin == payment.MsgQuery {
+		return q, nil
+	}
+	return payment.BillResponse{QueryResponse: q, ThoiGianGD: c.ThoiGianGD, ThongTinBienLai: c.Request.ThongTinBienLai}, nil
+}
