@@ -15,8 +15,9 @@ var _ = ginkgo.Describe("National Public Service Portal sync (DVCQG)", framework
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 
 	ginkgo.It("refuses a session with a wrong password", timeout, func(ctx ginkgo.SpecContext) {
-		bad := *f.DVCQG
-		bad.Password = "sai-mat-khau-" + framework.NewKey()[:6]
+		d := f.DVCQG
+		bad := &dvcqg.Client{BaseURL: d.BaseURL, Username: d.Username, Password: "sai-mat-khau-" + framework.NewKey()[:6],
+			DstCode: d.DstCode, AgencyID: d.AgencyID, HTTP: f.HTTP}
 		gomega.Expect(bad.Login(ctx)).NotTo(gomega.Succeed(), "national portal opened a session with a wrong password")
 	})
 
