@@ -160,12 +160,8 @@ func runGinkgo(root, runDir string, o runOptions) error {
 // carries one: the target's credentials and the test citizens' passwords.
 func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error) {
 	var secrets []string
-	for _, s := range [][2]string{
-		{t.Gateway.ClientSecretEnv, "gateway:" + t.Gateway.ClientID},
-		{t.DVCQG.PasswordEnv, "dvcqg:" + t.DVCQG.Username},
-		{t.Payment.SecretEnv, "payment:" + t.Payment.PartnerCode},
-	} {
-		if v, err := t.Secret(s[0], s[1]); err == nil {
+	for _, get := range []func() (string, error){t.GatewaySecret, t.DVCQGPassword, t.PaymentSecret} {
+		if v, err := get(); err == nil {
 			secrets = append(secrets, v)
 		}
 	}

@@ -121,12 +121,12 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		ps, err := portal.New(portal.Options{
 			BaseURL: pbase, Province: p, Catalog: cat, Calendar: cat.Calendar, Clock: w.clock,
 			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer,
-			Data: portal.GatewayData(&gatewayapi.Client{BaseURL: base + "/gateway", ClientID: "province-" + p.Code,
-				ClientSecret: w.secret("gateway:province-" + p.Code), HTTP: internal}),
-			National: portal.DVCQGPortal(&dvcqgapi.Client{BaseURL: base + "/dvcqg", Username: "portal-" + p.Code,
-				Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID, HTTP: internal}),
-			Payments: portal.PaymentPlatform(&paymentapi.Client{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
-				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal}),
+			Data: portal.GatewayData{Client: &gatewayapi.Client{BaseURL: base + "/gateway", ClientID: "province-" + p.Code,
+				ClientSecret: w.secret("gateway:province-" + p.Code), HTTP: internal}},
+			National: portal.DVCQGPortal{Client: &dvcqgapi.Client{BaseURL: base + "/dvcqg", Username: "portal-" + p.Code,
+				Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID, HTTP: internal}},
+			Payments: portal.PaymentPlatform{Client: &paymentapi.Client{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
+				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal}},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

@@ -69,20 +69,20 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		e.ShortSSO = newSSO(t.SSO.ShortLivedClient)
 	}
 
-	gwSecret, err := t.Secret(t.Gateway.ClientSecretEnv, "gateway:"+t.Gateway.ClientID)
+	gwSecret, err := t.GatewaySecret()
 	if err != nil {
 		return nil, fmt.Errorf("gateway credentials: %w", err)
 	}
 	e.Gateway = &gateway.Client{BaseURL: t.URLs.Gateway, ClientID: t.Gateway.ClientID, ClientSecret: gwSecret, HTTP: httpc}
 
-	dvPass, err := t.Secret(t.DVCQG.PasswordEnv, "dvcqg:"+t.DVCQG.Username)
+	dvPass, err := t.DVCQGPassword()
 	if err != nil {
 		return nil, fmt.Errorf("national portal credentials: %w", err)
 	}
 	e.DVCQG = &dvcqg.Client{BaseURL: t.URLs.DVCQG, Username: t.DVCQG.Username, Password: dvPass,
 		DstCode: t.DVCQG.DstCode, AgencyID: t.DVCQG.AgencyID, HTTP: httpc}
 
-	paySecret, err := t.Secret(t.Payment.SecretEnv, "payment:"+t.Payment.PartnerCode)
+	paySecret, err := t.PaymentSecret()
 	if err != nil {
 		return nil, fmt.Errorf("payment credentials: %w", err)
 	}

@@ -1,0 +1,135 @@
+package portal
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"slices"
+
+	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// maxUpload is the hard limit of one file, before any service's own limit.
+const maxUpload = 10 << 20
+
+var attachmentTypeKey = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+
+// attachment is an uploaded file; the bytes themselves are not kept.
+type attachment struct {
+	api.Attachment
+	owner string // SoDinhDanh of the uploader
+}
+
+// handleUpload reads a multipart form with a "type" field and a "file" part,
+// streaming so a huge file is refused without holding it in memory.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen) {
+	// Room for the form's other parts and headers on top of the file.
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "expected a multipart/form-data body", "Yêu cầu phải ở dạng multipart/form-data")
+		return
+	}
+	var typ, filename, declared string
+	var data []byte
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			writeUploadReadError(w, err)
+			return
+		}
+		switch part.FormName() {
+		case "type":
+			b, err := io.ReadAll(io.LimitReader(part, 256))
+			if err != nil {
+				writeUploadReadError(w, err)
+				return
+			}
+			typ = string(b)
+		case "file":
+			filename, declared = part.FileName(), part.Header.Get("Content-Type")
+			data, err = io.ReadAll(io.LimitReader(part, maxUpload+1))
+			if err != nil {
+				writeUploadReadError(w, err)
+				return
+			}
+			if len(data) > maxUpload {
+				writeTooLarge(w)
+				return
+			}
+		}
+		part.Close()
+	}
+	if !attachmentTypeKey.MatchString(typ) {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, `field "type" must be an attachment type key`, `Trường "type" phải là mã loại giấy tờ`)
+		return
+	}
+	if data == nil || filename == "" {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, `part "file" with a file name is required`, `Thiếu tệp đính kèm (trường "file")`)
+		return
+	}
+	if len(data) == 0 {
+		writeAttachmentError(w, typ, "the file is empty", "Tệp đính kèm rỗng")
+		return
+	}
+	// The declared type must be one any service accepts (an upload does not
+	// say which service it is for: each service's own list and size limit
+	// are checked at submit) and agree with the bytes, so that a renamed
+	// executable does not pass as a PDF.
+	mt, _, _ := mime.ParseMediaType(declared)
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+	if !slices.Contains(fixtures.MimeTypes, mt) || mt != sniffed {
+		writeAttachmentError(w, typ,
+			fmt.Sprintf("content type %q (content looks like %q) is not accepted; use PDF, JPEG or PNG", declared, sniffed),
+			"Định dạng tệp không được chấp nhận, chỉ nhận PDF, JPEG hoặc PNG")
+		return
+	}
+	sum := sha256.Sum256(data)
+	a := &attachment{owner: c.ID, Attachment: api.Attachment{
+		ID: "tl-" + randomID(), Type: typ, Filename: filename, ContentType: mt,
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
+	}}
+	s.mu.Lock()
+	s.attachments[a.ID] = a
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, a.Attachment)
+}
+
+func writeUploadReadError(w http.ResponseWriter, err error) {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		writeTooLarge(w)
+		return
+	}
+	writeError(w, http.StatusBadRequest, api.CodeBadRequest, "malformed multipart body: "+err.Error(), "Dữ liệu tải lên không đúng định dạng")
+}
+
+func writeTooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, api.CodeTooLarge, "files are limited to 10 MiB", "Tệp đính kèm vượt quá 10 MB")
+}
+
+// writeAttachmentError is a 422 naming the attachment type.
+func writeAttachmentError(w http.ResponseWriter, typ, msg, msgVI string) {
+	writeAPIError(w, &api.APIError{
+		Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
+		Message: "attachment " + typ + ": " + msg, MessageVI: "Giấy tờ " + typ + ": " + msgVI,
+		Fields: []api.FieldError{{Field: typ, Message: msg, MessageVI: msgVI}},
+	})
+}
+
+// randomID is 16 hex digits; ids are unguessable so that owners are the
+// only ones who know them (access is still checked).
+func randomID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,266 @@
+package portal
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"time"
+
+	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// maxSubmit bounds a submission body; attachments travel separately.
+const maxSubmit = 1 << 20
+
+// dossier is one application (hồ sơ) and its progress. Guarded by Server.mu.
+type dossier struct {
+	id, code       string
+	owner          citizen // Name resolved at submission
+	serviceID      string
+	procedureCode  string
+	nameVI         string
+	fieldCode      string
+	agency         string
+	workflow       []string
+	processingDays int
+	resultDoc      fixtures.ResultDoc
+	chainSteps     []fixtures.ChainStep // follow-on steps to create when finished
+	step           string               // the chain step this dossier is, "" for a citizen's own
+
+	fields      map[string]string
+	attachments []api.Attachment
+
+	status                                              string
+	submittedAt, acceptedAt, appointmentAt, deliveredAt time.Time
+	history                                             []api.HistoryEntry
+
+	fee, paidAmount int64
+	paid            bool
+	txnID           string
+
+	children []*dossier
+	result   *api.Result
+}
+
+// idemKey scopes an Idempotency-Key to one citizen: two citizens may
+// happen to choose the same key.
+type idemKey struct{ citizen, key string }
+
+// idemEntry is a key in use. done is closed when the first request with the
+// key has finished; the entry is kept only if that request created a dossier.
+type idemEntry struct {
+	hash    [32]byte // of the canonical request
+	dossier *dossier
+	done    chan struct{}
+}
+
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen) {
+	key := r.Header.Get(api.HeaderIdempotencyKey)
+	if key == "" || len(key) > 255 {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "header Idempotency-Key (1 to 255 characters) is required",
+			"Thiếu tiêu đề Idempotency-Key")
+		return
+	}
+	var req api.SubmitRequest
+	if e := decodeJSON(w, r, maxSubmit, &req); e != nil {
+		writeAPIError(w, e)
+		return
+	}
+	if req.Fields == nil {
+		req.Fields = map[string]string{}
+	}
+	if req.Attachments == nil {
+		req.Attachments = []api.AttachmentRef{}
+	}
+	// "Identical body" means the same request, whatever the JSON spacing or
+	// member order: compare a canonical encoding (maps marshal sorted).
+	canon, _ := json.Marshal(req)
+	ik := idemKey{c.ID, key}
+	entry := &idemEntry{hash: sha256.Sum256(canon), done: make(chan struct{})}
+	for {
+		s.mu.Lock()
+		prev := s.idem[ik]
+		if prev == nil {
+			s.idem[ik] = entry
+			s.mu.Unlock()
+			break
+		}
+		if prev.hash != entry.hash {
+			s.mu.Unlock()
+			writeError(w, http.StatusConflict, api.CodeIdempotencyReused, "Idempotency-Key was already used with a different request",
+				"Mã Idempotency-Key đã được dùng cho một yêu cầu khác")
+			return
+		}
+		if prev.dossier != nil {
+			view := s.view(prev.dossier)
+			s.mu.Unlock()
+			w.Header().Set(api.HeaderReplayed, "true")
+			writeJSON(w, http.StatusOK, view)
+			return
+		}
+		s.mu.Unlock()
+		// A twin is in flight: wait for its outcome, then look again.
+		select {
+		case <-prev.done:
+		case <-r.Context().Done():
+			return
+		}
+	}
+
+	d, e := s.submit(r, c, &req)
+	s.mu.Lock()
+	if d == nil {
+		delete(s.idem, ik) // a refused request may be corrected and sent again with its key
+	}
+	entry.dossier = d
+	close(entry.done)
+	var view api.Dossier
+	if d != nil {
+		view = s.view(d)
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeAPIError(w, e)
+		return
+	}
+	writeJSON(w, http.StatusCreated, view)
+}
+
+// submit validates a request and creates its dossier.
+func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*dossier, *api.APIError) {
+	invalid := func(errs []api.FieldError) *api.APIError {
+		return &api.APIError{Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
+			Message:   fmt.Sprintf("%d field(s) are not valid", len(errs)),
+			MessageVI: fmt.Sprintf("Hồ sơ có %d thông tin không hợp lệ", len(errs)), Fields: errs}
+	}
+	svc, ok := s.opts.Catalog.Service(req.ServiceID)
+	if !ok {
+		return nil, invalid([]api.FieldError{bad("service_id", "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
+	}
+	// National data is read again: the form may be stale or forged.
+	national, err := s.nationalValues(r.Context(), svc, c.ID)
+	if err != nil {
+		return nil, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
+			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
+	}
+	fields, errs := validateFields(svc, req.Fields, national)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	atts, attErrs := s.validateAttachments(svc, req.Attachments, c.ID)
+	if errs = append(errs, attErrs...); len(errs) > 0 {
+		return nil, invalid(errs)
+	}
+	if c.Name == "" {
+		c.Name = fields["HoVaTen"]
+	}
+	d := &dossier{
+		owner:          c,
+		serviceID:      svc.ID,
+		procedureCode:  svc.ProcedureCode,
+		nameVI:         svc.NameVI,
+		fieldCode:      svc.FieldCode,
+		agency:         svc.Agency,
+		workflow:       svc.Workflow,
+		processingDays: svc.ProcessingDays,
+		resultDoc:      svc.Result,
+		chainSteps:     svc.Chain,
+		fields:         fields,
+		attachments:    atts,
+		fee:            svc.FeeVND,
+	}
+	s.open(d, s.now())
+	return d, nil
+}
+
+// open registers a new dossier at world time at, records "submitted" and
+// starts its workflow. The caller holds s.mu.
+func (s *Server) open(d *dossier, at time.Time) {
+	day := at.In(fixtures.VietnamTZ).Format("060102")
+	s.daySeq[day]++
+	d.id = "hs-" + randomID()
+	d.code = fmt.Sprintf("%s-%s-%04d", s.opts.Province.AgencyID, day, s.daySeq[day])
+	d.submittedAt = at
+	s.dossiers[d.id] = d
+	s.byCode[d.code] = d
+	s.order = append(s.order, d)
+	s.advance(d, api.StatusSubmitted, at)
+	if d.fee > 0 {
+		s.advance(d, api.StatusPaymentRequired, at)
+		return // officers start when the payment callback arrives
+	}
+	s.startOfficers(d, at)
+}
+
+func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request, c citizen) {
+	s.mu.Lock()
+	out := api.Dossiers{Dossiers: []api.Dossier{}}
+	for _, d := range s.order {
+		if d.owner.ID == c.ID {
+			out.Dossiers = append(out.Dossiers, s.view(d))
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen) {
+	s.mu.Lock()
+	d := s.owned(r.PathValue("id"), c)
+	var view api.Dossier
+	if d != nil {
+		view = s.view(d)
+	}
+	s.mu.Unlock()
+	if d == nil {
+		writeDossierNotFound(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+// owned is the caller's dossier with that id, or nil: another citizen's
+// dossier is indistinguishable from a missing one. The caller holds s.mu.
+func (s *Server) owned(id string, c citizen) *dossier {
+	if d := s.dossiers[id]; d != nil && d.owner.ID == c.ID {
+		return d
+	}
+	return nil
+}
+
+func writeDossierNotFound(w http.ResponseWriter) {
+	writeError(w, http.StatusNotFound, api.CodeNotFound, "no such dossier", "Không tìm thấy hồ sơ")
+}
+
+// view is the dossier on the wire. The caller holds s.mu.
+func (s *Server) view(d *dossier) api.Dossier {
+	v := api.Dossier{
+		ID:            d.id,
+		Code:          d.code,
+		ServiceID:     d.serviceID,
+		ProcedureCode: d.procedureCode,
+		Province:      s.opts.Province.Code,
+		Status:        d.status,
+		StatusCode:    fixtures.States[d.status],
+		Applicant:     api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
+		Fields:        maps.Clone(d.fields),
+		Attachments:   append([]api.Attachment{}, d.attachments...),
+		SubmittedAt:   d.submittedAt,
+		AcceptedAt:    d.acceptedAt,
+		AppointmentAt: d.appointmentAt,
+		DeliveredAt:   d.deliveredAt,
+		Fee: api.Fee{AmountVND: d.fee, Paid: d.paid, PaidAmountVND: d.paidAmount,
+			TransactionID: d.txnID},
+		History:         slices.Clone(d.history),
+		ResultAvailable: d.result != nil,
+		Chain:           []api.ChainLink{},
+	}
+	for _, c := range d.children {
+		v.Chain = append(v.Chain, api.ChainLink{Step: c.step, NameVI: c.nameVI, ServiceID: c.serviceID, Code: c.code, Status: c.status})
+	}
+	return v
+}

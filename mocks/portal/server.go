@@ -1,0 +1,224 @@
+// Package portal is a mock provincial one-stop portal (Hệ thống thông tin
+// giải quyết thủ tục hành chính): citizens log in through the SSO, fill
+// forms prefilled from national data, upload attachments, submit dossiers,
+// pay fees and receive signed results while simulated officers move each
+// dossier through its workflow on the world's compressed clock. Every state
+// change is pushed to the national portal (DVCQG). The contract is
+// docs/contracts.md, "Provincial portal"; wire types live in api/portal.
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+
+	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/clock"
+)
+
+// Version is reported by /healthz.
+const Version = "mock-1"
+
+// DefaultAudiences are the SSO clients whose ID tokens the portal accepts.
+var DefaultAudiences = []string{"dvcqa-portal", "dvcqa-portal-short"}
+
+// Options configure one province's portal.
+type Options struct {
+	BaseURL  string // external base, e.g. http://127.0.0.1:41234/portal/01; every absolute URL starts with it
+	Province fixtures.Province
+	Catalog  *fixtures.Catalog
+	Calendar Calendar     // working days; nil = Catalog.Calendar
+	Clock    *clock.Clock // world clock; nil = real time
+
+	SSOIssuer string       // OIDC issuer of the ID tokens
+	Audiences []string     // accepted aud values; nil = DefaultAudiences
+	KeySet    oidc.KeySet  // nil = the issuer's JWKS ({SSOIssuer}/jwks) fetched with HTTP
+	HTTP      *http.Client // for the JWKS; nil = 10 s timeout
+
+	Data     NationalData   // nil: nothing is prefilled
+	National NationalPortal // nil: nothing is pushed
+	Payments Payments       // nil: starting a payment answers 502
+	Signer   *Signer        // signs results; nil = a fresh mock CA and signer
+	Defects  Defects        // reserved for seeded defects; nil = none
+}
+
+// Server is one provincial portal, an http.Handler.
+type Server struct {
+	opts     Options
+	clock    *clock.Clock
+	verifier *oidc.IDTokenVerifier
+	keySet   oidc.KeySet
+	signer   *Signer
+	mux      *http.ServeMux
+	sync     *syncer
+
+	mu          sync.Mutex
+	closed      bool
+	attachments map[string]*attachment
+	dossiers    map[string]*dossier // by id
+	byCode      map[string]*dossier
+	order       []*dossier
+	daySeq      map[string]int // dossier codes issued per world day (yyMMdd)
+	idem        map[idemKey]*idemEntry
+	timers      map[uint64]func() bool // pending workflow steps, cancelled by Close
+	timerSeq    uint64
+}
+
+// New checks the options and builds the portal.
+func New(opts Options) (*Server, error) {
+	switch {
+	case opts.BaseURL == "":
+		return nil, errors.New("portal: BaseURL is required")
+	case opts.Province.Code == "" || opts.Province.AgencyID == "":
+		return nil, errors.New("portal: Province with Code and AgencyID is required")
+	case opts.Catalog == nil:
+		return nil, errors.New("portal: Catalog is required")
+	case opts.SSOIssuer == "":
+		return nil, errors.New("portal: SSOIssuer is required")
+	}
+	if opts.Calendar == nil {
+		opts.Calendar = opts.Catalog.Calendar
+	}
+	if len(opts.Audiences) == 0 {
+		opts.Audiences = DefaultAudiences
+	}
+	if opts.HTTP == nil {
+		opts.HTTP = &http.Client{Timeout: 10 * time.Second}
+	}
+	s := &Server{
+		opts:        opts,
+		clock:       opts.Clock,
+		signer:      opts.Signer,
+		attachments: map[string]*attachment{},
+		dossiers:    map[string]*dossier{},
+		byCode:      map[string]*dossier{},
+		daySeq:      map[string]int{},
+		idem:        map[idemKey]*idemEntry{},
+		timers:      map[uint64]func() bool{},
+	}
+	if s.clock == nil {
+		s.clock = clock.New(time.Time{}, 0)
+	}
+	s.keySet = opts.KeySet
+	if s.keySet == nil {
+		ctx := oidc.ClientContext(context.Background(), opts.HTTP)
+		s.keySet = oidc.NewRemoteKeySet(ctx, opts.SSOIssuer+"/jwks")
+	}
+	// aud is checked against a list and iss by hand (see authenticate), so
+	// that every failure gets its own reason without matching error text.
+	s.verifier = oidc.NewVerifier(opts.SSOIssuer, s.keySet, &oidc.Config{SkipClientIDCheck: true, SkipIssuerCheck: true})
+	if s.signer == nil {
+		ca, err := NewCA("dvcqa mock CA " + opts.Province.Code)
+		if err != nil {
+			return nil, fmt.Errorf("portal: %w", err)
+		}
+		if s.signer, err = ca.NewSigner(s.issuerName()); err != nil {
+			return nil, fmt.Errorf("portal: %w", err)
+		}
+	}
+	s.sync = newSyncer(opts.National)
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", s.handleHealth)
+	m.HandleFunc("GET /api/v1/time", s.handleTime)
+	m.HandleFunc("GET /api/v1/services", s.handleServices)
+	m.HandleFunc("GET /api/v1/services/{id}", s.handleService)
+	m.HandleFunc("GET /api/v1/services/{id}/form", s.auth(s.handleForm))
+	m.HandleFunc("POST /api/v1/attachments", s.auth(s.handleUpload))
+	m.HandleFunc("POST /api/v1/dossiers", s.auth(s.handleSubmit))
+	m.HandleFunc("GET /api/v1/dossiers", s.auth(s.handleDossiers))
+	m.HandleFunc("GET /api/v1/dossiers/{id}", s.auth(s.handleDossier))
+	m.HandleFunc("POST /api/v1/dossiers/{id}/payment", s.auth(s.handleStartPayment))
+	m.HandleFunc("GET /api/v1/dossiers/{id}/result", s.auth(s.handleResult))
+	m.HandleFunc("POST /api/v1/payment/callback", s.handlePaymentCallback)
+	m.HandleFunc("GET /payment/return", s.handlePaymentReturn)
+	m.HandleFunc("GET /api/v1/trust/ca.pem", s.handleCA)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint", "Không tìm thấy địa chỉ yêu cầu")
+	})
+	s.mux = m
+}
+
+// ServeHTTP serves the portal's API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Close stops the officers (pending workflow steps) and waits for pushes to
+// the national portal already queued. The clock is shared with other
+// systems, so only this portal's timers are cancelled.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	timers := s.timers
+	s.timers = map[uint64]func() bool{}
+	s.mu.Unlock()
+	for _, stop := range timers {
+		stop()
+	}
+	s.sync.close()
+}
+
+// SyncErrors lists pushes to the national portal that failed after retries.
+func (s *Server) SyncErrors() []SyncError { return s.sync.errors() }
+
+// Now is the world time, truncated to the second as every time the portal
+// records (RFC 3339 without fractions on the wire).
+func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Second) }
+
+func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok", System: "portal", Province: s.opts.Province.Code, Version: Version})
+}
+
+func (s *Server) handleTime(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, api.Time{Now: s.now()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
+	writeAPIError(w, &api.APIError{Status: status, Code: code, Message: msg, MessageVI: msgVI})
+}
+
+func writeAPIError(w http.ResponseWriter, e *api.APIError) {
+	writeJSON(w, e.Status, api.ErrorBody{Error: *e})
+}
+
+// decodeJSON reads a JSON body of at most limit bytes into v, refusing
+// unknown members, so typos in a request are reported instead of ignored.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) *api.APIError {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the JSON value")
+	}
+	if err == nil {
+		return nil
+	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return &api.APIError{Status: http.StatusRequestEntityTooLarge, Code: api.CodeTooLarge,
+			Message: "request body too large", MessageVI: "Dữ liệu gửi lên quá lớn"}
+	}
+	if errors.Is(err, io.EOF) {
+		err = errors.New("empty body")
+	}
+	return &api.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest,
+		Message: "malformed JSON body: " + err.Error(), MessageVI: "Dữ liệu gửi lên không đúng định dạng JSON"}
+}

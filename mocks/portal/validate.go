@@ -1,0 +1,113 @@
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+func bad(field, msg, msgVI string) api.FieldError {
+	return api.FieldError{Field: field, Message: msg, MessageVI: msgVI}
+}
+
+// validateFields checks every submitted value against the service's form
+// and national data, and returns the values to store (prefilled ones the
+// citizen left out are taken from national data). Every bad field is
+// reported, in form order, then unknown fields.
+func validateFields(svc *fixtures.Service, values, national map[string]string) (map[string]string, []api.FieldError) {
+	out := map[string]string{}
+	var errs []api.FieldError
+	for _, f := range svc.Form {
+		v, given := values[f.Name]
+		v = strings.TrimSpace(v)
+		if nv, ok := national[f.Name]; ok {
+			// Read-only: national data is authoritative, so the only check is
+			// that the citizen did not change it.
+			if given && v != nv {
+				errs = append(errs, bad(f.Name, "does not match national data", "Giá trị không khớp dữ liệu quốc gia"))
+			}
+			out[f.Name] = nv
+			continue
+		}
+		if v == "" && !f.Required {
+			continue
+		}
+		// The catalog's own rules, shared with the harness that fills forms.
+		if err := f.CheckValue(v); err != nil {
+			ve, ok := errors.AsType[*fixtures.ValueError](err)
+			if !ok {
+				ve = &fixtures.ValueError{Message: err.Error(), MessageVI: "Giá trị không hợp lệ"}
+			}
+			errs = append(errs, bad(f.Name, f.LabelEN+" "+ve.Message, f.LabelVI+" "+ve.MessageVI))
+			continue
+		}
+		out[f.Name] = v
+	}
+	var unknown []string
+	for name := range values {
+		if _, known := svc.Field(name); !known {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		errs = append(errs, bad(name, "is not a field of service "+svc.ID, "Trường không thuộc biểu mẫu của dịch vụ "+svc.ID))
+	}
+	return out, errs
+}
+
+// validateAttachments resolves the submitted references to the caller's
+// uploads and checks them against the service's list: type known, owner,
+// accepted content type, size, and every required type present. Errors are
+// named by attachment type. The caller holds s.mu.
+func (s *Server) validateAttachments(svc *fixtures.Service, refs []api.AttachmentRef, owner string) ([]api.Attachment, []api.FieldError) {
+	var out []api.Attachment
+	var errs []api.FieldError
+	present := map[string]bool{}
+	for i, ref := range refs {
+		if ref.Type == "" || ref.ID == "" {
+			errs = append(errs, bad(fmt.Sprintf("attachments[%d]", i), "type and id are required", "Thiếu loại giấy tờ hoặc mã tệp"))
+			continue
+		}
+		spec := attachmentSpec(svc, ref.Type)
+		if spec == nil {
+			errs = append(errs, bad(ref.Type, "is not a document of service "+svc.ID, "Giấy tờ không thuộc thành phần hồ sơ của dịch vụ "+svc.ID))
+			continue
+		}
+		a := s.attachments[ref.ID]
+		switch {
+		case a == nil || a.owner != owner: // another citizen's upload is as good as unknown
+			errs = append(errs, bad(ref.Type, "no such attachment "+ref.ID, "Không tìm thấy tệp đính kèm "+ref.ID))
+		case a.Type != ref.Type:
+			errs = append(errs, bad(ref.Type, "attachment "+ref.ID+" was uploaded as "+a.Type, "Tệp "+ref.ID+" được tải lên cho loại giấy tờ khác"))
+		case !slices.Contains(spec.MimeTypes, a.ContentType):
+			errs = append(errs, bad(ref.Type, fmt.Sprintf("content type %s is not accepted (accepted: %s)", a.ContentType, strings.Join(spec.MimeTypes, ", ")),
+				"Định dạng tệp không được chấp nhận cho giấy tờ này"))
+		case spec.MaxSizeKB > 0 && a.Size > int64(spec.MaxSizeKB)*1024:
+			errs = append(errs, bad(ref.Type, fmt.Sprintf("file is larger than %d KB", spec.MaxSizeKB), fmt.Sprintf("Tệp vượt quá dung lượng cho phép %d KB", spec.MaxSizeKB)))
+		default:
+			present[ref.Type] = true
+			out = append(out, a.Attachment)
+		}
+	}
+	for _, spec := range svc.Attachments {
+		if spec.Required && !present[spec.Type] && !slices.ContainsFunc(errs, func(e api.FieldError) bool { return e.Field == spec.Type }) {
+			errs = append(errs, bad(spec.Type, spec.NameEN+" is required", spec.NameVI+": bắt buộc phải nộp"))
+		}
+	}
+	return out, errs
+}
+
+func attachmentSpec(svc *fixtures.Service, typ string) *fixtures.Attachment {
+	for i := range svc.Attachments {
+		if svc.Attachments[i].Type == typ {
+			return &svc.Attachments[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package portal
+
+import (
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"time"
+
+	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// Officers' pace in world time. Acceptance and processing happen within
+// hours; finishing is set at the midpoint of the statutory period so that
+// delivery always comes before the appointment.
+const (
+	acceptDelay   = time.Hour
+	processDelay  = 3 * time.Hour
+	minProcessing = 2 * time.Hour
+	deliveryDelay = time.Hour
+	chainStepDays = 1 // processing days of a chain step that is not in the catalog
+)
+
+// chainWorkflow is the workflow of a chain step that is not in the catalog.
+var chainWorkflow = []string{api.StatusSubmitted, api.StatusAccepted, api.StatusProcessing, api.StatusFinished, api.StatusDelivered}
+
+// after runs f with s.mu held at world time at, unless the portal closes
+// first. The caller holds s.mu.
+func (s *Server) after(at time.Time, f func()) {
+	if s.closed {
+		return
+	}
+	s.timerSeq++
+	id := s.timerSeq
+	s.timers[id] = s.clock.AfterFunc(at, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.closed {
+			return
+		}
+		delete(s.timers, id)
+		f()
+	})
+}
+
+// startOfficers schedules acceptance once nothing blocks the dossier (it was
+// submitted free of charge, or paid). The caller holds s.mu.
+func (s *Server) startOfficers(d *dossier, from time.Time) {
+	at := from.Add(acceptDelay)
+	s.after(at, func() { s.accept(d, at) })
+}
+
+func (s *Server) accept(d *dossier, at time.Time) {
+	d.acceptedAt = at
+	d.appointmentAt = s.opts.Calendar.AddWorkingDays(at, d.processingDays)
+	s.advance(d, api.StatusAccepted, at)
+	next := at.Add(processDelay)
+	s.after(next, func() { s.process(d, next) })
+}
+
+func (s *Server) process(d *dossier, at time.Time) {
+	s.advance(d, api.StatusProcessing, at)
+	next := d.acceptedAt.Add(d.appointmentAt.Sub(d.acceptedAt) / 2).Truncate(time.Second)
+	if earliest := at.Add(minProcessing); next.Before(earliest) {
+		next = earliest
+	}
+	s.after(next, func() { s.finish(d, next) })
+}
+
+func (s *Server) finish(d *dossier, at time.Time) {
+	s.advance(d, api.StatusFinished, at)
+	for _, step := range d.chainSteps {
+		s.openChainStep(d, step, at)
+	}
+	next := at.Add(deliveryDelay)
+	s.after(next, func() { s.deliver(d, next) })
+}
+
+func (s *Server) deliver(d *dossier, at time.Time) {
+	d.deliveredAt = at
+	d.result = s.issueResult(d, at)
+	s.advance(d, api.StatusDelivered, at)
+}
+
+// openChainStep creates the follow-on dossier of one liên thông step, for
+// the same citizen, and runs it through the same engine.
+func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time.Time) {
+	child := &dossier{
+		owner:          parent.owner,
+		serviceID:      step.Service,
+		nameVI:         step.NameVI,
+		fieldCode:      parent.fieldCode,
+		agency:         step.Agency,
+		workflow:       chainWorkflow,
+		processingDays: chainStepDays,
+		resultDoc:      fixtures.ResultDoc{Type: step.Step, NameVI: step.NameVI, NameEN: step.NameEN},
+		step:           step.Step,
+		fields:         maps.Clone(parent.fields),
+		// fee stays 0: a chain step is covered by the main dossier.
+	}
+	if svc, ok := s.opts.Catalog.Service(step.Service); ok {
+		child.procedureCode = svc.ProcedureCode
+		child.fieldCode = svc.FieldCode
+		child.workflow = slices.DeleteFunc(slices.Clone(svc.Workflow), func(st string) bool { return st == api.StatusPaymentRequired })
+		child.processingDays = svc.ProcessingDays
+		child.resultDoc = svc.Result
+	}
+	parent.children = append(parent.children, child)
+	s.open(child, at)
+}
+
+// advance moves a dossier to state at world time at, if its workflow lists
+// that state: history entry by a synthetic officer, then the push to the
+// national portal. The caller holds s.mu.
+func (s *Server) advance(d *dossier, state string, at time.Time) {
+	if !slices.Contains(d.workflow, state) {
+		return
+	}
+	first := len(d.history) == 0
+	started := at
+	if !first {
+		started = d.history[len(d.history)-1].At
+	}
+	o := s.officer(d, state)
+	e := api.HistoryEntry{Status: state, StatusCode: fixtures.States[state], At: at,
+		Officer: o.name, Title: o.title, Unit: o.unit, Note: o.note}
+	d.status = state
+	d.history = append(d.history, e)
+
+	deadline := d.appointmentAt
+	if deadline.IsZero() { // before acceptance: the statutory period from now
+		deadline = s.opts.Calendar.AddWorkingDays(at, d.processingDays)
+	}
+	s.sync.enqueue(d.code, push{
+		dossier:  s.nationalDossier(d),
+		updating: !first,
+		progress: ProgressEntry{
+			MaHoSo: d.code, NguoiXuLy: o.name, ChucDanh: o.title, PhongBanXuLy: o.unit, NoiDungXuLy: o.note,
+			ThoiDiemXuLy: at, TrangThai: e.StatusCode, NgayBatDau: started, NgayKetThucTheoQuyDinh: deadline,
+		},
+	})
+}
+
+// officer is who handles a state change, with what title, where, and why.
+type officer struct{ name, title, unit, note string }
+
+var (
+	familyNames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
+	middleNames = []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Thanh", "Ngọc", "Quang", "Thùy"}
+	givenNames  = []string{"An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Lan", "Linh", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vân", "Yến"}
+)
+
+// officer names are synthetic and stable per dossier and state, so a
+// re-run of the same world tells the same story.
+func (s *Server) officer(d *dossier, state string) officer {
+	h := fnv.New32a()
+	fmt.Fprint(h, d.code, "|", state)
+	n := h.Sum32()
+	name := familyNames[n%uint32(len(familyNames))] + " " +
+		middleNames[(n/16)%uint32(len(middleNames))] + " " +
+		givenNames[(n/256)%uint32(len(givenNames))]
+	oneStop := "Bộ phận Một cửa - Trung tâm Phục vụ hành chính công " + s.opts.Province.NameVI
+	expert := "Phòng chuyên môn"
+	if a, ok := s.opts.Catalog.Agency(d.agency); ok {
+		expert += " (" + a.NameVI + ")"
+	}
+	expert += " - " + s.opts.Province.NameVI
+	switch state {
+	case api.StatusSubmitted:
+		return officer{name, "Công chức tiếp nhận hồ sơ", oneStop, "Hồ sơ nộp trực tuyến qua Cổng Dịch vụ công, đã ghi nhận vào hệ thống"}
+	case api.StatusPaymentRequired:
+		return officer{name, "Công chức tiếp nhận hồ sơ", oneStop, fmt.Sprintf("Đề nghị công dân thanh toán phí, lệ phí %d đồng trực tuyến", d.fee)}
+	case api.StatusAccepted:
+		return officer{name, "Công chức một cửa", oneStop, "Tiếp nhận hồ sơ hợp lệ, hẹn trả kết quả ngày " + d.appointmentAt.Format("02/01/2006")}
+	case api.StatusProcessing:
+		return officer{name, specialistTitle(d.agency), expert, "Thẩm định hồ sơ, đối chiếu cơ sở dữ liệu quốc gia"}
+	case api.StatusFinished:
+		return officer{name, "Lãnh đạo phòng chuyên môn", expert, "Phê duyệt, ký số kết quả giải quyết " + d.resultDoc.NameVI}
+	default: // delivered
+		return officer{name, "Công chức một cửa", oneStop, "Trả kết quả điện tử qua Cổng Dịch vụ công và kho dữ liệu của công dân"}
+	}
+}
+
+// specialistTitles are the processing officer's title by agency id
+// (services.yaml agencies); others get a generic one.
+var specialistTitles = map[string]string{
+	"btp":   "Công chức tư pháp - hộ tịch",
+	"bca":   "Cán bộ Công an",
+	"bhxh":  "Viên chức Bảo hiểm xã hội",
+	"btc":   "Công chức thuế",
+	"bnnmt": "Công chức địa chính",
+	"bct":   "Nhân viên Điện lực",
+	"bgddt": "Chuyên viên Sở Giáo dục và Đào tạo",
+	"bnv":   "Chuyên viên Sở Nội vụ",
+}
+
+func specialistTitle(agency string) string {
+	if t, ok := specialistTitles[agency]; ok {
+		return t
+	}
+	return "Chuyên viên xử lý hồ sơ"
+}
