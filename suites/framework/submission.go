@@ -11,7 +11,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
-	)
+)
 
 // Submission is a citizen logged in to the portal with a form filled in and
 // ready to submit.
