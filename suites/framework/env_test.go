@@ -1,0 +1,114 @@
+package framework
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+func mockTarget(t *testing.T) (*fixtures.Target, *fixtures.Catalog) {
+	t.Helper()
+	cat, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt.URLs = fixtures.URLs{Portal: "http://portal.test/portal/01", SSO: "http://sso.test/sso",
+		Gateway: "http://gw.test/gateway", DVCQG: "http://dvcqg.test/dvcqg", Payment: "http://pay.test/payment"}
+	return tgt, cat
+}
+
+func TestSetupResolvesAMockTarget(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	e, err := Setup(tgt, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Gateway.ClientSecret != fixtures.MockSecret(tgt.Seed, "gateway:province-01") {
+		t.Error("gateway secret not derived from the seed")
+	}
+	if e.SSO.RedirectURI != "http://portal.test/portal/01/auth/callback" {
+		t.Errorf("default redirect URI %q", e.SSO.RedirectURI)
+	}
+	if e.ShortSSO == nil {
+		t.Error("short-lived SSO client missing")
+	}
+	// Roles give distinct citizens, so parallel specs never share dossiers.
+	seen := map[string]bool{}
+	for _, c := range []Citizen{e.Citizen(RoleEndToEnd, 0), e.Citizen(RoleNegative, 0), e.Citizen(RoleConnection, 0), e.Citizen(RolePlatform, 4)} {
+		if seen[c.PersonalID] {
+			t.Errorf("citizen %s used by two roles", c.PersonalID)
+		}
+		seen[c.PersonalID] = true
+	}
+	if _, ok := e.BusinessCitizen(); !ok {
+		t.Error("no citizen with a business-registration record")
+	}
+}
+
+func TestSetupRefusesMissingURLsAndSecrets(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	tgt.URLs.Payment = ""
+	if _, err := Setup(tgt, cat); err == nil || !strings.Contains(err.Error(), "payment") {
+		t.Errorf("missing payment URL: %v", err)
+	}
+
+	real, cat := mockTarget(t)
+	real.Kind = fixtures.KindReal
+	real.Gateway.ClientSecretEnv = "DVCQA_TEST_UNSET_SECRET"
+	t.Setenv("DVCQA_TEST_UNSET_SECRET", "")
+	if _, err := Setup(real, cat); err == nil || !strings.Contains(err.Error(), "DVCQA_TEST_UNSET_SECRET") {
+		t.Errorf("real target without its secret: %v", err)
+	}
+}
+
+// PostPaymentCallback is client code; httpmock checks it in-process.
+func TestPostPaymentCallback(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	e, err := Setup(tgt, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt := httpmock.NewMockTransport()
+	e.HTTP = &http.Client{Transport: mt}
+	var got payment.Callback
+	mt.RegisterResponder(http.MethodPost, "http://portal.test/portal/01/api/v1/payment/callback",
+		func(req *http.Request) (*http.Response, error) {
+			if err := jsonBody(req, &got); err != nil {
+				return httpmock.NewStringResponse(400, `{"MaLoi":"01"}`), nil
+			}
+			if !got.Verify("k") {
+				return httpmock.NewStringResponse(400, `{"MaLoi":"07"}`), nil
+			}
+			return httpmock.NewStringResponse(200, `{"MaLoi":"00"}`), nil
+		})
+	cb := payment.Callback{MaDoiTac: "PORTAL-01", MaThamChieu: "ref", MaGiaoDich: "GD1", SoTien: 1000, TrangThaiGD: "1", ThoiGianGD: "20261122120000"}
+	cb.Sign("k")
+	ans, err := e.PostPaymentCallback(context.Background(), cb)
+	if err != nil || ans.Status != 200 || ans.MaLoi != "00" {
+		t.Fatalf("signed callback: %+v %v", ans, err)
+	}
+	cb.Sign("other")
+	ans, err = e.PostPaymentCallback(context.Background(), cb)
+	if err != nil || ans.Status != 400 || ans.MaLoi != "07" {
+		t.Fatalf("forged callback: %+v %v", ans, err)
+	}
+	if got.MaGiaoDich != "GD1" {
+		t.Errorf("callback body not sent as JSON: %+v", got)
+	}
+}
+
+func jsonBody(req *http.Request, v any) error {
+	defer req.Body.Close()
+	return json.NewDecoder(req.Body).Decode(v)
+}
