@@ -2,11 +2,12 @@
 # `make run` is the main job, `make test` the project's tests (what CI runs).
 
 GO       ?= go
-DVCQA    := $(GO) run ./cmd/dvcqa
+# Built, not `go run`, so that dvcqa's exit codes (0/1/2) reach the caller.
+DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps run test check unit suites external mock catalog bench clean
+.PHONY: all deps build run test check unit suites external mock catalog bench clean
 
 all: test
 
@@ -14,12 +15,15 @@ all: test
 deps:
 	@./scripts/setup.sh
 
+build:
+	$(GO) build -o bin/dvcqa ./cmd/dvcqa
+
 ## run: all suites against the embedded mock world; reports in reports/<run-id>/ and reports/latest/
-run: deps
+run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps check unit suites external
+test: deps build check unit suites external
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -37,11 +41,11 @@ external:
 	$(GO) test -count=1 -run 'TestExternalMock' ./cmd/dvcqa
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in reports/mock-target.yaml)
-mock: deps
+mock: deps build
 	@mkdir -p reports
 	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target reports/mock-target.yaml
 
-catalog:
+catalog: build
 	$(DVCQA) catalog
 
 ## bench: Go benchmarks, figures printed (no timed assertions anywhere)

@@ -69,6 +69,10 @@ func mockCmd(args []string) int {
 	fmt.Printf("  payment platform    %s\n", target.URLs.Payment)
 	fmt.Printf("  portals             %s/portal/{01..96} (province %s: %s)\n", w.URL, target.Province, target.URLs.Portal)
 	fmt.Printf("  index               %s/  · every system answers GET <url>/healthz\n", w.URL)
+	if a := w.Citizens.Applicants(target.Province); len(a) > 0 {
+		// Synthetic, seed-derived credentials, printed so QA can log in by hand.
+		fmt.Printf("  test citizen        %s (%s) password %s\n", a[0].PersonalID, a[0].FullName, a[0].Password)
+	}
 	if *writeTarget != "" {
 		fmt.Printf("  target profile      %s  (dvcqa run --target %s)\n", *writeTarget, *writeTarget)
 	}
