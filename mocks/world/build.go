@@ -49,8 +49,9 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	}
 	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Clients: []sso.Client{
 		{ID: PortalClient, RedirectURIs: redirects, TokenTTL: 10 * time.Minute},
-		// Tokens that expire within a second let specs prove expiry is enforced.
-		{ID: ShortPortalClient, RedirectURIs: redirects, TokenTTL: time.Second},
+		// Tokens that expire within seconds let specs prove expiry is enforced;
+		// 2 s because exp has whole-second resolution (validity is 1–2 s).
+		{ID: ShortPortalClient, RedirectURIs: redirects, TokenTTL: 2 * time.Second},
 	}})
 	if err != nil {
 		return nil, fmt.Errorf("world: sso: %w", err)
