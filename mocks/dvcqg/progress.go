@@ -42,10 +42,9 @@ func (s *Server) progress(a Account, raw []byte) reply {
 	}
 	for _, e := range req.Data {
 		h := s.dossiers[e.MaHoSo]
+		// History only: the dossier's status comes from DongBoHoSoMC, so a
+		// provincial system that stops re-syncing shows as a stale status.
 		h.QuaTrinhXuLy = append(h.QuaTrinhXuLy, e)
-		// The portal shows the state of the latest step, also when the
-		// provincial system does not re-sync the dossier after each step.
-		h.TrangThaiHoSo = e.TrangThai
 	}
 	return ok(nil)
 }
