@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit suites external mock catalog bench clean
+.PHONY: all deps build run test check unit suites external selftest mock catalog bench clean
 
 all: test
 
@@ -23,7 +23,7 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps build check unit suites external
+test: deps build check unit suites external selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -39,6 +39,10 @@ suites:
 ## external: `dvcqa mock serve` as a separate process gives the same verdicts as the embedded run
 external:
 	$(GO) test -count=1 -run 'TestExternalMock' ./cmd/dvcqa
+
+## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
+selftest:
+	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen' ./selftest
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in reports/mock-target.yaml)
 mock: deps build

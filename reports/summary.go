@@ -33,11 +33,12 @@ type Summary struct {
 
 // TargetInfo says what was tested.
 type TargetInfo struct {
-	Name     string `json:"name"`
-	Kind     string `json:"kind"`
-	Province string `json:"province"`
-	Seed     int64  `json:"seed,omitempty"`
-	File     string `json:"file,omitempty"`
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind"`
+	Province string   `json:"province"`
+	Seed     int64    `json:"seed,omitempty"`
+	File     string   `json:"file,omitempty"`
+	Defects  []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
 }
 
 // Verdict of one service, national database or platform system.

@@ -11,7 +11,11 @@ import (
 // PrintTable writes the terminal verdict table: one row per service, one
 // per national database, one per platform system, then the totals.
 func PrintTable(w io.Writer, s *Summary) {
-	fmt.Fprintf(w, "\ndvcqa run %s · target %s (%s, province %s)\n\n", s.RunID, s.Target.Name, s.Target.Kind, s.Target.Province)
+	fmt.Fprintf(w, "\ndvcqa run %s · target %s (%s, province %s)\n", s.RunID, s.Target.Name, s.Target.Kind, s.Target.Province)
+	if len(s.Target.Defects) > 0 {
+		fmt.Fprintf(w, "seeded defects ON: %s\n", strings.Join(s.Target.Defects, ", "))
+	}
+	fmt.Fprintln(w)
 	row := func(id, name, verdict string, v *Verdict) {
 		fmt.Fprintf(w, "  %-22s %s %-7s %4d %4d %4d\n", id, pad(name, 58), strings.ToUpper(verdict), v.Passed, v.Failed, v.Skipped)
 	}

@@ -4,6 +4,7 @@ package suites_test
 
 import (
 	"encoding/json"
+	"os"
 	"testing"
 	"time"
 
@@ -19,6 +20,10 @@ import (
 	_ "github.com/dvcqa/dvcqa/suites/services"
 )
 
+// DefectsEnv lists seeded defects to switch on in the embedded world
+// (comma-separated, see `dvcqa defects`); `dvcqa run --defect` sets it.
+const DefectsEnv = "DVCQA_DEFECTS"
+
 func TestSuites(t *testing.T) {
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	ginkgo.RunSpecs(t, "dvcqa")
@@ -30,11 +35,15 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	cfg, err := framework.LoadConfig()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
 	t := *cfg.Target
+	switches, err := world.DefectSet(append(t.Defects, os.Getenv(DefectsEnv))...)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "seeded defects of target %s / %s", t.Name, DefectsEnv)
 	if t.Embedded() {
-		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog})
+		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)
+	} else if len(switches.List()) > 0 {
+		ginkgo.Fail("seeded defects switch on only in the embedded world; start `dvcqa mock serve --defect ...` for a standalone one")
 	}
 	data, err := json.Marshal(t)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())

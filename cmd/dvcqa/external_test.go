@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -32,8 +34,71 @@ func TestExternalMock(t *testing.T) {
 		t.Fatalf("build dvcqa: %v\n%s", err, out)
 	}
 
-	targetFile := filepath.Join(tmp, "target.yaml")
-	serve := exec.CommandContext(ctx, bin, "mock", "serve", "--addr", "127.0.0.1:0", "--write-target", targetFile)
+	targetFile := serveMock(ctx, t, bin, filepath.Join(tmp, "target.yaml"))
+
+	runSuites := func(name string, extra ...string) *reports.Summary {
+		t.Helper()
+		return runDvcqa(ctx, t, bin, root, tmp, name, extra...)
+	}
+	external := runSuites("external", "--target", targetFile)
+	embedded := runSuites("embedded")
+
+	if !embedded.Passed || !external.Passed {
+		t.Errorf("both runs should pass on a healthy mock: embedded %v, external %v", embedded.Passed, external.Passed)
+	}
+	if external.Target.Name != "mock-standalone" {
+		t.Errorf("external run used target %q, want the written mock-standalone profile", external.Target.Name)
+	}
+	sameVerdicts(t, external, embedded)
+}
+
+// TestExternalMockWithDefect: a standalone mock with a seeded defect fails
+// the same specs, for the same reason, as the embedded world with it.
+func TestExternalMockWithDefect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suites twice; `make external` runs it")
+	}
+	const defect, filter = "fee-wrong-amount@DV07", "service:DV07 || service:DV05"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "dvcqa")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build dvcqa: %v\n%s", err, out)
+	}
+	targetFile := serveMock(ctx, t, bin, filepath.Join(tmp, "target.yaml"), "--defect", defect)
+	external := runDvcqa(ctx, t, bin, root, tmp, "external", "--target", targetFile, "--label-filter", filter)
+	embedded := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--defect", defect, "--label-filter", filter)
+	if external.Passed || embedded.Passed {
+		t.Fatalf("a run with %s passed: external %v, embedded %v", defect, external.Passed, embedded.Passed)
+	}
+	sameVerdicts(t, external, embedded)
+	for i, v := range embedded.Services {
+		if v.ID != "DV07" {
+			continue
+		}
+		if len(v.Failures) != 1 || len(external.Services[i].Failures) != 1 {
+			t.Fatalf("DV07 failures: embedded %v, external %v", v.Failures, external.Services[i].Failures)
+		}
+		// Dossier codes carry the world's date, which differs between runs.
+		e := dossierCode.ReplaceAllString(firstLine(v.Failures[0].Reason), "<code>")
+		x := dossierCode.ReplaceAllString(firstLine(external.Services[i].Failures[0].Reason), "<code>")
+		if e != x {
+			t.Errorf("DV07 failed for different reasons:\n  embedded: %s\n  external: %s", e, x)
+		}
+	}
+}
+
+// serveMock starts `dvcqa mock serve` on a free loopback port and waits for
+// the target file it writes.
+func serveMock(ctx context.Context, t *testing.T, bin, targetFile string, extra ...string) string {
+	t.Helper()
+	args := append([]string{"mock", "serve", "--addr", "127.0.0.1:0", "--write-target", targetFile}, extra...)
+	serve := exec.CommandContext(ctx, bin, args...)
 	serve.Stdout, serve.Stderr = os.Stderr, os.Stderr
 	if err := serve.Start(); err != nil {
 		t.Fatalf("start dvcqa mock serve: %v", err)
@@ -45,41 +110,37 @@ func TestExternalMock(t *testing.T) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		if _, err := os.Stat(targetFile); err == nil {
-			break
+			return targetFile
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("dvcqa mock serve wrote no target file within a minute")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
 
-	runSuites := func(name string, extra ...string) *reports.Summary {
-		t.Helper()
-		args := append([]string{"run", "--reports", filepath.Join(tmp, name), "--run-id", name}, extra...)
-		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Dir = root
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
-		runErr := cmd.Run()
-		data, err := os.ReadFile(filepath.Join(tmp, name, name, reports.SummaryFile))
-		if err != nil {
-			t.Fatalf("%s run wrote no summary (run: %v): %v", name, runErr, err)
-		}
-		var s reports.Summary
-		if err := json.Unmarshal(data, &s); err != nil {
-			t.Fatalf("%s summary: %v", name, err)
-		}
-		return &s
+// runDvcqa runs `dvcqa run` and reads the summary it wrote.
+func runDvcqa(ctx context.Context, t *testing.T, bin, root, tmp, name string, extra ...string) *reports.Summary {
+	t.Helper()
+	args := append([]string{"run", "--reports", filepath.Join(tmp, name), "--run-id", name}, extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	runErr := cmd.Run()
+	data, err := os.ReadFile(filepath.Join(tmp, name, name, reports.SummaryFile))
+	if err != nil {
+		t.Fatalf("%s run wrote no summary (run: %v): %v", name, runErr, err)
 	}
-	external := runSuites("external", "--target", targetFile)
-	embedded := runSuites("embedded")
+	var s reports.Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatalf("%s summary: %v", name, err)
+	}
+	return &s
+}
 
-	if !embedded.Passed || !external.Passed {
-		t.Errorf("both runs should pass on a healthy mock: embedded %v, external %v", embedded.Passed, external.Passed)
-	}
-	if external.Target.Name != "mock-standalone" {
-		t.Errorf("external run used target %q, want the written mock-standalone profile", external.Target.Name)
-	}
+func sameVerdicts(t *testing.T, external, embedded *reports.Summary) {
+	t.Helper()
 	if got, want := verdicts(external), verdicts(embedded); len(got) != len(want) {
 		t.Errorf("external run judged %d items, embedded %d", len(got), len(want))
 	} else {
@@ -92,6 +153,15 @@ func TestExternalMock(t *testing.T) {
 	if external.Totals.Specs != embedded.Totals.Specs || external.Totals.Passed != embedded.Totals.Passed {
 		t.Errorf("spec counts differ: external %+v, embedded %+v", external.Totals, embedded.Totals)
 	}
+}
+
+var dossierCode = regexp.MustCompile(`[0-9.]+H[0-9]+-[0-9]{6}-[0-9]{4,}`)
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func verdicts(s *reports.Summary) map[string]string {

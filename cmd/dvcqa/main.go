@@ -11,10 +11,11 @@ import (
 const usage = `dvcqa — integration-test harness for Vietnam's public-service portals
 
 Usage:
-  dvcqa run [--target FILE] [--label-filter EXPR] [--procs N] [--reports DIR]
+  dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--reports DIR]
                          run all suites (default: against the embedded mock world)
-  dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--write-target FILE]
+  dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                          run the mock world standalone
+  dvcqa defects [--json] list the seeded defects of the mock world and the specs that catch them
   dvcqa catalog [--json] list the 25 essential online public services
 
 Exit codes: 0 all specs passed; 1 specs failed; 2 the harness could not run.
@@ -34,6 +35,8 @@ func main() {
 		code = mockCmd(args)
 	case "catalog":
 		code = catalogCmd(args)
+	case "defects":
+		code = defectsCmd(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -24,6 +24,7 @@ func mockCmd(args []string) int {
 	day := fs.Duration("day", world.DefaultDay, "real duration of one world day (compressed clock)")
 	province := fs.String("province", "", "province of the written target file (default: the embedded target's)")
 	writeTarget := fs.String("write-target", "", "write a target profile pointing at this mock world to FILE")
+	defectList := fs.String("defect", "", "seeded defects to switch on, e.g. result-unsigned@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -45,8 +46,12 @@ func mockCmd(args []string) int {
 		target.Province = *province
 	}
 
+	set, err := world.DefectSet(*defectList)
+	if err != nil {
+		return fail("%v", err)
+	}
 	start := time.Now()
-	w, err := world.Start(world.Options{Addr: *addr, Seed: target.Seed, Day: *day, Catalog: cat})
+	w, err := world.Start(world.Options{Addr: *addr, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -69,6 +74,7 @@ func mockCmd(args []string) int {
 	fmt.Printf("  payment platform    %s\n", target.URLs.Payment)
 	fmt.Printf("  portals             %s/portal/{01..96} (province %s: %s)\n", w.URL, target.Province, target.URLs.Portal)
 	fmt.Printf("  index               %s/  · every system answers GET <url>/healthz\n", w.URL)
+	fmt.Printf("  seeded defects      %s/admin/defects (GET, PUT {\"defects\":[...]}); on: %v\n", w.URL, set.List())
 	if a := w.Citizens.Applicants(target.Province); len(a) > 0 {
 		// Synthetic, seed-derived credentials, printed so QA can log in by hand.
 		fmt.Printf("  test citizen        %s (%s) password %s\n", a[0].PersonalID, a[0].FullName, a[0].Password)

@@ -18,6 +18,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
 )
 
@@ -30,6 +31,7 @@ type runOptions struct {
 	runID       string
 	timeout     time.Duration
 	suites      string
+	defects     string
 }
 
 func runCmd(args []string) int {
@@ -42,6 +44,7 @@ func runCmd(args []string) int {
 	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
 	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
+	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -71,6 +74,13 @@ func run(o runOptions) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	switches, err := defects.ParseList(strings.Join(append(append([]string{}, target.Defects...), o.defects), ","))
+	if err != nil {
+		return fail("%v", err)
+	}
+	if len(switches) > 0 && !target.Embedded() {
+		return fail("seeded defects switch on only in the embedded mock world; for a standalone one use `dvcqa mock serve --defect ...`")
+	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
 		return fail("%v", err)
@@ -97,6 +107,9 @@ func run(o runOptions) int {
 		return fail("the suites did not produce a report (%v); ginkgo: %v", err, ginkgoErr)
 	}
 	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: target.Province, File: o.target}
+	for _, sw := range switches {
+		info.Defects = append(info.Defects, sw.String())
+	}
 	if target.Kind == "mock" {
 		info.Seed = target.Seed
 	}
@@ -135,7 +148,7 @@ func runGinkgo(root, runDir string, o runOptions) error {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target)
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target, "DVCQA_DEFECTS="+o.defects)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start ginkgo: %w", err)

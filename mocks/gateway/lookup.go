@@ -45,6 +45,11 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 
 	var rep reply
 	tok, authErr := s.authenticate(r)
+	if authErr != nil && s.defect(defectAuthBypass) {
+		// Seeded defect: a lookup without a valid token is served anyway,
+		// as an anonymous client allowed to read every database.
+		tok, authErr = token{clientID: anonymousClient, scopes: s.dbOrder}, nil
+	}
 	if authErr != nil {
 		w.Header().Set("WWW-Authenticate", bearerChallenge)
 		rep = fail(http.StatusUnauthorized, "unauthenticated", authErr.msg, authErr.msgVI, "")
@@ -54,9 +59,11 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.Status, e.Code = rep.status, rep.code
-	s.mu.Lock()
-	s.audit = append(s.audit, e)
-	s.mu.Unlock()
+	if !s.defect(defectAuditMissing) { // seeded defect: the lookup leaves no audit trace
+		s.mu.Lock()
+		s.audit = append(s.audit, e)
+		s.mu.Unlock()
+	}
 	if rep.status == StatusClientGone {
 		return // nobody is listening
 	}

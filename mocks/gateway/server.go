@@ -28,6 +28,7 @@ type Options struct {
 	HTTP            *http.Client     // to the database servers; nil: 10 s timeout
 	Now             func() time.Time // token expiry and audit times; nil: time.Now
 	UpstreamTimeout time.Duration    // per database call; 0: 3 s
+	Defects         Defects          // seeded defects, read per request; nil = a correct gateway
 }
 
 // Client is a registered gateway client (one per province in the world).
@@ -49,6 +50,7 @@ type Server struct {
 	http            *http.Client
 	now             func() time.Time
 	upstreamTimeout time.Duration
+	defects         Defects
 	mux             *http.ServeMux
 
 	mu       sync.Mutex
@@ -75,6 +77,7 @@ func New(opts Options) (*Server, error) {
 		http:            opts.HTTP,
 		now:             opts.Now,
 		upstreamTimeout: opts.UpstreamTimeout,
+		defects:         opts.Defects,
 		tokens:          map[string]token{},
 	}
 	for _, db := range opts.Databases {

@@ -55,7 +55,11 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
 	c, known := s.clients[id]
-	if !known || subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
+	secretOK := known && subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) == 1
+	if known && !secretOK && s.defect(defectAuthBypass) {
+		secretOK = true // seeded defect: the secret of a known client is not checked
+	}
+	if !secretOK {
 		w.Header().Set("WWW-Authenticate", `Basic realm="gateway"`)
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return

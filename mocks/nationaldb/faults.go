@@ -21,8 +21,11 @@ func (s *Server) SetDelay(d time.Duration) {
 	s.delay = d
 }
 
+// isDown: down by SetDown or by the seeded defect "<db>-db-down" (the
+// gateway then gets 503 from /records and /healthz alike).
 func (s *Server) isDown() bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.down
+	down := s.down
+	s.mu.Unlock()
+	return down || s.defect(suffixDown)
 }

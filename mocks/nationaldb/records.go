@@ -42,6 +42,12 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Không có bản ghi trong %s với %s %s", s.db.ID, key, gwapi.MaskID(value)), "")
 		return
 	}
+	if s.defect(suffixStale) {
+		// Seeded defect "<db>-stale": serve an outdated copy of each record.
+		for i := range recs {
+			recs[i] = staleCopy(recs[i])
+		}
+	}
 	writeJSON(w, http.StatusOK, gwapi.DatabaseAnswer{Records: recs})
 }
 
@@ -51,6 +57,10 @@ func (s *Server) wait(r *http.Request) bool {
 	s.mu.Lock()
 	d := s.delay
 	s.mu.Unlock()
+	if s.defect(suffixSlow) {
+		// Seeded defect "<db>-db-slow": answer after the gateway's deadline.
+		d = max(d, slowDelay)
+	}
 	if d <= 0 {
 		return true
 	}

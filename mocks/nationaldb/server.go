@@ -23,6 +23,7 @@ type Options struct {
 	DB          fixtures.Database
 	Records     []map[string]string // flat records; copied by New
 	InternalKey string              // expected X-Internal-Key, MockSecret(seed, "db-internal") in the world
+	Defects     Defects             // seeded defects, read per request; nil = a correct database
 }
 
 // Server is an http.Handler serving one national database.
@@ -31,6 +32,7 @@ type Server struct {
 	internalKey string
 	store       *store
 	mux         *http.ServeMux
+	defects     Defects
 
 	mu    sync.Mutex
 	down  bool
@@ -55,7 +57,7 @@ func New(opts Options) (*Server, error) {
 	}
 	db := opts.DB
 	db.Keys, db.Fields = slices.Clone(db.Keys), slices.Clone(db.Fields)
-	s := &Server{db: db, internalKey: opts.InternalKey, store: st, mux: http.NewServeMux()}
+	s := &Server{db: db, internalKey: opts.InternalKey, store: st, mux: http.NewServeMux(), defects: opts.Defects}
 	s.mux.HandleFunc("/records", s.handleRecords)
 	s.mux.HandleFunc("/healthz", s.handleHealth)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -81,7 +81,7 @@ func (s *Server) open(req payment.InitRequest) (*payment.InitResponse, error) {
 	if !known {
 		return nil, errUnknownPartner
 	}
-	if !req.Verify(p.Secret) {
+	if !s.signed(req.Verify(p.Secret)) {
 		return nil, errBadSignature
 	}
 	if err := checkInit(req); err != nil {
@@ -142,7 +142,7 @@ func (s *Server) query(req payment.QueryRequest) (any, error) {
 	if !known {
 		return nil, errUnknownPartner
 	}
-	if !req.Verify(p.Secret) {
+	if !s.signed(req.Verify(p.Secret)) {
 		return nil, errBadSignature
 	}
 	s.mu.Lock()

@@ -67,13 +67,23 @@ type platform struct {
 // New, as the world starter does, plus a callback receiver.
 func newPlatform(t *testing.T, failFirst int) *platform {
 	t.Helper()
+	return newPlatformWith(t, failFirst, nil)
+}
+
+// newPlatformWith is newPlatform with the options adjusted by tweak first.
+func newPlatformWith(t *testing.T, failFirst int, tweak func(*Options)) *platform {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String() + "/payment"
-	srv, err := New(Options{
+	opts := Options{
 		BaseURL:  base,
 		Partners: []Partner{{Code: partnerCode, Secret: partnerSecret, Name: "Cổng dịch vụ công Hà Nội"}},
 		Now:      func() time.Time { return time.Date(2026, 3, 2, 3, 30, 0, 0, time.UTC) },
-	})
+	}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	srv, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

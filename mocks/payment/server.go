@@ -24,6 +24,7 @@ type Options struct {
 	Partners []Partner
 	HTTP     *http.Client     // for callbacks; nil: a plain client (each attempt has its own timeout)
 	Now      func() time.Time // stamps ThoiGianGD; the world's clock fits; nil: time.Now
+	Defects  Defects          // seeded defects, read per request; nil = a correct platform
 }
 
 // Partner is a portal allowed to collect fees.
@@ -56,6 +57,7 @@ type Server struct {
 	partners map[string]Partner
 	http     *http.Client
 	now      func() time.Time
+	defects  Defects
 	mux      *http.ServeMux
 
 	mu    sync.Mutex
@@ -78,6 +80,7 @@ func New(opts Options) (*Server, error) {
 		partners: make(map[string]Partner, len(opts.Partners)),
 		http:     opts.HTTP,
 		now:      opts.Now,
+		defects:  opts.Defects,
 		mux:      http.NewServeMux(),
 		byID:     make(map[string]*Transaction),
 		byRef:    make(map[refKey]*Transaction),

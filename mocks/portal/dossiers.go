@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -81,61 +82,99 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 	canon, _ := json.Marshal(req)
 	ik := idemKey{c.ID, key}
 	entry := &idemEntry{hash: sha256.Sum256(canon), done: make(chan struct{})}
+	// Seeded defect duplicate-on-retry: the key is never looked at, so a
+	// retry creates another dossier.
+	_, ignoreKey := s.defect(defectDuplicateOnRetry, req.ServiceID)
+	if !ignoreKey && !s.claimKey(w, r, ik, entry) {
+		return
+	}
+
+	d, e := s.submit(r, c, &req)
+	s.mu.Lock()
+	if !ignoreKey {
+		if d == nil {
+			delete(s.idem, ik) // a refused request may be corrected and sent again with its key
+		}
+		entry.dossier = d
+		close(entry.done)
+	}
+	var view api.Dossier
+	if d != nil {
+		view = s.view(d)
+	}
+	s.mu.Unlock()
+	switch {
+	case e == errCrashed:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "Internal Server Error")
+	case e != nil:
+		writeAPIError(w, e)
+	default:
+		writeJSON(w, http.StatusCreated, view)
+	}
+}
+
+// claimKey registers the request's idempotency key, or answers for it: the
+// replayed dossier of an identical earlier request, or 409 for a different
+// one. It reports whether the caller goes on to create the dossier.
+func (s *Server) claimKey(w http.ResponseWriter, r *http.Request, ik idemKey, entry *idemEntry) bool {
 	for {
 		s.mu.Lock()
 		prev := s.idem[ik]
 		if prev == nil {
 			s.idem[ik] = entry
 			s.mu.Unlock()
-			break
+			return true
 		}
 		if prev.hash != entry.hash {
 			s.mu.Unlock()
 			writeError(w, http.StatusConflict, api.CodeIdempotencyReused, "Idempotency-Key was already used with a different request",
 				"Mã Idempotency-Key đã được dùng cho một yêu cầu khác")
-			return
+			return false
 		}
 		if prev.dossier != nil {
 			view := s.view(prev.dossier)
 			s.mu.Unlock()
 			w.Header().Set(api.HeaderReplayed, "true")
 			writeJSON(w, http.StatusOK, view)
-			return
+			return false
 		}
 		s.mu.Unlock()
 		// A twin is in flight: wait for its outcome, then look again.
 		select {
 		case <-prev.done:
 		case <-r.Context().Done():
-			return
+			return false
 		}
 	}
-
-	d, e := s.submit(r, c, &req)
-	s.mu.Lock()
-	if d == nil {
-		delete(s.idem, ik) // a refused request may be corrected and sent again with its key
-	}
-	entry.dossier = d
-	close(entry.done)
-	var view api.Dossier
-	if d != nil {
-		view = s.view(d)
-	}
-	s.mu.Unlock()
-	if e != nil {
-		writeAPIError(w, e)
-		return
-	}
-	writeJSON(w, http.StatusCreated, view)
 }
+
+// errCrashed is submit's answer under the seeded defect validation-500: the
+// handler "crashes" and answers a bare 500.
+var errCrashed = &api.APIError{Status: http.StatusInternalServerError, Code: "internal_error",
+	Message: "Internal Server Error", MessageVI: "Lỗi hệ thống"}
+
+// leakedStack is what the seeded defect error-leaks-stack appends to
+// validation messages: a Go panic trace naming the portal's internals.
+const leakedStack = "\n\ngoroutine 17 [running]:\ngithub.com/dvcqa/dvcqa/mocks/portal.(*Server).submit(...)\n" +
+	"\t/build/mocks/portal/dossiers.go:212 +0x1b4\npanic: validation"
 
 // submit validates a request and creates its dossier.
 func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*dossier, *api.APIError) {
 	invalid := func(errs []api.FieldError) *api.APIError {
-		return &api.APIError{Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
+		e := &api.APIError{Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
 			Message:   fmt.Sprintf("%d field(s) are not valid", len(errs)),
 			MessageVI: fmt.Sprintf("Hồ sơ có %d thông tin không hợp lệ", len(errs)), Fields: errs}
+		// Seeded defect error-leaks-stack: internal details (a stack
+		// trace) reach the citizen in every English message.
+		if _, on := s.defect(defectErrorLeaksStack, req.ServiceID); on {
+			e.Message += leakedStack
+			for i := range e.Fields {
+				e.Fields[i].Message += leakedStack
+			}
+		}
+		return e
 	}
 	svc, ok := s.opts.Catalog.Service(req.ServiceID)
 	if !ok {
@@ -148,6 +187,11 @@ func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*do
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
 	}
 	fields, errs := validateFields(svc, req.Fields, national)
+	// Seeded defect validation-500: a missing required field crashes the
+	// handler before anything is created.
+	if _, on := s.defect(defectValidation500, svc.ID); on && missingRequired(svc, req.Fields, national) {
+		return nil, errCrashed
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,10 +215,24 @@ func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*do
 		chainSteps:     svc.Chain,
 		fields:         fields,
 		attachments:    atts,
-		fee:            svc.FeeVND,
+		fee:            s.feeOf(svc),
 	}
 	s.open(d, s.now())
 	return d, nil
+}
+
+// feeOf is the fee a new dossier of the service asks.
+//
+// Seeded defect fee-wrong-amount: a paid service asks 10 % more, rounded to
+// 1000 VND and at least 1000 VND more. The catalog endpoint still shows the
+// right fee; payment and callback checks use the dossier's, consistently.
+func (s *Server) feeOf(svc *fixtures.Service) int64 {
+	fee := svc.FeeVND
+	if _, on := s.defect(defectFeeWrongAmount, svc.ID); on && fee > 0 {
+		extra := (fee/10 + 500) / 1000 * 1000
+		fee += max(extra, 1000)
+	}
+	return fee
 }
 
 // open registers a new dossier at world time at, records "submitted" and
@@ -190,7 +248,9 @@ func (s *Server) open(d *dossier, at time.Time) {
 	s.order = append(s.order, d)
 	s.advance(d, api.StatusSubmitted, at)
 	if d.fee > 0 {
-		s.advance(d, api.StatusPaymentRequired, at)
+		if !s.stuck(d) {
+			s.advance(d, api.StatusPaymentRequired, at)
+		}
 		return // officers start when the payment callback arrives
 	}
 	s.startOfficers(d, at)

@@ -289,7 +289,10 @@ type env struct {
 func newEnv(t *testing.T) *env { return newEnvDay(t, worldDay) }
 
 // newEnvDay is newEnv with a world day lasting day in real time.
-func newEnvDay(t *testing.T, day time.Duration) *env {
+func newEnvDay(t *testing.T, day time.Duration) *env { return newEnvWith(t, day, nil) }
+
+// newEnvWith is newEnvDay with seeded defects (nil: none).
+func newEnvWith(t *testing.T, day time.Duration, defects Defects) *env {
 	t.Helper()
 	e := &env{t: t, data: newFakeData(), national: &fakeNational{}, payments: &fakePayments{}}
 	ca, err := NewCA("dvcqa test CA")
@@ -305,7 +308,7 @@ func newEnvDay(t *testing.T, day time.Duration) *env {
 	e.portal, err = New(Options{
 		BaseURL: e.srv.URL, Province: testProvince, Catalog: testCatalog(), Calendar: weekdays{}, Clock: e.clock,
 		SSOIssuer: issuer, KeySet: &oidc.StaticKeySet{PublicKeys: []crypto.PublicKey{&ssoKey.PublicKey}},
-		Data: e.data, National: e.national, Payments: e.payments, Signer: e.signer,
+		Data: e.data, National: e.national, Payments: e.payments, Signer: e.signer, Defects: defects,
 	})
 	if err != nil {
 		t.Fatal(err)

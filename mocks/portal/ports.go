@@ -39,10 +39,10 @@ type Calendar interface {
 	AddWorkingDays(from time.Time, n int) time.Time
 }
 
-// Defects is reserved for seeded defects (a later issue): named switches
-// read where the behaviour is decided. nil means a correct portal.
+// Defects are seeded defects: named switches read where the behaviour is
+// decided. *defects.Set (mocks/defects) implements it; nil = a correct portal.
 type Defects interface {
-	Enabled(name string) bool
+	Active(name, service, province string) (param string, on bool)
 }
 
 // NationalDossier is a dossier as DVCQG stores it (HoSo). Times stay

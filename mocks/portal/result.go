@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	api "github.com/dvcqa/dvcqa/api/portal"
@@ -11,25 +12,53 @@ import (
 // issueResult signs a dossier's result document. The signed bytes are kept
 // and served as they are: re-encoding would break the signature. The caller
 // holds s.mu.
+//
+// Seeded defects: result-wrong-applicant (the document names another
+// applicant, validly signed) and result-unsigned (the signature is over
+// other bytes than the document's, so it does not verify).
 func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
+	applicant := api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name}
+	if _, on := s.defect(defectResultWrongApplicant, d.serviceID); on {
+		applicant = otherApplicant(applicant)
+	}
 	doc, err := json.Marshal(api.ResultDocument{
 		DocumentNo:  "KQ-" + d.code,
 		Type:        d.resultDoc.Type,
 		NameVI:      d.resultDoc.NameVI,
 		DossierCode: d.code,
 		ServiceID:   d.serviceID,
-		Applicant:   api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
+		Applicant:   applicant,
 		IssuedAt:    at,
 		Issuer:      s.issuerName(),
 	})
 	if err != nil { // only plain strings and a time: cannot fail
 		panic("portal: encode result: " + err.Error())
 	}
-	sig, err := s.signer.Sign(doc)
+	signed := doc
+	if _, on := s.defect(defectResultUnsigned, d.serviceID); on {
+		signed = append(slices.Clip(doc), '\n')
+	}
+	sig, err := s.signer.Sign(signed)
 	if err != nil { // crypto/rand failed: nothing sensible is left to do
 		panic("portal: sign result: " + err.Error())
 	}
 	return &api.Result{Document: doc, Signature: sig, Algorithm: api.Algorithm, CertificatePEM: string(s.signer.CertPEM())}
+}
+
+// otherApplicant is someone else: the serial digits (the last six) of the
+// personal ID changed, and another name.
+func otherApplicant(a api.Applicant) api.Applicant {
+	id := []byte(a.SoDinhDanh)
+	for i := max(len(id)-6, 0); i < len(id); i++ {
+		if id[i] >= '0' && id[i] <= '9' {
+			id[i] = '0' + (id[i]-'0'+5)%10
+		}
+	}
+	name := "Phạm Văn Tùng"
+	if a.HoVaTen == name {
+		name = "Đỗ Thị Mai"
+	}
+	return api.Applicant{SoDinhDanh: string(id), HoVaTen: name}
 }
 
 func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen) {

@@ -47,7 +47,7 @@ type Options struct {
 	National NationalPortal // nil: nothing is pushed
 	Payments Payments       // nil: starting a payment answers 502
 	Signer   *Signer        // signs results; nil = a fresh mock CA and signer
-	Defects  Defects        // reserved for seeded defects; nil = none
+	Defects  Defects        // seeded defects (defects.go); nil = none
 }
 
 // Server is one provincial portal, an http.Handler.
@@ -70,6 +70,7 @@ type Server struct {
 	idem        map[idemKey]*idemEntry
 	timers      map[uint64]func() bool // pending workflow steps, cancelled by Close
 	timerSeq    uint64
+	prefilled   prefillMemory // citizens whose forms were prefilled, for a seeded defect
 }
 
 // New checks the options and builds the portal.

@@ -24,6 +24,8 @@ type push struct {
 	dossier  NationalDossier
 	updating bool
 	progress ProgressEntry
+
+	skipSync, skipProgress bool // seeded defects: that half is not sent
 }
 
 // SyncError is a push the national portal never accepted.
@@ -90,12 +92,16 @@ func (y *syncer) drain(code string) {
 		y.queues[code] = q[1:]
 		y.mu.Unlock()
 
-		y.try(code, "DongBoHoSoMC", p.dossier.TrangThaiHoSo, func(ctx context.Context) error {
-			return y.np.Sync(ctx, p.dossier, p.updating)
-		})
-		y.try(code, "CapNhatTienDoHoSoMC", p.progress.TrangThai, func(ctx context.Context) error {
-			return y.np.Progress(ctx, p.progress)
-		})
+		if !p.skipSync {
+			y.try(code, "DongBoHoSoMC", p.dossier.TrangThaiHoSo, func(ctx context.Context) error {
+				return y.np.Sync(ctx, p.dossier, p.updating)
+			})
+		}
+		if !p.skipProgress {
+			y.try(code, "CapNhatTienDoHoSoMC", p.progress.TrangThai, func(ctx context.Context) error {
+				return y.np.Progress(ctx, p.progress)
+			})
+		}
 	}
 }
 

@@ -61,6 +61,15 @@ func validateFields(svc *fixtures.Service, values, national map[string]string) (
 	return out, errs
 }
 
+// missingRequired reports whether a required field the citizen must type
+// was left out or blank (prefilled ones come from national data).
+func missingRequired(svc *fixtures.Service, values, national map[string]string) bool {
+	return slices.ContainsFunc(svc.Form, func(f fixtures.Field) bool {
+		_, prefilled := national[f.Name]
+		return f.Required && !prefilled && strings.TrimSpace(values[f.Name]) == ""
+	})
+}
+
 // validateAttachments resolves the submitted references to the caller's
 // uploads and checks them against the service's list: type known, owner,
 // accepted content type, size, and every required type present. Errors are

@@ -44,19 +44,50 @@ func (s *Server) after(at time.Time, f func()) {
 	})
 }
 
+// schedule runs f, the dossier's next transition, at world time at, unless
+// the dossier is stuck where it is. The caller holds s.mu.
+func (s *Server) schedule(d *dossier, at time.Time, f func()) {
+	if s.stuck(d) {
+		return
+	}
+	s.after(at, f)
+}
+
+// stuck reports whether the dossier may not leave its state.
+//
+// Seeded defect status-stuck:<state>: dossiers of the service never leave
+// <state>; no further transition is scheduled. The caller holds s.mu.
+func (s *Server) stuck(d *dossier) bool {
+	state, on := s.defect(defectStatusStuck, d.serviceID)
+	return on && state == d.status
+}
+
 // startOfficers schedules acceptance once nothing blocks the dossier (it was
 // submitted free of charge, or paid). The caller holds s.mu.
 func (s *Server) startOfficers(d *dossier, from time.Time) {
 	at := from.Add(acceptDelay)
-	s.after(at, func() { s.accept(d, at) })
+	s.schedule(d, at, func() { s.accept(d, at) })
 }
 
 func (s *Server) accept(d *dossier, at time.Time) {
 	d.acceptedAt = at
-	d.appointmentAt = s.opts.Calendar.AddWorkingDays(at, d.processingDays)
+	d.appointmentAt = s.appointment(d, at)
 	s.advance(d, api.StatusAccepted, at)
 	next := at.Add(processDelay)
-	s.after(next, func() { s.process(d, next) })
+	s.schedule(d, next, func() { s.process(d, next) })
+}
+
+// appointment is the date the result is due (hẹn trả): processing_days
+// working days after acceptance, at 17:00 Vietnam time.
+//
+// Seeded defect appointment-date-wrong: calendar days are counted instead,
+// weekends and holidays included. The officers still keep to that date.
+func (s *Server) appointment(d *dossier, accepted time.Time) time.Time {
+	if _, on := s.defect(defectAppointmentDateWrong, d.serviceID); on {
+		a := accepted.In(fixtures.VietnamTZ)
+		return time.Date(a.Year(), a.Month(), a.Day()+d.processingDays, 17, 0, 0, 0, fixtures.VietnamTZ)
+	}
+	return s.opts.Calendar.AddWorkingDays(accepted, d.processingDays)
 }
 
 func (s *Server) process(d *dossier, at time.Time) {
@@ -65,16 +96,25 @@ func (s *Server) process(d *dossier, at time.Time) {
 	if earliest := at.Add(minProcessing); next.Before(earliest) {
 		next = earliest
 	}
-	s.after(next, func() { s.finish(d, next) })
+	// Seeded defect deadline-missed: the officers finish, and deliver, two
+	// working days after the appointment date.
+	if _, on := s.defect(defectDeadlineMissed, d.serviceID); on {
+		next = s.opts.Calendar.AddWorkingDays(d.appointmentAt, 2).Add(-deliveryDelay)
+	}
+	s.schedule(d, next, func() { s.finish(d, next) })
 }
 
 func (s *Server) finish(d *dossier, at time.Time) {
 	s.advance(d, api.StatusFinished, at)
-	for _, step := range d.chainSteps {
-		s.openChainStep(d, step, at)
+	// Seeded defect chain-broken: the follow-on dossiers of the chain are
+	// never created.
+	if _, on := s.defect(defectChainBroken, d.serviceID); !on {
+		for _, step := range d.chainSteps {
+			s.openChainStep(d, step, at)
+		}
 	}
 	next := at.Add(deliveryDelay)
-	s.after(next, func() { s.deliver(d, next) })
+	s.schedule(d, next, func() { s.deliver(d, next) })
 }
 
 func (s *Server) deliver(d *dossier, at time.Time) {
@@ -132,14 +172,28 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 	if deadline.IsZero() { // before acceptance: the statutory period from now
 		deadline = s.opts.Calendar.AddWorkingDays(at, d.processingDays)
 	}
-	s.sync.enqueue(d.code, push{
+	p := push{
 		dossier:  s.nationalDossier(d),
 		updating: !first,
 		progress: ProgressEntry{
 			MaHoSo: d.code, NguoiXuLy: o.name, ChucDanh: o.title, PhongBanXuLy: o.unit, NoiDungXuLy: o.note,
 			ThoiDiemXuLy: at, TrangThai: e.StatusCode, NgayBatDau: started, NgayKetThucTheoQuyDinh: deadline,
 		},
-	})
+	}
+	// Seeded defects of the national sync: dvcqg-sync-missing (nothing about
+	// the dossier is pushed), dvcqg-status-lag (only the first DongBoHoSoMC
+	// is sent, so DVCQG keeps "submitted" while the history advances) and
+	// dvcqg-history-gap (no progress entry for "processing").
+	if _, on := s.defect(defectSyncMissing, d.serviceID); on {
+		return
+	}
+	if _, on := s.defect(defectStatusLag, d.serviceID); on && !first {
+		p.skipSync = true
+	}
+	if _, on := s.defect(defectHistoryGap, d.serviceID); on && state == api.StatusProcessing {
+		p.skipProgress = true
+	}
+	s.sync.enqueue(d.code, p)
 }
 
 // officer is who handles a state change, with what title, where, and why.

@@ -143,6 +143,9 @@ func (s *Server) checkPassword(personalID, password string) bool {
 	if !ok {
 		return false
 	}
+	if password != "" && s.defect(defectWrongPassword) {
+		return true // seeded defect: the password is not checked
+	}
 	return subtle.ConstantTimeCompare([]byte(password), []byte(a.Password)) == 1
 }
 

@@ -74,12 +74,18 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the options adjusted by tweak first.
+func newEnvWith(t *testing.T, tweak func(*sso.Options)) *env {
+	t.Helper()
 	start := time.Now().Truncate(time.Second)
 	clock := &fakeClock{t: start}
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	srv, err := sso.New(sso.Options{
+	opts := sso.Options{
 		Issuer: ts.URL + "/sso",
 		Accounts: []sso.Account{{
 			PersonalID: citizenID,
@@ -95,7 +101,11 @@ func newEnv(t *testing.T) *env {
 		},
 		Now: clock.Now,
 		Key: testKey(),
-	})
+	}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	srv, err := sso.New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

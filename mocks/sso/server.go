@@ -36,6 +36,7 @@ type Options struct {
 	Clients  []Client
 	Now      func() time.Time // default time.Now
 	Key      *rsa.PrivateKey  // RS256 signing key; nil: a fresh 2048-bit key
+	Defects  Defects          // seeded defects, read per request; nil = a correct provider
 }
 
 // Account is a citizen who can log in.
@@ -74,6 +75,7 @@ type Server struct {
 	accounts map[string]Account
 	clients  map[string]Client
 	routes   map[string]map[string]http.HandlerFunc // path → method → handler
+	defects  Defects
 
 	mu      sync.Mutex
 	codes   map[string]*authCode
@@ -91,6 +93,7 @@ func New(opts Options) (*Server, error) {
 		issuer:   issuer,
 		now:      opts.Now,
 		key:      opts.Key,
+		defects:  opts.Defects,
 		accounts: make(map[string]Account, len(opts.Accounts)),
 		clients:  make(map[string]Client, len(opts.Clients)),
 		codes:    map[string]*authCode{},

@@ -47,7 +47,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	for _, p := range cat.Provinces {
 		redirects = append(redirects, base+"/portal/"+p.Code+"/auth/callback")
 	}
-	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Clients: []sso.Client{
+	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Defects: w.Defects, Clients: []sso.Client{
 		{ID: PortalClient, RedirectURIs: redirects, TokenTTL: 10 * time.Minute},
 		// Tokens that expire within seconds let specs prove expiry is enforced;
 		// 2 s because exp has whole-second resolution (validity is 1–2 s).
@@ -63,7 +63,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	dbURLs := map[string]string{}
 	var scopes []string
 	for _, db := range cat.Databases {
-		srv, err := nationaldb.New(nationaldb.Options{DB: db, Records: recordMaps(w.Citizens.Records(db.ID)), InternalKey: internalKey})
+		srv, err := nationaldb.New(nationaldb.Options{DB: db, Records: recordMaps(w.Citizens.Records(db.ID)), InternalKey: internalKey, Defects: w.Defects})
 		if err != nil {
 			return nil, fmt.Errorf("world: database %s: %w", db.ID, err)
 		}
@@ -82,7 +82,9 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	dvAccounts = append(dvAccounts, dvcqg.Account{Username: Auditor, Password: w.secret("dvcqg:" + Auditor), DstCode: AuditorDstCode, Auditor: true})
 
 	gw, err := gateway.New(gateway.Options{BaseURL: base + "/gateway", Databases: cat.Databases, DatabaseURLs: dbURLs,
-		InternalKey: internalKey, Clients: gwClients, HTTP: internal})
+		InternalKey: internalKey, Clients: gwClients, HTTP: internal, Defects: w.Defects,
+		// Short, so a slow database shows as a timeout within a spec's budget.
+		UpstreamTimeout: time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("world: gateway: %w", err)
 	}
@@ -102,7 +104,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	}
 	mount(mux, "/dvcqg", dv)
 
-	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal})
+	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal, Defects: w.Defects})
 	if err != nil {
 		return nil, fmt.Errorf("world: payment platform: %w", err)
 	}
@@ -121,7 +123,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		pbase := base + "/portal/" + p.Code
 		ps, err := portal.New(portal.Options{
 			BaseURL: pbase, Province: p, Catalog: cat, Calendar: cat.Calendar, Clock: w.clock,
-			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer,
+			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer, Defects: w.Defects,
 			Data: portal.GatewayData{Client: &gatewayapi.Client{BaseURL: base + "/gateway", ClientID: "province-" + p.Code,
 				ClientSecret: w.secret("gateway:province-" + p.Code), HTTP: internal}},
 			National: portal.DVCQGPortal{Client: &dvcqgapi.Client{BaseURL: base + "/dvcqg", Username: "portal-" + p.Code,
@@ -139,6 +141,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		writeJSON(rw, map[string]any{"status": "ok", "system": "world", "seed": w.Seed})
 	})
+	w.mountAdmin(mux)
 	mux.HandleFunc("GET /{$}", func(rw http.ResponseWriter, _ *http.Request) {
 		writeJSON(rw, w.Index())
 	})

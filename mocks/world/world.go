@@ -18,6 +18,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/mocks/portal"
 )
 
@@ -28,6 +29,7 @@ type Options struct {
 	Day         time.Duration // real duration of one world day; default 10ms
 	PerProvince int           // synthetic citizens per province; default citizens.DefaultPerProvince
 	Catalog     *fixtures.Catalog
+	Defects     *defects.Set // seeded defects in force; nil = none (switchable later at /admin/defects)
 }
 
 // DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
@@ -39,6 +41,7 @@ type World struct {
 	Seed     int64
 	Catalog  *fixtures.Catalog
 	Citizens *citizens.World
+	Defects  *defects.Set
 
 	srv     *http.Server
 	clock   *clock.Clock
@@ -53,6 +56,9 @@ func Start(opts Options) (*World, error) {
 	}
 	if opts.Day == 0 {
 		opts.Day = DefaultDay
+	}
+	if opts.Defects == nil {
+		opts.Defects = defects.NewSet()
 	}
 	if opts.PerProvince == 0 {
 		opts.PerProvince = citizens.DefaultPerProvince
@@ -72,7 +78,7 @@ func Start(opts Options) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
 	}
-	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people,
+	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
 		clock: clock.New(time.Now(), opts.Day), done: make(chan struct{})}
 	mux, err := w.build(opts)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
@@ -19,8 +20,26 @@ func apiError(err error, status int, what string) *portal.APIError {
 	gomega.Expect(err).To(gomega.HaveOccurred(), "%s was accepted; want HTTP %d", what, status)
 	var ae *portal.APIError
 	gomega.Expect(errors.As(err, &ae)).To(gomega.BeTrue(), "%s: want a JSON error answer with HTTP %d, got: %v", what, status, err)
-	gomega.Expect(ae.Status).To(gomega.Equal(status), "%s answered HTTP %d (%s), want %d", what, ae.Status, ae.Message, status)
+	gomega.Expect(ae.Status).To(gomega.Equal(status), "%s answered HTTP %d (%s), want %d", what, ae.Status, firstLine(ae.Message), status)
+	texts := []string{ae.Message, ae.MessageVI}
+	for _, fe := range ae.Fields {
+		texts = append(texts, fe.Message, fe.MessageVI)
+	}
+	for _, t := range texts {
+		gomega.Expect(t).NotTo(gomega.MatchRegexp(internalDetails), "%s: error answer leaks internal details (stack trace or source paths)", what)
+	}
 	return ae
+}
+
+// internalDetails are what a citizen must never see in an error: Go stack
+// traces, panics, source file paths.
+const internalDetails = `goroutine \d+|panic:|\.go:\d+|runtime\.|/src/|/build/`
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // expectFieldError asserts the 422 names the field in English and Vietnamese.

@@ -1,0 +1,36 @@
+package portal
+
+// Seeded defects the portal reads (names of the registry in mocks/defects).
+// Each is decided in one place, next to the behaviour it breaks; the
+// comment there says what goes wrong.
+const (
+	defectPrefillWrongCitizen  = "prefill-wrong-citizen"              // form.go, prefillSubject
+	defectPrefillMissingField  = "prefill-missing-field"              // form.go, handleForm
+	defectTokenNotVerified     = "sso-token-not-verified"             // auth.go, authenticate
+	defectExpiredAccepted      = "sso-expired-accepted"               // auth.go, authenticate
+	defectFeeWrongAmount       = "fee-wrong-amount"                   // dossiers.go, feeOf
+	defectCallbackUnsigned     = "payment-callback-unsigned-accepted" // payment.go, handlePaymentCallback
+	defectPaymentNotRecorded   = "payment-not-recorded"               // payment.go, handlePaymentCallback
+	defectStatusStuck          = "status-stuck"                       // workflow.go, stuck
+	defectDeadlineMissed       = "deadline-missed"                    // workflow.go, process
+	defectAppointmentDateWrong = "appointment-date-wrong"             // workflow.go, appointment
+	defectResultUnsigned       = "result-unsigned"                    // result.go, issueResult
+	defectResultWrongApplicant = "result-wrong-applicant"             // result.go, issueResult
+	defectSyncMissing          = "dvcqg-sync-missing"                 // workflow.go, advance
+	defectStatusLag            = "dvcqg-status-lag"                   // workflow.go, advance
+	defectHistoryGap           = "dvcqg-history-gap"                  // workflow.go, advance
+	defectDuplicateOnRetry     = "duplicate-on-retry"                 // dossiers.go, handleSubmit
+	defectValidation500        = "validation-500"                     // dossiers.go, submit
+	defectErrorLeaksStack      = "error-leaks-stack"                  // dossiers.go, submit
+	defectChainBroken          = "chain-broken"                       // workflow.go, finish
+)
+
+// defect reports whether the named defect is switched on for the service
+// (the catalog id concerned, "" when not known) in this portal's province,
+// with its parameter. No Defects means a correct portal.
+func (s *Server) defect(name, service string) (param string, on bool) {
+	if s.opts.Defects == nil {
+		return "", false
+	}
+	return s.opts.Defects.Active(name, service, s.opts.Province.Code)
+}

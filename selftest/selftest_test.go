@@ -1,0 +1,159 @@
+package selftest
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/defects"
+)
+
+var suitesBin string // built once by TestMain
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := func() int {
+		if testing.Short() {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "dvcqa-selftest-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		defer os.RemoveAll(dir)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		root, err := filepath.Abs("..")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		if suitesBin, err = BuildSuites(ctx, root, dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// TestSeededDefectsAreCaught switches on each defect of the registry and
+// checks exactly its declared specs fail, naming the symptom.
+func TestSeededDefectsAreCaught(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suites once per seeded defect; `make selftest` runs it")
+	}
+	all := defects.All()
+	var detected atomic.Int32
+	start := time.Now()
+	t.Run("defects", func(t *testing.T) {
+		for _, d := range all {
+			t.Run(d.Name, func(t *testing.T) {
+				t.Parallel()
+				ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+				defer cancel()
+				o, err := RunSuites(ctx, suitesBin, t.TempDir(), d.Filter, d.Example)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if problems := Judge(o, d.ExpectedSpecs, d.Symptom); len(problems) > 0 {
+					t.Errorf("defect %s (%s, filter %q):\n  %s", d.Example, d.Description, d.Filter, strings.Join(problems, "\n  "))
+					return
+				}
+				detected.Add(1)
+				t.Logf("%s: caught by %d spec(s), %d unrelated spec(s) green", d.Example, len(o.Failed), len(o.Passed))
+			})
+		}
+	})
+	fmt.Printf("selftest: seeded defects detected by exactly the expected specs: %d/%d (%.1f s)\n",
+		detected.Load(), len(all), time.Since(start).Seconds())
+}
+
+// TestHealthyRunsStayGreen runs the whole suite repeatedly against a healthy
+// world: any failure is a false alarm.
+func TestHealthyRunsStayGreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite many times; `make selftest` runs it")
+	}
+	runs := 20
+	if v, err := strconv.Atoi(os.Getenv("DVCQA_HEALTHY_RUNS")); err == nil && v > 0 {
+		runs = v
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	start := time.Now()
+	// Two runs at a time: each run is one serial Ginkgo process, and the
+	// machine has two cores.
+	outcomes := make([]*Outcome, runs)
+	errs := make([]error, runs)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				outcomes[i], errs[i] = RunSuites(ctx, suitesBin, t.TempDir(), "", "")
+			}
+		}()
+	}
+	for i := 0; i < runs; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var specs, failed, green int
+	for i, o := range outcomes {
+		if errs[i] != nil {
+			t.Fatalf("healthy run %d: %v", i+1, errs[i])
+		}
+		specs += len(o.Passed) + len(o.Failed)
+		failed += len(o.Failed) + len(o.Setup)
+		if len(o.Failed) == 0 && len(o.Setup) == 0 {
+			green++
+		}
+		for name, msg := range o.Failed {
+			t.Errorf("healthy run %d: false alarm in %s: %s", i+1, name, firstLine(msg))
+		}
+		for _, s := range o.Setup {
+			t.Errorf("healthy run %d: setup failed: %s", i+1, firstLine(s))
+		}
+	}
+	rate := 0.0
+	if specs > 0 {
+		rate = float64(failed) / float64(specs)
+	}
+	fmt.Printf("selftest: healthy runs green %d/%d; false failures %d of %d spec runs (rate %.4f); %.1f s\n",
+		green, runs, failed, specs, rate, time.Since(start).Seconds())
+}
+
+// TestSuitesImportNoMocks keeps the suites target-agnostic: only the suite
+// entry may import the mock world's starter.
+func TestSuitesImportNoMocks(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "../suites/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if !strings.Contains(imp, "/dvcqa/mocks/") {
+				continue
+			}
+			if fields[0] == "github.com/dvcqa/dvcqa/suites" && imp == "github.com/dvcqa/dvcqa/mocks/world" {
+				continue // the embedded default's starter, in the suite entry
+			}
+			t.Errorf("%s imports %s: suites must reach targets only over HTTP", fields[0], imp)
+		}
+	}
+}
