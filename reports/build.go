@@ -139,10 +139,25 @@ func classify(sr types.SpecReport, m *redact.Masker) (string, *Failure) {
 		if name == "" {
 			name = sr.LeafNodeType.String()
 		}
-		return Fail, &Failure{Spec: m.Text(name), Reason: reason, Location: sr.Failure.Location.String()}
+		return Fail, &Failure{Spec: m.Text(name), Headline: headline(reason), Reason: reason, Location: sr.Failure.Location.String()}
 	default:
 		return Skipped, nil
 	}
+}
+
+// headline is the first line of a failure that says what went wrong: Gomega
+// puts "Timed out after …" and "The function passed to Eventually failed
+// at …" before the harness's own words.
+func headline(reason string) string {
+	for _, line := range strings.Split(reason, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "Timed out after") || strings.HasPrefix(line, "The function passed to") ||
+			strings.HasPrefix(line, "Context was cancelled") {
+			continue
+		}
+		return line
+	}
+	return strings.TrimSpace(reason)
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.

@@ -61,6 +61,9 @@ func TestBuildVerdicts(t *testing.T) {
 	if s.Totals.Specs != 7 || s.Totals.Failed != 2 || s.Totals.ServicesPassed != 1 || s.Totals.DBsPassed != 1 {
 		t.Errorf("totals %+v", s.Totals)
 	}
+	if h := headline("Timed out after 5.001s.\nThe function passed to Eventually failed at x.go:1 with:\nnational portal status \"1\" ≠ portal status\nExpected"); h != `national portal status "1" ≠ portal status` {
+		t.Errorf("headline skips Gomega's preamble: got %q", h)
+	}
 	reason := s.Services[1].Failures[0].Reason
 	if strings.Contains(reason, "001085012345") || !strings.Contains(reason, "001*******45") {
 		t.Errorf("failure reason not masked: %q", reason)

@@ -57,6 +57,7 @@ type Verdict struct {
 // Failure is one failed spec and why, masked.
 type Failure struct {
 	Spec     string `json:"spec"`
+	Headline string `json:"headline"` // the reason in one line, in the harness's words
 	Reason   string `json:"reason"`
 	Location string `json:"location,omitempty"`
 }

@@ -51,7 +51,7 @@ func PrintTable(w io.Writer, s *Summary) {
 				fmt.Fprintln(w, "\n  Failures:")
 			}
 			failures++
-			fmt.Fprintf(w, "  - %s\n      %s\n", f.Spec, firstLine(f.Reason))
+			fmt.Fprintf(w, "  - %s\n      %s\n", f.Spec, f.Headline)
 		}
 	}
 	t := s.Totals

@@ -3,6 +3,7 @@ package world
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,46 @@ func BenchmarkStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		w.Close()
+	}
+}
+
+// TestAdminDefects switches a seeded defect on and off in a running world.
+func TestAdminDefects(t *testing.T) {
+	w, err := Start(Options{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	put := func(body string) int {
+		req, _ := http.NewRequest(http.MethodPut, w.URL+"/admin/defects", strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := put(`{"defects":["population-db-down"]}`); code != http.StatusOK {
+		t.Fatalf("PUT defects: HTTP %d", code)
+	}
+	health := func() int {
+		resp, err := http.Get(w.URL + "/db/population/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := health(); code != http.StatusServiceUnavailable {
+		t.Errorf("population healthz with population-db-down: HTTP %d, want 503", code)
+	}
+	if code := put(`{"defects":[]}`); code != http.StatusOK {
+		t.Fatalf("PUT no defects: HTTP %d", code)
+	}
+	if code := health(); code != http.StatusOK {
+		t.Errorf("population healthz after switching off: HTTP %d, want 200", code)
+	}
+	if code := put(`{"defects":["no-such-defect"]}`); code != http.StatusUnprocessableEntity {
+		t.Errorf("unknown defect: HTTP %d, want 422", code)
 	}
 }
