@@ -34,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${missing[*]} (apt-get)"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     say "missing Debian packages: ${missing[*]}. Install them: sudo apt-get install -y ${missing[*]}"
     say "(or set DVCQA_BROWSER_URL to a remote Chromium's DevTools URL)"
