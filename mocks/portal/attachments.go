@@ -78,9 +78,20 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen)
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, `part "file" with a file name is required`, `Thiếu tệp đính kèm (trường "file")`)
 		return
 	}
-	if len(data) == 0 {
-		writeAttachmentError(w, typ, "the file is empty", "Tệp đính kèm rỗng")
+	a, e := s.storeAttachment(c, typ, filename, declared, data)
+	if e != nil {
+		writeAPIError(w, e)
 		return
+	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+// storeAttachment checks one uploaded file and keeps it for the citizen;
+// the API and the web form's review step both store files here. A refusal
+// is a 422 naming the attachment type.
+func (s *Server) storeAttachment(c citizen, typ, filename, declared string, data []byte) (api.Attachment, *api.APIError) {
+	if len(data) == 0 {
+		return api.Attachment{}, attachmentError(typ, "the file is empty", "Tệp đính kèm rỗng")
 	}
 	// The declared type must be one any service accepts (an upload does not
 	// say which service it is for: each service's own list and size limit
@@ -89,10 +100,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen)
 	mt, _, _ := mime.ParseMediaType(declared)
 	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(data))
 	if !slices.Contains(fixtures.MimeTypes, mt) || mt != sniffed {
-		writeAttachmentError(w, typ,
+		return api.Attachment{}, attachmentError(typ,
 			fmt.Sprintf("content type %q (content looks like %q) is not accepted; use PDF, JPEG or PNG", declared, sniffed),
 			"Định dạng tệp không được chấp nhận, chỉ nhận PDF, JPEG hoặc PNG")
-		return
 	}
 	sum := sha256.Sum256(data)
 	a := &attachment{owner: c.ID, Attachment: api.Attachment{
@@ -102,7 +112,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen)
 	s.mu.Lock()
 	s.attachments[a.ID] = a
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, a.Attachment)
+	return a.Attachment, nil
 }
 
 func writeUploadReadError(w http.ResponseWriter, err error) {
@@ -117,13 +127,13 @@ func writeTooLarge(w http.ResponseWriter) {
 	writeError(w, http.StatusRequestEntityTooLarge, api.CodeTooLarge, "files are limited to 10 MiB", "Tệp đính kèm vượt quá 10 MB")
 }
 
-// writeAttachmentError is a 422 naming the attachment type.
-func writeAttachmentError(w http.ResponseWriter, typ, msg, msgVI string) {
-	writeAPIError(w, &api.APIError{
+// attachmentError is a 422 naming the attachment type.
+func attachmentError(typ, msg, msgVI string) *api.APIError {
+	return &api.APIError{
 		Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
 		Message: "attachment " + typ + ": " + msg, MessageVI: "Giấy tờ " + typ + ": " + msgVI,
 		Fields: []api.FieldError{{Field: typ, Message: msg, MessageVI: msgVI}},
-	})
+	}
 }
 
 // randomID is 16 hex digits; ids are unguessable so that owners are the

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -58,14 +59,25 @@ func (s *Server) requestService(r *http.Request) string {
 // audience. Each failure has its own reason so specs can tell them apart.
 // service is the catalog id the request names, "" when not known.
 func (s *Server) authenticate(r *http.Request, service string) (citizen, *api.APIError) {
-	fail := func(reason, msg, msgVI string) (citizen, *api.APIError) {
-		return citizen{}, &api.APIError{Status: http.StatusUnauthorized, Code: api.CodeUnauthenticated,
-			Reason: reason, Message: msg, MessageVI: msgVI}
-	}
 	scheme, raw, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	raw = strings.TrimSpace(raw)
 	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		return fail(api.ReasonMissingToken, "a bearer ID token is required", "Vui lòng đăng nhập bằng tài khoản định danh điện tử")
+		return citizen{}, unauthenticated(api.ReasonMissingToken, "a bearer ID token is required", "Vui lòng đăng nhập bằng tài khoản định danh điện tử")
+	}
+	c, _, e := s.verifyIDToken(r.Context(), raw, service)
+	return c, e
+}
+
+func unauthenticated(reason, msg, msgVI string) *api.APIError {
+	return &api.APIError{Status: http.StatusUnauthorized, Code: api.CodeUnauthenticated, Reason: reason, Message: msg, MessageVI: msgVI}
+}
+
+// verifyIDToken checks a raw ID token the way the API does; the web login
+// (web_login.go) verifies the token it gets from the SSO here too, so both
+// doors share the checks and the seeded SSO defects.
+func (s *Server) verifyIDToken(ctx context.Context, raw, service string) (citizen, *oidc.IDToken, *api.APIError) {
+	fail := func(reason, msg, msgVI string) (citizen, *oidc.IDToken, *api.APIError) {
+		return citizen{}, nil, unauthenticated(reason, msg, msgVI)
 	}
 	if strings.Count(raw, ".") != 2 {
 		return fail(api.ReasonMalformed, "the token is not a JWT", "Mã xác thực không đúng định dạng")
@@ -83,11 +95,11 @@ func (s *Server) authenticate(r *http.Request, service string) (citizen, *api.AP
 	// The signature is checked on its own first: go-oidc's errors are not
 	// typed, and a forged token must never be reported as merely expired.
 	if !skipSignature {
-		if _, err := s.keySet.VerifySignature(r.Context(), raw); err != nil {
+		if _, err := s.keySet.VerifySignature(ctx, raw); err != nil {
 			return fail(api.ReasonBadSignature, "token signature is not valid", "Chữ ký của mã xác thực không hợp lệ")
 		}
 	}
-	tok, err := verifier.Verify(r.Context(), raw)
+	tok, err := verifier.Verify(ctx, raw)
 	if err != nil {
 		if _, ok := errors.AsType[*oidc.TokenExpiredError](err); ok {
 			return fail(api.ReasonTokenExpired, "the token has expired", "Phiên đăng nhập đã hết hạn")
@@ -114,5 +126,5 @@ func (s *Server) authenticate(r *http.Request, service string) (citizen, *api.AP
 	if !personalID.MatchString(id) {
 		return fail(api.ReasonNoSubject, "the token does not name a citizen by personal ID", "Mã xác thực không có số định danh cá nhân")
 	}
-	return citizen{ID: id, Name: claims.HoVaTen}, nil
+	return citizen{ID: id, Name: claims.HoVaTen}, tok, nil
 }

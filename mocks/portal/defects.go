@@ -5,7 +5,7 @@ package portal
 // comment there says what goes wrong.
 const (
 	defectPrefillWrongCitizen  = "prefill-wrong-citizen"              // form.go, prefillSubject
-	defectPrefillMissingField  = "prefill-missing-field"              // form.go, handleForm
+	defectPrefillMissingField  = "prefill-missing-field"              // form.go, form
 	defectTokenNotVerified     = "sso-token-not-verified"             // auth.go, authenticate
 	defectExpiredAccepted      = "sso-expired-accepted"               // auth.go, authenticate
 	defectFeeWrongAmount       = "fee-wrong-amount"                   // dossiers.go, feeOf
@@ -19,10 +19,11 @@ const (
 	defectSyncMissing          = "dvcqg-sync-missing"                 // workflow.go, advance
 	defectStatusLag            = "dvcqg-status-lag"                   // workflow.go, advance
 	defectHistoryGap           = "dvcqg-history-gap"                  // workflow.go, advance
-	defectDuplicateOnRetry     = "duplicate-on-retry"                 // dossiers.go, handleSubmit
-	defectValidation500        = "validation-500"                     // dossiers.go, submit
-	defectErrorLeaksStack      = "error-leaks-stack"                  // dossiers.go, submit
+	defectDuplicateOnRetry     = "duplicate-on-retry"                 // dossiers.go, submitOnce
+	defectValidation500        = "validation-500"                     // dossiers.go, check
+	defectErrorLeaksStack      = "error-leaks-stack"                  // dossiers.go, leakedStack
 	defectChainBroken          = "chain-broken"                       // workflow.go, finish
+	defectSubmitDisabled       = "submit-disabled"                    // web_form.go, submitDisabled
 )
 
 // defect reports whether the named defect is switched on for the service

@@ -75,7 +75,7 @@ func TestDefectNamesAreInTheRegistry(t *testing.T) {
 	for _, name := range []string{defectPrefillWrongCitizen, defectPrefillMissingField, defectTokenNotVerified, defectExpiredAccepted,
 		defectFeeWrongAmount, defectCallbackUnsigned, defectPaymentNotRecorded, defectStatusStuck, defectDeadlineMissed,
 		defectAppointmentDateWrong, defectResultUnsigned, defectResultWrongApplicant, defectSyncMissing, defectStatusLag,
-		defectHistoryGap, defectDuplicateOnRetry, defectValidation500, defectErrorLeaksStack, defectChainBroken} {
+		defectHistoryGap, defectDuplicateOnRetry, defectValidation500, defectErrorLeaksStack, defectChainBroken, defectSubmitDisabled} {
 		d, ok := defects.Lookup(name)
 		if !ok || d.System != "portal" || (d.Param != "") != withParam[name] {
 			t.Errorf("defect %q: registry entry %+v (found %v)", name, d, ok)

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -71,6 +72,26 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
+	view, replayed, e := s.submitOnce(r.Context(), c, key, &req)
+	switch {
+	case e == errCrashed:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "Internal Server Error")
+	case e != nil:
+		writeAPIError(w, e)
+	case replayed:
+		w.Header().Set(api.HeaderReplayed, "true")
+		writeJSON(w, http.StatusOK, view)
+	default:
+		writeJSON(w, http.StatusCreated, view)
+	}
+}
+
+// submitOnce creates the dossier of a request under an idempotency key, or
+// replays the one the same key and request created before (replayed). The
+// API and the web form's submit step both come through here.
+func (s *Server) submitOnce(ctx context.Context, c citizen, key string, req *api.SubmitRequest) (view api.Dossier, replayed bool, e *api.APIError) {
 	if req.Fields == nil {
 		req.Fields = map[string]string{}
 	}
@@ -85,12 +106,19 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 	// Seeded defect duplicate-on-retry: the key is never looked at, so a
 	// retry creates another dossier.
 	_, ignoreKey := s.defect(defectDuplicateOnRetry, req.ServiceID)
-	if !ignoreKey && !s.claimKey(w, r, ik, entry) {
-		return
+	if !ignoreKey {
+		prev, e := s.claimKey(ctx, ik, entry)
+		if prev != nil {
+			return *prev, true, nil
+		}
+		if e != nil {
+			return view, false, e
+		}
 	}
 
-	d, e := s.submit(r, c, &req)
+	d, e := s.submit(ctx, c, req)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !ignoreKey {
 		if d == nil {
 			delete(s.idem, ik) // a refused request may be corrected and sent again with its key
@@ -98,54 +126,42 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 		entry.dossier = d
 		close(entry.done)
 	}
-	var view api.Dossier
 	if d != nil {
 		view = s.view(d)
 	}
-	s.mu.Unlock()
-	switch {
-	case e == errCrashed:
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = io.WriteString(w, "Internal Server Error")
-	case e != nil:
-		writeAPIError(w, e)
-	default:
-		writeJSON(w, http.StatusCreated, view)
-	}
+	return view, false, e
 }
 
 // claimKey registers the request's idempotency key, or answers for it: the
-// replayed dossier of an identical earlier request, or 409 for a different
-// one. It reports whether the caller goes on to create the dossier.
-func (s *Server) claimKey(w http.ResponseWriter, r *http.Request, ik idemKey, entry *idemEntry) bool {
+// dossier of an identical earlier request (to replay), or 409 for a
+// different one. Neither means the caller goes on to create the dossier.
+func (s *Server) claimKey(ctx context.Context, ik idemKey, entry *idemEntry) (*api.Dossier, *api.APIError) {
 	for {
 		s.mu.Lock()
 		prev := s.idem[ik]
 		if prev == nil {
 			s.idem[ik] = entry
 			s.mu.Unlock()
-			return true
+			return nil, nil
 		}
 		if prev.hash != entry.hash {
 			s.mu.Unlock()
-			writeError(w, http.StatusConflict, api.CodeIdempotencyReused, "Idempotency-Key was already used with a different request",
-				"Mã Idempotency-Key đã được dùng cho một yêu cầu khác")
-			return false
+			return nil, &api.APIError{Status: http.StatusConflict, Code: api.CodeIdempotencyReused,
+				Message:   "Idempotency-Key was already used with a different request",
+				MessageVI: "Mã Idempotency-Key đã được dùng cho một yêu cầu khác"}
 		}
 		if prev.dossier != nil {
 			view := s.view(prev.dossier)
 			s.mu.Unlock()
-			w.Header().Set(api.HeaderReplayed, "true")
-			writeJSON(w, http.StatusOK, view)
-			return false
+			return &view, nil
 		}
 		s.mu.Unlock()
 		// A twin is in flight: wait for its outcome, then look again.
 		select {
 		case <-prev.done:
-		case <-r.Context().Done():
-			return false
+		case <-ctx.Done():
+			return nil, &api.APIError{Status: http.StatusServiceUnavailable, Code: "canceled",
+				Message: "request canceled", MessageVI: "Yêu cầu đã bị hủy"}
 		}
 	}
 }
@@ -155,50 +171,19 @@ func (s *Server) claimKey(w http.ResponseWriter, r *http.Request, ik idemKey, en
 var errCrashed = &api.APIError{Status: http.StatusInternalServerError, Code: "internal_error",
 	Message: "Internal Server Error", MessageVI: "Lỗi hệ thống"}
 
-// leakedStack is what the seeded defect error-leaks-stack appends to
+// stackTrace is what the seeded defect error-leaks-stack appends to
 // validation messages: a Go panic trace naming the portal's internals.
-const leakedStack = "\n\ngoroutine 17 [running]:\ngithub.com/dvcqa/dvcqa/mocks/portal.(*Server).submit(...)\n" +
+const stackTrace = "\n\ngoroutine 17 [running]:\ngithub.com/dvcqa/dvcqa/mocks/portal.(*Server).submit(...)\n" +
 	"\t/build/mocks/portal/dossiers.go:212 +0x1b4\npanic: validation"
 
 // submit validates a request and creates its dossier.
-func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*dossier, *api.APIError) {
-	invalid := func(errs []api.FieldError) *api.APIError {
-		e := &api.APIError{Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
-			Message:   fmt.Sprintf("%d field(s) are not valid", len(errs)),
-			MessageVI: fmt.Sprintf("Hồ sơ có %d thông tin không hợp lệ", len(errs)), Fields: errs}
-		// Seeded defect error-leaks-stack: internal details (a stack
-		// trace) reach the citizen in every English message.
-		if _, on := s.defect(defectErrorLeaksStack, req.ServiceID); on {
-			e.Message += leakedStack
-			for i := range e.Fields {
-				e.Fields[i].Message += leakedStack
-			}
-		}
-		return e
+func (s *Server) submit(ctx context.Context, c citizen, req *api.SubmitRequest) (*dossier, *api.APIError) {
+	svc, fields, atts, e := s.check(ctx, c, req)
+	if e != nil {
+		return nil, e
 	}
-	svc, ok := s.opts.Catalog.Service(req.ServiceID)
-	if !ok {
-		return nil, invalid([]api.FieldError{bad("service_id", "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
-	}
-	// National data is read again: the form may be stale or forged.
-	national, err := s.nationalValues(r.Context(), svc, c.ID)
-	if err != nil {
-		return nil, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
-			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
-	}
-	fields, errs := validateFields(svc, req.Fields, national)
-	// Seeded defect validation-500: a missing required field crashes the
-	// handler before anything is created.
-	if _, on := s.defect(defectValidation500, svc.ID); on && missingRequired(svc, req.Fields, national) {
-		return nil, errCrashed
-	}
-
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	atts, attErrs := s.validateAttachments(svc, req.Attachments, c.ID)
-	if errs = append(errs, attErrs...); len(errs) > 0 {
-		return nil, invalid(errs)
-	}
 	if c.Name == "" {
 		c.Name = fields["HoVaTen"]
 	}
@@ -219,6 +204,59 @@ func (s *Server) submit(r *http.Request, c citizen, req *api.SubmitRequest) (*do
 	}
 	s.open(d, s.now())
 	return d, nil
+}
+
+// check validates a request as submit does, and returns the values and
+// attachments a dossier would store. The web form's review step checks
+// here too, so the rules (and their seeded defects) live in one place.
+func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (*fixtures.Service, map[string]string, []api.Attachment, *api.APIError) {
+	invalid := func(errs []api.FieldError) *api.APIError {
+		e := &api.APIError{Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
+			Message:   fmt.Sprintf("%d field(s) are not valid", len(errs)),
+			MessageVI: fmt.Sprintf("Hồ sơ có %d thông tin không hợp lệ", len(errs)), Fields: errs}
+		if stack := s.leakedStack(req.ServiceID); stack != "" {
+			e.Message += stack
+			for i := range e.Fields {
+				e.Fields[i].Message += stack
+			}
+		}
+		return e
+	}
+	svc, ok := s.opts.Catalog.Service(req.ServiceID)
+	if !ok {
+		return nil, nil, nil, invalid([]api.FieldError{bad("service_id", "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
+	}
+	// National data is read again: the form may be stale or forged.
+	national, err := s.nationalValues(ctx, svc, c.ID)
+	if err != nil {
+		return nil, nil, nil, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
+			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
+	}
+	fields, errs := validateFields(svc, req.Fields, national)
+	// Seeded defect validation-500: a missing required field crashes the
+	// handler before anything is created.
+	if _, on := s.defect(defectValidation500, svc.ID); on && missingRequired(svc, req.Fields, national) {
+		return nil, nil, nil, errCrashed
+	}
+	s.mu.Lock()
+	atts, attErrs := s.validateAttachments(svc, req.Attachments, c.ID)
+	s.mu.Unlock()
+	if errs = append(errs, attErrs...); len(errs) > 0 {
+		return nil, nil, nil, invalid(errs)
+	}
+	return svc, fields, atts, nil
+}
+
+// leakedStack is the internal detail validation errors of the service
+// show, "" normally.
+//
+// Seeded defect error-leaks-stack: a stack trace reaches the citizen, in
+// every English message of the API and in the web form's error summary.
+func (s *Server) leakedStack(service string) string {
+	if _, on := s.defect(defectErrorLeaksStack, service); on {
+		return stackTrace
+	}
+	return ""
 }
 
 // feeOf is the fee a new dossier of the service asks.
@@ -292,8 +330,10 @@ func (s *Server) owned(id string, c citizen) *dossier {
 	return nil
 }
 
-func writeDossierNotFound(w http.ResponseWriter) {
-	writeError(w, http.StatusNotFound, api.CodeNotFound, "no such dossier", "Không tìm thấy hồ sơ")
+func writeDossierNotFound(w http.ResponseWriter) { writeAPIError(w, dossierNotFound()) }
+
+func dossierNotFound() *api.APIError {
+	return &api.APIError{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such dossier", MessageVI: "Không tìm thấy hồ sơ"}
 }
 
 // view is the dossier on the wire. The caller holds s.mu.

@@ -20,10 +20,20 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, c citizen) {
 	if !ok {
 		return
 	}
-	national, err := s.nationalValues(r.Context(), svc, c.ID)
+	form, err := s.form(r.Context(), svc, c)
 	if err != nil {
 		writeUpstream(w, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, form)
+}
+
+// form is the service's form for the citizen, prefilled from national data;
+// the API and the web form (web_form.go) both show this one.
+func (s *Server) form(ctx context.Context, svc *fixtures.Service, c citizen) (api.Form, error) {
+	national, err := s.nationalValues(ctx, svc, c.ID)
+	if err != nil {
+		return api.Form{}, err
 	}
 	// Seeded defect prefill-missing-field:<field>: the form leaves that
 	// field empty and editable; submit still fills it from national data.
@@ -39,7 +49,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, c citizen) {
 			Options: f.Options, Value: v, Prefilled: prefilled, Source: f.PrefillFrom, ReadOnly: prefilled,
 		})
 	}
-	writeJSON(w, http.StatusOK, form)
+	return form, nil
 }
 
 func writeUpstream(w http.ResponseWriter, err error) {

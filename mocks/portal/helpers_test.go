@@ -277,6 +277,7 @@ func (cb fakeCallback) sign() string {
 type env struct {
 	t        *testing.T
 	srv      *httptest.Server
+	base     string // the portal's BaseURL: srv.URL and the mount path
 	portal   *Server
 	clock    *clock.Clock
 	data     *fakeData
@@ -284,6 +285,9 @@ type env struct {
 	payments *fakePayments
 	signer   *Signer
 	caPEM    []byte
+
+	tokenClaims func(map[string]any) // adjusts the claims of tokens as mints; nil = none
+	tokenKid    string               // key id of tokens as mints; "" = "k1"
 }
 
 func newEnv(t *testing.T) *env { return newEnvDay(t, worldDay) }
@@ -294,6 +298,20 @@ func newEnvDay(t *testing.T, day time.Duration) *env { return newEnvWith(t, day,
 // newEnvWith is newEnvDay with seeded defects (nil: none).
 func newEnvWith(t *testing.T, day time.Duration, defects Defects) *env {
 	t.Helper()
+	return newEnvFrom(t, envConfig{day: day, defects: defects})
+}
+
+// envConfig is how newEnvFrom builds an env.
+type envConfig struct {
+	day     time.Duration
+	defects Defects
+	prefix  string         // mount path, like the world's "/portal/01"; "" = the root
+	tweak   func(*Options) // adjusts the portal's options last
+}
+
+func newEnvFrom(t *testing.T, cfg envConfig) *env {
+	t.Helper()
+	day, defects := cfg.day, cfg.defects
 	e := &env{t: t, data: newFakeData(), national: &fakeNational{}, payments: &fakePayments{}}
 	ca, err := NewCA("dvcqa test CA")
 	if err != nil {
@@ -305,16 +323,26 @@ func newEnvWith(t *testing.T, day time.Duration, defects Defects) *env {
 	e.caPEM = ca.CertPEM()
 	e.clock = clock.New(worldStart, day)
 	e.srv = httptest.NewServer(nil)
-	e.portal, err = New(Options{
-		BaseURL: e.srv.URL, Province: testProvince, Catalog: testCatalog(), Calendar: weekdays{}, Clock: e.clock,
+	e.base = e.srv.URL + cfg.prefix
+	opts := Options{
+		BaseURL: e.base, Province: testProvince, Catalog: testCatalog(), Calendar: weekdays{}, Clock: e.clock,
 		SSOIssuer: issuer, KeySet: &oidc.StaticKeySet{PublicKeys: []crypto.PublicKey{&ssoKey.PublicKey}},
 		Data: e.data, National: e.national, Payments: e.payments, Signer: e.signer, Defects: defects,
-	})
+	}
+	if cfg.tweak != nil {
+		cfg.tweak(&opts)
+	}
+	e.portal, err = New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.portal.sync.backoff = time.Millisecond
 	e.srv.Config.Handler = e.portal
+	if cfg.prefix != "" {
+		mux := http.NewServeMux() // mounted like the world mounts each province
+		mux.Handle(cfg.prefix+"/", http.StripPrefix(cfg.prefix, e.portal))
+		e.srv.Config.Handler = mux
+	}
 	t.Cleanup(func() {
 		e.srv.Close()
 		e.portal.Close()
@@ -325,6 +353,11 @@ func newEnvWith(t *testing.T, day time.Duration, defects Defects) *env {
 
 // token mints an ID token; mutate adjusts the claims.
 func token(key *rsa.PrivateKey, p person, mutate func(map[string]any)) string {
+	return tokenKid(key, "k1", p, mutate)
+}
+
+// tokenKid is token with the key id kid in the header.
+func tokenKid(key *rsa.PrivateKey, kid string, p person, mutate func(map[string]any)) string {
 	now := time.Now()
 	claims := map[string]any{
 		"iss": issuer, "aud": audience, "sub": p.ID, "SoDinhDanh": p.ID, "HoVaTen": p.Name,
@@ -334,15 +367,19 @@ func token(key *rsa.PrivateKey, p person, mutate func(map[string]any)) string {
 		mutate(claims)
 	}
 	b, _ := json.Marshal(claims)
-	return oidctest.SignIDToken(key, "k1", oidc.RS256, string(b))
+	return oidctest.SignIDToken(key, kid, oidc.RS256, string(b))
 }
 
 // as is the API client of a logged-in citizen.
 func (e *env) as(p person) *api.Client {
-	return &api.Client{BaseURL: e.srv.URL, Token: token(ssoKey, p, nil)}
+	kid := e.tokenKid
+	if kid == "" {
+		kid = "k1"
+	}
+	return &api.Client{BaseURL: e.base, Token: tokenKid(ssoKey, kid, p, e.tokenClaims)}
 }
 
-func (e *env) anon() *api.Client { return &api.Client{BaseURL: e.srv.URL} }
+func (e *env) anon() *api.Client { return &api.Client{BaseURL: e.base} }
 
 // apiErr asserts err is an *APIError with the given status.
 func apiErr(t *testing.T, err error, status int) *api.APIError {

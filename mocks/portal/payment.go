@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"html/template"
 	"io"
 	"net/http"
 	"time"
@@ -19,21 +18,31 @@ type paymentReply struct {
 	MoTaLoi string `json:"MoTaLoi"`
 }
 
-// handleStartPayment opens a payment of the dossier's whole fee; the
-// reference (MaThamChieu) is the dossier code, so asking again returns the
-// platform's same transaction.
+// handleStartPayment opens a payment of the dossier's whole fee.
 func (s *Server) handleStartPayment(w http.ResponseWriter, r *http.Request, c citizen) {
+	start, e := s.startPayment(r.Context(), c, r.PathValue("id"))
+	if e != nil {
+		writeAPIError(w, e)
+		return
+	}
+	writeJSON(w, http.StatusOK, start)
+}
+
+// startPayment sends INIT for the citizen's dossier; the reference
+// (MaThamChieu) is the dossier code, so asking again returns the
+// platform's same transaction. The API and the web's pay button both
+// start payments here.
+func (s *Server) startPayment(ctx context.Context, c citizen, id string) (api.PaymentStart, *api.APIError) {
 	s.mu.Lock()
-	d := s.owned(r.PathValue("id"), c)
+	d := s.owned(id, c)
 	if d == nil {
 		s.mu.Unlock()
-		writeDossierNotFound(w)
-		return
+		return api.PaymentStart{}, dossierNotFound()
 	}
 	if d.fee == 0 || d.paid {
 		s.mu.Unlock()
-		writeError(w, http.StatusConflict, api.CodeNothingToPay, "this dossier has nothing to pay", "Hồ sơ không có khoản phí, lệ phí cần thanh toán")
-		return
+		return api.PaymentStart{}, &api.APIError{Status: http.StatusConflict, Code: api.CodeNothingToPay,
+			Message: "this dossier has nothing to pay", MessageVI: "Hồ sơ không có khoản phí, lệ phí cần thanh toán"}
 	}
 	req := PaymentRequest{
 		Reference: d.code, Amount: d.fee, DossierCode: d.code, ProcedureCode: d.procedureCode,
@@ -44,17 +53,17 @@ func (s *Server) handleStartPayment(w http.ResponseWriter, r *http.Request, c ci
 	}
 	s.mu.Unlock()
 	if s.opts.Payments == nil {
-		writeError(w, http.StatusBadGateway, api.CodeUpstream, "no payment platform is configured", "Chưa kết nối nền tảng thanh toán")
-		return
+		return api.PaymentStart{}, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
+			Message: "no payment platform is configured", MessageVI: "Chưa kết nối nền tảng thanh toán"}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), paymentTimeout)
+	ctx, cancel := context.WithTimeout(ctx, paymentTimeout)
 	defer cancel()
 	payURL, _, err := s.opts.Payments.Init(ctx, req)
 	if err != nil {
-		writeError(w, http.StatusBadGateway, api.CodeUpstream, "payment platform: "+err.Error(), "Không kết nối được nền tảng thanh toán, vui lòng thử lại sau")
-		return
+		return api.PaymentStart{}, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
+			Message: "payment platform: " + err.Error(), MessageVI: "Không kết nối được nền tảng thanh toán, vui lòng thử lại sau"}
 	}
-	writeJSON(w, http.StatusOK, api.PaymentStart{PayURL: payURL, Reference: req.Reference, AmountVND: req.Amount})
+	return api.PaymentStart{PayURL: payURL, Reference: req.Reference, AmountVND: req.Amount}, nil
 }
 
 // handlePaymentCallback records the platform's signed confirmation. Only a
@@ -106,27 +115,4 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(http.StatusOK, "00", "Thành công")
 	}
-}
-
-var returnPage = template.Must(template.New("return").Parse(`<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>{{.Title}} - Cổng dịch vụ công</title></head>
-<body><main>
-<h1>{{.Title}}</h1>
-{{if .Reference}}<p>Mã hồ sơ: <strong id="reference">{{.Reference}}</strong></p>{{end}}
-<p>{{.Message}}</p>
-</main></body></html>
-`))
-
-// handlePaymentReturn is where the pay page sends the citizen back.
-func (s *Server) handlePaymentReturn(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	page := struct{ Title, Reference, Message string }{
-		Title: "Thanh toán thành công", Reference: q.Get("MaThamChieu"),
-		Message: "Hồ sơ sẽ được chuyển cho cán bộ tiếp nhận xử lý.",
-	}
-	if q.Get("TrangThaiGD") != PaymentSucceeded {
-		page.Title, page.Message = "Thanh toán không thành công", "Giao dịch chưa được thanh toán. Vui lòng thử lại."
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = returnPage.Execute(w, page)
 }

@@ -18,7 +18,7 @@ import (
 func (e *env) callback(cb fakeCallback) (int, string) {
 	e.t.Helper()
 	body, _ := json.Marshal(cb)
-	resp, err := http.Post(e.srv.URL+"/api/v1/payment/callback", "application/json", bytes.NewReader(body))
+	resp, err := http.Post(e.base+"/api/v1/payment/callback", "application/json", bytes.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -62,21 +62,28 @@ func otherApplicant(a api.Applicant) api.Applicant {
 }
 
 func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen) {
-	s.mu.Lock()
-	d := s.owned(r.PathValue("id"), c)
-	var res *api.Result
-	if d != nil {
-		res = d.result
+	res, e := s.resultOf(c, r.PathValue("id"))
+	if e != nil {
+		writeAPIError(w, e)
+		return
 	}
-	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, res)
+}
+
+// resultOf is the signed result of the citizen's dossier, for the API and
+// the web's result page and download alike; 404 until it is delivered.
+func (s *Server) resultOf(c citizen, id string) (*api.Result, *api.APIError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.owned(id, c)
 	switch {
 	case d == nil:
-		writeDossierNotFound(w)
-	case res == nil:
-		writeError(w, http.StatusNotFound, api.CodeNotFound, "the result is not available yet", "Hồ sơ chưa có kết quả")
-	default:
-		writeJSON(w, http.StatusOK, res)
+		return nil, dossierNotFound()
+	case d.result == nil:
+		return nil, &api.APIError{Status: http.StatusNotFound, Code: api.CodeNotFound,
+			Message: "the result is not available yet", MessageVI: "Hồ sơ chưa có kết quả"}
 	}
+	return d.result, nil
 }
 
 func (s *Server) handleCA(w http.ResponseWriter, r *http.Request) {

@@ -48,6 +48,8 @@ type Options struct {
 	Payments Payments       // nil: starting a payment answers 502
 	Signer   *Signer        // signs results; nil = a fresh mock CA and signer
 	Defects  Defects        // seeded defects (defects.go); nil = none
+
+	WebClientID string // SSO client of the web login (web_login.go); "" = "dvcqa-portal"
 }
 
 // Server is one provincial portal, an http.Handler.
@@ -59,6 +61,7 @@ type Server struct {
 	signer   *Signer
 	mux      *http.ServeMux
 	sync     *syncer
+	web      *webFront
 
 	mu          sync.Mutex
 	closed      bool
@@ -94,6 +97,9 @@ func New(opts Options) (*Server, error) {
 	if opts.HTTP == nil {
 		opts.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
+	if opts.WebClientID == "" {
+		opts.WebClientID = DefaultAudiences[0]
+	}
 	s := &Server{
 		opts:        opts,
 		clock:       opts.Clock,
@@ -125,6 +131,11 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("portal: %w", err)
 		}
 	}
+	web, err := newWebFront(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.web = web
 	s.sync = newSyncer(opts.National)
 	s.routes()
 	return s, nil
@@ -144,15 +155,13 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/dossiers/{id}/payment", s.auth(s.handleStartPayment))
 	m.HandleFunc("GET /api/v1/dossiers/{id}/result", s.auth(s.handleResult))
 	m.HandleFunc("POST /api/v1/payment/callback", s.handlePaymentCallback)
-	m.HandleFunc("GET /payment/return", s.handlePaymentReturn)
 	m.HandleFunc("GET /api/v1/trust/ca.pem", s.handleCA)
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint", "Không tìm thấy địa chỉ yêu cầu")
-	})
+	s.webRoutes(m) // web.go: the citizens' pages
+	m.HandleFunc("/", s.notFoundAny)
 	s.mux = m
 }
 
-// ServeHTTP serves the portal's API.
+// ServeHTTP serves the portal's API and web pages.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // Close stops the officers (pending workflow steps) and waits for pushes to
