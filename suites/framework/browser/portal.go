@@ -1,0 +1,347 @@
+package browser
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// ErrFormRejected is wrapped by the errors of SubmitButtonEnabled and Submit
+// when the portal sent the form back with errors instead of the review page.
+var ErrFormRejected = errors.New("the portal sent the form back with errors")
+
+// Portal is the page object of a provincial portal's web front (docs/web.md):
+// what a citizen does, as methods a spec reads like a checklist. Where
+// things are comes from the selectors profile P, never from Go code.
+type Portal struct {
+	Tab  *Tab
+	Base string // the portal's base URL, e.g. {world}/portal/01
+	P    *fixtures.PortalProfile
+}
+
+func (p *Portal) url(path string) string { return strings.TrimRight(p.Base, "/") + path }
+
+// wrap names the checklist step in an error.
+func wrap(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("portal: %s: %w", step, err)
+}
+
+// clickTo follows a link or button and waits for an element of the page it
+// leads to.
+func (p *Portal) clickTo(sel, want string) error {
+	if _, err := p.Tab.ClickAndWait(sel); err != nil {
+		return err
+	}
+	return p.Tab.WaitVisible(want)
+}
+
+// Home opens the portal's home page.
+func (p *Portal) Home() error {
+	h := p.P.Pages.Home
+	if err := p.Tab.Navigate(p.url(h.Path)); err != nil {
+		return wrap("open the home page", err)
+	}
+	return wrap("open the home page", p.Tab.WaitVisible(h.SearchInput))
+}
+
+// Search searches the services from the home page's search box.
+func (p *Portal) Search(q string) error {
+	h := p.P.Pages.Home
+	if !p.Tab.Exists(h.SearchInput) {
+		if err := p.Home(); err != nil {
+			return err
+		}
+	}
+	if err := p.Tab.SetValue(h.SearchInput, q); err != nil {
+		return wrap("search "+q, err)
+	}
+	return wrap("search "+q, p.clickTo(h.SearchSubmit, h.SearchInput))
+}
+
+// ServiceListed reports whether the page lists a link to service id now.
+func (p *Portal) ServiceListed(id string) bool {
+	return p.Tab.Exists(fixtures.Fill(p.P.Pages.Home.ServiceLink, "id", id))
+}
+
+// OpenService follows the link to service id (from the home page when the
+// current page has none) and waits for its page.
+func (p *Portal) OpenService(id string) error {
+	link := fixtures.Fill(p.P.Pages.Home.ServiceLink, "id", id)
+	if !p.Tab.Exists(link) {
+		if err := p.Home(); err != nil {
+			return err
+		}
+	}
+	return wrap("open service "+id, p.clickTo(link, p.P.Pages.Service.Title))
+}
+
+// Login logs in through the SSO's login page, as a citizen does: login link,
+// credentials, back on the portal with the citizen's name shown.
+func (p *Portal) Login(personalID, password string) error {
+	h, s := p.P.Pages.Home, p.P.Pages.SSOLogin
+	if !p.Tab.Exists(h.LoginLink) {
+		if err := p.Home(); err != nil {
+			return err
+		}
+	}
+	steps := []func() error{
+		func() error { return p.clickTo(h.LoginLink, s.Username) },
+		func() error { return p.Tab.SetValue(s.Username, personalID) },
+		func() error { return p.Tab.SetValue(s.Password, password) },
+		func() error { return p.clickTo(s.Submit, h.UserName) },
+	}
+	for _, f := range steps {
+		if err := f(); err != nil {
+			return wrap("log in", err)
+		}
+	}
+	if loc, err := p.Tab.Location(); err != nil || !strings.HasPrefix(loc, strings.TrimRight(p.Base, "/")) {
+		return wrap("log in", fmt.Errorf("not back on the portal %s after login, at %s (%v)", p.Base, loc, err))
+	}
+	return nil
+}
+
+// UserName is the logged-in citizen's name as the portal shows it.
+func (p *Portal) UserName() (string, error) {
+	s, err := p.Tab.Text(p.P.Pages.Home.UserName)
+	return s, wrap("read the user name", err)
+}
+
+// StartDossier clicks "submit online" on a service page and waits for the form.
+func (p *Portal) StartDossier() error {
+	return wrap("start a dossier", p.clickTo(p.P.Pages.Service.SubmitOnline, p.P.Pages.Form.Form))
+}
+
+func (p *Portal) field(name string) string { return fixtures.Fill(p.P.Pages.Form.Field, "name", name) }
+
+// FieldValue is the current value of form field name.
+func (p *Portal) FieldValue(name string) (string, error) {
+	v, err := p.Tab.Value(p.field(name))
+	return v, wrap("read field "+name, err)
+}
+
+// FieldPrefilled reports whether the portal filled field name from the
+// national databases: data-prefilled="true", or read-only.
+func (p *Portal) FieldPrefilled(name string) bool {
+	sel := p.field(name)
+	if v, ok, err := p.Tab.Attr(sel, "data-prefilled"); err == nil && ok && v == "true" {
+		return true
+	}
+	_, ro, err := p.Tab.Attr(sel, "readonly")
+	return err == nil && ro
+}
+
+// FillField enters value into a form field according to its type.
+func (p *Portal) FillField(f fixtures.Field, value string) error {
+	var err error
+	if f.Type == "select" {
+		err = p.Tab.Select(p.field(f.Name), value)
+	} else {
+		err = p.Tab.SetValue(p.field(f.Name), value)
+	}
+	return wrap("fill field "+f.Name, err)
+}
+
+// Attach puts a file into the attachment input of type typ.
+func (p *Portal) Attach(typ, filename, mimeType string, data []byte) error {
+	sel := fixtures.Fill(p.P.Pages.Form.Attachment, "type", typ)
+	return wrap("attach "+typ, p.Tab.upload(sel, filename, mimeType, data))
+}
+
+// Review sends the form for review and waits for the portal's answer: the
+// review page, or the form sent back with errors (read them with
+// FieldError; SubmitButtonEnabled and Submit then fail with
+// ErrFormRejected). The browser's own checks (required, pattern) are
+// bypassed, so that the portal's validation, which is what is under test,
+// answers; ValidationMessage reads what the browser would have said.
+func (p *Portal) Review() error {
+	f, r := p.P.Pages.Form, p.P.Pages.Review
+	if err := p.DisableBrowserValidation(); err != nil {
+		return err
+	}
+	if _, err := p.Tab.ClickAndWait(f.Review); err != nil {
+		return wrap("review the dossier", err)
+	}
+	if p.Tab.Exists(r.Section) || p.Tab.Exists(f.Form) {
+		return nil
+	}
+	return wrap("review the dossier", p.Tab.WaitVisible(r.Section))
+}
+
+// OnReviewPage reports whether the review page is shown (false after the
+// portal sent the form back).
+func (p *Portal) OnReviewPage() bool { return p.Tab.Exists(p.P.Pages.Review.Section) }
+
+// rejected is the error for "still on the form": the alerts the page shows.
+func (p *Portal) rejected() error {
+	var alerts []string
+	_ = p.Tab.Evaluate(`[...document.querySelectorAll('[role=alert]')].map(e => e.innerText.trim()).filter(s => s)`, &alerts)
+	if len(alerts) == 0 {
+		return ErrFormRejected
+	}
+	return fmt.Errorf("%w: %s", ErrFormRejected, strings.Join(alerts, "; "))
+}
+
+// DisableBrowserValidation lets the current form be sent with values the
+// browser would refuse (empty required fields, bad dates), so that specs
+// test the portal's own validation. It lasts until the next page.
+func (p *Portal) DisableBrowserValidation() error {
+	sel := p.P.Pages.Form.Form
+	if err := p.Tab.WaitVisible(sel); err != nil {
+		return wrap("find the form", err)
+	}
+	return wrap("disable the browser's form validation",
+		p.Tab.Evaluate(`document.querySelector(`+jsString(sel)+`).noValidate = true`, nil))
+}
+
+// ValidationMessage is the browser's own validation message for form field
+// name ("" when its value is valid), in the browser's UI language (English
+// unless Debian's chromium-l10n is installed).
+func (p *Portal) ValidationMessage(name string) (string, error) {
+	var msg string
+	err := p.Tab.Evaluate(`document.querySelector(`+jsString(p.field(name))+`).validationMessage`, &msg)
+	return msg, wrap("read the validation message of field "+name, err)
+}
+
+// FieldError is the error shown next to form field name, "" when none.
+func (p *Portal) FieldError(name string) (string, error) {
+	sel := fixtures.Fill(p.P.Pages.Form.FieldError, "name", name)
+	if !p.Tab.Exists(sel) {
+		return "", nil
+	}
+	s, err := p.Tab.Text(sel)
+	return s, wrap("read the error of field "+name, err)
+}
+
+// SubmitButtonEnabled reports whether the review page's submit button can
+// be pressed.
+func (p *Portal) SubmitButtonEnabled() (bool, error) {
+	sel := p.P.Pages.Review.Submit
+	if !p.OnReviewPage() && p.Tab.Exists(p.P.Pages.Form.Form) {
+		return false, wrap("find the submit button", p.rejected())
+	}
+	if err := p.Tab.WaitVisible(sel); err != nil {
+		return false, wrap("find the submit button", err)
+	}
+	var enabled bool
+	err := p.Tab.Evaluate(`!document.querySelector(`+jsString(sel)+`).disabled`, &enabled)
+	return enabled, wrap("read the submit button", err)
+}
+
+// Submit presses the review page's submit button and waits for the new
+// dossier's page.
+func (p *Portal) Submit() error {
+	enabled, err := p.SubmitButtonEnabled()
+	if err != nil {
+		return err
+	}
+	if !enabled {
+		return wrap("submit the dossier", errors.New("the submit button is disabled"))
+	}
+	return wrap("submit the dossier", p.clickTo(p.P.Pages.Review.Submit, p.P.Pages.Dossier.Code))
+}
+
+// DossierCode is the dossier page's code.
+func (p *Portal) DossierCode() (string, error) {
+	s, err := p.Tab.Text(p.P.Pages.Dossier.Code)
+	return s, wrap("read the dossier code", err)
+}
+
+// Status is the dossier page's status key (e.g. "payment_required").
+func (p *Portal) Status() (string, error) {
+	d := p.P.Pages.Dossier
+	v, ok, err := p.Tab.Attr(d.Status, d.StatusAttr)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s has no attribute %s", d.Status, d.StatusAttr)
+	}
+	return v, wrap("read the dossier status", err)
+}
+
+// Pay pays the fee: the dossier's pay button, the payment platform's
+// confirm button, the success message on the return page, back to the
+// dossier.
+func (p *Portal) Pay() error {
+	d, pr := p.P.Pages.Dossier, p.P.Pages.PaymentReturn
+	if err := p.clickTo(d.Pay, p.P.Pages.Payment.Confirm); err != nil {
+		return wrap("pay: open the payment page", err)
+	}
+	if err := p.clickTo(p.P.Pages.Payment.Confirm, pr.BackToDossier); err != nil {
+		return wrap("pay: confirm the payment", err)
+	}
+	body, err := p.Tab.Text("body")
+	if err != nil {
+		return wrap("pay: read the return page", err)
+	}
+	if want := p.P.Texts[fixtures.TextPaymentSuccess]; !strings.Contains(body, want) {
+		return wrap("pay", fmt.Errorf("the return page does not say %q: %.300s", want, body))
+	}
+	return wrap("pay: back to the dossier", p.clickTo(pr.BackToDossier, d.Code))
+}
+
+// WaitStatus reloads the dossier page until its status is want, for at most
+// timeout.
+func (p *Portal) WaitStatus(want string, timeout time.Duration) error {
+	const interval = 100 * time.Millisecond // besides the reload's own time
+	deadline := time.Now().Add(timeout)
+	for {
+		got, err := p.Status()
+		if err == nil && got == want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return wrap("wait for status "+want, fmt.Errorf("still %q after %s (last error: %v)", got, timeout, err))
+		}
+		timer := time.NewTimer(interval)
+		select {
+		case <-timer.C:
+		case <-p.Tab.ctx.Done():
+			timer.Stop()
+			return wrap("wait for status "+want, ErrTabClosed)
+		}
+		if err := p.Tab.Reload(); err != nil {
+			return wrap("wait for status "+want, err)
+		}
+	}
+}
+
+// OpenResult follows the dossier page's result link.
+func (p *Portal) OpenResult() error {
+	return wrap("open the result", p.clickTo(p.P.Pages.Dossier.ResultLink, p.P.Pages.Result.DocumentNo))
+}
+
+// ResultApplicant is the recipient shown on the result page.
+func (p *Portal) ResultApplicant() (id, name string, err error) {
+	r := p.P.Pages.Result
+	if id, err = p.Tab.Text(r.ApplicantID); err != nil {
+		return "", "", wrap("read the result's applicant", err)
+	}
+	name, err = p.Tab.Text(r.ApplicantName)
+	return id, name, wrap("read the result's applicant", err)
+}
+
+// SignedResultJSON downloads the signed result document the way the page's
+// link does, from inside the page with the citizen's cookies, and returns
+// its body. (Following the link would trigger a download, not a page.)
+func (p *Portal) SignedResultJSON() ([]byte, error) {
+	js := `(async () => {
+	const a = document.querySelector(` + jsString(p.P.Pages.Result.SignedFile) + `);
+	if (!a) throw new Error('no signed file link');
+	const r = await fetch(a.href, {credentials: 'include'});
+	if (!r.ok) throw new Error('HTTP ' + r.status + ' from ' + a.href);
+	return await r.text();
+})()`
+	if err := p.Tab.WaitVisible(p.P.Pages.Result.SignedFile); err != nil {
+		return nil, wrap("download the signed result", err)
+	}
+	var body string
+	if err := p.Tab.EvaluatePromise(js, &body); err != nil {
+		return nil, wrap("download the signed result", err)
+	}
+	return []byte(body), nil
+}
