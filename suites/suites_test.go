@@ -14,6 +14,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/world"
 	"github.com/dvcqa/dvcqa/suites/framework"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
 
 	_ "github.com/dvcqa/dvcqa/suites/nationaldb"
 	_ "github.com/dvcqa/dvcqa/suites/platform"
@@ -56,3 +57,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	_, err = framework.Setup(&t, cfg.Catalog)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
 }, ginkgo.NodeTimeout(2*time.Minute))
+
+// Each process closes its own Chromium (if a browser spec started one);
+// process 1 then stops the embedded world through DeferCleanup.
+var _ = ginkgo.SynchronizedAfterSuite(func(ctx ginkgo.SpecContext) {
+	browser.CloseProcess()
+}, func(ctx ginkgo.SpecContext) {}, ginkgo.NodeTimeout(time.Minute))

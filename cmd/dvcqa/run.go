@@ -126,6 +126,9 @@ func run(o runOptions) int {
 	}
 
 	reports.PrintTable(os.Stdout, sum)
+	if sum.Totals.Specs == 0 && ginkgoErr != nil {
+		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)
+	}
 	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(reportsRoot, reports.LatestDir)))
 	if !sum.Passed || ginkgoErr != nil {
 		return 1
@@ -148,7 +151,7 @@ func runGinkgo(root, runDir string, o runOptions) error {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target, "DVCQA_DEFECTS="+o.defects)
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target, "DVCQA_DEFECTS="+o.defects, "DVCQA_RUN_DIR="+runDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start ginkgo: %w", err)

@@ -8,9 +8,10 @@ import (
 )
 
 // Personal IDs are 12 digits, old ID cards 9; both are masked where they
-// stand alone. JWTs (three base64url parts starting eyJ) are cut entirely.
+// stand alone — but not after a '.', where nine digits are the nanoseconds
+// of a timestamp. JWTs (three base64url parts starting eyJ) are cut entirely.
 var (
-	idRe  = regexp.MustCompile(`(^|[^0-9])([0-9]{12}|[0-9]{9})([^0-9]|$)`)
+	idRe  = regexp.MustCompile(`(^|[^0-9.])([0-9]{12}|[0-9]{9})([^0-9]|$)`)
 	jwtRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
 )
 

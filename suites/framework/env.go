@@ -160,6 +160,7 @@ const (
 	RoleNegative   Role = 25
 	RoleConnection Role = 50
 	RolePlatform   Role = 52
+	RoleBrowser    Role = 57
 )
 
 // Citizen returns the test citizen for the n-th item (e.g. service index)

@@ -7,6 +7,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
+	"github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
@@ -44,6 +45,20 @@ func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in through SSO as test citizen %s", redact.ID(c.PersonalID))
 	gomega.Expect(toks.IDToken).NotTo(gomega.BeEmpty(), "SSO returned no ID token")
 	return toks
+}
+
+// PrefillSource reads the record a prefilled field is held to. A citizen
+// may have no record in a database (no household business, say): then there
+// is nothing to prefill and the expected values are empty.
+func (f *Framework) PrefillSource(ctx context.Context, db, personalID string) map[string]string {
+	ginkgo.GinkgoHelper()
+	recs, err := f.Gateway.Lookup(ctx, db, "SoDinhDanh", personalID, "dvcqa verification")
+	if gateway.IsNotFound(err) {
+		return map[string]string{}
+	}
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in national database %s", redact.ID(personalID), db)
+	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s answered no record of %s", db, redact.ID(personalID))
+	return recs[0]
 }
 
 // Record reads the citizen's record in one national database through the

@@ -11,12 +11,14 @@ import (
 // Labels come from this one registry so that `--label-filter` expressions
 // stay stable; nobody types a label string in a spec.
 var (
-	LayerAPI = ginkgo.Label("layer:api")
+	LayerAPI     = ginkgo.Label("layer:api")
+	LayerBrowser = ginkgo.Label("layer:browser")
 
 	KindE2E        = ginkgo.Label("kind:e2e")
 	KindNegative   = ginkgo.Label("kind:negative")
 	KindConnection = ginkgo.Label("kind:connection")
 	KindPlatform   = ginkgo.Label("kind:platform")
+	KindA11y       = ginkgo.Label("kind:a11y")
 
 	SystemSSO     = ginkgo.Label("system:sso")
 	SystemPayment = ginkgo.Label("system:payment")

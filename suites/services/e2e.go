@@ -86,7 +86,7 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 		}
 		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
 		if records[db] == nil {
-			records[db] = f.Record(ctx, db, personalID)
+			records[db] = f.PrefillSource(ctx, db, personalID)
 		}
 		ff, ok := got[fd.Name]
 		gomega.Expect(ok).To(gomega.BeTrue(), "form of %s lacks field %s", svc.ID, fd.Name)

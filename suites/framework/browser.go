@@ -1,0 +1,70 @@
+package framework
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
+)
+
+// BrowserURLEnv names a remote Chromium's DevTools URL; it overrides the
+// target profile's browser.remote_url.
+const BrowserURLEnv = "DVCQA_BROWSER_URL"
+
+// RunDirEnv is where `dvcqa run` wants evidence files (screenshots, pages).
+const RunDirEnv = "DVCQA_RUN_DIR"
+
+// NewPortalPage opens a fresh browser tab (own cookies) for the spec, with
+// evidence captured on failure before the tab closes, and returns the
+// portal's page object. Chromium starts on the first call in the process.
+func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
+	ginkgo.GinkgoHelper()
+	remote := os.Getenv(BrowserURLEnv)
+	if remote == "" {
+		remote = f.Target.Browser.RemoteURL
+	}
+	b, err := browser.ForProcess(browser.Options{RemoteURL: remote})
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the browser")
+	tab, err := b.NewTab(ctx)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open a browser tab")
+	ginkgo.DeferCleanup(tab.Close)
+	browser.AttachOnFailure(tab, os.Getenv(RunDirEnv))
+	profile, err := f.portalProfile()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
+	return &browser.Portal{Tab: tab, Base: f.Target.URLs.Portal, P: profile}
+}
+
+func (f *Framework) portalProfile() (*fixtures.PortalProfile, error) {
+	if f.Target.Browser.Portal != "" {
+		return fixtures.LoadPortalProfile(f.Target.Browser.Portal)
+	}
+	return fixtures.DefaultPortalProfile()
+}
+
+// AxeScript returns axe-core's source for accessibility checks, installed
+// by scripts/setup.sh under tools/a11y; ok is false when it is missing.
+func AxeScript() (src string, ok bool) {
+	paths := []string{os.Getenv("DVCQA_AXE_PATH")}
+	if wd, err := os.Getwd(); err == nil {
+		for dir := wd; ; dir = filepath.Dir(dir) {
+			paths = append(paths, filepath.Join(dir, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"))
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if data, err := os.ReadFile(p); err == nil {
+			return string(data), true
+		}
+	}
+	return "", false
+}

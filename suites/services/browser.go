@@ -1,0 +1,168 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework"
+)
+
+// The browser layer: what a citizen sees and clicks, in real Chromium.
+var _ = ginkgo.Describe("Essential online public services in the browser (Chromium)", framework.LayerBrowser, func() {
+	f := framework.NewDefaultFramework("services-browser")
+	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
+
+	for i, svc := range framework.Catalog().Services {
+		ginkgo.Describe(svc.ID+" "+svc.NameVI, framework.ServiceLabels(svc), func() {
+			ginkgo.It("is processed end to end in the browser, as a citizen clicks it", framework.KindE2E, timeout,
+				func(ctx ginkgo.SpecContext) {
+					browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+				})
+			ginkgo.It("shows the error next to a missing required field in the browser", framework.KindNegative, timeout,
+				func(ctx ginkgo.SpecContext) {
+					browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+				})
+			ginkgo.It("passes the accessibility check (axe-core) on its service page", framework.KindA11y, timeout,
+				func(ctx ginkgo.SpecContext) {
+					accessibility(ctx, f, svc)
+				})
+		})
+	}
+})
+
+func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	if !f.Target.Allow.Submit {
+		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
+	}
+	p := f.NewPortalPage(ctx)
+
+	ginkgo.By("logging in with VNeID on the SSO page")
+	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
+	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
+
+	ginkgo.By("finding the service by search")
+	gomega.Expect(p.Search(svc.NameVI)).To(gomega.Succeed(), "search the catalog for %q", svc.NameVI)
+	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open %s from the search results", svc.ID)
+
+	ginkgo.By("checking the values prefilled from national databases")
+	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
+	records := map[string]map[string]string{}
+	for _, fd := range svc.Form {
+		if fd.PrefillFrom == "" {
+			continue
+		}
+		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
+		if records[db] == nil {
+			records[db] = f.PrefillSource(ctx, db, c.PersonalID)
+		}
+		want := records[db][field]
+		got, err := p.FieldValue(fd.Name)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read form field %s of %s", fd.Name, svc.ID)
+		gomega.Expect(got).To(gomega.Equal(want), "page shows %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom)
+		if want != "" {
+			gomega.Expect(p.FieldPrefilled(fd.Name)).To(gomega.BeTrue(), "field %s of %s is not shown as prefilled, read-only national data", fd.Name, svc.ID)
+		}
+	}
+
+	ginkgo.By("filling the remaining fields and attaching the documents")
+	fillTyped(p, svc)
+	attachRequired(p, svc)
+
+	ginkgo.By("reviewing and submitting the dossier")
+	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
+	enabled, err := p.SubmitButtonEnabled()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "find the submit button")
+	gomega.Expect(enabled).To(gomega.BeTrue(), "the submit button (Nộp hồ sơ) of %s is disabled: citizens cannot submit", svc.ID)
+	gomega.Expect(p.Submit()).To(gomega.Succeed(), "submit the dossier of %s", svc.ID)
+	code, err := p.DossierCode()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the dossier code")
+	gomega.Expect(dvcqg.ValidDossierCode(code)).To(gomega.BeTrue(), "page shows dossier code %q, not {agency}-{yyMMdd}-{NNNN}", code)
+	ginkgo.AddReportEntry("dossier", code)
+
+	if svc.FeeVND > 0 {
+		ginkgo.By(fmt.Sprintf("paying the fee of %d VND on the payment platform's page", svc.FeeVND))
+		if !f.Target.Allow.Pay {
+			ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
+		}
+		gomega.Expect(p.Pay()).To(gomega.Succeed(), "pay the fee of dossier %s", code)
+	}
+
+	ginkgo.By("following the status page until the result is delivered")
+	gomega.Expect(p.WaitStatus("delivered", f.Target.Timeouts.Result)).To(gomega.Succeed(), "dossier %s on its status page", code)
+
+	ginkgo.By("downloading the result and verifying its signature")
+	gomega.Expect(p.OpenResult()).To(gomega.Succeed(), "open the result of %s", code)
+	id, name, err := p.ResultApplicant()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result page")
+	gomega.Expect(id).To(gomega.Equal(c.PersonalID), "result page of %s names another applicant", code)
+	pop := f.Record(ctx, "population", c.PersonalID)
+	gomega.Expect(name).To(gomega.Equal(pop["HoVaTen"]), "result page of %s: applicant name ≠ population database", code)
+	raw, err := p.SignedResultJSON()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the signed result of %s", code)
+	var res portal.Result
+	gomega.Expect(json.Unmarshal(raw, &res)).To(gomega.Succeed(), "signed result of %s is not JSON", code)
+	ca, err := f.Portal("").CA(ctx)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
+	doc, err := portal.VerifyResult(&res, ca)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the downloaded result of %s does not verify", code)
+	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "downloaded result of %s names another applicant", code)
+}
+
+func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	p := f.NewPortalPage(ctx)
+	gomega.Expect(p.Home()).To(gomega.Succeed())
+	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
+	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed())
+	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
+	skip := framework.FirstTypedRequired(svc)
+	fillTypedExcept(p, svc, skip.Name)
+	attachRequired(p, svc)
+	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
+	msg, err := p.FieldError(skip.Name)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "no error shown next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(msg).NotTo(gomega.BeEmpty(), "empty error next to the missing field %s of %s", skip.Name, svc.ID)
+	html, err := p.Tab.HTML()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(html).NotTo(gomega.MatchRegexp(`goroutine \d+|panic:|\.go:\d+`), "the error page of %s leaks internal details (stack trace)", svc.ID)
+}
+
+func fillTyped(p interface {
+	FillField(fixtures.Field, string) error
+}, svc fixtures.Service) {
+	ginkgo.GinkgoHelper()
+	fillTypedExcept(p, svc, "")
+}
+
+func fillTypedExcept(p interface {
+	FillField(fixtures.Field, string) error
+}, svc fixtures.Service, except string) {
+	ginkgo.GinkgoHelper()
+	for _, fd := range svc.Form {
+		if fd.PrefillFrom != "" || fd.Example == "" || fd.Name == except {
+			continue
+		}
+		gomega.Expect(p.FillField(fd, fd.Example)).To(gomega.Succeed(), "type %s of %s", fd.Name, svc.ID)
+	}
+}
+
+func attachRequired(p interface {
+	Attach(typ, filename, mime string, data []byte) error
+}, svc fixtures.Service) {
+	ginkgo.GinkgoHelper()
+	for _, a := range svc.Attachments {
+		if !a.Required {
+			continue
+		}
+		name, data := framework.SampleFile(a.MimeTypes[0])
+		gomega.Expect(p.Attach(a.Type, name, a.MimeTypes[0], data)).To(gomega.Succeed(), "attach %s to %s", a.Type, svc.ID)
+	}
+}
