@@ -112,11 +112,20 @@ func TestCopyLatest(t *testing.T) {
 	if err := WriteSummary(run, &Summary{RunID: "run1"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(filepath.Join(run, "evidence"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run, "evidence", "shot.png"), []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := CopyLatest(root, run); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(root, LatestDir, SummaryFile))
 	if err != nil || !strings.Contains(string(data), `"run_id": "run1"`) {
 		t.Fatalf("latest summary: %v %s", err, data)
+	}
+	if _, err := os.Stat(filepath.Join(root, LatestDir, "evidence", "shot.png")); err != nil {
+		t.Fatalf("evidence not copied to latest: %v", err)
 	}
 }

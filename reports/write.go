@@ -90,17 +90,21 @@ func CopyLatest(root, runDir string) error {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return fmt.Errorf("latest: %w", err)
 	}
-	entries, err := os.ReadDir(runDir)
+	err := filepath.WalkDir(runDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(runDir, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(tmp, rel), 0o755)
+		}
+		return copyFile(path, filepath.Join(tmp, rel))
+	})
 	if err != nil {
 		return fmt.Errorf("latest: %w", err)
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		if err := copyFile(filepath.Join(runDir, e.Name()), filepath.Join(tmp, e.Name())); err != nil {
-			return fmt.Errorf("latest: %w", err)
-		}
 	}
 	if err := os.RemoveAll(latest); err != nil {
 		return fmt.Errorf("latest: %w", err)

@@ -21,25 +21,32 @@ type Outcome struct {
 	Skipped int
 }
 
+// Suites is the suite entry compiled once, run many times.
+type Suites struct {
+	Bin  string // the test binary
+	Root string // the module root; runs start in its suites/ folder, as `go test` would
+}
+
 // BuildSuites compiles the suite entry once into dir.
-func BuildSuites(ctx context.Context, root, dir string) (string, error) {
+func BuildSuites(ctx context.Context, root, dir string) (*Suites, error) {
 	bin := filepath.Join(dir, "suites.test")
 	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, "./suites")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build suites: %w\n%s", err, out)
+		return nil, fmt.Errorf("build suites: %w\n%s", err, out)
 	}
-	return bin, nil
+	return &Suites{Bin: bin, Root: root}, nil
 }
 
-// RunSuites runs the compiled suites against the embedded world with the
-// defects switched on and the label filter, serially, and reads its report.
-func RunSuites(ctx context.Context, bin, dir, filter, defects string) (*Outcome, error) {
+// Run runs the compiled suites against the embedded world with the defects
+// switched on and the label filter, serially, writing report and evidence
+// into dir, and reads the report.
+func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome, error) {
 	report := filepath.Join(dir, "report.json")
-	cmd := exec.CommandContext(ctx, bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
+	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
 		"-ginkgo.no-color", "-ginkgo.timeout=3m", "-test.timeout=4m")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS="+defects)
+	cmd.Dir = filepath.Join(s.Root, "suites")
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS="+defects, "DVCQA_RUN_DIR="+dir)
 	out, runErr := cmd.CombinedOutput()
 	data, err := os.ReadFile(report)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/defects"
 )
 
-var suitesBin string // built once by TestMain
+var suites *Suites // built once by TestMain
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
-		if suitesBin, err = BuildSuites(ctx, root, dir); err != nil {
+		if suites, err = BuildSuites(ctx, root, dir); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
@@ -62,7 +62,7 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 				defer cancel()
-				o, err := RunSuites(ctx, suitesBin, t.TempDir(), d.Filter, d.Example)
+				o, err := suites.Run(ctx, t.TempDir(), d.Filter, d.Example)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -79,8 +79,9 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 		detected.Load(), len(all), time.Since(start).Seconds())
 }
 
-// TestHealthyRunsStayGreen runs the whole suite repeatedly against a healthy
-// world: any failure is a false alarm.
+// TestHealthyRunsStayGreen runs the whole API layer repeatedly against a
+// healthy world: any failure is a false alarm. (The browser layer runs once
+// per `make test`, in the suites step; 20 browser runs would cost 20 minutes.)
 func TestHealthyRunsStayGreen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite many times; `make selftest` runs it")
@@ -103,7 +104,7 @@ func TestHealthyRunsStayGreen(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				outcomes[i], errs[i] = RunSuites(ctx, suitesBin, t.TempDir(), "", "")
+				outcomes[i], errs[i] = suites.Run(ctx, t.TempDir(), "layer:api", "")
 			}
 		}()
 	}
