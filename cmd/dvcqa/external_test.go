@@ -39,8 +39,11 @@ func TestExternalMock(t *testing.T) {
 		t.Helper()
 		return runDvcqa(ctx, t, bin, root, tmp, name, extra...)
 	}
-	external := runSuites("external", "--target", targetFile)
-	embedded := runSuites("embedded")
+	// The whole API layer and the browser layer of two services (one free,
+	// one paid): the browser must reach the standalone world's pages too.
+	const filter = "layer:api || (layer:browser && (service:DV09 || service:DV02))"
+	external := runSuites("external", "--target", targetFile, "--label-filter", filter)
+	embedded := runSuites("embedded", "--label-filter", filter)
 
 	if !embedded.Passed || !external.Passed {
 		t.Errorf("both runs should pass on a healthy mock: embedded %v, external %v", embedded.Passed, external.Passed)

@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/dvcqa/dvcqa/internal/redact"
 )
 
 // Evidence writes what the tab shows now into dir: <name>.png (full page),
@@ -33,6 +35,11 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 		paths = append(paths, p)
 	}
 
+	// Personal ID numbers are masked in the page itself before it is
+	// captured: a screenshot cannot be redacted afterwards.
+	if err := t.Evaluate(maskIDsJS, nil); err != nil {
+		errs = append(errs, err)
+	}
 	if png, err := t.Screenshot(); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -41,7 +48,7 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	if html, err := t.HTML(); err != nil {
 		errs = append(errs, err)
 	} else {
-		write(".html", []byte(html))
+		write(".html", []byte(redact.NewMasker().Text(html)))
 	}
 	var b strings.Builder
 	loc, err := t.Location()
@@ -56,9 +63,21 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	for _, l := range log {
 		b.WriteString(l + "\n")
 	}
-	write(".console.txt", []byte(b.String()))
+	write(".console.txt", []byte(redact.NewMasker().Text(b.String())))
 	return paths, errors.Join(errs...)
 }
+
+// maskIDsJS replaces 12- and 9-digit numbers (personal and old ID card
+// numbers) in the page's text and form values by 001*******45-style masks,
+// the same rule as internal/redact.
+const maskIDsJS = `(() => {
+  const re = /(^|[^0-9.])([0-9]{3})([0-9]{4}|[0-9]{7})([0-9]{2})(?![0-9])/g;
+  const mask = s => s.replace(re, (m, pre, a, mid, b) => pre + a + '*'.repeat(mid.length) + b);
+  const walk = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) n.nodeValue = mask(n.nodeValue);
+  for (const el of document.querySelectorAll('input, textarea')) { el.value = mask(el.value); el.setAttribute('value', el.value); }
+  return true;
+})()`
 
 // AttachOnFailure makes a failing spec leave evidence of the tab under
 // <runDir>/evidence/ and point at it from the report (entries "screenshot",
