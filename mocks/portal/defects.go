@@ -24,6 +24,7 @@ const (
 	defectErrorLeaksStack      = "error-leaks-stack"                  // dossiers.go, leakedStack
 	defectChainBroken          = "chain-broken"                       // workflow.go, finish
 	defectSubmitDisabled       = "submit-disabled"                    // web_form.go, submitDisabled
+	defectA11yContrastLow      = "a11y-contrast-low"                  // web_pages.go, lowContrast
 )
 
 // defect reports whether the named defect is switched on for the service

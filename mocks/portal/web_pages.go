@@ -48,7 +48,8 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 
 type servicePage struct {
 	*fixtures.Service
-	AgencyName string
+	AgencyName  string
+	LowContrast bool // seeded defect a11y-contrast-low
 }
 
 func (s *Server) pageService(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +58,7 @@ func (s *Server) pageService(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, "service", svc.NameVI, servicePage{Service: svc, AgencyName: s.agencyName(svc.Agency)})
+	s.render(w, r, http.StatusOK, "service", svc.NameVI, servicePage{Service: svc, AgencyName: s.agencyName(svc.Agency), LowContrast: s.lowContrast(svc.ID)})
 }
 
 // dossierRow is a dossier with the name of its procedure, which the wire
@@ -77,4 +78,14 @@ func (s *Server) pageDossiers(w http.ResponseWriter, r *http.Request, c citizen)
 	}
 	s.mu.Unlock()
 	s.render(w, r, http.StatusOK, "dossiers", "Hồ sơ của tôi", rows)
+}
+
+// lowContrast reports whether the service page's details are printed in
+// light grey on white.
+//
+// Seeded defect a11y-contrast-low: a contrast ratio of about 2:1, far
+// below WCAG AA's 4.5:1 — what an accessibility check must catch.
+func (s *Server) lowContrast(service string) bool {
+	_, on := s.defect(defectA11yContrastLow, service)
+	return on
 }
