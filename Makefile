@@ -52,9 +52,12 @@ mock: deps build
 catalog: build
 	$(DVCQA) catalog
 
-## bench: Go benchmarks, figures printed (no timed assertions anywhere)
+## bench: Go benchmarks, figures printed (no timed assertions anywhere): one browser flow per service (3 runs each),
+## the browser layer of the suites with 1 and 2 Ginkgo processes (1 run each: it is the suites themselves), the unit benchmarks
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem $(UNIT_PKGS)
+	$(GO) test -run '^$$' -bench '^BenchmarkBrowserFlow$$' -benchtime 3x -timeout 30m ./bench
+	$(GO) test -run '^$$' -bench '^BenchmarkBrowserLayer$$' -benchtime 1x -timeout 30m ./bench
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -e '/suites$$' -e '/bench$$')
 
 clean:
 	find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
