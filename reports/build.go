@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,25 +15,57 @@ import (
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
 
-// Label prefixes the suites use (suites/framework/labels.go); repeated here
-// because data flows one way: reports never import the suites.
+// Label prefixes and report entry names the suites use
+// (suites/framework); repeated here because data flows one way: reports
+// never import the suites.
 const (
 	servicePrefix = "service:"
 	dbPrefix      = "db:"
 	systemPrefix  = "system:"
 	kindPrefix    = "kind:"
+	layerPrefix   = "layer:"
+
+	entryCheck  = "dvcqa.check"
+	entryHealth = "dvcqa.health"
+	entryHTTP   = "dvcqa.http"
 )
 
 // maxReason bounds a failure reason; the full text stays in ginkgo.json.
 const maxReason = 1500
 
+// HarnessVersion is dvcqa's version, written in every report.
+const HarnessVersion = "0.5.0"
+
 // Meta is what the runner knows beyond Ginkgo's report.
 type Meta struct {
-	RunID       string
-	Target      TargetInfo
-	LabelFilter string
-	StartedAt   time.Time
-	FinishedAt  time.Time
+	RunID         string
+	Target        TargetInfo
+	LabelFilter   string
+	StartedAt     time.Time
+	FinishedAt    time.Time
+	Commit        string
+	FlakeAttempts int
+	WaiversFile   string
+}
+
+// Shard is one Ginkgo run: a plain run has one; a merge has one per shard.
+type Shard struct {
+	RunID    string
+	Province string
+	RunDir   string // where its evidence lives; paths are made relative to the output run folder
+	Reports  []types.Report
+}
+
+// Input is everything a summary is built from.
+type Input struct {
+	Shards  []Shard
+	Catalog *fixtures.Catalog
+	Meta    Meta
+	Gate    fixtures.Gate
+	Waivers []fixtures.Waiver
+	Now     time.Time // waiver expiry is judged at this time
+	Masker  *redact.Masker
+	OutDir  string // the run folder the summary is written to
 }
 
 // LoadGinkgoJSON reads a report written by `ginkgo --json-report`.
@@ -48,101 +81,200 @@ func LoadGinkgoJSON(path string) ([]types.Report, error) {
 	return reps, nil
 }
 
-// Build derives the summary from Ginkgo's reports: every catalog service and
-// database gets a verdict, also when none of its specs ran (skipped).
-func Build(reps []types.Report, cat *fixtures.Catalog, meta Meta, m *redact.Masker) *Summary {
-	s := &Summary{SchemaVersion: SchemaVersion, RunID: meta.RunID, Target: meta.Target, LabelFilter: meta.LabelFilter,
-		StartedAt: meta.StartedAt, FinishedAt: meta.FinishedAt,
-		NationalDBs: map[string]*Verdict{}, Platform: map[string]*Verdict{}}
-	services := map[string]*Verdict{}
-	for _, svc := range cat.Services {
-		s.Services = append(s.Services, Verdict{ID: svc.ID, NameVI: svc.NameVI, NameEN: svc.NameEN, Agency: svc.Agency, Verdict: Skipped})
-	}
-	for i := range s.Services {
-		services[s.Services[i].ID] = &s.Services[i]
-	}
-	for _, db := range cat.Databases {
-		s.NationalDBs[db.ID] = &Verdict{ID: db.ID, NameVI: db.NameVI, NameEN: db.NameEN, Agency: db.Agency, Verdict: Skipped}
-	}
+// spec is one It of the run, digested.
+type spec struct {
+	result   SpecResult
+	labels   []string
+	failure  *Failure
+	attempts []Failure // failures of earlier attempts (flaky or failed after retries)
+	checks   []checkMark
+	health   []SystemHealth // taken when it failed
+}
 
-	for _, rep := range reps {
-		for _, sr := range rep.SpecReports {
-			state, failure := classify(sr, m)
-			if sr.LeafNodeType != types.NodeTypeIt {
-				if state == Fail {
-					s.SuiteFailures = append(s.SuiteFailures, *failure)
+type checkMark struct {
+	check string
+	at    time.Time
+}
+
+// Build derives the summary: verdicts of every catalog service, national
+// database and platform system (also when none of their specs ran), the
+// gate, the headline, and the spec list.
+func Build(in Input) *Summary {
+	m := in.Masker
+	if m == nil {
+		m = redact.NewMasker()
+	}
+	s := &Summary{SchemaVersion: SchemaVersion, RunID: in.Meta.RunID, Target: in.Meta.Target, LabelFilter: in.Meta.LabelFilter,
+		StartedAt: in.Meta.StartedAt, FinishedAt: in.Meta.FinishedAt,
+		Meta: summaryMeta(in), NationalDBs: map[string]*Verdict{}, Platform: map[string]*Verdict{}}
+	var specs []*spec
+	for _, sh := range in.Shards {
+		for _, rep := range sh.Reports {
+			for _, sr := range rep.SpecReports {
+				if sr.LeafNodeType != types.NodeTypeIt {
+					suiteNode(s, sr, sh, m, in.OutDir)
+					continue
 				}
-				continue
-			}
-			s.Totals.Specs++
-			switch state {
-			case Pass:
-				s.Totals.Passed++
-			case Fail:
-				s.Totals.Failed++
-			default:
-				s.Totals.Skipped++
-			}
-			labels := sr.Labels()
-			if id := labelValue(labels, servicePrefix); id != "" && services[id] != nil {
-				services[id].add(state, failure)
-			}
-			kind := labelValue(labels, kindPrefix)
-			if db := labelValue(labels, dbPrefix); kind == "connection" && s.NationalDBs[db] != nil {
-				s.NationalDBs[db].add(state, failure)
-			}
-			if sys := labelValue(labels, systemPrefix); kind == "platform" && sys != "" {
-				if s.Platform[sys] == nil {
-					s.Platform[sys] = &Verdict{ID: sys, NameVI: platformNames[sys], Verdict: Skipped}
-				}
-				s.Platform[sys].add(state, failure)
+				specs = append(specs, digest(sr, sh, m, in.OutDir))
 			}
 		}
 	}
-	s.Totals.ServicesTotal = len(s.Services)
-	for _, v := range s.Services {
-		if v.Verdict == Pass {
-			s.Totals.ServicesPassed++
+	for _, sp := range specs {
+		s.Specs = append(s.Specs, sp.result)
+		s.Totals.Specs++
+		switch sp.result.Outcome {
+		case Pass:
+			s.Totals.Passed++
+		case Fail:
+			s.Totals.Failed++
+		case "flaky":
+			s.Totals.Passed++
+			s.Totals.Flaky++
+		default:
+			s.Totals.Skipped++
 		}
 	}
-	s.Totals.DBsTotal = len(s.NationalDBs)
-	for _, v := range s.NationalDBs {
-		if v.Verdict == Pass {
-			s.Totals.DBsPassed++
-		}
-	}
-	s.Totals.Seconds = meta.FinishedAt.Sub(meta.StartedAt).Seconds()
+	judge(s, specs, in)
+	s.StepTimings = stepTimings(specs)
+	s.Totals.Seconds = in.Meta.FinishedAt.Sub(in.Meta.StartedAt).Seconds()
 	s.Passed = s.Totals.Failed == 0 && len(s.SuiteFailures) == 0 && s.Totals.Passed > 0
+	s.Gate = evaluateGate(s, in.Gate, in.Catalog)
 	return s
 }
 
-var platformNames = map[string]string{
-	"sso":     "Đăng nhập một lần (SSO / VNeID)",
-	"payment": "Nền tảng thanh toán (payment platform)",
-	"dvcqg":   "Đồng bộ Cổng DVC quốc gia (national portal sync)",
-	"gateway": "Nền tảng chia sẻ dữ liệu (data-exchange gateway)",
+// summaryMeta is the run's metadata as the summary records it.
+func summaryMeta(in Input) SummaryMeta {
+	out := SummaryMeta{Harness: HarnessVersion, Commit: in.Meta.Commit, FlakeAttempts: in.Meta.FlakeAttempts, Waivers: in.Meta.WaiversFile}
+	seen := map[string]bool{}
+	for _, sh := range in.Shards {
+		if sh.Province != "" && !seen[sh.Province] {
+			seen[sh.Province] = true
+			out.Provinces = append(out.Provinces, sh.Province)
+		}
+		if len(in.Shards) > 1 {
+			out.Shards = append(out.Shards, sh.RunID)
+		}
+	}
+	return out
 }
 
-// classify maps Ginkgo's states onto pass/fail/skipped; interrupted and
-// timed-out specs are failures, because nothing was proven.
-func classify(sr types.SpecReport, m *redact.Masker) (string, *Failure) {
-	switch {
-	case sr.State == types.SpecStatePassed:
-		return Pass, nil
-	case sr.State.Is(types.SpecStateFailureStates):
-		reason := m.Text(strings.TrimSpace(sr.Failure.Message))
-		reason = truncate(reason, maxReason)
-		if reason == "" {
-			reason = sr.State.String()
+// suiteNode records setup nodes: their failures, and the health check the
+// suite takes at the start.
+func suiteNode(s *Summary, sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) {
+	for _, e := range sr.ReportEntries {
+		if e.Name == entryHealth {
+			h := parseHealth(e)
+			if s.Health == nil {
+				s.Health = h
+				s.Meta.Systems = h
+			}
 		}
-		name := sr.FullText()
-		if name == "" {
-			name = sr.LeafNodeType.String()
-		}
-		return Fail, &Failure{Spec: m.Text(name), Headline: headline(reason), Reason: reason, Location: sr.Failure.Location.String()}
-	default:
-		return Skipped, nil
 	}
+	if sr.State.Is(types.SpecStateFailureStates) {
+		f := failureOf(sr, sr.Failure, m, sh, outDir)
+		f.Spec = sr.LeafNodeType.String()
+		if sh.Province != "" {
+			f.Spec += " (" + sh.Province + ")"
+		}
+		s.SuiteFailures = append(s.SuiteFailures, *f)
+	}
+}
+
+func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spec {
+	sp := &spec{labels: sr.Labels()}
+	outcome := Skipped
+	switch {
+	case sr.State == types.SpecStatePassed && sr.NumAttempts > 1:
+		outcome = "flaky"
+	case sr.State == types.SpecStatePassed:
+		outcome = Pass
+	case sr.State.Is(types.SpecStateFailureStates):
+		outcome = Fail
+	}
+	sp.result = SpecResult{Name: m.Text(sr.FullText()), Labels: sp.labels, State: sr.State.String(), Outcome: outcome,
+		Attempts: sr.NumAttempts, Seconds: round3(sr.RunTime.Seconds()), Province: sh.Province}
+	for _, e := range sr.ReportEntries {
+		switch e.Name {
+		case entryCheck:
+			sp.checks = append(sp.checks, checkMark{check: fmt.Sprint(e.GetRawValue()), at: e.Time})
+		case entryHealth:
+			sp.health = parseHealth(e)
+		}
+	}
+	if outcome == Fail {
+		sp.failure = failureOf(sr, sr.Failure, m, sh, outDir)
+		sp.failure.Check = failedCheck(sp.checks, sr.Failure.TimelineLocation.Time)
+	}
+	for _, af := range sr.AdditionalFailures {
+		f := failureOf(sr, af.Failure, m, sh, outDir)
+		f.Attempt = attemptOf(af.Failure.Message)
+		sp.attempts = append(sp.attempts, *f)
+	}
+	return sp
+}
+
+// failedCheck is the last check entered before the failure.
+func failedCheck(checks []checkMark, at time.Time) string {
+	last := ""
+	for _, c := range checks {
+		if at.IsZero() || !c.at.After(at) {
+			last = c.check
+		}
+	}
+	return last
+}
+
+func attemptOf(msg string) int {
+	var n int
+	if _, err := fmt.Sscanf(msg, "Failure recorded during attempt %d", &n); err == nil {
+		return n
+	}
+	return 0
+}
+
+func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard, outDir string) *Failure {
+	reason := truncate(m.Text(strings.TrimSpace(f.Message)), maxReason)
+	if reason == "" {
+		reason = sr.State.String()
+	}
+	name := sr.FullText()
+	if name == "" {
+		name = sr.LeafNodeType.String()
+	}
+	out := &Failure{Spec: m.Text(name), Headline: headline(reason), Reason: reason, Location: f.Location.String()}
+	for _, e := range sr.ReportEntries {
+		v := fmt.Sprint(e.GetRawValue())
+		switch e.Name {
+		case "screenshot", "page_html", "console":
+			if e.Name == "console" && !strings.HasSuffix(v, ".txt") {
+				continue
+			}
+			out.Evidence = append(out.Evidence, Evidence{Kind: e.Name, Path: relPath(outDir, sh.RunDir, v)})
+		case entryHTTP:
+			out.HTTP = m.Text(v)
+		}
+	}
+	return out
+}
+
+// relPath makes an evidence path relative to the output run folder, so a
+// report folder can be moved or archived whole.
+func relPath(outDir, runDir, p string) string {
+	if runDir != "" && !filepath.IsAbs(p) {
+		p = filepath.Join(runDir, p)
+	}
+	if outDir != "" {
+		if r, err := filepath.Rel(outDir, p); err == nil {
+			return filepath.ToSlash(r)
+		}
+	}
+	return p
+}
+
+func parseHealth(e types.ReportEntry) []SystemHealth {
+	var h []SystemHealth
+	_ = json.Unmarshal([]byte(fmt.Sprint(e.GetRawValue())), &h)
+	return h
 }
 
 // headline is the first line of a failure that says what went wrong: Gomega
@@ -152,7 +284,7 @@ func headline(reason string) string {
 	for _, line := range strings.Split(reason, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "Timed out after") || strings.HasPrefix(line, "The function passed to") ||
-			strings.HasPrefix(line, "Context was cancelled") {
+			strings.HasPrefix(line, "Context was cancelled") || strings.HasPrefix(line, "Failure recorded during attempt") {
 			continue
 		}
 		return line
@@ -179,3 +311,5 @@ func labelValue(labels []string, prefix string) string {
 	}
 	return ""
 }
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }

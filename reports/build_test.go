@@ -14,75 +14,166 @@ import (
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
 
-func spec(state types.SpecState, msg string, labels ...string) types.SpecReport {
+var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func it(state types.SpecState, msg string, labels ...string) types.SpecReport {
 	return types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "spec " + strings.Join(labels, " "),
-		LeafNodeLabels: labels, State: state, Failure: types.Failure{Message: msg}}
+		LeafNodeLabels: labels, State: state, NumAttempts: 1, Failure: types.Failure{Message: msg}}
+}
+
+// withChecks records check entries the way framework.Step does, 1 s apart;
+// a failure is placed just after the last one.
+func withChecks(sr types.SpecReport, checks ...string) types.SpecReport {
+	for i, c := range checks {
+		at := t0.Add(time.Duration(i) * time.Second)
+		e := types.ReportEntry{Name: entryCheck, Time: at}
+		e.Value = types.WrapEntryValue(c)
+		sr.ReportEntries = append(sr.ReportEntries, e)
+		sr.Failure.TimelineLocation.Time = at.Add(500 * time.Millisecond)
+	}
+	return sr
+}
+
+func health(system, status string) types.ReportEntry {
+	e := types.ReportEntry{Name: entryHealth}
+	e.Value = types.WrapEntryValue(`[{"system":"` + system + `","status":"` + status + `"}]`)
+	return e
 }
 
 func testCatalog() *fixtures.Catalog {
 	return &fixtures.Catalog{
-		Services:  []fixtures.Service{{ID: "DV01", NameVI: "Một"}, {ID: "DV02", NameVI: "Hai"}, {ID: "DV03", NameVI: "Ba"}},
+		Services: []fixtures.Service{
+			{ID: "DV01", NameVI: "Một", Databases: []string{"population"}},
+			{ID: "DV02", NameVI: "Hai", Databases: []string{"population"}, FeeVND: 50000},
+			{ID: "DV03", NameVI: "Ba", Databases: []string{"tax"}},
+		},
 		Databases: []fixtures.Database{{ID: "population", NameVI: "Dân cư"}, {ID: "tax", NameVI: "Thuế"}},
 	}
 }
 
-func TestBuildVerdicts(t *testing.T) {
-	rep := types.Report{SpecReports: []types.SpecReport{
-		spec(types.SpecStatePassed, "", "service:DV01", "kind:e2e", "db:population"),
-		spec(types.SpecStatePassed, "", "service:DV01", "kind:negative"),
-		spec(types.SpecStatePassed, "", "service:DV02", "kind:e2e"),
-		spec(types.SpecStateFailed, "national portal status \"4\" ≠ portal status \"delivered\" for citizen 001085012345\nExpected...", "service:DV02", "kind:e2e"),
-		spec(types.SpecStatePassed, "", "db:population", "kind:connection"),
-		spec(types.SpecStateTimedout, "timed out", "db:tax", "kind:connection"),
-		spec(types.SpecStatePassed, "", "system:sso", "kind:platform"),
-	}}
-	now := time.Now()
-	s := Build([]types.Report{rep}, testCatalog(), Meta{RunID: "r1", StartedAt: now, FinishedAt: now.Add(2 * time.Second)}, redact.NewMasker())
+func build(t *testing.T, srs []types.SpecReport, waivers []fixtures.Waiver, gate fixtures.Gate) *Summary {
+	t.Helper()
+	return Build(Input{Shards: []Shard{{RunID: "r1", Province: "01", Reports: []types.Report{{SpecReports: srs}}}},
+		Catalog: testCatalog(), Meta: Meta{RunID: "r1", StartedAt: t0, FinishedAt: t0.Add(2 * time.Second)},
+		Waivers: waivers, Gate: gate, Now: t0, Masker: redact.NewMasker()})
+}
 
-	want := map[string]string{"DV01": Pass, "DV02": Fail, "DV03": Skipped}
+func TestReadinessVerdicts(t *testing.T) {
+	flaky := it(types.SpecStatePassed, "", "service:DV02", "kind:e2e", "layer:api")
+	flaky.NumAttempts = 2
+	flaky.AdditionalFailures = []types.AdditionalFailure{{State: types.SpecStateFailed, Failure: types.Failure{Message: "Failure recorded during attempt 1:\npayment platform status of X"}}}
+	s := build(t, []types.SpecReport{
+		withChecks(it(types.SpecStatePassed, "", "service:DV01", "kind:e2e", "layer:api"), "login", "prefill", "result", "sync"),
+		flaky,
+		withChecks(it(types.SpecStateFailed, "national portal status \"1\" ≠ portal status for citizen 001085012345\nExpected", "service:DV03", "kind:e2e", "layer:api"), "login", "prefill", "result", "sync"),
+		it(types.SpecStatePassed, "", "db:population", "kind:connection"),
+		it(types.SpecStateTimedout, "timed out", "db:tax", "kind:connection"),
+		it(types.SpecStatePassed, "", "system:dvcqg", "kind:platform"),
+	}, nil, fixtures.Gate{})
+
+	want := map[string]string{"DV01": Ready, "DV02": Flaky, "DV03": NotReady}
 	for _, v := range s.Services {
-		if v.Verdict != want[v.ID] {
-			t.Errorf("%s verdict %q, want %q", v.ID, v.Verdict, want[v.ID])
+		if v.Readiness != want[v.ID] {
+			t.Errorf("%s readiness %q, want %q", v.ID, v.Readiness, want[v.ID])
 		}
 	}
-	if s.NationalDBs["population"].Verdict != Pass || s.NationalDBs["tax"].Verdict != Fail {
-		t.Errorf("db verdicts: population %q tax %q", s.NationalDBs["population"].Verdict, s.NationalDBs["tax"].Verdict)
+	if got := s.Services[2].Checks; got["sync"] != CheckFail || got["prefill"] != CheckPass || got["browser_e2e"] != CheckNotRun {
+		t.Errorf("DV03 checks %v: the failure is in sync (the last check entered)", got)
 	}
-	// A service spec labelled db:population must not count for the database.
-	if s.NationalDBs["population"].Passed != 1 {
-		t.Errorf("population counted %d passed specs, want 1 (connection specs only)", s.NationalDBs["population"].Passed)
+	if s.Services[0].Checks["payment"] != CheckNA || s.Services[1].Checks["api_e2e"] != CheckFlaky {
+		t.Errorf("checks: DV01 %v, DV02 %v", s.Services[0].Checks, s.Services[1].Checks)
 	}
-	if s.Platform["sso"] == nil || s.Platform["sso"].Verdict != Pass {
-		t.Errorf("platform sso verdict missing or wrong: %+v", s.Platform["sso"])
+	if f := s.Services[2].Failures[0]; f.Check != "sync" || strings.Contains(f.Reason, "001085012345") || !strings.HasPrefix(f.Headline, "national portal status") {
+		t.Errorf("failure %+v", f)
 	}
-	if s.Passed {
-		t.Error("run with failures marked passed")
+	if s.Services[1].Failures[0].Attempt != 1 {
+		t.Errorf("flaky attempt not kept: %+v", s.Services[1].Failures)
 	}
-	if s.Totals.Specs != 7 || s.Totals.Failed != 2 || s.Totals.ServicesPassed != 1 || s.Totals.DBsPassed != 1 {
+	if s.NationalDBs["population"].Readiness != Ready || s.NationalDBs["tax"].Readiness != NotReady {
+		t.Errorf("db readiness: population %q tax %q", s.NationalDBs["population"].Readiness, s.NationalDBs["tax"].Readiness)
+	}
+	if s.Gate.Passed || s.Headline.ServicesReady != 1 || s.Headline.SyncOK {
+		t.Errorf("gate %+v headline %+v", s.Gate, s.Headline)
+	}
+	if s.Totals.Specs != 6 || s.Totals.Flaky != 1 || s.Totals.Failed != 2 {
 		t.Errorf("totals %+v", s.Totals)
-	}
-	if h := headline("Timed out after 5.001s.\nThe function passed to Eventually failed at x.go:1 with:\nnational portal status \"1\" ≠ portal status\nExpected"); h != `national portal status "1" ≠ portal status` {
-		t.Errorf("headline skips Gomega's preamble: got %q", h)
-	}
-	reason := s.Services[1].Failures[0].Reason
-	if strings.Contains(reason, "001085012345") || !strings.Contains(reason, "001*******45") {
-		t.Errorf("failure reason not masked: %q", reason)
 	}
 }
 
-func TestBuildSuiteFailureFailsRun(t *testing.T) {
-	rep := types.Report{SpecReports: []types.SpecReport{
+func TestBlockedByADependencyDownAtTheStart(t *testing.T) {
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed,
+		ReportEntries: []types.ReportEntry{health("db:population", "down")}}
+	s := build(t, []types.SpecReport{setup,
+		it(types.SpecStateFailed, "look up in population", "service:DV01", "kind:e2e", "layer:api"),
+		it(types.SpecStateFailed, "x", "service:DV03", "kind:e2e", "layer:api"),
+		it(types.SpecStateFailed, "population lookup: 502", "db:population", "kind:connection"),
+	}, nil, fixtures.Gate{})
+	if v := s.Services[0]; v.Readiness != Blocked || len(v.BlockedBy) != 1 || v.BlockedBy[0] != "db:population" {
+		t.Errorf("DV01 %q by %v, want BLOCKED by db:population", v.Readiness, v.BlockedBy)
+	}
+	if s.Services[2].Readiness != NotReady {
+		t.Errorf("DV03 does not use population: %q", s.Services[2].Readiness)
+	}
+	// The database's own connection is what failed: NOT READY, not blocked.
+	if s.NationalDBs["population"].Readiness != NotReady {
+		t.Errorf("population connection %q", s.NationalDBs["population"].Readiness)
+	}
+}
+
+func TestWaivers(t *testing.T) {
+	ws, err := fixtures.ParseWaivers("w.yaml", []byte(`waivers:
+  - service: DV03
+    reason: r
+    ticket: QA-1
+    owner: o
+    approver: a
+    expires: "2026-11-30"
+`), testCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srs := []types.SpecReport{
+		it(types.SpecStatePassed, "", "service:DV01", "kind:e2e", "layer:api"),
+		it(types.SpecStatePassed, "", "service:DV02", "kind:e2e", "layer:api"),
+		it(types.SpecStateFailed, "x", "service:DV03", "kind:e2e", "layer:api"),
+		it(types.SpecStatePassed, "", "db:population", "kind:connection"),
+		it(types.SpecStatePassed, "", "db:tax", "kind:connection"),
+		it(types.SpecStatePassed, "", "system:dvcqg", "kind:platform"),
+	}
+	s := build(t, srs, ws, fixtures.Gate{})
+	if v := s.Services[2]; v.Readiness != Waived || v.Waiver == nil || v.Waiver.Ticket != "QA-1" {
+		t.Fatalf("DV03 %q %+v, want WAIVED by QA-1", v.Readiness, v.Waiver)
+	}
+	if !s.Gate.Passed {
+		t.Errorf("the gate counts a waived service as accepted: %+v", s.Gate)
+	}
+	late := Build(Input{Shards: []Shard{{Reports: []types.Report{{SpecReports: srs}}}}, Catalog: testCatalog(),
+		Waivers: ws, Now: t0.AddDate(0, 1, 0), Masker: redact.NewMasker()})
+	if late.Services[2].Readiness != NotReady || late.Gate.Passed {
+		t.Errorf("an expired waiver no longer applies: %q, gate %v", late.Services[2].Readiness, late.Gate.Passed)
+	}
+}
+
+func TestSuiteFailureFailsRun(t *testing.T) {
+	s := build(t, []types.SpecReport{
 		{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: "start the embedded mock world: listen: address in use"}},
-		spec(types.SpecStateSkipped, "", "service:DV01"),
-	}}
-	s := Build([]types.Report{rep}, testCatalog(), Meta{}, redact.NewMasker())
-	if s.Passed || len(s.SuiteFailures) != 1 {
-		t.Fatalf("suite failure not reported: passed=%v failures=%v", s.Passed, s.SuiteFailures)
+		it(types.SpecStateSkipped, "", "service:DV01"),
+	}, nil, fixtures.Gate{})
+	if s.Passed || s.Gate.Passed || len(s.SuiteFailures) != 1 || s.Services[0].Readiness != NotRun {
+		t.Fatalf("suite failure not reported: passed=%v gate=%v failures=%v", s.Passed, s.Gate.Passed, s.SuiteFailures)
 	}
 	var buf bytes.Buffer
 	PrintTable(&buf, s)
-	if !strings.Contains(buf.String(), "SUITE SETUP FAILED") || !strings.Contains(buf.String(), "specs: 0 passed, 0 failed, 1 skipped") {
-		t.Errorf("table lacks the setup failure or closing line:\n%s", buf.String())
+	for _, want := range []string{"SUITE SETUP FAILED", "Go-live gate FAILED", "specs: 0 passed, 0 failed, 1 skipped", "Toàn trình: 0/3 dịch vụ"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	if h := headline("Timed out after 5.001s.\nThe function passed to Eventually failed at x.go:1 with:\nnational portal status \"1\" ≠ portal status\nExpected"); h != `national portal status "1" ≠ portal status` {
+		t.Errorf("headline skips Gomega's preamble: got %q", h)
 	}
 }
 
@@ -106,13 +197,10 @@ func TestMaskJSONFileKeepsNumbers(t *testing.T) {
 func TestCopyLatest(t *testing.T) {
 	root := t.TempDir()
 	run := filepath.Join(root, "run1")
-	if err := os.MkdirAll(run, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(run, "evidence"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteSummary(run, &Summary{RunID: "run1"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(run, "evidence"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(run, "evidence", "shot.png"), []byte("png"), 0o644); err != nil {

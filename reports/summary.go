@@ -1,19 +1,48 @@
-// Package reports turns a finished Ginkgo run into what people read:
-// summary.json and the terminal verdict table. It is also the directory
+// Package reports turns a finished Ginkgo run into what people read: the
+// verdicts (summary.json), the go-live gate, the terminal table, and the
+// renderings (index.html, summary.md, junit.xml). It is also the directory
 // where runs write their output (reports/<run-id>/, reports/latest/).
+//
+// Everything is built from Ginkgo's JSON report plus run metadata, so a
+// report can be rebuilt, diffed or merged from a finished run's files.
 package reports
 
 import "time"
 
-// SchemaVersion of summary.json; bumped on incompatible changes.
-const SchemaVersion = 1
+// SchemaVersion of summary.json (documented in the README). Version 2 adds
+// readiness verdicts, checks, the gate, metadata and the spec list; the
+// version-1 fields keep their meaning.
+const SchemaVersion = 2
 
-// Verdicts.
+// Spec-level verdicts (version 1): did the specs of an item pass?
 const (
 	Pass    = "pass"
 	Fail    = "fail"
 	Skipped = "skipped"
 )
+
+// Readiness verdicts: what the go-live decision reads.
+const (
+	Ready    = "READY"     // every check passed
+	NotReady = "NOT READY" // a check failed
+	Blocked  = "BLOCKED"   // not judged: a dependency failed its health check
+	Flaky    = "FLAKY"     // failed, then passed on a retry
+	Waived   = "WAIVED"    // failed, covered by a valid waiver
+	NotRun   = "NOT RUN"   // filtered out or skipped
+)
+
+// Check results in the service matrix.
+const (
+	CheckPass       = "pass"
+	CheckFail       = "fail"
+	CheckFlaky      = "flaky"
+	CheckNotReached = "not_reached" // the spec failed before this step
+	CheckNA         = "n/a"         // the service has no such step (a free service and payment)
+	CheckNotRun     = "not_run"
+)
+
+// Matrix columns of the service matrix, in order.
+var CheckColumns = []string{"api_e2e", "browser_e2e", "prefill", "payment", "sync", "result", "negative", "a11y"}
 
 // Summary is summary.json.
 type Summary struct {
@@ -23,12 +52,20 @@ type Summary struct {
 	LabelFilter   string              `json:"label_filter,omitempty"`
 	StartedAt     time.Time           `json:"started_at"`
 	FinishedAt    time.Time           `json:"finished_at"`
-	Passed        bool                `json:"passed"` // every spec that ran passed, and some ran
+	Passed        bool                `json:"passed"` // every spec that ran passed (or was retried into passing), and some ran
+	Meta          SummaryMeta         `json:"meta"`
+	Gate          GateResult          `json:"gate"`
+	Headline      Headline            `json:"headline"`
 	Services      []Verdict           `json:"services"`
 	NationalDBs   map[string]*Verdict `json:"national_dbs"`
 	Platform      map[string]*Verdict `json:"platform"`
+	Provinces     []ProvinceRow       `json:"provinces,omitempty"` // when several provinces ran (merged shards)
+	Health        []SystemHealth      `json:"health,omitempty"`    // dependencies at the start of the run
+	StepTimings   []StepTiming        `json:"step_timings,omitempty"`
+	Specs         []SpecResult        `json:"specs"`
 	SuiteFailures []Failure           `json:"suite_failures,omitempty"` // failed setup nodes (e.g. the mock world did not start)
 	Totals        Totals              `json:"totals"`
+	Trend         map[string][]string `json:"trend,omitempty"` // item id → readiness over the last runs, oldest first, this run last
 }
 
 // TargetInfo says what was tested.
@@ -41,25 +78,126 @@ type TargetInfo struct {
 	Defects  []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
 }
 
-// Verdict of one service, national database or platform system.
-type Verdict struct {
-	ID       string    `json:"id"`
-	NameVI   string    `json:"name_vi"`
-	NameEN   string    `json:"name_en,omitempty"`
-	Agency   string    `json:"agency,omitempty"`
-	Verdict  string    `json:"verdict"`
-	Passed   int       `json:"passed"`
-	Failed   int       `json:"failed"`
-	Skipped  int       `json:"skipped"`
-	Failures []Failure `json:"failures,omitempty"`
+// SummaryMeta is the rest of "what exactly was tested".
+type SummaryMeta struct {
+	Harness       string         `json:"harness_version"`
+	Commit        string         `json:"harness_commit,omitempty"`
+	Provinces     []string       `json:"provinces"`
+	Systems       []SystemHealth `json:"systems,omitempty"` // versions the target reports
+	FlakeAttempts int            `json:"flake_attempts,omitempty"`
+	Waivers       string         `json:"waivers_file,omitempty"`
+	Shards        []string       `json:"shards,omitempty"` // run ids merged into this one
 }
 
-// Failure is one failed spec and why, masked.
-type Failure struct {
-	Spec     string `json:"spec"`
-	Headline string `json:"headline"` // the reason in one line, in the harness's words
+// SystemHealth is one dependency's health check.
+type SystemHealth struct {
+	System  string `json:"system"` // sso, portal, gateway, db:population, dvcqg, payment
+	Status  string `json:"status"` // ok | down
+	Version string `json:"version,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// Headline is the line ministries report: "Toàn trình: 21/25 dịch vụ ·
+// CSDL quốc gia: 9/9 kết nối · Đồng bộ DVCQG: đạt".
+type Headline struct {
+	ServicesReady  int  `json:"services_ready"` // READY (WAIVED counted separately)
+	ServicesTotal  int  `json:"services_total"`
+	ServicesWaived int  `json:"services_waived"`
+	DBsReady       int  `json:"national_dbs_ready"`
+	DBsTotal       int  `json:"national_dbs_total"`
+	SyncOK         bool `json:"dvcqg_sync_ok"`
+}
+
+// GateResult is the go-live gate of the target profile, rule by rule.
+type GateResult struct {
+	Passed bool         `json:"passed"`
+	Rules  []RuleResult `json:"rules"`
+}
+
+// RuleResult is one gate rule and what the run showed.
+type RuleResult struct {
+	ID            string `json:"id"`
+	Description   string `json:"description"` // English
+	DescriptionVI string `json:"description_vi"`
+	Want          string `json:"want"`
+	Got           string `json:"got"`
+	Passed        bool   `json:"passed"`
+}
+
+// Verdict of one service, national database or platform system.
+type Verdict struct {
+	ID        string            `json:"id"`
+	NameVI    string            `json:"name_vi"`
+	NameEN    string            `json:"name_en,omitempty"`
+	Agency    string            `json:"agency,omitempty"`
+	Verdict   string            `json:"verdict"`   // pass | fail | skipped (schema 1)
+	Readiness string            `json:"readiness"` // READY | NOT READY | BLOCKED | FLAKY | WAIVED | NOT RUN
+	BlockedBy []string          `json:"blocked_by,omitempty"`
+	Waiver    *WaiverRef        `json:"waiver,omitempty"`
+	Checks    map[string]string `json:"checks,omitempty"` // CheckColumns → check result (services only)
+	Passed    int               `json:"passed"`
+	Failed    int               `json:"failed"`
+	Skipped   int               `json:"skipped"`
+	Flaky     int               `json:"flaky"`
+	Failures  []Failure         `json:"failures,omitempty"`
+	Seconds   float64           `json:"seconds"`
+}
+
+// WaiverRef is the waiver that covered a failure.
+type WaiverRef struct {
 	Reason   string `json:"reason"`
-	Location string `json:"location,omitempty"`
+	Ticket   string `json:"ticket"`
+	Owner    string `json:"owner"`
+	Approver string `json:"approver"`
+	Expires  string `json:"expires"`
+}
+
+// Failure is one failed spec (or attempt) and why, masked.
+type Failure struct {
+	Spec     string     `json:"spec"`
+	Headline string     `json:"headline"` // the reason in one line, in the harness's words
+	Reason   string     `json:"reason"`
+	Location string     `json:"location,omitempty"`
+	Check    string     `json:"check,omitempty"`   // the step that failed (prefill, payment, …)
+	Attempt  int        `json:"attempt,omitempty"` // for flaky specs: which attempt failed
+	Evidence []Evidence `json:"evidence,omitempty"`
+	HTTP     string     `json:"http,omitempty"` // the last requests and answers before the failure, redacted
+}
+
+// Evidence is a file a failing spec left (paths relative to the run folder).
+type Evidence struct {
+	Kind string `json:"kind"` // screenshot | page_html | console
+	Path string `json:"path"`
+}
+
+// SpecResult is one spec of the run, for diffs and merges.
+type SpecResult struct {
+	Name     string   `json:"name"`
+	Labels   []string `json:"labels"`
+	State    string   `json:"state"`   // passed | failed | skipped | pending | interrupted | timedout | panicked | aborted
+	Outcome  string   `json:"outcome"` // pass | fail | flaky | skipped
+	Attempts int      `json:"attempts"`
+	Seconds  float64  `json:"seconds"`
+	Province string   `json:"province,omitempty"`
+}
+
+// ProvinceRow is one province of a merged multi-province run.
+type ProvinceRow struct {
+	Province      string `json:"province"`
+	ServicesReady int    `json:"services_ready"`
+	ServicesTotal int    `json:"services_total"`
+	DBsReady      int    `json:"national_dbs_ready"`
+	DBsTotal      int    `json:"national_dbs_total"`
+	SyncOK        bool   `json:"dvcqg_sync_ok"`
+}
+
+// StepTiming is how long one step of the end-to-end flows took.
+type StepTiming struct {
+	Layer    string  `json:"layer"` // api | browser
+	Check    string  `json:"check"`
+	Count    int     `json:"count"`
+	MedianMS float64 `json:"median_ms"`
+	MaxMS    float64 `json:"max_ms"`
 }
 
 // Totals are the counts a manager reads first.
@@ -68,29 +206,10 @@ type Totals struct {
 	Passed         int     `json:"passed"`
 	Failed         int     `json:"failed"`
 	Skipped        int     `json:"skipped"`
+	Flaky          int     `json:"flaky"`
 	ServicesPassed int     `json:"services_passed"`
 	ServicesTotal  int     `json:"services_total"`
 	DBsPassed      int     `json:"national_dbs_passed"`
 	DBsTotal       int     `json:"national_dbs_total"`
 	Seconds        float64 `json:"seconds"`
-}
-
-func (v *Verdict) add(state string, f *Failure) {
-	switch state {
-	case Pass:
-		v.Passed++
-	case Fail:
-		v.Failed++
-		v.Failures = append(v.Failures, *f)
-	default:
-		v.Skipped++
-	}
-	switch {
-	case v.Failed > 0:
-		v.Verdict = Fail
-	case v.Passed > 0:
-		v.Verdict = Pass
-	default:
-		v.Verdict = Skipped
-	}
 }

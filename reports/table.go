@@ -3,47 +3,53 @@ package reports
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
 
 // PrintTable writes the terminal verdict table: one row per service, one
-// per national database, one per platform system, then the totals.
+// per national database, one per platform system, the gate, the totals.
 func PrintTable(w io.Writer, s *Summary) {
 	fmt.Fprintf(w, "\ndvcqa run %s · target %s (%s, province %s)\n", s.RunID, s.Target.Name, s.Target.Kind, s.Target.Province)
 	if len(s.Target.Defects) > 0 {
 		fmt.Fprintf(w, "seeded defects ON: %s\n", strings.Join(s.Target.Defects, ", "))
 	}
 	fmt.Fprintln(w)
-	row := func(id, name, verdict string, v *Verdict) {
-		fmt.Fprintf(w, "  %-22s %s %-7s %4d %4d %4d\n", id, pad(name, 58), strings.ToUpper(verdict), v.Passed, v.Failed, v.Skipped)
+	row := func(id, name string, v *Verdict) {
+		note := ""
+		switch {
+		case len(v.BlockedBy) > 0:
+			note = "by " + strings.Join(v.BlockedBy, ", ")
+		case v.Waiver != nil:
+			note = v.Waiver.Ticket + " until " + v.Waiver.Expires
+		}
+		fmt.Fprintf(w, "  %-22s %s %-9s %4d %4d %4d  %s\n", id, pad(name, 54), v.Readiness, v.Passed, v.Failed, v.Skipped, note)
 	}
 	header := func(title string) {
-		fmt.Fprintf(w, "  %-22s %s %-7s %4s %4s %4s\n", title, pad("", 58), "VERDICT", "PASS", "FAIL", "SKIP")
+		fmt.Fprintf(w, "  %-22s %s %-9s %4s %4s %4s\n", title, pad("", 54), "VERDICT", "PASS", "FAIL", "SKIP")
 	}
 	header("SERVICE")
 	for i := range s.Services {
 		v := &s.Services[i]
-		row(v.ID, v.NameVI, v.Verdict, v)
+		row(v.ID, v.NameVI, v)
 	}
 	fmt.Fprintln(w)
 	header("NATIONAL DATABASE")
-	for _, id := range sortedKeys(s.NationalDBs) {
-		v := s.NationalDBs[id]
-		row(id, v.NameVI, v.Verdict, v)
+	for _, id := range verdictKeys(s.NationalDBs) {
+		row(id, s.NationalDBs[id].NameVI, s.NationalDBs[id])
 	}
 	if len(s.Platform) > 0 {
 		fmt.Fprintln(w)
 		header("PLATFORM")
-		for _, id := range sortedKeys(s.Platform) {
-			v := s.Platform[id]
-			row(id, v.NameVI, v.Verdict, v)
+		for _, id := range verdictKeys(s.Platform) {
+			row(id, s.Platform[id].NameVI, s.Platform[id])
 		}
 	}
 	for _, f := range s.SuiteFailures {
-		fmt.Fprintf(w, "\n  SUITE SETUP FAILED: %s\n    %s\n", f.Spec, firstLine(f.Reason))
+		fmt.Fprintf(w, "\n  SUITE SETUP FAILED: %s\n    %s\n", f.Spec, f.Headline)
 	}
+	// The first failures in the terminal; all of them are in index.html.
+	const shown = 10
 	failures := 0
 	for i := range s.Services {
 		for _, f := range s.Services[i].Failures {
@@ -51,16 +57,34 @@ func PrintTable(w io.Writer, s *Summary) {
 				fmt.Fprintln(w, "\n  Failures:")
 			}
 			failures++
-			fmt.Fprintf(w, "  - %s\n      %s\n", f.Spec, f.Headline)
+			if failures <= shown {
+				fmt.Fprintf(w, "  - %s\n      %s\n", f.Spec, f.Headline)
+			}
 		}
 	}
-	t := s.Totals
-	verdict := "FAIL"
-	if s.Passed {
-		verdict = "PASS"
+	if failures > shown {
+		fmt.Fprintf(w, "  … and %d more (index.html lists them all)\n", failures-shown)
 	}
-	fmt.Fprintf(w, "\n  %s · toàn trình (end to end) %d/%d services · national databases %d/%d · specs %d passed, %d failed, %d skipped · %.1f s\n\n",
-		verdict, t.ServicesPassed, t.ServicesTotal, t.DBsPassed, t.DBsTotal, t.Passed, t.Failed, t.Skipped, t.Seconds)
+	gate := "FAILED"
+	if s.Gate.Passed {
+		gate = "PASSED"
+	}
+	fmt.Fprintf(w, "\n  Go-live gate %s\n", gate)
+	for _, r := range s.Gate.Rules {
+		mark := "✗"
+		if r.Passed {
+			mark = "✓"
+		}
+		fmt.Fprintf(w, "    %s %s: want %s, got %s\n", mark, r.Description, r.Want, r.Got)
+	}
+	h := s.Headline
+	sync := "chưa đạt"
+	if h.SyncOK {
+		sync = "đạt"
+	}
+	fmt.Fprintf(w, "\n  Toàn trình: %d/%d dịch vụ · CSDL quốc gia: %d/%d kết nối · Đồng bộ DVCQG: %s\n", h.ServicesReady, h.ServicesTotal, h.DBsReady, h.DBsTotal, sync)
+	t := s.Totals
+	fmt.Fprintf(w, "  specs %d passed (%d flaky), %d failed, %d skipped · %.1f s\n\n", t.Passed, t.Flaky, t.Failed, t.Skipped, t.Seconds)
 	// The plain closing line CI systems read.
 	fmt.Fprintf(w, "specs: %d passed, %d failed, %d skipped\n", t.Passed, t.Failed, t.Skipped)
 }
@@ -73,18 +97,11 @@ func pad(s string, n int) string {
 	return s + strings.Repeat(" ", n-utf8.RuneCountInString(s))
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-func sortedKeys(m map[string]*Verdict) []string {
+func verdictKeys(m map[string]*Verdict) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sortStrings(keys)
 	return keys
 }

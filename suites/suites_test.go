@@ -54,8 +54,13 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
 	var t fixtures.Target
 	gomega.Expect(json.Unmarshal(data, &t)).To(gomega.Succeed())
-	_, err = framework.Setup(&t, cfg.Catalog)
+	env, err := framework.Setup(&t, cfg.Catalog)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
+	if ginkgo.GinkgoParallelProcess() == 1 {
+		// Every dependency's health at the start of the run, for BLOCKED
+		// verdicts and the report's system versions.
+		env.ReportHealth(ctx)
+	}
 }, ginkgo.NodeTimeout(2*time.Minute))
 
 // Each process closes its own Chromium (if a browser spec started one);

@@ -12,13 +12,18 @@ const usage = `dvcqa — integration-test harness for Vietnam's public-service p
 
 Usage:
   dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--reports DIR]
+            [--waivers FILE] [--flake-attempts N] [--lang vi|en]
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                          run the mock world standalone
   dvcqa defects [--json] list the seeded defects of the mock world and the specs that catch them
+  dvcqa report [--lang en] [--waivers FILE] <run>   rebuild a run's reports from its files
+  dvcqa diff <old-run> <new-run>                    regressions, fixes, new/removed, flaky, slower specs
+  dvcqa merge <run> <run>...                        combine shards (e.g. provinces) into one run
   dvcqa catalog [--json] list the 25 essential online public services
 
-Exit codes: 0 all specs passed; 1 specs failed; 2 the harness could not run.
+Exit codes: 0 the go-live gate passed; 1 it failed; 2 the harness could not run.
+<run> is a run id under reports/, a run folder, "latest" or "previous".
 `
 
 func main() {
@@ -37,6 +42,12 @@ func main() {
 		code = catalogCmd(args)
 	case "defects":
 		code = defectsCmd(args)
+	case "report":
+		code = reportCmd(args)
+	case "diff":
+		code = diffCmd(args)
+	case "merge":
+		code = mergeCmd(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -24,14 +24,17 @@ import (
 
 // runOptions are the flags of `dvcqa run`.
 type runOptions struct {
-	target      string
-	labelFilter string
-	procs       int
-	reportsDir  string
-	runID       string
-	timeout     time.Duration
-	suites      string
-	defects     string
+	target        string
+	labelFilter   string
+	procs         int
+	reportsDir    string
+	runID         string
+	timeout       time.Duration
+	suites        string
+	defects       string
+	waivers       string
+	flakeAttempts int
+	lang          string
 }
 
 func runCmd(args []string) int {
@@ -44,6 +47,9 @@ func runCmd(args []string) int {
 	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
 	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
+	fs.StringVar(&o.waivers, "waivers", "", "waivers file (default: the target profile's waivers:)")
+	fs.IntVar(&o.flakeAttempts, "flake-attempts", 0, "retry a failing spec up to N times; one that then passes is FLAKY")
+	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -98,6 +104,11 @@ func run(o runOptions) int {
 		return fail("reports: %v", err)
 	}
 
+	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
+	if err != nil {
+		return fail("%v", err)
+	}
+
 	started := time.Now()
 	ginkgoErr := runGinkgo(root, runDir, o)
 	finished := time.Now()
@@ -110,30 +121,22 @@ func run(o runOptions) int {
 	for _, sw := range switches {
 		info.Defects = append(info.Defects, sw.String())
 	}
-	if target.Kind == "mock" {
+	if target.Kind == fixtures.KindMock {
 		info.Seed = target.Seed
 	}
-	sum := reports.Build(reps, cat, reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started, FinishedAt: finished}, masker)
-	var errs []error
-	errs = append(errs, reports.WriteSummary(runDir, sum))
-	errs = append(errs, reports.MaskJSONFile(filepath.Join(runDir, reports.GinkgoFile), masker))
-	if _, err := os.Stat(filepath.Join(runDir, reports.JUnitFile)); err == nil {
-		errs = append(errs, reports.MaskTextFile(filepath.Join(runDir, reports.JUnitFile), masker))
-	}
-	errs = append(errs, reports.CopyLatest(reportsRoot, runDir))
-	if err := errors.Join(errs...); err != nil {
+	rec := &runRecord{Meta: reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started,
+		FinishedAt: finished, Commit: gitCommit(root), FlakeAttempts: o.flakeAttempts, WaiversFile: waiversFile},
+		Province: target.Province, Gate: target.Gate}
+	sum, err := publish(publication{root: reportsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
+		shards: []reports.Shard{{RunID: o.runID, Province: target.Province, RunDir: runDir, Reports: reps}}})
+	if err != nil {
 		return fail("write reports: %v", err)
 	}
-
-	reports.PrintTable(os.Stdout, sum)
 	if sum.Totals.Specs == 0 && ginkgoErr != nil {
 		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)
 	}
 	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(reportsRoot, reports.LatestDir)))
-	if !sum.Passed || ginkgoErr != nil {
-		return 1
-	}
-	return 0
+	return gateExit(sum)
 }
 
 // runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
@@ -143,7 +146,10 @@ func runGinkgo(root, runDir string, o runOptions) error {
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
-		"--json-report=" + reports.GinkgoFile, "--junit-report=" + reports.JUnitFile}
+		"--json-report=" + reports.GinkgoFile}
+	if o.flakeAttempts > 1 {
+		args = append(args, fmt.Sprintf("--flake-attempts=%d", o.flakeAttempts))
+	}
 	if o.labelFilter != "" {
 		args = append(args, "--label-filter="+o.labelFilter)
 	}

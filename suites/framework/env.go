@@ -31,6 +31,8 @@ type Env struct {
 	Payment  *payment.Client
 	HTTP     *http.Client
 
+	httpLog *httpLog
+
 	citizens  []Citizen
 	business  *Citizen // a citizen with a business-registration record, if known
 	unknownID string
@@ -53,8 +55,9 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := checkURLs(t.URLs); err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
-	httpc := &http.Client{Timeout: t.Timeouts.Request}
-	e := &Env{Target: t, Catalog: cat, HTTP: httpc}
+	log := &httpLog{next: http.DefaultTransport.(*http.Transport).Clone()}
+	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: log}
+	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log}
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {

@@ -17,6 +17,10 @@ import (
 // profile's timeouts, not by this.
 const PollInterval = 20 * time.Millisecond
 
+// HTTPEntry is the report entry name of the last HTTP exchanges of a failed
+// spec.
+const HTTPEntry = "dvcqa.http"
+
 // Framework is what a spec container gets from NewDefaultFramework: the
 // process's Env, filled in before each spec.
 type Framework struct {
@@ -34,6 +38,13 @@ func NewDefaultFramework(name string) *Framework {
 			ginkgo.Fail("framework " + name + ": target not set up; the suite's SynchronizedBeforeSuite must call framework.Setup")
 		}
 		f.Env = e
+		e.httpLog.reset()
+		// Diagnostics first, before any teardown: what the target answered
+		// last, and whether a dependency is down (the report says BLOCKED).
+		ginkgo.DeferOnFailure(func(ctx ginkgo.SpecContext) {
+			ginkgo.AddReportEntry(HTTPEntry, e.httpLog.String(), ginkgo.ReportEntryVisibilityNever)
+			e.ReportHealth(ctx)
+		}, ginkgo.NodeTimeout(2*e.Target.Timeouts.Request))
 	})
 	return f
 }

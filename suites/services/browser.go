@@ -45,15 +45,15 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	}
 	p := f.NewPortalPage(ctx)
 
-	ginkgo.By("logging in with VNeID on the SSO page")
+	framework.Step(framework.CheckLogin, "logging in with VNeID on the SSO page")
 	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
 	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
 
-	ginkgo.By("finding the service by search")
+	framework.Step(framework.CheckCatalog, "finding the service by search")
 	gomega.Expect(p.Search(svc.NameVI)).To(gomega.Succeed(), "search the catalog for %q", svc.NameVI)
 	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open %s from the search results", svc.ID)
 
-	ginkgo.By("checking the values prefilled from national databases")
+	framework.Step(framework.CheckPrefill, "checking the values prefilled from national databases")
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	records := map[string]map[string]string{}
 	for _, fd := range svc.Form {
@@ -73,11 +73,10 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 		}
 	}
 
-	ginkgo.By("filling the remaining fields and attaching the documents")
+	framework.Step(framework.CheckSubmit, "filling the remaining fields and attaching the documents")
 	fillTyped(p, svc)
 	attachRequired(p, svc)
 
-	ginkgo.By("reviewing and submitting the dossier")
 	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
 	enabled, err := p.SubmitButtonEnabled()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "find the submit button")
@@ -89,17 +88,17 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	ginkgo.AddReportEntry("dossier", code)
 
 	if svc.FeeVND > 0 {
-		ginkgo.By(fmt.Sprintf("paying the fee of %d VND on the payment platform's page", svc.FeeVND))
+		framework.Step(framework.CheckPayment, fmt.Sprintf("paying the fee of %d VND on the payment platform's page", svc.FeeVND))
 		if !f.Target.Allow.Pay {
 			ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
 		}
 		gomega.Expect(p.Pay()).To(gomega.Succeed(), "pay the fee of dossier %s", code)
 	}
 
-	ginkgo.By("following the status page until the result is delivered")
+	framework.Step(framework.CheckProcessing, "following the status page until the result is delivered")
 	gomega.Expect(p.WaitStatus("delivered", f.Target.Timeouts.Result)).To(gomega.Succeed(), "dossier %s on its status page", code)
 
-	ginkgo.By("downloading the result and verifying its signature")
+	framework.Step(framework.CheckResult, "downloading the result and verifying its signature")
 	gomega.Expect(p.OpenResult()).To(gomega.Succeed(), "open the result of %s", code)
 	id, name, err := p.ResultApplicant()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result page")

@@ -25,22 +25,22 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
 	}
 
-	ginkgo.By("logging in through SSO and opening the prefilled form")
+	framework.Step(framework.CheckLogin, "logging in through SSO and opening the prefilled form")
 	s := f.NewSubmission(ctx, svc, c)
 	claims, err := sso.Claims(s.IDToken)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	gomega.Expect(claims["SoDinhDanh"]).To(gomega.Equal(c.PersonalID), "ID token names another citizen than the one who logged in")
 
-	ginkgo.By("reading the service from the portal's catalog")
+	framework.Step(framework.CheckCatalog, "reading the service from the portal's catalog")
 	entry, err := s.Portal.Service(ctx, svc.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
 	gomega.Expect(entry.FeeVND).To(gomega.Equal(svc.FeeVND), "portal fee of %s ≠ catalog fee", svc.ID)
 	gomega.Expect(entry.ProcessingDays).To(gomega.Equal(svc.ProcessingDays), "portal processing time of %s ≠ catalog", svc.ID)
 
-	ginkgo.By("checking every prefilled field against the national databases")
+	framework.Step(framework.CheckPrefill, "checking every prefilled field against the national databases")
 	checkPrefill(ctx, f, svc, s.Form, c.PersonalID)
 
-	ginkgo.By("submitting the dossier with its attachments")
+	framework.Step(framework.CheckSubmit, "submitting the dossier with its attachments")
 	d, replayed, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier for %s", svc.ID)
 	gomega.Expect(replayed).To(gomega.BeFalse(), "a first submit was answered as a replay")
@@ -55,20 +55,20 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 		gomega.Expect(d.Fee.AmountVND).To(gomega.BeZero(), "free service %s asks a fee for dossier %s", svc.ID, d.Code)
 	}
 
-	ginkgo.By("waiting for the officers to process the dossier until its result is delivered")
+	framework.Step(framework.CheckProcessing, "waiting for the officers to process the dossier until its result is delivered")
 	d = waitForStatus(ctx, f, s.Portal, d, "delivered")
 
-	ginkgo.By("checking the workflow history and the appointment date (working days)")
+	framework.Step(framework.CheckHistory, "checking the workflow history and the appointment date (working days)")
 	checkHistory(f, svc, d)
 
-	ginkgo.By("verifying the signed result document")
+	framework.Step(framework.CheckResult, "verifying the signed result document")
 	checkResult(ctx, f, s.Portal, d, c)
 
-	ginkgo.By("checking the national portal shows the same dossier, status and history")
+	framework.Step(framework.CheckSync, "checking the national portal shows the same dossier, status and history")
 	checkNationalPortal(ctx, f, svc, d)
 
 	if len(svc.Chain) > 0 {
-		ginkgo.By("checking the follow-on dossiers of the liên thông (inter-linked) chain")
+		framework.Step(framework.CheckChain, "checking the follow-on dossiers of the liên thông (inter-linked) chain")
 		checkChain(ctx, f, svc, d)
 	}
 }
@@ -105,7 +105,7 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 
 func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	ginkgo.By(fmt.Sprintf("paying the fee of %d VND on the payment platform", svc.FeeVND))
+	framework.Step(framework.CheckPayment, fmt.Sprintf("paying the fee of %d VND on the payment platform", svc.FeeVND))
 	if !f.Target.Allow.Pay {
 		ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
 	}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/reports"
+)
+
+// runRecord is run.json: what the runner knew, so that a report can be
+// rebuilt (dvcqa report) or merged (dvcqa merge) from the run's files.
+type runRecord struct {
+	Meta     reports.Meta  `json:"meta"`
+	Province string        `json:"province"`
+	Gate     fixtures.Gate `json:"gate"`
+}
+
+const runFile = "run.json"
+
+// publication is one report folder to write.
+type publication struct {
+	root    string // reports root (for trends and the automatic diff)
+	dir     string // the run folder
+	rec     *runRecord
+	shards  []reports.Shard
+	cat     *fixtures.Catalog
+	waivers []fixtures.Waiver
+	masker  *redact.Masker
+	lang    string
+}
+
+// trendRuns is how many earlier runs a trend strip shows.
+const trendRuns = 9
+
+// publish builds the summary and writes every file of the run folder, the
+// same way for a fresh run, a rebuilt report and a merge: summary.json,
+// index.html, summary.md, junit.xml, the masked ginkgo.json, diff.md against
+// the previous run; then reports/latest and the terminal table.
+func publish(p publication) (*reports.Summary, error) {
+	sum := reports.Build(reports.Input{Shards: p.shards, Catalog: p.cat, Meta: p.rec.Meta, Gate: p.rec.Gate,
+		Waivers: p.waivers, Now: time.Now(), Masker: p.masker, OutDir: p.dir})
+	prev := previousRuns(p.root, p.rec.Meta.RunID)
+	reports.AttachTrend(sum, prev, trendRuns)
+
+	var errs []error
+	writeFile := func(name string, write func(f *os.File) error) {
+		f, err := os.Create(filepath.Join(p.dir, name))
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		if err := write(f); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+		if err := f.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	rec, _ := json.MarshalIndent(p.rec, "", "  ")
+	errs = append(errs, os.WriteFile(filepath.Join(p.dir, runFile), append(rec, '\n'), 0o644))
+	errs = append(errs, reports.WriteSummary(p.dir, sum))
+	writeFile(reports.HTMLFile, func(f *os.File) error { return reports.WriteHTML(f, sum, p.dir, p.lang) })
+	writeFile(reports.MarkdownFile, func(f *os.File) error { return reports.WriteMarkdown(f, sum, p.lang) })
+	var reps []types.Report
+	for _, sh := range p.shards {
+		reps = append(reps, sh.Reports...)
+	}
+	writeFile(reports.JUnitFile, func(f *os.File) error { return reports.WriteJUnit(f, reps, sum, p.masker.Text) })
+	if _, err := os.Stat(filepath.Join(p.dir, reports.GinkgoFile)); err == nil {
+		errs = append(errs, reports.MaskJSONFile(filepath.Join(p.dir, reports.GinkgoFile), p.masker))
+	}
+	var diff *reports.Diff
+	if len(prev) > 0 {
+		diff = reports.Compare(prev[len(prev)-1], sum, reports.DurationThreshold{})
+		writeFile("diff.md", func(f *os.File) error { return reports.WriteDiffText(f, diff) })
+	}
+	if err := errors.Join(errs...); err != nil {
+		return sum, err
+	}
+	if err := reports.CopyLatest(p.root, p.dir); err != nil {
+		return sum, err
+	}
+	reports.PrintTable(os.Stdout, sum)
+	if diff != nil {
+		var buf bytes.Buffer
+		_ = reports.WriteDiffText(&buf, diff)
+		fmt.Printf("  against the previous run %s:\n    %s\n", diff.Old,
+			strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "\n    "))
+	}
+	return sum, nil
+}
+
+// previousRuns are the summaries of earlier runs in the reports root, oldest
+// first (run ids sort by time), without this one.
+func previousRuns(root, self string) []*reports.Summary {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil
+	}
+	var out []*reports.Summary
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == reports.LatestDir || e.Name() >= self {
+			continue
+		}
+		s, err := reports.LoadSummary(filepath.Join(root, e.Name(), reports.SummaryFile))
+		if err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// gateExit is the exit code: 0 the go-live gate passed, 1 it failed.
+func gateExit(s *reports.Summary) int {
+	if s.Gate.Passed {
+		return 0
+	}
+	return 1
+}
+
+// loadWaivers reads the waivers named by the flag, else by the target.
+func loadWaivers(flagPath string, t *fixtures.Target, cat *fixtures.Catalog) ([]fixtures.Waiver, string, error) {
+	path := flagPath
+	if path == "" && t.Waivers != "" {
+		path = t.Waivers
+		if !filepath.IsAbs(path) && t.File != "" {
+			path = filepath.Join(filepath.Dir(t.File), path)
+		}
+	}
+	if path == "" {
+		return nil, "", nil
+	}
+	ws, err := fixtures.LoadWaivers(path, cat)
+	return ws, path, err
+}
+
+// gitCommit is the harness's commit, or "" outside a git checkout.
+func gitCommit(root string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--short", "HEAD")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,96 @@
+package selftest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+)
+
+// TestReportsLeakNoSecret runs dvcqa with failures of every kind (API,
+// browser with screenshots, database) and then reads every file of the run
+// folder for the canaries: the mock world's secrets, the test citizens'
+// passwords and personal ID numbers, and bearer tokens.
+func TestReportsLeakNoSecret(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs dvcqa; `make selftest` runs it")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	root := suites.Root
+	bin := filepath.Join(t.TempDir(), "dvcqa")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/dvcqa")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build dvcqa: %v\n%s", err, out)
+	}
+	reportsDir := t.TempDir()
+	run := exec.CommandContext(ctx, bin, "run", "--reports", reportsDir, "--run-id", "canary",
+		"--defect", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
+		"--label-filter", "(layer:api && (service:DV09 || service:DV07)) || (layer:browser && kind:e2e && service:DV07) || (kind:connection && db:tax) || system:sso")
+	run.Dir = root
+	run.Env = append(os.Environ(), "DVCQA_TARGET=")
+	out, _ := run.CombinedOutput() // the run fails by design
+	runDir := filepath.Join(reportsDir, "canary")
+	if _, err := os.Stat(filepath.Join(runDir, "summary.json")); err != nil {
+		t.Fatalf("the canary run wrote no report: %v\n%s", err, tail(out))
+	}
+
+	cat, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := citizens.Generate(cat.Provinces, cat.Databases, tgt.Seed, citizens.DefaultPerProvince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	canaries := map[string]string{}
+	for _, name := range []string{"gateway:province-01", "dvcqg:dvcqa-auditor", "dvcqg:portal-01", "payment:PORTAL-01", "db-internal"} {
+		canaries[fixtures.MockSecret(tgt.Seed, name)] = "secret " + name
+	}
+	for _, c := range world.Applicants(tgt.Province) {
+		canaries[c.Password] = "password of a test citizen"
+		canaries[c.PersonalID] = "unmasked personal ID"
+	}
+	token := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)
+
+	files := 0
+	err = filepath.WalkDir(runDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".png") {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text := string(data)
+		for value, what := range canaries {
+			if strings.Contains(text, value) {
+				t.Errorf("%s contains a %s", filepath.Base(path), what)
+			}
+		}
+		if token.MatchString(text) {
+			t.Errorf("%s contains a bearer token", filepath.Base(path))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 6 {
+		t.Errorf("only %d report files were checked; the run should leave summary, html, md, junit, ginkgo.json and evidence", files)
+	}
+	t.Logf("%d report files checked against %d canaries", files, len(canaries))
+}
