@@ -199,6 +199,7 @@ type htmlFailureGroup struct {
 
 type htmlFailure struct {
 	Spec, Check, Attempt, Headline, Reason, Location, HTTP string
+	FullReason                                             bool // the reason says more than the headline
 	Evidence                                               []htmlEvidence
 }
 
@@ -250,7 +251,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		Seeded:   len(s.Target.Defects) > 0,
 		Defects:  s.Target.Defects,
 		Mock:     strings.EqualFold(s.Target.Kind, "mock"),
-		Harness:  strings.TrimSpace(s.Meta.Harness + " " + htmlShortCommit(s.Meta.Commit)),
+		Harness:  htmlHarness(s),
 	}
 	for _, r := range s.Gate.Rules {
 		v.Rules = append(v.Rules, htmlRule{ID: r.ID, Text: i18nRule(r, lang), Want: r.Want, Got: r.Got, Passed: r.Passed})
@@ -283,7 +284,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		r := i18nReadiness(it)
 		h := htmlItem{ID: it.ID, Name: i18nItemName(it, lang), Agency: strings.ToUpper(it.Agency), AgencyName: i18nAgency(it.Agency, lang),
 			Readiness: r, Class: htmlReadinessClass(r), Gloss: htmlGloss(r, lang), Notes: htmlNotes(it, lang),
-			Passed: it.Passed, Failed: it.Failed, Trend: htmlTrendOf(s, kind, it.ID, lang)}
+			Passed: it.Passed, Failed: it.Failed, Trend: htmlTrendOf(s, kind, it.ID)}
 		if len(h.Trend.Boxes) > 0 {
 			v.HasTrend = true
 		}
@@ -294,7 +295,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		}
 		if len(it.Failures) > 0 {
 			h.Anchor = anchor(kind, it.ID)
-			v.Failures = append(v.Failures, htmlGroup(kind, it, h, s, runDir, lang))
+			v.Failures = append(v.Failures, htmlGroup(kind, it, h, runDir, lang))
 		}
 		return h
 	}
@@ -346,6 +347,15 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 	return v
 }
 
+// htmlHarness is "v0.9.0 (0123456789ab)".
+func htmlHarness(s *Summary) string {
+	h := s.Meta.Harness
+	if s.Meta.Commit != "" {
+		h = strings.TrimSpace(h + " (" + htmlShortCommit(s.Meta.Commit) + ")")
+	}
+	return h
+}
+
 func htmlShortCommit(c string) string {
 	if len(c) > 12 {
 		return c[:12]
@@ -386,11 +396,7 @@ func htmlMeta(s *Summary, lang string) []htmlKV {
 	} else {
 		add("m_defects", i18nT(lang, "m_none"), false)
 	}
-	harness := s.Meta.Harness
-	if s.Meta.Commit != "" {
-		harness = strings.TrimSpace(harness + " (" + htmlShortCommit(s.Meta.Commit) + ")")
-	}
-	add("m_harness", harness, true)
+	add("m_harness", htmlHarness(s), true)
 	if s.Meta.FlakeAttempts > 0 {
 		add("m_flake", strconv.Itoa(s.Meta.FlakeAttempts), false)
 	}
@@ -472,7 +478,7 @@ func htmlNotes(v *Verdict, lang string) []string {
 // htmlTrendOf is the trend strip of an item: the last runs' readiness,
 // oldest first, this run last. Trend keys are item ids; "db:" and "system:"
 // prefixed keys are accepted too.
-func htmlTrendOf(s *Summary, kind, id, lang string) htmlTrend {
+func htmlTrendOf(s *Summary, kind, id string) htmlTrend {
 	past, ok := s.Trend[id]
 	if !ok {
 		switch kind {
@@ -519,9 +525,12 @@ func htmlTimings(ts []StepTiming, lang string) []htmlTiming {
 	return rows
 }
 
-func htmlGroup(kind string, it *Verdict, h htmlItem, s *Summary, runDir, lang string) htmlFailureGroup {
+func htmlGroup(kind string, it *Verdict, h htmlItem, runDir, lang string) htmlFailureGroup {
 	g := htmlFailureGroup{Anchor: h.Anchor, GClass: "g-" + strings.TrimPrefix(h.Class, "r-"), Kind: i18nT(lang, "kind_"+kind), ID: it.ID, Name: h.Name,
-		Readiness: h.Readiness, Class: h.Class, Gloss: h.Gloss, Notes: h.Notes}
+		Readiness: h.Readiness, Class: h.Class, Gloss: h.Gloss}
+	if len(it.BlockedBy) > 0 {
+		g.Notes = []string{i18nT(lang, "blocked_by") + " " + strings.Join(it.BlockedBy, ", ")}
+	}
 	if w := it.Waiver; w != nil {
 		g.Waiver = strings.TrimSpace(w.Reason + " — " + i18nF(lang, "f_waiver_fmt", htmlDash(w.Ticket), htmlDash(w.Owner), htmlDash(w.Approver), htmlDash(w.Expires)))
 	}
@@ -543,6 +552,7 @@ func htmlFailureOf(f Failure, runDir, lang string) htmlFailure {
 	if out.Headline == "" {
 		out.Headline = htmlFirstLine(f.Reason)
 	}
+	out.FullReason = strings.TrimSpace(f.Reason) != "" && strings.TrimSpace(f.Reason) != strings.TrimSpace(out.Headline)
 	if f.Check != "" {
 		abbr, name := i18nCheckName(lang, f.Check)
 		out.Check = name
@@ -585,17 +595,19 @@ func htmlEvidenceOf(e Evidence, runDir, lang string) htmlEvidence {
 	if runDir == "" {
 		runDir = "."
 	}
+	image := e.Kind == "screenshot"
 	limit := int64(htmlMaxText)
-	if e.Kind == "screenshot" {
+	if image {
 		limit = htmlMaxImage
 	}
-	data, size, err := htmlReadEvidence(runDir, e.Path, limit)
+	// An image is embedded whole or not at all; a text is cut at the limit.
+	data, size, err := htmlReadEvidence(runDir, e.Path, limit, !image)
 	if err != nil {
 		ev.Problem = i18nT(lang, "f_missing")
 		return ev
 	}
 	ev.Size = htmlSize(size)
-	if e.Kind == "screenshot" {
+	if image {
 		if size > limit {
 			ev.Problem = i18nT(lang, "f_too_large")
 			return ev
@@ -609,6 +621,9 @@ func htmlEvidenceOf(e Evidence, runDir, lang string) htmlEvidence {
 		}
 		return ev
 	}
+	if e.Kind != "page_html" && e.Kind != "console" && !strings.HasPrefix(http.DetectContentType(data), "text/") {
+		return ev // listed with its size, not shown
+	}
 	ev.Text = strings.ToValidUTF8(string(data), "\uFFFD")
 	if size > limit {
 		// Do not cut a character in two.
@@ -620,9 +635,10 @@ func htmlEvidenceOf(e Evidence, runDir, lang string) htmlEvidence {
 	return ev
 }
 
-// htmlReadEvidence reads at most limit bytes of a file inside runDir (the
-// root keeps "../" and symbolic links from leaving it) and its full size.
-func htmlReadEvidence(runDir, rel string, limit int64) ([]byte, int64, error) {
+// htmlReadEvidence reads a file inside runDir (the root keeps "../" and
+// symbolic links from leaving it) and returns its full size. A file larger
+// than limit is cut there when truncate is set, else not read.
+func htmlReadEvidence(runDir, rel string, limit int64, truncate bool) ([]byte, int64, error) {
 	if rel == "" {
 		return nil, 0, fs.ErrNotExist
 	}
@@ -638,7 +654,7 @@ func htmlReadEvidence(runDir, rel string, limit int64) ([]byte, int64, error) {
 	if !st.Mode().IsRegular() {
 		return nil, 0, fs.ErrNotExist
 	}
-	if st.Size() > limit && limit == htmlMaxImage {
+	if st.Size() > limit && !truncate {
 		return nil, st.Size(), nil
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit))

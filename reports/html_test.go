@@ -124,7 +124,7 @@ func rendSummary() *Summary {
 			{ID: "DV05", NameVI: "Khai báo tạm vắng", NameEN: "Temporary absence declaration", Agency: "bca", Verdict: Pass, Readiness: Flaky, Checks: flaky, Passed: 8, Flaky: 1,
 				Failures: []Failure{{Spec: "DV05 is synced to the national portal", Headline: "sync: TraCuuHoSo answered error_code 1", Reason: "sync: TraCuuHoSo answered error_code 1", Check: "sync", Attempt: 1}}},
 			{ID: "DV06", NameVI: "Thông báo lưu trú", NameEN: "Stay notification", Agency: "bca", Verdict: Fail, Readiness: Waived, Checks: waived, Passed: 7, Failed: 1,
-				Waiver: &WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
+				Waiver:   &WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
 				Failures: []Failure{{Spec: "DV06 a11y", Headline: "a11y: 3 color-contrast violations", Reason: "a11y: 3 color-contrast violations", Check: "a11y"}}},
 			{ID: "DV07", NameVI: "Đăng ký, cấp biển số mô tô", NameEN: "Motorbike registration", Agency: "bca", Verdict: Skipped, Readiness: NotRun, Checks: rendChecks(CheckNotRun), Skipped: 8},
 			{ID: "DV08", NameVI: "Nộp phạt <b>giao thông</b>", NameEN: "Traffic fine <b>payment</b>", Agency: "btp", Verdict: Fail, Readiness: NotReady, Checks: hostile, Failed: 1,
@@ -474,7 +474,9 @@ func rendAssertEscaped(t *testing.T, out string, doc *html.Node) {
 	if !strings.Contains(rendText(doc), rendHostileSpec) {
 		t.Error("hostile spec name is not shown as text")
 	}
-	if rendFind(doc, func(n *html.Node) bool { return n.DataAtom == atom.B && rendText(n) == "giao thông" || rendText(n) == "payment" && n.DataAtom == atom.B }) != nil {
+	if rendFind(doc, func(n *html.Node) bool {
+		return n.DataAtom == atom.B && (rendText(n) == "giao thông" || rendText(n) == "payment")
+	}) != nil {
 		t.Error("markup in a service name was rendered")
 	}
 	if !strings.Contains(rendText(doc), "</pre><script>alert(2)</script>") {

@@ -38,7 +38,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		for i, d := range s.Target.Defects {
 			defects[i] = mdCode(d)
 		}
-		p("> ⚠ **%s** — %s %s\n\n", i18nT(lang, "seeded_title"), i18nT(lang, "seeded_body"), strings.Join(defects, ", "))
+		p("> ⚠ **%s**: %s\n\n", i18nT(lang, "seeded_title"), strings.Join(defects, ", "))
 	} else if strings.EqualFold(s.Target.Kind, "mock") {
 		p("> %s\n\n", i18nT(lang, "mock_note"))
 	}
@@ -82,15 +82,13 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("\n")
 	}
 	if len(notRun) > 0 {
-		p("%s\n", i18nF(lang, "md_not_run", len(notRun), mdEscape(mdRanges(notRun))))
+		p("%s\n\n", i18nF(lang, "md_not_run", len(notRun), mdEscape(mdRanges(notRun))))
 	}
 	switch {
 	case total > 0 && ready == total:
 		p("%s\n\n", i18nF(lang, "md_all_services", total))
 	case ready > 0:
 		p("%s\n\n", i18nF(lang, "md_others_services", ready))
-	case len(notRun) > 0:
-		p("\n")
 	}
 
 	// National databases not READY.
@@ -126,15 +124,13 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("\n")
 	}
 	if len(dbNotRun) > 0 {
-		p("%s\n", i18nF(lang, "md_not_run", len(dbNotRun), mdEscape(strings.Join(dbNotRun, ", "))))
+		p("%s\n\n", i18nF(lang, "md_not_run", len(dbNotRun), mdEscape(strings.Join(dbNotRun, ", "))))
 	}
 	switch {
 	case dbTotal > 0 && dbReady == dbTotal:
 		p("%s\n\n", i18nF(lang, "md_all_dbs", dbTotal))
 	case dbReady > 0:
 		p("%s\n\n", i18nF(lang, "md_others_dbs", dbReady))
-	case len(dbNotRun) > 0:
-		p("\n")
 	}
 
 	// Platform systems not READY, one line each.
@@ -174,7 +170,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 	p("---\n%s %s · %s %s · %s → %s (%s)", i18nT(lang, "run"), mdCode(s.RunID), strings.ToLower(i18nT(lang, "m_target")), where,
 		i18nTime(s.StartedAt), i18nTime(s.FinishedAt), i18nT(lang, "tz"))
 	if s.Meta.Harness != "" {
-		p(" · dvcqa %s", mdEscape(strings.TrimSpace(s.Meta.Harness+" "+htmlShortCommit(s.Meta.Commit))))
+		p(" · dvcqa %s", mdEscape(htmlHarness(s)))
 	}
 	p("\n%s\n", i18nT(lang, "md_details"))
 	return b.Flush()
