@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
@@ -127,4 +128,18 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// MaskEvidence masks the text evidence files (page HTML, console logs) of a
+// run folder; screenshots were masked in the page before capture.
+func MaskEvidence(runDir string, m *redact.Masker) error {
+	return filepath.WalkDir(filepath.Join(runDir, "evidence"), func(path string, d os.DirEntry, err error) error {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".txt")) {
+			return err
+		}
+		return MaskTextFile(path, m)
+	})
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,7 +53,9 @@ func publish(p publication) (*reports.Summary, error) {
 	prev := previousRuns(p.root, p.rec.Meta.RunID)
 	reports.AttachTrend(sum, prev, trendRuns)
 
-	var errs []error
+	// Evidence pages and logs were masked for IDs when captured; names and
+	// secrets the browser could not know are masked before anything embeds them.
+	errs := []error{reports.MaskEvidence(p.dir, p.masker)}
 	writeFile := func(name string, write func(f *os.File) error) {
 		f, err := os.Create(filepath.Join(p.dir, name))
 		if err != nil {
@@ -81,6 +82,7 @@ func publish(p publication) (*reports.Summary, error) {
 	if _, err := os.Stat(filepath.Join(p.dir, reports.GinkgoFile)); err == nil {
 		errs = append(errs, reports.MaskJSONFile(filepath.Join(p.dir, reports.GinkgoFile), p.masker))
 	}
+
 	var diff *reports.Diff
 	if len(prev) > 0 {
 		diff = reports.Compare(prev[len(prev)-1], sum, reports.DurationThreshold{})
@@ -94,10 +96,8 @@ func publish(p publication) (*reports.Summary, error) {
 	}
 	reports.PrintTable(os.Stdout, sum)
 	if diff != nil {
-		var buf bytes.Buffer
-		_ = reports.WriteDiffText(&buf, diff)
-		fmt.Printf("  against the previous run %s:\n    %s\n", diff.Old,
-			strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "\n    "))
+		fmt.Printf("  against the previous run %s: %d regressions, %d fixes, %d new, %d removed, %d flaky, %d slower (diff.md)\n",
+			diff.Old, len(diff.Regressions), len(diff.Fixes), len(diff.NewSpecs), len(diff.RemovedSpecs), len(diff.Flaky), len(diff.Slower))
 	}
 	return sum, nil
 }

@@ -192,9 +192,15 @@ func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error
 		if err != nil {
 			return nil, fmt.Errorf("synthetic citizens: %w", err)
 		}
+		var names []string
 		for _, c := range w.Applicants(t.Province) {
 			secrets = append(secrets, c.Password)
 		}
+		// Names of every synthetic citizen: relatives appear in forms too.
+		for _, c := range w.Citizens {
+			names = append(names, c.FullName)
+		}
+		return redact.NewMasker(secrets...).WithNames(names...), nil
 	}
 	for _, a := range t.Accounts {
 		secrets = append(secrets, os.Getenv(a.PasswordEnv))

@@ -24,9 +24,10 @@ func ID(id string) string {
 	return id[:3] + strings.Repeat("*", len(id)-5) + id[len(id)-2:]
 }
 
-// Masker masks IDs, tokens and a set of known secret values.
+// Masker masks IDs, tokens, known secret values and known names.
 type Masker struct {
-	secrets []string
+	words []string // old, new pairs
+	r     *strings.Replacer
 }
 
 // NewMasker returns a masker that also removes the given secret values
@@ -35,16 +36,31 @@ func NewMasker(secrets ...string) *Masker {
 	m := &Masker{}
 	for _, s := range secrets {
 		if len(s) >= 4 {
-			m.secrets = append(m.secrets, s)
+			m.words = append(m.words, s, "[secret]")
 		}
 	}
+	m.r = strings.NewReplacer(m.words...)
 	return m
+}
+
+// WithNames returns a masker that also replaces these personal names (of
+// test citizens) by a placeholder; names of fewer than two words are kept,
+// they would mask ordinary words.
+func (m *Masker) WithNames(names ...string) *Masker {
+	out := &Masker{words: append([]string(nil), m.words...)}
+	for _, n := range names {
+		if strings.Count(strings.TrimSpace(n), " ") >= 1 {
+			out.words = append(out.words, n, "[họ tên]")
+		}
+	}
+	out.r = strings.NewReplacer(out.words...)
+	return out
 }
 
 // Text masks s.
 func (m *Masker) Text(s string) string {
-	for _, sec := range m.secrets {
-		s = strings.ReplaceAll(s, sec, "[secret]")
+	if m.r != nil {
+		s = m.r.Replace(s)
 	}
 	s = jwtRe.ReplaceAllString(s, "[token]")
 	// Two passes: adjacent IDs share the separator the regexp consumes.

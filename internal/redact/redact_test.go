@@ -29,3 +29,11 @@ func TestID(t *testing.T) {
 		t.Fatalf("short ID = %q", got)
 	}
 }
+
+func TestNames(t *testing.T) {
+	m := NewMasker("S3cret-pass").WithNames("Nguyễn Thị Bích Ngọc", "An")
+	out := m.Text("applicant Nguyễn Thị Bích Ngọc, An Giang, pw S3cret-pass")
+	if strings.Contains(out, "Bích Ngọc") || strings.Contains(out, "S3cret") || !strings.Contains(out, "An Giang") {
+		t.Errorf("names: %s", out)
+	}
+}

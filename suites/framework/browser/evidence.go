@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -37,7 +38,7 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 
 	// Personal ID numbers are masked in the page itself before it is
 	// captured: a screenshot cannot be redacted afterwards.
-	if err := t.Evaluate(maskIDsJS, nil); err != nil {
+	if err := t.Evaluate(maskJS(t.maskWords()), nil); err != nil {
 		errs = append(errs, err)
 	}
 	if png, err := t.Screenshot(); err != nil {
@@ -67,17 +68,23 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	return paths, errors.Join(errs...)
 }
 
-// maskIDsJS replaces 12- and 9-digit numbers (personal and old ID card
+// maskJS replaces 12- and 9-digit numbers (personal and old ID card
 // numbers) in the page's text and form values by 001*******45-style masks,
-// the same rule as internal/redact.
-const maskIDsJS = `(() => {
+// the same rule as internal/redact, and the given words (the logged-in
+// citizen's name) by a placeholder.
+func maskJS(words []string) string {
+	list, _ := json.Marshal(words)
+	return `(() => {
+  const words = ` + string(list) + `;
   const re = /(^|[^0-9.])([0-9]{3})([0-9]{4}|[0-9]{7})([0-9]{2})(?![0-9])/g;
-  const mask = s => s.replace(re, (m, pre, a, mid, b) => pre + a + '*'.repeat(mid.length) + b);
+  const mask = s => words.reduce((acc, w) => acc.split(w).join('[họ tên]'),
+    s.replace(re, (m, pre, a, mid, b) => pre + a + '*'.repeat(mid.length) + b));
   const walk = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) n.nodeValue = mask(n.nodeValue);
   for (const el of document.querySelectorAll('input, textarea')) { el.value = mask(el.value); el.setAttribute('value', el.value); }
   return true;
 })()`
+}
 
 // AttachOnFailure makes a failing spec leave evidence of the tab under
 // <runDir>/evidence/ and point at it from the report (entries "screenshot",

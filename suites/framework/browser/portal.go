@@ -104,6 +104,9 @@ func (p *Portal) Login(personalID, password string) error {
 	if loc, err := p.Tab.Location(); err != nil || !strings.HasPrefix(loc, strings.TrimRight(p.Base, "/")) {
 		return wrap("log in", fmt.Errorf("not back on the portal %s after login, at %s (%v)", p.Base, loc, err))
 	}
+	if name, err := p.UserName(); err == nil {
+		p.Tab.MaskInEvidence(strings.TrimSpace(name))
+	}
 	return nil
 }
 

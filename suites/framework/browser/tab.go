@@ -34,6 +34,25 @@ type Tab struct {
 	requests map[network.RequestID]string // in-flight request URLs, to name failed ones
 	tmpDir   string                       // upload files; made on first Upload
 	closed   bool
+	masked   []string // personal data shown in the page (the citizen's name), masked before evidence is captured
+}
+
+// MaskInEvidence adds words (a citizen's name) to mask in the page before
+// a failure's screenshot and page source are captured.
+func (t *Tab) MaskInEvidence(words ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, w := range words {
+		if w != "" {
+			t.masked = append(t.masked, w)
+		}
+	}
+}
+
+func (t *Tab) maskWords() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string{}, t.masked...)
 }
 
 type entryKind int
