@@ -2,11 +2,14 @@ package selftest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,12 +30,7 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	root := suites.Root
-	bin := filepath.Join(t.TempDir(), "dvcqa")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/dvcqa")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build dvcqa: %v\n%s", err, out)
-	}
+	bin := dvcqaBinary(ctx, t)
 	reportsDir := t.TempDir()
 	run := exec.CommandContext(ctx, bin, "run", "--reports", reportsDir, "--run-id", "canary",
 		"--defect", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
@@ -96,4 +94,65 @@ func TestReportsLeakNoSecret(t *testing.T) {
 		t.Errorf("only %d report files were checked; the run should leave summary, html, md, junit, ginkgo.json and evidence", files)
 	}
 	t.Logf("%d report files checked against %d canaries", files, len(canaries))
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// dvcqaBinary builds the command once for the tests that run it.
+func dvcqaBinary(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dvcqa-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "dvcqa")
+		build := exec.CommandContext(ctx, "go", "build", "-o", binPath, "./cmd/dvcqa")
+		build.Dir = suites.Root
+		if out, err := build.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("build dvcqa: %w\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// TestDiffListsTheRegressions: a healthy run, then a run with a seeded
+// defect; `dvcqa diff` lists exactly the specs the defect broke.
+func TestDiffListsTheRegressions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs dvcqa twice; `make selftest` runs it")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	bin := dvcqaBinary(ctx, t)
+	reportsDir := t.TempDir()
+	run := func(id string, extra ...string) {
+		args := append([]string{"run", "--reports", reportsDir, "--run-id", id, "--label-filter", "layer:api && (service:DV09 || service:DV10)"}, extra...)
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Dir = suites.Root
+		cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+		_ = cmd.Run() // a filtered run fails the gate (services not run) by design
+	}
+	run("1-healthy")
+	run("2-defect", "--defect", "result-unsigned@DV09")
+	cmd := exec.CommandContext(ctx, bin, "diff", "--json", "--reports", reportsDir, "1-healthy", "2-defect")
+	out, _ := cmd.Output()
+	var d struct {
+		Regressions []struct{ Name string } `json:"regressions"`
+		Fixes       []struct{ Name string } `json:"fixes"`
+	}
+	if err := json.Unmarshal(out, &d); err != nil {
+		t.Fatalf("dvcqa diff --json: %v\n%s", err, out)
+	}
+	if len(d.Regressions) != 1 || !strings.Contains(d.Regressions[0].Name, "DV09") || !strings.Contains(d.Regressions[0].Name, "end to end") || len(d.Fixes) != 0 {
+		t.Errorf("diff should list exactly DV09's end-to-end spec as regressed: %s", out)
+	}
 }
