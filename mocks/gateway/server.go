@@ -16,6 +16,7 @@ import (
 
 	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
 )
 
 // Options configure a Server.
@@ -134,15 +135,7 @@ func New(opts Options) (*Server, error) {
 // ServeHTTP serves the gateway and logs the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := Request{At: s.now(), Method: r.Method, Path: r.URL.Path}
-	rec := &statusRecorder{ResponseWriter: w}
-	s.mux.ServeHTTP(rec, r)
-	entry.Status = rec.status
-	if entry.Status == 0 {
-		entry.Status = http.StatusOK
-		if r.Context().Err() != nil {
-			entry.Status = StatusClientGone
-		}
-	}
+	entry.Status = httplog.Serve(s.mux, w, r)
 	s.mu.Lock()
 	s.requests = append(s.requests, entry)
 	s.mu.Unlock()

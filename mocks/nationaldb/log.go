@@ -1,14 +1,15 @@
 package nationaldb
 
 import (
-	"net/http"
 	"slices"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
 )
 
 // StatusClientGone is logged when the caller went away before an answer
 // was written (nginx's 499).
-const StatusClientGone = 499
+const StatusClientGone = httplog.StatusClientGone
 
 // Request is one logged request. Value is the full lookup value: the log
 // stays in memory and is for assertions, never printed by this package.
@@ -27,24 +28,4 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.log)
-}
-
-// statusRecorder remembers the status a handler wrote, for the log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
 }

@@ -16,6 +16,7 @@ import (
 
 	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
 )
 
 // Options configure a Server.
@@ -76,20 +77,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			entry.Key, entry.Value = k, v[0]
 		}
 	}
-	rec := &statusRecorder{ResponseWriter: w}
-	if s.isDown() {
-		writeError(rec, http.StatusServiceUnavailable, "unavailable",
-			"database "+s.db.ID+" is down", "Cơ sở dữ liệu "+s.db.ID+" không hoạt động", "")
-	} else {
-		s.mux.ServeHTTP(rec, r)
-	}
-	entry.Status = rec.status
-	if entry.Status == 0 {
-		entry.Status = http.StatusOK
-		if r.Context().Err() != nil {
-			entry.Status = StatusClientGone
+	entry.Status = httplog.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.isDown() {
+			writeError(w, http.StatusServiceUnavailable, "unavailable",
+				"database "+s.db.ID+" is down", "Cơ sở dữ liệu "+s.db.ID+" không hoạt động", "")
+			return
 		}
-	}
+		s.mux.ServeHTTP(w, r)
+	}), w, r)
 	s.mu.Lock()
 	s.log = append(s.log, entry)
 	s.mu.Unlock()
