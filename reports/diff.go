@@ -198,12 +198,12 @@ func diffItems(s *Summary) map[string]string {
 	}
 	for id, v := range s.NationalDBs {
 		if v != nil {
-			out[junitDBLabel+id] = readiness(v)
+			out[dbPrefix+id] = readiness(v)
 		}
 	}
 	for id, v := range s.Platform {
 		if v != nil {
-			out[junitSystemLabel+id] = readiness(v)
+			out[systemPrefix+id] = readiness(v)
 		}
 	}
 	return out
@@ -212,9 +212,9 @@ func diffItems(s *Summary) map[string]string {
 // diffItemKind orders services, then databases, then platform systems.
 func diffItemKind(id string) int {
 	switch {
-	case strings.HasPrefix(id, junitDBLabel):
+	case strings.HasPrefix(id, dbPrefix):
 		return 1
-	case strings.HasPrefix(id, junitSystemLabel):
+	case strings.HasPrefix(id, systemPrefix):
 		return 2
 	}
 	return 0
@@ -317,17 +317,10 @@ func diffMarkdown(s string) string {
 	return diffMarkdownEscaper.Replace(strings.Join(strings.Fields(s), " "))
 }
 
-// Names inside the reports folder (kept here so this file stands on its own;
-// they match write.go's).
-const (
-	diffSummaryFile = "summary.json"
-	diffLatestDir   = "latest"
-)
-
 // LoadSummary reads a summary.json (or the summary.json of a run folder).
 func LoadSummary(path string) (*Summary, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		path = filepath.Join(path, diffSummaryFile)
+		path = filepath.Join(path, SummaryFile)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -363,7 +356,7 @@ func FindRun(reportsRoot, ref string) (string, error) {
 			i--
 		}
 		if i < 0 {
-			return "", fmt.Errorf("find run %q: %d run(s) with a %s in %s", ref, len(runs), diffSummaryFile, reportsRoot)
+			return "", fmt.Errorf("find run %q: %d run(s) with a %s in %s", ref, len(runs), SummaryFile, reportsRoot)
 		}
 		return filepath.Join(reportsRoot, runs[i]), nil
 	}
@@ -391,7 +384,7 @@ func FindRun(reportsRoot, ref string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("find run %q: not a run folder, nor a run id in %s (with a %s)", ref, reportsRoot, diffSummaryFile)
+	return "", fmt.Errorf("find run %q: not a run folder, nor a run id in %s (with a %s)", ref, reportsRoot, SummaryFile)
 }
 
 // diffRunDir: path is a run folder, or the summary.json of one.
@@ -401,12 +394,12 @@ func diffRunDir(path string) (string, bool) {
 		return "", false
 	}
 	if !fi.IsDir() {
-		if filepath.Base(path) == diffSummaryFile {
+		if filepath.Base(path) == SummaryFile {
 			return filepath.Dir(path), true
 		}
 		return "", false
 	}
-	if _, err := os.Stat(filepath.Join(path, diffSummaryFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(path, SummaryFile)); err != nil {
 		return "", false
 	}
 	return path, true
@@ -421,10 +414,10 @@ func diffRuns(reportsRoot string) ([]string, error) {
 	var runs []string
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() || name == diffLatestDir || strings.HasPrefix(name, diffLatestDir+".") || strings.HasPrefix(name, ".") {
+		if !e.IsDir() || name == LatestDir || strings.HasPrefix(name, LatestDir+".") || strings.HasPrefix(name, ".") {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(reportsRoot, name, diffSummaryFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(reportsRoot, name, SummaryFile)); err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("find run: %w", err)
 			}

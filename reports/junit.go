@@ -43,15 +43,6 @@ const (
 	JUnitWaiver    = "dvcqa.waiver" // prefix: dvcqa.waiver.ticket, .owner, .approver, .expires, .reason
 )
 
-// Label prefixes of the suites (suites/framework/labels.go), as Build reads
-// them; kept here so this file stands on its own.
-const (
-	junitServiceLabel = "service:"
-	junitDBLabel      = "db:"
-	junitSystemLabel  = "system:"
-	junitKindLabel    = "kind:"
-)
-
 // flakyOutcome is SpecResult.Outcome of a spec that passed on a retry.
 const flakyOutcome = "flaky"
 
@@ -370,7 +361,7 @@ func (j *junitWriter) spec(rep types.Report, sr types.SpecReport) junitCase {
 		if m := j.line(sr.Failure.Message); m != "" {
 			msg += " - " + m
 		}
-		c.Skipped = &junitResult{Message: junitTruncate(msg, junitMaxMessage)}
+		c.Skipped = &junitResult{Message: truncate(msg, junitMaxMessage)}
 	}
 
 	for _, a := range attempts {
@@ -460,7 +451,7 @@ func (j *junitWriter) rerun(a junitAttempt) junitRerun {
 	msg := fmt.Sprintf("attempt %d: %s", a.attempt, j.headline(state, a.af.Failure))
 	return junitRerun{
 		Type:       state.String(),
-		Message:    junitTruncate(msg, junitMaxMessage),
+		Message:    truncate(msg, junitMaxMessage),
 		StackTrace: &junitText{Text: fmt.Sprintf("Attempt %d (%s):\n", a.attempt, state) + j.failureBody(state, a.af.Failure)},
 	}
 }
@@ -470,11 +461,11 @@ func (j *junitWriter) headline(state types.SpecState, f types.Failure) string {
 	if state == types.SpecStatePanicked && f.ForwardedPanic != "" {
 		msg = "panic: " + f.ForwardedPanic
 	}
-	h := j.line(junitHeadline(j.text(msg)))
+	h := j.line(headline(j.text(msg)))
 	if h == "" {
 		h = state.String()
 	}
-	return junitTruncate(h, junitMaxMessage)
+	return truncate(h, junitMaxMessage)
 }
 
 // failureBody is the full reason: message, panic, where it failed (and in
@@ -594,19 +585,19 @@ func (j *junitWriter) item(labels []string) (string, *Verdict) {
 	if j.s == nil {
 		return "", nil
 	}
-	if id := junitLabel(labels, junitServiceLabel); id != "" {
+	if id := labelValue(labels, servicePrefix); id != "" {
 		for i := range j.s.Services {
 			if j.s.Services[i].ID == id {
-				return junitServiceLabel + id, &j.s.Services[i]
+				return servicePrefix + id, &j.s.Services[i]
 			}
 		}
 	}
-	kind := junitLabel(labels, junitKindLabel)
-	if db := junitLabel(labels, junitDBLabel); kind == "connection" && j.s.NationalDBs[db] != nil {
-		return junitDBLabel + db, j.s.NationalDBs[db]
+	kind := labelValue(labels, kindPrefix)
+	if db := labelValue(labels, dbPrefix); kind == "connection" && j.s.NationalDBs[db] != nil {
+		return dbPrefix + db, j.s.NationalDBs[db]
 	}
-	if sys := junitLabel(labels, junitSystemLabel); kind == "platform" && j.s.Platform[sys] != nil {
-		return junitSystemLabel + sys, j.s.Platform[sys]
+	if sys := labelValue(labels, systemPrefix); kind == "platform" && j.s.Platform[sys] != nil {
+		return systemPrefix + sys, j.s.Platform[sys]
 	}
 	return "", nil
 }
@@ -663,20 +654,6 @@ func junitReadinessOf(outcome string) string {
 	default:
 		return NotRun
 	}
-}
-
-// junitHeadline is the first line of a reason that says what went wrong,
-// skipping Gomega's preambles ("Timed out after …").
-func junitHeadline(reason string) string {
-	for _, l := range strings.Split(reason, "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "Timed out after") || strings.HasPrefix(l, "The function passed to") ||
-			strings.HasPrefix(l, "Context was cancelled") {
-			continue
-		}
-		return l
-	}
-	return strings.TrimSpace(reason)
 }
 
 // junitTime formats seconds with at most three decimals (the schema's
@@ -755,24 +732,4 @@ func junitBadByte(s string, i int) bool {
 func junitXMLChar(r rune) bool {
 	return r == '\t' || r == '\n' || r == '\r' ||
 		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
-}
-
-func junitLabel(labels []string, prefix string) string {
-	for _, l := range labels {
-		if strings.HasPrefix(l, prefix) {
-			return strings.TrimPrefix(l, prefix)
-		}
-	}
-	return ""
-}
-
-// junitTruncate cuts s to at most n bytes on a rune boundary.
-func junitTruncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
