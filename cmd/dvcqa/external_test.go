@@ -23,15 +23,7 @@ func TestExternalMock(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "dvcqa")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build dvcqa: %v\n%s", err, out)
-	}
+	root, tmp, bin := buildDvcqa(ctx, t)
 
 	targetFile := serveMock(ctx, t, bin, filepath.Join(tmp, "target.yaml"))
 
@@ -63,15 +55,7 @@ func TestExternalMockWithDefect(t *testing.T) {
 	const defect, filter = "fee-wrong-amount@DV07", "service:DV07 || service:DV05"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "dvcqa")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build dvcqa: %v\n%s", err, out)
-	}
+	root, tmp, bin := buildDvcqa(ctx, t)
 	targetFile := serveMock(ctx, t, bin, filepath.Join(tmp, "target.yaml"), "--defect", defect)
 	external := runDvcqa(ctx, t, bin, root, tmp, "external", "--target", targetFile, "--label-filter", filter)
 	embedded := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--defect", defect, "--label-filter", filter)
@@ -93,6 +77,22 @@ func TestExternalMockWithDefect(t *testing.T) {
 			t.Errorf("DV07 failed for different reasons:\n  embedded: %s\n  external: %s", e, x)
 		}
 	}
+}
+
+// buildDvcqa builds the command into a temporary folder and returns the
+// module root, that folder and the binary.
+func buildDvcqa(ctx context.Context, t *testing.T) (root, tmp, bin string) {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp = t.TempDir()
+	bin = filepath.Join(tmp, "dvcqa")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build dvcqa: %v\n%s", err, out)
+	}
+	return root, tmp, bin
 }
 
 // serveMock starts `dvcqa mock serve` on a free loopback port and waits for
