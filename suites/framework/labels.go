@@ -1,8 +1,6 @@
 package framework
 
 import (
-	"strings"
-
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -26,13 +24,13 @@ var (
 	SystemGateway = ginkgo.Label("system:gateway")
 )
 
-// Label prefixes, shared with the report builder, which groups specs by them.
+// Label prefixes of the per-item labels. The report builder (package
+// reports) groups specs by the same strings; it keeps its own copy because
+// data flows one way and reports never import the suites.
 const (
 	ServicePrefix = "service:"
 	AgencyPrefix  = "agency:"
 	DBPrefix      = "db:"
-	SystemPrefix  = "system:"
-	KindPrefix    = "kind:"
 )
 
 // ServiceLabels labels everything about one catalog service: its id, its
@@ -47,13 +45,3 @@ func ServiceLabels(s fixtures.Service) ginkgo.Labels {
 
 // DBLabel labels a national-database connection spec.
 func DBLabel(db string) ginkgo.Labels { return ginkgo.Labels{DBPrefix + db} }
-
-// LabelValue returns the value of the first label with the prefix, or "".
-func LabelValue(labels []string, prefix string) string {
-	for _, l := range labels {
-		if strings.HasPrefix(l, prefix) {
-			return strings.TrimPrefix(l, prefix)
-		}
-	}
-	return ""
-}
