@@ -29,14 +29,10 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	root := suites.Root
-	bin := dvcqaBinary(ctx, t)
 	reportsDir := t.TempDir()
-	run := exec.CommandContext(ctx, bin, "run", "--reports", reportsDir, "--run-id", "canary",
+	run := dvcqaRun(ctx, t, reportsDir, "canary",
 		"--defect", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
 		"--label-filter", "(layer:api && (service:DV09 || service:DV07)) || (layer:browser && kind:e2e && service:DV07) || (kind:connection && db:tax) || system:sso")
-	run.Dir = root
-	run.Env = append(os.Environ(), "DVCQA_TARGET=")
 	out, _ := run.CombinedOutput() // the run fails by design
 	runDir := filepath.Join(reportsDir, "canary")
 	if _, err := os.Stat(filepath.Join(runDir, "summary.json")); err != nil {
@@ -124,6 +120,17 @@ func dvcqaBinary(ctx context.Context, t *testing.T) string {
 	return binPath
 }
 
+// dvcqaRun is `dvcqa run` against the embedded world, writing run runID
+// under reportsDir, started from the module root.
+func dvcqaRun(ctx context.Context, t *testing.T, reportsDir, runID string, args ...string) *exec.Cmd {
+	t.Helper()
+	args = append([]string{"run", "--reports", reportsDir, "--run-id", runID}, args...)
+	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), args...)
+	cmd.Dir = suites.Root
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	return cmd
+}
+
 // TestDiffListsTheRegressions: a healthy run, then a run with a seeded
 // defect; `dvcqa diff` lists exactly the specs the defect broke.
 func TestDiffListsTheRegressions(t *testing.T) {
@@ -132,18 +139,14 @@ func TestDiffListsTheRegressions(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin := dvcqaBinary(ctx, t)
 	reportsDir := t.TempDir()
 	run := func(id string, extra ...string) {
-		args := append([]string{"run", "--reports", reportsDir, "--run-id", id, "--label-filter", "layer:api && (service:DV09 || service:DV10)"}, extra...)
-		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Dir = suites.Root
-		cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
-		_ = cmd.Run() // a filtered run fails the gate (services not run) by design
+		args := append([]string{"--label-filter", "layer:api && (service:DV09 || service:DV10)"}, extra...)
+		_ = dvcqaRun(ctx, t, reportsDir, id, args...).Run() // a filtered run fails the gate (services not run) by design
 	}
 	run("1-healthy")
 	run("2-defect", "--defect", "result-unsigned@DV09")
-	cmd := exec.CommandContext(ctx, bin, "diff", "--json", "--reports", reportsDir, "1-healthy", "2-defect")
+	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), "diff", "--json", "--reports", reportsDir, "1-healthy", "2-defect")
 	out, _ := cmd.Output()
 	var d struct {
 		Regressions []struct{ Name string } `json:"regressions"`

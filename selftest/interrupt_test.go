@@ -1,9 +1,11 @@
 package selftest
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,21 +22,32 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin := dvcqaBinary(ctx, t)
 	reportsDir := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin, "run", "--reports", reportsDir, "--run-id", "interrupted")
-	cmd.Dir = suites.Root
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	cmd := dvcqaRun(ctx, t, reportsDir, "interrupted")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Interrupt once the suites are running (the browser layer keeps them
-	// busy well past this).
-	time.Sleep(10 * time.Second)
+	// Interrupt once the first spec has finished (Ginkgo prints a • per
+	// spec): the run, browser layer included, is then far from done.
+	r := bufio.NewReader(out)
+	for {
+		c, _, err := r.ReadRune()
+		if err != nil {
+			t.Fatalf("dvcqa ended before any spec finished: %v", err)
+		}
+		if c == '•' {
+			break
+		}
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err := cmd.Wait()
+	go func() { _, _ = io.Copy(io.Discard, r) }()
+	err = cmd.Wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Errorf("an interrupted run should exit 1 (gate not passed), got %v", err)
@@ -59,5 +72,5 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	if s.Gate.Passed || s.Totals.Specs == 0 || s.Totals.Skipped == 0 {
 		t.Errorf("an interrupted run must not pass and must account for the specs it did not run: %+v", s)
 	}
-	t.Logf("interrupted after 10 s: %d specs, %d passed, %d not run", s.Totals.Specs, s.Totals.Passed, s.Totals.Skipped)
+	t.Logf("interrupted after the first spec: %d specs, %d passed, %d not run", s.Totals.Specs, s.Totals.Passed, s.Totals.Skipped)
 }
