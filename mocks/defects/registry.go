@@ -19,7 +19,10 @@ const (
 // StaleDatabases are the national databases with a "<db>-stale" defect.
 var StaleDatabases = []string{"population", "civil_status", "insurance", "tax", "land", "vehicles", "driving_licences", "judicial_records", "business_registration"}
 
-var registry = append([]Defect{
+// The registry: the defects above, then one "<db>-stale" per database, then
+// the defects that prove the services' and the platform's other spec kinds
+// can fail (registry_services.go, registry_platform.go).
+var registry = concat([]Defect{
 	{Name: "prefill-wrong-citizen", System: "portal", Scopable: true,
 		Description: "The form is prefilled with another citizen's national record (a relative's).",
 		Example:     "prefill-wrong-citizen@DV03", Filter: "layer:api && (service:DV03 || service:DV05)",
@@ -132,7 +135,15 @@ var registry = append([]Defect{
 		Description: "The follow-on dossiers of a liên thông (inter-linked) chain are never created.",
 		Example:     "chain-broken@DV15", Filter: "layer:api && (service:DV15 || service:DV16)",
 		ExpectedSpecs: []string{e2e("DV15")}, Symptom: "follow-on dossiers"},
-}, staleDefects()...)
+}, staleDefects(), serviceKindDefects(), platformKindDefects())
+
+func concat(lists ...[]Defect) []Defect {
+	var out []Defect
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
 
 // staleDefects: one "<db>-stale" per database, a record older than the
 // source's (the citizen's former name, an older update date).
