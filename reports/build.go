@@ -28,6 +28,7 @@ const (
 	entryCheck  = "dvcqa.check"
 	entryHealth = "dvcqa.health"
 	entryHTTP   = "dvcqa.http"
+	entryA11y   = "a11y warning" // suites/services: violations found in warn mode
 )
 
 // maxReason bounds a failure reason; the full text stays in ginkgo.json.
@@ -89,6 +90,8 @@ type spec struct {
 	attempts []Failure // failures of earlier attempts (flaky or failed after retries)
 	checks   []checkMark
 	health   []SystemHealth // taken when it failed
+	skipped  string         // why it did not run ("" when it ran)
+	warnings []string       // findings that do not fail it (a11y in warn mode)
 }
 
 type checkMark struct {
@@ -115,7 +118,11 @@ func Build(in Input) *Summary {
 					suiteNode(s, sr, sh, m, in.OutDir)
 					continue
 				}
-				specs = append(specs, digest(sr, sh, m, in.OutDir))
+				sp := digest(sr, sh, m, in.OutDir)
+				if sp.skipped == skipNotSelected && in.Meta.LabelFilter != "" {
+					sp.skipped = "filtered out by the label filter " + in.Meta.LabelFilter
+				}
+				specs = append(specs, sp)
 			}
 		}
 	}
@@ -199,7 +206,12 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 			sp.checks = append(sp.checks, checkMark{check: fmt.Sprint(e.GetRawValue()), at: e.Time})
 		case entryHealth:
 			sp.health = parseHealth(e)
+		case entryA11y:
+			sp.warnings = append(sp.warnings, m.Text(fmt.Sprint(e.GetRawValue())))
 		}
+	}
+	if outcome == Skipped {
+		sp.skipped = skipReason(sr, m)
 	}
 	if outcome == Fail {
 		sp.failure = failureOf(sr, sr.Failure, m, sh, outDir)
@@ -212,6 +224,23 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 	}
 	return sp
 }
+
+// skipReason says why a spec did not run: its own Skip message (allow.submit
+// false, tool missing), else the label filter or an interrupted run.
+func skipReason(sr types.SpecReport, m *redact.Masker) string {
+	if msg := strings.TrimSpace(sr.Failure.Message); msg != "" {
+		return headline(m.Text(msg))
+	}
+	switch sr.State {
+	case types.SpecStatePending:
+		return "pending (not written yet)"
+	case types.SpecStateInterrupted, types.SpecStateAborted:
+		return "the run was interrupted before it"
+	}
+	return skipNotSelected
+}
+
+const skipNotSelected = "not selected in this run (label filter, focus, or interrupted run)"
 
 // failedCheck is the last check entered before the failure.
 func failedCheck(checks []checkMark, at time.Time) string {

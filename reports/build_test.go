@@ -58,6 +58,9 @@ func build(t *testing.T, srs []types.SpecReport, waivers []fixtures.Waiver, gate
 		Waivers: waivers, Gate: gate, Now: t0, Masker: redact.NewMasker()})
 }
 
+// apiOnly is a gate for tests that build API specs only.
+var apiOnly = fixtures.Gate{Require: []string{"api_e2e"}, PlatformReady: []string{"dvcqg"}}
+
 func TestReadinessVerdicts(t *testing.T) {
 	flaky := it(types.SpecStatePassed, "", "service:DV02", "kind:e2e", "layer:api")
 	flaky.NumAttempts = 2
@@ -69,7 +72,7 @@ func TestReadinessVerdicts(t *testing.T) {
 		it(types.SpecStatePassed, "", "db:population", "kind:connection"),
 		it(types.SpecStateTimedout, "timed out", "db:tax", "kind:connection"),
 		it(types.SpecStatePassed, "", "system:dvcqg", "kind:platform"),
-	}, nil, fixtures.Gate{})
+	}, nil, apiOnly)
 
 	want := map[string]string{"DV01": Ready, "DV02": Flaky, "DV03": NotReady}
 	for _, v := range s.Services {
@@ -133,14 +136,14 @@ func TestWaivers(t *testing.T) {
 		t.Fatal(err)
 	}
 	srs := []types.SpecReport{
-		it(types.SpecStatePassed, "", "service:DV01", "kind:e2e", "layer:api"),
-		it(types.SpecStatePassed, "", "service:DV02", "kind:e2e", "layer:api"),
+		withChecks(it(types.SpecStatePassed, "", "service:DV01", "kind:e2e", "layer:api"), "login", "sync"),
+		withChecks(it(types.SpecStatePassed, "", "service:DV02", "kind:e2e", "layer:api"), "login", "sync"),
 		it(types.SpecStateFailed, "x", "service:DV03", "kind:e2e", "layer:api"),
 		it(types.SpecStatePassed, "", "db:population", "kind:connection"),
 		it(types.SpecStatePassed, "", "db:tax", "kind:connection"),
 		it(types.SpecStatePassed, "", "system:dvcqg", "kind:platform"),
 	}
-	s := build(t, srs, ws, fixtures.Gate{})
+	s := build(t, srs, ws, apiOnly)
 	if v := s.Services[2]; v.Readiness != Waived || v.Waiver == nil || v.Waiver.Ticket != "QA-1" {
 		t.Fatalf("DV03 %q %+v, want WAIVED by QA-1", v.Readiness, v.Waiver)
 	}
@@ -148,7 +151,7 @@ func TestWaivers(t *testing.T) {
 		t.Errorf("the gate counts a waived service as accepted: %+v", s.Gate)
 	}
 	late := Build(Input{Shards: []Shard{{Reports: []types.Report{{SpecReports: srs}}}}, Catalog: testCatalog(),
-		Waivers: ws, Now: t0.AddDate(0, 1, 0), Masker: redact.NewMasker()})
+		Waivers: ws, Gate: apiOnly, Now: t0.AddDate(0, 1, 0), Masker: redact.NewMasker()})
 	if late.Services[2].Readiness != NotReady || late.Gate.Passed {
 		t.Errorf("an expired waiver no longer applies: %q, gate %v", late.Services[2].Readiness, late.Gate.Passed)
 	}
@@ -159,7 +162,7 @@ func TestSuiteFailureFailsRun(t *testing.T) {
 		{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: "start the embedded mock world: listen: address in use"}},
 		it(types.SpecStateSkipped, "", "service:DV01"),
 	}, nil, fixtures.Gate{})
-	if s.Passed || s.Gate.Passed || len(s.SuiteFailures) != 1 || s.Services[0].Readiness != NotRun {
+	if s.Passed || s.Gate.Passed || len(s.SuiteFailures) != 1 || s.Services[0].Readiness != NotVerified {
 		t.Fatalf("suite failure not reported: passed=%v gate=%v failures=%v", s.Passed, s.Gate.Passed, s.SuiteFailures)
 	}
 	var buf bytes.Buffer

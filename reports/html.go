@@ -91,33 +91,36 @@ func WriteHTML(w io.Writer, s *Summary, runDir, lang string) error {
 // htmlView is what the template reads: everything precomputed and in the
 // chosen language, so the template only lays it out.
 type htmlView struct {
-	Lang      string
-	CSS       template.CSS
-	Title     string
-	RunID     string
-	Started   string
-	Finished  string
-	Duration  string
-	Gate      bool
-	Headline  string
-	Seeded    bool
-	Defects   []string
-	Mock      bool
-	Rules     []htmlRule
-	Meta      []htmlKV
-	Systems   []htmlSystem
-	Columns   []htmlColumn
-	Symbols   []htmlSymbol
-	Services  []htmlItem
-	Agencies  []htmlKV
-	DBs       []htmlItem
-	Platform  []htmlItem
-	Provinces []htmlProvince
-	Timings   []htmlTiming
-	Failures  []htmlFailureGroup
-	Legend    []htmlLegend
-	HasTrend  bool
-	Harness   string
+	Lang     string
+	CSS      template.CSS
+	Title    string
+	RunID    string
+	Started  string
+	Finished string
+	Duration string
+	Gate     bool
+	Headline string
+	Seeded   bool
+	Defects  []string
+	Mock     bool
+	Partial  []string // why this run cannot decide go-live
+	// HealthNotes: probes that said down while specs using the system passed.
+	HealthNotes []string
+	Rules       []htmlRule
+	Meta        []htmlKV
+	Systems     []htmlSystem
+	Columns     []htmlColumn
+	Symbols     []htmlSymbol
+	Services    []htmlItem
+	Agencies    []htmlKV
+	DBs         []htmlItem
+	Platform    []htmlItem
+	Provinces   []htmlProvince
+	Timings     []htmlTiming
+	Failures    []htmlFailureGroup
+	Legend      []htmlLegend
+	HasTrend    bool
+	Harness     string
 
 	DBTable, PlatformTable htmlItemTable
 }
@@ -138,6 +141,7 @@ type htmlKV struct {
 
 type htmlRule struct {
 	ID, Text, Want, Got string
+	Items               []string // what keeps the rule from passing
 	Passed              bool
 }
 
@@ -225,6 +229,8 @@ func htmlReadinessClass(r string) string {
 		return "r-flaky"
 	case Waived:
 		return "r-waived"
+	case NotVerified:
+		return "r-notverified"
 	case NotRun:
 		return "r-notrun"
 	}
@@ -254,8 +260,10 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		Harness:  htmlHarness(s),
 	}
 	for _, r := range s.Gate.Rules {
-		v.Rules = append(v.Rules, htmlRule{ID: r.ID, Text: i18nRule(r, lang), Want: r.Want, Got: r.Got, Passed: r.Passed})
+		v.Rules = append(v.Rules, htmlRule{ID: r.ID, Text: i18nRule(r, lang), Want: r.Want, Got: r.Got, Items: r.Items, Passed: r.Passed})
 	}
+	v.Partial = i18nPartial(s.Partial, lang)
+	v.HealthNotes = i18nHealthNotes(s.HealthNotes, lang)
 	v.Meta = htmlMeta(s, lang)
 	v.Systems = htmlSystems(s, lang)
 	for _, c := range CheckColumns {
@@ -471,6 +479,12 @@ func htmlNotes(v *Verdict, lang string) []string {
 			n += " (" + i18nT(lang, "waiver_expires") + " " + v.Waiver.Expires + ")"
 		}
 		notes = append(notes, n)
+	}
+	for _, u := range v.Unverified {
+		notes = append(notes, i18nUnverified(u, lang))
+	}
+	for _, w := range v.Warnings {
+		notes = append(notes, i18nT(lang, "a11y_warning")+": "+w)
 	}
 	return notes
 }

@@ -126,7 +126,7 @@ func rendSummary() *Summary {
 			{ID: "DV06", NameVI: "Thông báo lưu trú", NameEN: "Stay notification", Agency: "bca", Verdict: Fail, Readiness: Waived, Checks: waived, Passed: 7, Failed: 1,
 				Waiver:   &WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
 				Failures: []Failure{{Spec: "DV06 a11y", Headline: "a11y: 3 color-contrast violations", Reason: "a11y: 3 color-contrast violations", Check: "a11y"}}},
-			{ID: "DV07", NameVI: "Đăng ký, cấp biển số mô tô", NameEN: "Motorbike registration", Agency: "bca", Verdict: Skipped, Readiness: NotRun, Checks: rendChecks(CheckNotRun), Skipped: 8},
+			{ID: "DV07", NameVI: "Đăng ký, cấp biển số mô tô", NameEN: "Motorbike registration", Agency: "bca", Verdict: Skipped, Readiness: NotVerified, Checks: rendChecks(CheckNotRun), Skipped: 8},
 			{ID: "DV08", NameVI: "Nộp phạt <b>giao thông</b>", NameEN: "Traffic fine <b>payment</b>", Agency: "btp", Verdict: Fail, Readiness: NotReady, Checks: hostile, Failed: 1,
 				Failures: []Failure{{Spec: rendHostileSpec, Headline: `api: answer <img src=x onerror=alert(1)> | not JSON`, Reason: "</pre><script>alert(2)</script>", Check: "api_e2e"}}},
 		},
@@ -334,13 +334,13 @@ func TestHTMLReport(t *testing.T) {
 			}
 			// Legend: the verdicts with their Vietnamese gloss.
 			legend := rendText(rendByID(doc, "legend").Parent)
-			for _, code := range []string{Ready, NotReady, Blocked, Flaky, Waived, NotRun} {
+			for _, code := range []string{Ready, NotReady, Blocked, Flaky, Waived, NotVerified} {
 				if !strings.Contains(legend, code) {
 					t.Errorf("legend lacks %s", code)
 				}
 			}
 			if tc.lang == "vi" {
-				for _, g := range []string{"Sẵn sàng", "Chưa đạt", "Bị chặn", "Không ổn định", "Được miễn trừ", "Không chạy"} {
+				for _, g := range []string{"Sẵn sàng", "Chưa đạt", "Bị chặn", "Không ổn định", "Được miễn trừ", "Chưa kiểm chứng"} {
 					if !strings.Contains(legend, g) {
 						t.Errorf("legend lacks %q", g)
 					}

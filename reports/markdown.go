@@ -58,15 +58,16 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 
 	// Services not READY.
 	var bad []*Verdict
-	var notRun []string
+	var notRun, reasons []string
 	ready := 0
 	for i := range s.Services {
 		v := &s.Services[i]
 		switch i18nReadiness(v) {
 		case Ready:
 			ready++
-		case NotRun:
+		case NotRun, NotVerified:
 			notRun = append(notRun, v.ID)
+			reasons = mdReasons(reasons, v, lang)
 		default:
 			bad = append(bad, v)
 		}
@@ -82,7 +83,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("\n")
 	}
 	if len(notRun) > 0 {
-		p("%s\n\n", i18nF(lang, "md_not_run", len(notRun), mdEscape(mdRanges(notRun))))
+		p("%s%s\n\n", i18nF(lang, "md_not_run", len(notRun), mdEscape(mdRanges(notRun))), mdWhy(reasons))
 	}
 	switch {
 	case total > 0 && ready == total:
@@ -93,7 +94,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 
 	// National databases not READY.
 	var badDBs []*Verdict
-	var dbNotRun []string
+	var dbNotRun, dbReasons []string
 	dbReady := 0
 	for _, id := range slices.Sorted(maps.Keys(s.NationalDBs)) {
 		v := s.NationalDBs[id]
@@ -107,8 +108,9 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		switch i18nReadiness(&c) {
 		case Ready:
 			dbReady++
-		case NotRun:
+		case NotRun, NotVerified:
 			dbNotRun = append(dbNotRun, c.ID)
+			dbReasons = mdReasons(dbReasons, &c, lang)
 		default:
 			badDBs = append(badDBs, &c)
 		}
@@ -124,7 +126,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("\n")
 	}
 	if len(dbNotRun) > 0 {
-		p("%s\n\n", i18nF(lang, "md_not_run", len(dbNotRun), mdEscape(strings.Join(dbNotRun, ", "))))
+		p("%s%s\n\n", i18nF(lang, "md_not_run", len(dbNotRun), mdEscape(strings.Join(dbNotRun, ", "))), mdWhy(dbReasons))
 	}
 	switch {
 	case dbTotal > 0 && dbReady == dbTotal:
@@ -140,12 +142,31 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		if v == nil {
 			continue
 		}
-		if r := i18nReadiness(v); r != Ready && r != NotRun {
+		if r := i18nReadiness(v); r != Ready {
 			platform = append(platform, fmt.Sprintf("- %s %s — %s", mdCode(id), r, mdEscape(mdCause(v, lang))))
 		}
 	}
 	if len(platform) > 0 {
 		p("**%s**\n\n%s\n\n", i18nT(lang, "md_not_ready_platform"), strings.Join(platform, "\n"))
+	}
+	var warn []string
+	for i := range s.Services {
+		for _, w := range s.Services[i].Warnings {
+			warn = append(warn, fmt.Sprintf("%s %s", mdCode(s.Services[i].ID), mdEscape(mdCell(w, 3*mdMaxCell))))
+		}
+	}
+	if len(warn) > 0 {
+		p("**%s**\n\n%s\n\n", i18nF(lang, "md_a11y_warnings", len(warn)), strings.Join(warn, "  \n"))
+	}
+	if len(s.Partial) > 0 {
+		p("> ⚠ **%s** %s\n", i18nT(lang, "partial_title"), i18nT(lang, "partial_body"))
+		for _, r := range i18nPartial(s.Partial, lang) {
+			p("> · %s\n", mdEscape(r))
+		}
+		p("\n")
+	}
+	for _, n := range i18nHealthNotes(s.HealthNotes, lang) {
+		p("> ⚠ %s\n\n", mdEscape(n))
 	}
 	if len(s.SuiteFailures) > 0 {
 		p("**%s**\n\n", i18nF(lang, "md_suite", len(s.SuiteFailures)))
@@ -212,10 +233,39 @@ func mdCause(v *Verdict, lang string) string {
 	if v.Waiver != nil && v.Waiver.Ticket != "" {
 		parts = append(parts, i18nT(lang, "waiver")+" "+v.Waiver.Ticket)
 	}
+	if len(v.Failures) == 0 && len(v.Unverified) > 0 {
+		parts = append(parts, mdCell(i18nUnverified(v.Unverified[0], lang), mdMaxCell))
+	}
+	for _, w := range v.Warnings {
+		parts = append(parts, mdCell(i18nT(lang, "a11y_warning")+": "+w, mdMaxCell))
+	}
 	if len(parts) == 0 {
 		return "—"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// mdReasons adds an item's distinct reasons for not being verified.
+func mdReasons(rs []string, v *Verdict, lang string) []string {
+	for _, u := range v.Unverified {
+		if r := i18nUnverified(u, lang); !slices.Contains(rs, r) {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// mdWhy is the reasons after a "not verified" line, at most three.
+func mdWhy(rs []string) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	more := ""
+	if len(rs) > 3 {
+		more = fmt.Sprintf(" (+%d)", len(rs)-3)
+		rs = rs[:3]
+	}
+	return " — " + mdEscape(mdCell(strings.Join(rs, "; "), 3*mdMaxCell)) + more
 }
 
 func mdHeadline(f Failure) string {

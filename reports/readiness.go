@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -9,27 +11,32 @@ import (
 
 // item collects the specs of one service, database or platform system.
 type item struct {
-	v     *Verdict
-	specs []*spec
-	deps  []string // systems it depends on (health names)
+	v        *Verdict
+	specs    []*spec
+	deps     []string                   // systems it depends on (health names); never the item's own system
+	required func(*spec) (string, bool) // which required check a spec is; nil = every spec is required
+	checks   []string                   // the required checks that must be found among the specs
 }
 
 // judge gives every item its verdicts, checks and counts.
 func judge(s *Summary, specs []*spec, in Input) {
 	cat := in.Catalog
+	required := in.Gate.RequiredChecks()
 	services := map[string]*item{}
 	for _, svc := range cat.Services {
 		s.Services = append(s.Services, Verdict{ID: svc.ID, NameVI: svc.NameVI, NameEN: svc.NameEN, Agency: svc.Agency})
 	}
 	for i, svc := range cat.Services {
-		deps := []string{"sso", "portal", "dvcqg", "gateway"}
+		// The portal is the system under test: a portal that is down is
+		// NOT READY, it never BLOCKs its own services.
+		deps := []string{"sso", "dvcqg", "gateway"}
 		for _, db := range svc.Databases {
 			deps = append(deps, "db:"+db)
 		}
 		if svc.FeeVND > 0 {
 			deps = append(deps, "payment")
 		}
-		services[svc.ID] = &item{v: &s.Services[i], deps: deps}
+		services[svc.ID] = &item{v: &s.Services[i], deps: deps, required: e2eCheck, checks: required}
 	}
 	dbs := map[string]*item{}
 	for _, db := range cat.Databases {
@@ -43,6 +50,13 @@ func judge(s *Summary, specs []*spec, in Input) {
 		dbs[db.ID] = &item{v: v, deps: deps}
 	}
 	platform := map[string]*item{}
+	for _, sys := range fixtures.PlatformSystems {
+		v := &Verdict{ID: sys, NameVI: platformNames[sys]}
+		s.Platform[sys] = v
+		// Platform specs go through the portal's form, which prefills from
+		// the population database; the system's own outage is NOT READY.
+		platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}}
+	}
 	for _, sp := range specs {
 		kind := labelValue(sp.labels, kindPrefix)
 		if id := labelValue(sp.labels, servicePrefix); services[id] != nil {
@@ -55,9 +69,7 @@ func judge(s *Summary, specs []*spec, in Input) {
 			if platform[sys] == nil {
 				v := &Verdict{ID: sys, NameVI: platformNames[sys]}
 				s.Platform[sys] = v
-				// Platform specs go through the portal's form, which
-				// prefills from the population database.
-				platform[sys] = &item{v: v, deps: []string{sys, "portal", "gateway", "db:population"}}
+				platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}}
 			}
 			platform[sys].specs = append(platform[sys].specs, sp)
 		}
@@ -85,6 +97,8 @@ func judge(s *Summary, specs []*spec, in Input) {
 			s.Headline.ServicesReady++
 		case Waived:
 			s.Headline.ServicesWaived++
+		case NotVerified:
+			s.Headline.ServicesNotVerified++
 		}
 	}
 	s.Totals.DBsTotal = len(s.NationalDBs)
@@ -97,24 +111,45 @@ func judge(s *Summary, specs []*spec, in Input) {
 			s.Headline.DBsReady++
 		}
 	}
-	s.Headline.SyncOK = syncOK(s)
+	syncProof(s)
+	s.HealthNotes = healthNotes(s, services, dbs, platform)
+	s.Partial = partial(s, in)
+}
+
+// e2eCheck: a service's end-to-end specs are its required checks
+// (api_e2e, browser_e2e); its negative and a11y specs are not.
+func e2eCheck(sp *spec) (string, bool) {
+	if labelValue(sp.labels, kindPrefix) != "e2e" {
+		return "", false
+	}
+	return labelValue(sp.labels, layerPrefix) + "_e2e", true
 }
 
 // readiness sets an item's counts, spec verdict (schema 1) and readiness.
+// READY rests only on evidence of this run: every required check ran and
+// passed. A required check that was skipped, filtered out or could not run
+// leaves the item NOT VERIFIED (chưa kiểm chứng), with the reason.
 func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now time.Time) {
 	v := it.v
-	var failed []*spec
+	var failed, notRun []*spec
+	passed := map[string]bool{}
 	for _, sp := range it.specs {
 		v.Seconds += sp.result.Seconds
+		v.Warnings = append(v.Warnings, sp.warnings...)
+		check, req := sp.result.Name, true
+		if it.required != nil {
+			check, req = it.required(sp)
+			req = req && slices.Contains(it.checks, check)
+		}
 		switch sp.result.Outcome {
 		case Pass:
 			v.Passed++
+			passed[check] = true
 		case "flaky":
 			v.Passed++
 			v.Flaky++
-			for _, a := range sp.attempts {
-				v.Failures = append(v.Failures, a)
-			}
+			passed[check] = true
+			v.Failures = append(v.Failures, sp.attempts...)
 		case Fail:
 			v.Failed++
 			failed = append(failed, sp)
@@ -122,8 +157,24 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 			v.Failures = append(v.Failures, *sp.failure)
 		default:
 			v.Skipped++
+			if req {
+				notRun = append(notRun, sp)
+				v.Unverified = append(v.Unverified, Unverified{Check: check, Spec: sp.result.Name, Reason: sp.skipped})
+			}
 		}
 	}
+	// A required check with no spec at all in the run (another suite
+	// package, or a catalog item nothing tests) is not verified either.
+	for _, c := range it.checks {
+		if passed[c] || hasCheck(v.Unverified, c) || failedCheckOf(it, failed, c) {
+			continue
+		}
+		v.Unverified = append(v.Unverified, Unverified{Check: c, Reason: "no such spec in this run"})
+	}
+	if it.required == nil && len(it.specs) == 0 {
+		v.Unverified = append(v.Unverified, Unverified{Check: "specs", Reason: "none of its specs ran"})
+	}
+	sort.SliceStable(v.Unverified, func(i, j int) bool { return v.Unverified[i].Check < v.Unverified[j].Check })
 	v.Seconds = round3(v.Seconds)
 	switch {
 	case v.Failed > 0:
@@ -135,16 +186,21 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 	}
 
 	switch {
-	case v.Passed+v.Failed == 0:
-		v.Readiness = NotRun
 	case v.Failed > 0:
 		if down := downDeps(it.deps, start, failed); len(down) > 0 {
 			v.Readiness, v.BlockedBy = Blocked, down
-		} else if w := waiverFor(v.ID, failed, waivers, now); w != nil {
+		} else if w := waiverFor(v.ID, append(failed, notRun...), waivers, now); w != nil && len(v.Unverified) == len(notRun) {
 			v.Readiness = Waived
-			v.Waiver = &WaiverRef{Reason: w.Reason, Ticket: w.Ticket, Owner: w.Owner, Approver: w.Approver, Expires: w.Expires}
+			v.Waiver = waiverRef(w)
 		} else {
 			v.Readiness = NotReady
+		}
+	case len(v.Unverified) > 0:
+		if w := waiverFor(v.ID, notRun, waivers, now); w != nil && len(notRun) > 0 && len(v.Unverified) == len(notRun) {
+			v.Readiness = Waived
+			v.Waiver = waiverRef(w)
+		} else {
+			v.Readiness = NotVerified
 		}
 	case v.Flaky > 0:
 		v.Readiness = Flaky
@@ -153,13 +209,36 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 	}
 }
 
-// downDeps are the item's dependencies found down at the start of the run
-// or when one of its specs failed.
+func hasCheck(us []Unverified, check string) bool {
+	for _, u := range us {
+		if u.Check == check {
+			return true
+		}
+	}
+	return false
+}
+
+func failedCheckOf(it *item, failed []*spec, check string) bool {
+	for _, sp := range failed {
+		if c, _ := it.required(sp); c == check {
+			return true
+		}
+	}
+	return false
+}
+
+func waiverRef(w *fixtures.Waiver) *WaiverRef {
+	return &WaiverRef{Reason: w.Reason, Ticket: w.Ticket, Owner: w.Owner, Approver: w.Approver, Expires: w.Expires}
+}
+
+// downDeps are the item's dependencies proven down — by a probe at the
+// start of the run or when one of its specs failed, or by the failing
+// request itself. "unknown" (no probe, 404) is never down.
 func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
 	down := map[string]bool{}
 	mark := func(hs []SystemHealth) {
 		for _, h := range hs {
-			if h.Status != "ok" {
+			if h.Status == "down" {
 				down[h.System] = true
 			}
 		}
@@ -173,6 +252,72 @@ func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
 		if down[d] {
 			out = append(out, d)
 		}
+	}
+	return out
+}
+
+// healthNotes: systems a probe called down at the start while specs that
+// depend on them passed. A probe that contradicts the specs is shown, not
+// silently outvoted.
+func healthNotes(s *Summary, groups ...map[string]*item) []HealthNote {
+	var notes []HealthNote
+	for _, h := range s.Health {
+		if h.Status != "down" {
+			continue
+		}
+		n := 0
+		for _, g := range groups {
+			for id, it := range g {
+				own := id == h.System || "db:"+id == h.System
+				if !own && !slices.Contains(it.deps, h.System) && !(h.System == "portal" && g[id].required != nil) {
+					continue
+				}
+				for _, sp := range it.specs {
+					if sp.result.Outcome == Pass || sp.result.Outcome == "flaky" {
+						n++
+					}
+				}
+			}
+		}
+		if n > 0 {
+			notes = append(notes, HealthNote{System: h.System, Detail: h.Detail, Passed: n})
+		}
+	}
+	return notes
+}
+
+// partial: why this run cannot decide go-live, however green it is.
+func partial(s *Summary, in Input) []PartialReason {
+	var out []PartialReason
+	if in.Meta.LabelFilter != "" {
+		out = append(out, PartialReason{Code: "label_filter", Detail: in.Meta.LabelFilter})
+	}
+	if a := in.Meta.Target.Allow; a != nil {
+		if !a.Submit {
+			out = append(out, PartialReason{Code: "no_submit", Detail: "allow.submit: false"})
+		}
+		if !a.Pay {
+			out = append(out, PartialReason{Code: "no_pay", Detail: "allow.pay: false"})
+		}
+	}
+	n := 0
+	for _, v := range s.Services {
+		if len(v.Unverified) > 0 {
+			n++
+		}
+	}
+	for _, v := range s.NationalDBs {
+		if len(v.Unverified) > 0 {
+			n++
+		}
+	}
+	for _, sys := range in.Gate.RequiredPlatform() {
+		if v := s.Platform[sys]; v != nil && len(v.Unverified) > 0 {
+			n++
+		}
+	}
+	if n > 0 {
+		out = append(out, PartialReason{Code: "not_verified", Detail: fmt.Sprint(n)})
 	}
 	return out
 }
@@ -267,19 +412,32 @@ func worse(a, b string) string {
 	return a
 }
 
-// syncOK: the national portal sync is proven when its platform specs are
-// READY and no service's sync check failed.
-func syncOK(s *Summary) bool {
-	p := s.Platform["dvcqg"]
-	if p == nil || p.Readiness != Ready {
-		return false
-	}
+// syncProof: "Đồng bộ DVCQG: đạt" is proven, not assumed. It needs the
+// national portal's own specs READY and, for every service counted in the
+// ministry line (READY), a dossier submitted in this run and read
+// back from the national portal with matching status and history — the
+// API end-to-end flow's sync check, passed.
+func syncProof(s *Summary) {
+	h := &s.Headline
+	h.SyncCounted, h.SyncProven = 0, 0
+	// WAIVED services are excepted by their waiver, and their flow may
+	// have stopped before the sync step: only READY ones are counted.
 	for _, v := range s.Services {
-		if v.Checks["sync"] == CheckFail {
-			return false
+		if v.Readiness != Ready {
+			continue
+		}
+		h.SyncCounted++
+		if v.Checks["sync"] == CheckPass {
+			h.SyncProven++
 		}
 	}
-	return true
+	failed := false
+	for _, v := range s.Services {
+		failed = failed || v.Checks["sync"] == CheckFail
+	}
+	p := s.Platform["dvcqg"]
+	h.SyncOK = p != nil && (p.Readiness == Ready || p.Readiness == Waived) && !failed &&
+		h.SyncCounted > 0 && h.SyncProven == h.SyncCounted
 }
 
 // stepTimings: how long each check of the end-to-end flows took (from its

@@ -23,12 +23,13 @@ const (
 
 // Readiness verdicts: what the go-live decision reads.
 const (
-	Ready    = "READY"     // every check passed
-	NotReady = "NOT READY" // a check failed
-	Blocked  = "BLOCKED"   // not judged: a dependency failed its health check
-	Flaky    = "FLAKY"     // failed, then passed on a retry
-	Waived   = "WAIVED"    // failed, covered by a valid waiver
-	NotRun   = "NOT RUN"   // filtered out or skipped
+	Ready       = "READY"        // every required check ran in this run and passed
+	NotReady    = "NOT READY"    // a check failed
+	Blocked     = "BLOCKED"      // not judged: a dependency was proven down
+	Flaky       = "FLAKY"        // failed, then passed on a retry
+	Waived      = "WAIVED"       // failed or not verified, covered by a valid waiver
+	NotVerified = "NOT VERIFIED" // chưa kiểm chứng: nothing failed, but a required check did not run
+	NotRun      = "NOT RUN"      // schema-2 summaries before NOT VERIFIED existed; read, never written
 )
 
 // Check results in the service matrix.
@@ -59,8 +60,10 @@ type Summary struct {
 	Services      []Verdict           `json:"services"`
 	NationalDBs   map[string]*Verdict `json:"national_dbs"`
 	Platform      map[string]*Verdict `json:"platform"`
-	Provinces     []ProvinceRow       `json:"provinces,omitempty"` // when several provinces ran (merged shards)
-	Health        []SystemHealth      `json:"health,omitempty"`    // dependencies at the start of the run
+	Provinces     []ProvinceRow       `json:"provinces,omitempty"`    // when several provinces ran (merged shards)
+	Health        []SystemHealth      `json:"health,omitempty"`       // dependencies at the start of the run
+	HealthNotes   []HealthNote        `json:"health_notes,omitempty"` // probes that said down while specs using the system passed
+	Partial       []PartialReason     `json:"partial,omitempty"`      // why this run cannot decide go-live (empty: a complete run)
 	StepTimings   []StepTiming        `json:"step_timings,omitempty"`
 	Specs         []SpecResult        `json:"specs"`
 	SuiteFailures []Failure           `json:"suite_failures,omitempty"` // failed setup nodes (e.g. the mock world did not start)
@@ -76,6 +79,13 @@ type TargetInfo struct {
 	Seed     int64    `json:"seed,omitempty"`
 	File     string   `json:"file,omitempty"`
 	Defects  []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
+	Allow    *Allow   `json:"allow,omitempty"`   // what the profile let the harness do (nil: not recorded)
+}
+
+// Allow is the target profile's allow: block, as the run saw it.
+type Allow struct {
+	Submit bool `json:"submit"`
+	Pay    bool `json:"pay"`
 }
 
 // SummaryMeta is the rest of "what exactly was tested".
@@ -92,7 +102,7 @@ type SummaryMeta struct {
 // SystemHealth is one dependency's health check.
 type SystemHealth struct {
 	System  string `json:"system"` // sso, portal, gateway, db:population, dvcqg, payment
-	Status  string `json:"status"` // ok | down
+	Status  string `json:"status"` // ok | down | unknown (no probe, or a probe that proves nothing)
 	Version string `json:"version,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }
@@ -100,12 +110,19 @@ type SystemHealth struct {
 // Headline is the line ministries report: "Toàn trình: 21/25 dịch vụ ·
 // CSDL quốc gia: 9/9 kết nối · Đồng bộ DVCQG: đạt".
 type Headline struct {
-	ServicesReady  int  `json:"services_ready"` // READY (WAIVED counted separately)
-	ServicesTotal  int  `json:"services_total"`
-	ServicesWaived int  `json:"services_waived"`
-	DBsReady       int  `json:"national_dbs_ready"`
-	DBsTotal       int  `json:"national_dbs_total"`
-	SyncOK         bool `json:"dvcqg_sync_ok"`
+	ServicesReady  int `json:"services_ready"` // READY (WAIVED counted separately)
+	ServicesTotal  int `json:"services_total"`
+	ServicesWaived int `json:"services_waived"`
+	// ServicesNotVerified: "Toàn trình: 21/25 dịch vụ (4 chưa kiểm chứng)".
+	ServicesNotVerified int `json:"services_not_verified"`
+	// SyncProven is how many of the counted services (READY) had
+	// a dossier submitted in this run and read back from the national
+	// portal with matching status and history; SyncOK needs all of them.
+	SyncProven  int  `json:"dvcqg_sync_proven"`
+	SyncCounted int  `json:"dvcqg_sync_counted"`
+	DBsReady    int  `json:"national_dbs_ready"`
+	DBsTotal    int  `json:"national_dbs_total"`
+	SyncOK      bool `json:"dvcqg_sync_ok"`
 }
 
 // GateResult is the go-live gate of the target profile, rule by rule.
@@ -122,25 +139,55 @@ type RuleResult struct {
 	Want          string `json:"want"`
 	Got           string `json:"got"`
 	Passed        bool   `json:"passed"`
+	// Items are what keeps the rule from passing, "DV07 NOT READY".
+	Items []string `json:"items,omitempty"`
+}
+
+// PartialReason is one reason a run is partial: label_filter, no_submit,
+// no_pay, not_verified.
+type PartialReason struct {
+	Code   string `json:"code"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// HealthNote: a health probe said a system was down, yet specs that use
+// the system passed. The probe may be wrong, or the outage intermittent;
+// either way a QA engineer should look.
+type HealthNote struct {
+	System string `json:"system"`
+	Detail string `json:"detail,omitempty"`
+	Passed int    `json:"passed_specs"` // specs depending on it that passed
+}
+
+// Unverified is a required check that did not run, and why.
+type Unverified struct {
+	Check  string `json:"check"` // api_e2e, browser_e2e, or the spec for databases and platform systems
+	Spec   string `json:"spec,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Verdict of one service, national database or platform system.
 type Verdict struct {
-	ID        string            `json:"id"`
-	NameVI    string            `json:"name_vi"`
-	NameEN    string            `json:"name_en,omitempty"`
-	Agency    string            `json:"agency,omitempty"`
-	Verdict   string            `json:"verdict"`   // pass | fail | skipped (schema 1)
-	Readiness string            `json:"readiness"` // READY | NOT READY | BLOCKED | FLAKY | WAIVED | NOT RUN
-	BlockedBy []string          `json:"blocked_by,omitempty"`
-	Waiver    *WaiverRef        `json:"waiver,omitempty"`
-	Checks    map[string]string `json:"checks,omitempty"` // CheckColumns → check result (services only)
-	Passed    int               `json:"passed"`
-	Failed    int               `json:"failed"`
-	Skipped   int               `json:"skipped"`
-	Flaky     int               `json:"flaky"`
-	Failures  []Failure         `json:"failures,omitempty"`
-	Seconds   float64           `json:"seconds"`
+	ID        string   `json:"id"`
+	NameVI    string   `json:"name_vi"`
+	NameEN    string   `json:"name_en,omitempty"`
+	Agency    string   `json:"agency,omitempty"`
+	Verdict   string   `json:"verdict"`   // pass | fail | skipped (schema 1)
+	Readiness string   `json:"readiness"` // READY | NOT READY | BLOCKED | FLAKY | WAIVED | NOT VERIFIED
+	BlockedBy []string `json:"blocked_by,omitempty"`
+	// Unverified lists the required checks that did not run (NOT VERIFIED).
+	Unverified []Unverified `json:"not_verified,omitempty"`
+	// Warnings are findings that do not fail the item (accessibility in
+	// warn mode).
+	Warnings []string          `json:"warnings,omitempty"`
+	Waiver   *WaiverRef        `json:"waiver,omitempty"`
+	Checks   map[string]string `json:"checks,omitempty"` // CheckColumns → check result (services only)
+	Passed   int               `json:"passed"`
+	Failed   int               `json:"failed"`
+	Skipped  int               `json:"skipped"`
+	Flaky    int               `json:"flaky"`
+	Failures []Failure         `json:"failures,omitempty"`
+	Seconds  float64           `json:"seconds"`
 }
 
 // WaiverRef is the waiver that covered a failure.

@@ -22,11 +22,22 @@ func PrintTable(w io.Writer, s *Summary) {
 			note = "by " + strings.Join(v.BlockedBy, ", ")
 		case v.Waiver != nil:
 			note = v.Waiver.Ticket + " until " + v.Waiver.Expires
+		case len(v.Unverified) > 0:
+			u := v.Unverified[0]
+			note = u.Check + ": " + u.Reason
+			if len(v.Unverified) > 1 {
+				note += fmt.Sprintf(" (+%d)", len(v.Unverified)-1)
+			}
+		case len(v.Warnings) > 0:
+			note = fmt.Sprintf("%d accessibility warning(s)", len(v.Warnings))
 		}
-		fmt.Fprintf(w, "  %-22s %s %-9s %4d %4d %4d  %s\n", id, pad(name, 54), v.Readiness, v.Passed, v.Failed, v.Skipped, note)
+		if len(note) > 90 {
+			note = truncate(note, 90)
+		}
+		fmt.Fprintf(w, "  %-22s %s %-12s %4d %4d %4d  %s\n", id, pad(name, 54), v.Readiness, v.Passed, v.Failed, v.Skipped, note)
 	}
 	header := func(title string) {
-		fmt.Fprintf(w, "  %-22s %s %-9s %4s %4s %4s\n", title, pad("", 54), "VERDICT", "PASS", "FAIL", "SKIP")
+		fmt.Fprintf(w, "  %-22s %s %-12s %4s %4s %4s\n", title, pad("", 54), "VERDICT", "PASS", "FAIL", "SKIP")
 	}
 	header("SERVICE")
 	for i := range s.Services {
@@ -76,13 +87,24 @@ func PrintTable(w io.Writer, s *Summary) {
 			mark = "✓"
 		}
 		fmt.Fprintf(w, "    %s %s: want %s, got %s\n", mark, r.Description, r.Want, r.Got)
+		if !r.Passed && len(r.Items) > 0 {
+			items := r.Items
+			if len(items) > 8 {
+				items = append(append([]string{}, items[:8]...), fmt.Sprintf("… %d more", len(r.Items)-8))
+			}
+			fmt.Fprintf(w, "        %s\n", strings.Join(items, " · "))
+		}
 	}
-	h := s.Headline
-	sync := "chưa đạt"
-	if h.SyncOK {
-		sync = "đạt"
+	if len(s.Partial) > 0 {
+		fmt.Fprintf(w, "\n  PARTIAL RUN — cannot decide go-live:\n")
+		for _, p := range i18nPartial(s.Partial, LangEN) {
+			fmt.Fprintf(w, "    - %s\n", p)
+		}
 	}
-	fmt.Fprintf(w, "\n  Toàn trình: %d/%d dịch vụ · CSDL quốc gia: %d/%d kết nối · Đồng bộ DVCQG: %s\n", h.ServicesReady, h.ServicesTotal, h.DBsReady, h.DBsTotal, sync)
+	for _, n := range i18nHealthNotes(s.HealthNotes, LangEN) {
+		fmt.Fprintf(w, "\n  ⚠ %s\n", n)
+	}
+	fmt.Fprintf(w, "\n  %s\n", i18nHeadline(s.Headline, LangVI))
 	t := s.Totals
 	fmt.Fprintf(w, "  specs %d passed (%d flaky), %d failed, %d skipped · %.1f s\n\n", t.Passed, t.Flaky, t.Failed, t.Skipped, t.Seconds)
 	// The plain closing line CI systems read.

@@ -118,6 +118,10 @@ func mergeCmd(args []string) int {
 		shards = append(shards, shard)
 		if merged == nil {
 			first := *rec
+			if a := first.Meta.Target.Allow; a != nil {
+				copied := *a
+				first.Meta.Target.Allow = &copied
+			}
 			merged = &first
 			continue
 		}
@@ -128,6 +132,13 @@ func mergeCmd(args []string) int {
 			merged.Meta.FinishedAt = rec.Meta.FinishedAt
 		}
 		merged.Meta.Target.Defects = append(merged.Meta.Target.Defects, rec.Meta.Target.Defects...)
+		// A merge is as partial as its most partial shard.
+		if m, r := merged.Meta.Target.Allow, rec.Meta.Target.Allow; m != nil && r != nil {
+			merged.Meta.Target.Allow = &reports.Allow{Submit: m.Submit && r.Submit, Pay: m.Pay && r.Pay}
+		}
+		if merged.Meta.LabelFilter == "" {
+			merged.Meta.LabelFilter = rec.Meta.LabelFilter
+		}
 		if rec.Province != merged.Province {
 			merged.Meta.Target.Province += "," + rec.Province
 		}

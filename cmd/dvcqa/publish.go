@@ -123,12 +123,7 @@ func previousRuns(root, self string) []*reports.Summary {
 }
 
 // gateExit is the exit code: 0 the go-live gate passed, 1 it failed.
-func gateExit(s *reports.Summary) int {
-	if s.Gate.Passed {
-		return 0
-	}
-	return 1
-}
+func gateExit(s *reports.Summary) int { return reports.ExitCode(s) }
 
 // loadWaivers reads the waivers named by the flag, else by the target.
 func loadWaivers(flagPath string, t *fixtures.Target, cat *fixtures.Catalog) ([]fixtures.Waiver, string, error) {

@@ -117,7 +117,8 @@ func run(o runOptions) int {
 	if err != nil {
 		return fail("the suites did not produce a report (%v); ginkgo: %v", err, ginkgoErr)
 	}
-	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: target.Province, File: o.target}
+	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: target.Province, File: o.target,
+		Allow: &reports.Allow{Submit: target.Allow.Submit, Pay: target.Allow.Pay}}
 	for _, sw := range switches {
 		info.Defects = append(info.Defects, sw.String())
 	}

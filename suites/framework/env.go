@@ -32,6 +32,7 @@ type Env struct {
 	HTTP     *http.Client
 
 	httpLog *httpLog
+	wire    *wireWatch
 
 	citizens  []Citizen
 	business  *Citizen // a citizen with a business-registration record, if known
@@ -56,8 +57,10 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
 	log := &httpLog{next: http.DefaultTransport.(*http.Transport).Clone()}
-	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: log}
-	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log}
+	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": t.URLs.SSO,
+		"gateway": t.URLs.Gateway, "dvcqg": t.URLs.DVCQG, "payment": t.URLs.Payment})
+	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: wire}
+	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log, wire: wire}
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {
