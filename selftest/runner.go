@@ -8,17 +8,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // Outcome is what one run of the compiled suites did.
 type Outcome struct {
-	Passed  []string          // full texts of passed specs
-	Failed  map[string]string // full text → failure message
-	Setup   []string          // failed setup nodes
+	Passed  []string            // full texts of passed specs
+	Failed  map[string]string   // full text → failure message
+	Labels  map[string][]string // full text → labels, of failed specs
+	Setup   []string            // failed setup nodes
 	Skipped int
+
+	// Summary is what a user of `dvcqa run` would read: the readiness
+	// report built from this run by the same code, with the mock target's
+	// go-live gate.
+	Summary *reports.Summary
 }
 
 // Suites is the suite entry compiled once, run many times.
@@ -56,11 +67,69 @@ func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome
 	if err := json.Unmarshal(data, &reps); err != nil {
 		return nil, fmt.Errorf("parse report: %w", err)
 	}
-	return outcome(reps), nil
+	o := outcome(reps)
+	o.Summary, err = summarize(reps, filter)
+	return o, err
+}
+
+// summarize builds the run's summary.json as `dvcqa run` would.
+func summarize(reps []types.Report, filter string) (*reports.Summary, error) {
+	cat, err := fixtures.Load()
+	if err != nil {
+		return nil, err
+	}
+	tgt, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		return nil, err
+	}
+	return reports.Build(reports.Input{Shards: []reports.Shard{{RunID: "selftest", Province: tgt.Province, Reports: reps}},
+		Catalog: cat, Gate: tgt.Gate, Now: time.Now(),
+		Meta: reports.Meta{RunID: "selftest", LabelFilter: filter,
+			Target: reports.TargetInfo{Name: tgt.Name, Kind: tgt.Kind, Allow: &reports.Allow{Submit: tgt.Allow.Submit, Pay: tgt.Allow.Pay}}}}), nil
+}
+
+// Spec is one spec of the suites, as a dry run lists it.
+type Spec struct {
+	Text   string // full text
+	Kind   string // the It template: its own text and layer, the same for every service or database
+	Labels []string
+}
+
+// List is every spec of the suites, from a dry run (nothing is started).
+func (s *Suites) List(ctx context.Context, dir string) ([]Spec, error) {
+	report := filepath.Join(dir, "dry-run.json")
+	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.dry-run", "-ginkgo.json-report="+report, "-ginkgo.no-color", "-test.timeout=1m")
+	cmd.Dir = filepath.Join(s.Root, "suites")
+	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS=", "DVCQA_RUN_DIR="+dir)
+	out, runErr := cmd.CombinedOutput()
+	data, err := os.ReadFile(report)
+	if err != nil {
+		return nil, fmt.Errorf("dry run wrote no report (run: %v): %w\n%s", runErr, err, tail(out))
+	}
+	var reps []types.Report
+	if err := json.Unmarshal(data, &reps); err != nil {
+		return nil, fmt.Errorf("parse dry-run report: %w", err)
+	}
+	var specs []Spec
+	for _, r := range reps {
+		for _, sr := range r.SpecReports {
+			if sr.LeafNodeType != types.NodeTypeIt {
+				continue
+			}
+			layer := ""
+			for _, l := range sr.Labels() {
+				if strings.HasPrefix(l, "layer:") {
+					layer = l
+				}
+			}
+			specs = append(specs, Spec{Text: sr.FullText(), Kind: sr.LeafNodeText + " [" + layer + "]", Labels: sr.Labels()})
+		}
+	}
+	return specs, nil
 }
 
 func outcome(reps []types.Report) *Outcome {
-	o := &Outcome{Failed: map[string]string{}}
+	o := &Outcome{Failed: map[string]string{}, Labels: map[string][]string{}}
 	for _, r := range reps {
 		for _, sr := range r.SpecReports {
 			failed := sr.State.Is(types.SpecStateFailureStates)
@@ -73,6 +142,7 @@ func outcome(reps []types.Report) *Outcome {
 				o.Passed = append(o.Passed, sr.FullText())
 			case failed:
 				o.Failed[sr.FullText()] = sr.Failure.Message
+				o.Labels[sr.FullText()] = sr.Labels()
 			default:
 				o.Skipped++
 			}
@@ -120,7 +190,76 @@ func Judge(o *Outcome, expected []string, symptom string) []string {
 	if len(o.Passed) == 0 {
 		problems = append(problems, "no unrelated spec ran and passed: the run proves nothing about false alarms")
 	}
+	return append(problems, JudgeVerdicts(o)...)
+}
+
+// JudgeVerdicts checks what a user sees of a defect: every item whose spec
+// caught it is NOT READY (or BLOCKED where a dependency was proven down)
+// in summary.json, a go-live rule other than "complete run" names it, the
+// gate FAILED and dvcqa would exit 1. A defect that leaves the gate green,
+// or the item READY, is not caught as far as a manager can tell.
+func JudgeVerdicts(o *Outcome) []string {
+	var problems []string
+	s := o.Summary
+	if s == nil {
+		return []string{"no summary was built"}
+	}
+	if s.Gate.Passed {
+		problems = append(problems, "the go-live gate PASSED")
+	}
+	if code := reports.ExitCode(s); code != 1 {
+		problems = append(problems, fmt.Sprintf("dvcqa would exit %d, want 1", code))
+	}
+	for name, labels := range o.Labels {
+		rule, id, v := itemOf(s, labels)
+		if v == nil {
+			problems = append(problems, fmt.Sprintf("failed spec %s belongs to no service, database or platform system", name))
+			continue
+		}
+		if v.Readiness != reports.NotReady && v.Readiness != reports.Blocked {
+			problems = append(problems, fmt.Sprintf("%s is %s in summary.json, want NOT READY or BLOCKED (it failed %s)", id, v.Readiness, name))
+			continue
+		}
+		named := false
+		for _, r := range s.Gate.Rules {
+			if r.ID == rule && !r.Passed && slices.Contains(r.Items, id+" "+v.Readiness) {
+				named = true
+			}
+		}
+		if !named {
+			problems = append(problems, fmt.Sprintf("gate rule %q does not fail naming %s %s", rule, id, v.Readiness))
+		}
+	}
 	return problems
+}
+
+// itemOf is the gate rule, id and verdict of the item a spec belongs to.
+func itemOf(s *reports.Summary, labels []string) (rule, id string, v *reports.Verdict) {
+	get := func(prefix string) string {
+		for _, l := range labels {
+			if strings.HasPrefix(l, prefix) {
+				return strings.TrimPrefix(l, prefix)
+			}
+		}
+		return ""
+	}
+	kind := get("kind:")
+	switch {
+	case get("service:") != "":
+		id = get("service:")
+		for i := range s.Services {
+			if s.Services[i].ID == id {
+				return "services", id, &s.Services[i]
+			}
+		}
+	case kind == "connection":
+		id = get("db:")
+		return "national_dbs", id, s.NationalDBs[id]
+	case kind == "platform":
+		id = get("system:")
+		return "platform", id, s.Platform[id]
+	}
+	return "", id, nil
 }
 
 func firstLine(s string) string {

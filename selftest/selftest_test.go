@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/defects"
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 var suites *Suites // built once by TestMain
@@ -55,6 +58,8 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 	}
 	all := defects.All()
 	var detected atomic.Int32
+	var mu sync.Mutex
+	caught := map[string]bool{} // defect name → detected as declared, gate FAILED
 	start := time.Now()
 	t.Run("defects", func(t *testing.T) {
 		for _, d := range all {
@@ -71,12 +76,63 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 					return
 				}
 				detected.Add(1)
-				t.Logf("%s: caught by %d spec(s), %d unrelated spec(s) green", d.Example, len(o.Failed), len(o.Passed))
+				mu.Lock()
+				caught[d.Name] = true
+				mu.Unlock()
+				t.Logf("%s: caught by %d spec(s), %d unrelated spec(s) green; %s, gate FAILED, exit 1", d.Example, len(o.Failed), len(o.Passed), verdictsOf(o))
 			})
 		}
 	})
-	fmt.Printf("selftest: seeded defects detected by exactly the expected specs: %d/%d (%.1f s)\n",
+	fmt.Printf("selftest: seeded defects detected by exactly the expected specs, item NOT READY/BLOCKED, gate FAILED, exit 1: %d/%d (%.1f s)\n",
 		detected.Load(), len(all), time.Since(start).Seconds())
+
+	// Every kind of spec (It template) must be proven able to fail: some
+	// detected defect declares a spec of that kind.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	specs, err := suites.List(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	var order []string
+	for _, sp := range specs {
+		if _, ok := kinds[sp.Kind]; !ok {
+			order = append(order, sp.Kind)
+		}
+		kinds[sp.Kind] += 0
+		for _, d := range all {
+			if !caught[d.Name] {
+				continue
+			}
+			for _, p := range d.ExpectedSpecs {
+				if regexp.MustCompile(p).MatchString(sp.Text) {
+					kinds[sp.Kind]++
+				}
+			}
+		}
+	}
+	covered := 0
+	for _, k := range order {
+		if kinds[k] > 0 {
+			covered++
+		} else {
+			t.Errorf("no detected seeded defect makes a spec of this kind fail: %s", k)
+		}
+	}
+	fmt.Printf("selftest: spec kinds covered by a detected defect: %d/%d (%d specs)\n", covered, len(order), len(specs))
+}
+
+// verdictsOf names the items a defect run left not READY.
+func verdictsOf(o *Outcome) string {
+	var out []string
+	for _, labels := range o.Labels {
+		if _, id, v := itemOf(o.Summary, labels); v != nil && !slices.Contains(out, id+" "+v.Readiness) {
+			out = append(out, id+" "+v.Readiness)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
 }
 
 // TestHealthyRunsStayGreen runs the whole API layer repeatedly against a
@@ -126,6 +182,11 @@ func TestHealthyRunsStayGreen(t *testing.T) {
 		for name, msg := range o.Failed {
 			t.Errorf("healthy run %d: false alarm in %s: %s", i+1, name, firstLine(msg))
 		}
+		// The API layer alone is a partial run: items are READY or NOT
+		// VERIFIED (the browser flow did not run), never NOT READY.
+		for _, bad := range badItems(o.Summary) {
+			t.Errorf("healthy run %d: %s", i+1, bad)
+		}
 		for _, s := range o.Setup {
 			t.Errorf("healthy run %d: setup failed: %s", i+1, firstLine(s))
 		}
@@ -136,6 +197,27 @@ func TestHealthyRunsStayGreen(t *testing.T) {
 	}
 	fmt.Printf("selftest: healthy runs green %d/%d; false failures %d of %d spec runs (rate %.4f); %.1f s\n",
 		green, runs, failed, specs, rate, time.Since(start).Seconds())
+}
+
+// badItems are the items of a summary judged NOT READY, BLOCKED or FLAKY.
+func badItems(s *reports.Summary) []string {
+	var out []string
+	check := func(id string, v *reports.Verdict) {
+		switch v.Readiness {
+		case reports.NotReady, reports.Blocked, reports.Flaky:
+			out = append(out, id+" is "+v.Readiness)
+		}
+	}
+	for i := range s.Services {
+		check(s.Services[i].ID, &s.Services[i])
+	}
+	for id, v := range s.NationalDBs {
+		check(id, v)
+	}
+	for id, v := range s.Platform {
+		check(id, v)
+	}
+	return out
 }
 
 // TestSuitesImportNoMocks keeps the suites target-agnostic: only the suite
