@@ -57,7 +57,7 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 		t.Skip("runs the suites once per seeded defect; `make selftest` runs it")
 	}
 	all := defects.All()
-	var detected atomic.Int32
+	var detected, ran atomic.Int32
 	var mu sync.Mutex
 	caught := map[string]bool{} // defect name → detected as declared, gate FAILED
 	start := time.Now()
@@ -65,6 +65,7 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 		for _, d := range all {
 			t.Run(d.Name, func(t *testing.T) {
 				t.Parallel()
+				ran.Add(1)
 				ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 				defer cancel()
 				o, err := suites.Run(ctx, t.TempDir(), d.Filter, d.Example)
@@ -88,6 +89,10 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 
 	// Every kind of spec (It template) must be proven able to fail: some
 	// detected defect declares a spec of that kind.
+	if int(ran.Load()) < len(all) {
+		t.Logf("spec-kind coverage is judged when every defect runs (%d/%d ran)", ran.Load(), len(all))
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	specs, err := suites.List(ctx, t.TempDir())
