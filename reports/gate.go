@@ -24,7 +24,11 @@ func evaluateGate(s *Summary, g fixtures.Gate, cat *fixtures.Catalog) GateResult
 		DescriptionVI: "Lần chạy đầy đủ: không lọc, được nộp hồ sơ và thanh toán, mọi bước bắt buộc đều chạy",
 		Want:          "complete", Got: "complete", Passed: len(s.Partial) == 0}
 	if len(s.Partial) > 0 {
-		complete.Got = "partial: " + strings.Join(i18nPartial(s.Partial, LangEN), "; ")
+		var codes []string
+		for _, p := range s.Partial {
+			codes = append(codes, p.Code)
+		}
+		complete.Got = "partial: " + strings.Join(codes, ", ")
 	}
 	add(complete)
 

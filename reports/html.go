@@ -141,13 +141,13 @@ type htmlKV struct {
 
 type htmlRule struct {
 	ID, Text, Want, Got string
-	Items               []string // what keeps the rule from passing
+	Items               string // what keeps the rule from passing
 	Passed              bool
 }
 
 type htmlSystem struct {
 	System, Version, Status, Detail string
-	OK, Known                       bool
+	OK, Known, Unknown              bool // Unknown: no probe, or one that proves nothing
 }
 
 type htmlColumn struct{ ID, Abbr, Name string }
@@ -260,7 +260,11 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		Harness:  htmlHarness(s),
 	}
 	for _, r := range s.Gate.Rules {
-		v.Rules = append(v.Rules, htmlRule{ID: r.ID, Text: i18nRule(r, lang), Want: r.Want, Got: r.Got, Items: r.Items, Passed: r.Passed})
+		items := r.Items
+		if len(items) > 8 {
+			items = append(append([]string{}, items[:8]...), fmt.Sprintf("… +%d", len(r.Items)-8))
+		}
+		v.Rules = append(v.Rules, htmlRule{ID: r.ID, Text: i18nRule(r, lang), Want: r.Want, Got: r.Got, Items: strings.Join(items, " · "), Passed: r.Passed})
 	}
 	v.Partial = i18nPartial(s.Partial, lang)
 	v.HealthNotes = i18nHealthNotes(s.HealthNotes, lang)
@@ -434,9 +438,14 @@ func htmlSystems(s *Summary, lang string) []htmlSystem {
 		if h.Status != "" && (health || !r.Known) {
 			r.Known = true
 			r.OK = strings.EqualFold(h.Status, "ok")
-			r.Status = i18nT(lang, "health_down")
-			if r.OK {
+			r.Unknown = strings.EqualFold(h.Status, "unknown")
+			switch {
+			case r.OK:
 				r.Status = i18nT(lang, "health_ok")
+			case r.Unknown:
+				r.Status = i18nT(lang, "health_unknown")
+			default:
+				r.Status = i18nT(lang, "health_down")
 			}
 		}
 		if h.Detail != "" && (health || r.Detail == "") {
