@@ -14,6 +14,7 @@ type item struct {
 	v        *Verdict
 	specs    []*spec
 	deps     []string                   // systems it depends on (health names); never the item's own system
+	self     string                     // its own health name (sso, db:tax): proven down, it is NOT READY
 	required func(*spec) (string, bool) // which required check a spec is; nil = every spec is required
 	checks   []string                   // the required checks that must be found among the specs
 }
@@ -47,7 +48,7 @@ func judge(s *Summary, specs []*spec, in Input) {
 			// Consistency is judged against the population database.
 			deps = append(deps, "db:population")
 		}
-		dbs[db.ID] = &item{v: v, deps: deps}
+		dbs[db.ID] = &item{v: v, deps: deps, self: "db:" + db.ID}
 	}
 	platform := map[string]*item{}
 	for _, sys := range fixtures.PlatformSystems {
@@ -55,7 +56,7 @@ func judge(s *Summary, specs []*spec, in Input) {
 		s.Platform[sys] = v
 		// Platform specs go through the portal's form, which prefills from
 		// the population database; the system's own outage is NOT READY.
-		platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}}
+		platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}, self: sys}
 	}
 	for _, sp := range specs {
 		kind := labelValue(sp.labels, kindPrefix)
@@ -69,7 +70,7 @@ func judge(s *Summary, specs []*spec, in Input) {
 			if platform[sys] == nil {
 				v := &Verdict{ID: sys, NameVI: platformNames[sys]}
 				s.Platform[sys] = v
-				platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}}
+				platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}, self: sys}
 			}
 			platform[sys].specs = append(platform[sys].specs, sp)
 		}
@@ -187,7 +188,10 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 
 	switch {
 	case v.Failed > 0:
-		if down := downDeps(it.deps, start, failed); len(down) > 0 {
+		if it.self != "" && len(downDeps([]string{it.self}, start, failed)) > 0 {
+			// Its own outage is a verdict on it, whatever else is down.
+			v.Readiness = NotReady
+		} else if down := downDeps(it.deps, start, failed); len(down) > 0 {
 			v.Readiness, v.BlockedBy = Blocked, down
 		} else if w := waiverFor(v.ID, append(failed, notRun...), waivers, now); w != nil && len(v.Unverified) == len(notRun) {
 			v.Readiness = Waived

@@ -159,6 +159,11 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 	if v := s.Platform["sso"]; v.Readiness != NotReady {
 		t.Errorf("sso's own outage is NOT READY, got %q by %v", v.Readiness, v.BlockedBy)
 	}
+	// The SSO down together with the portal: its own outage decides.
+	srs[0] = start(`[{"system":"sso","status":"down"},{"system":"portal","status":"down"}]`)
+	if v := buildWith(srs, Meta{}, fixtures.Gate{}).Platform["sso"]; v.Readiness != NotReady {
+		t.Errorf("sso and portal down: sso %q by %v, want NOT READY", v.Readiness, v.BlockedBy)
+	}
 	// The same failures with only the portal down: the portal is the system
 	// under test, it never blocks its own services.
 	srs[0] = start(`[{"system":"portal","status":"down","detail":"connection refused"}]`)
