@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,7 +32,8 @@ type Env struct {
 	Payment  *payment.Client
 	HTTP     *http.Client
 
-	httpLog *httpLog
+	httpLog  *httpLog
+	contract *contractCheck // nil when the target's profile turns validation off
 
 	citizens  []Citizen
 	business  *Citizen // a citizen with a business-registration record, if known
@@ -58,6 +60,18 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	log := &httpLog{next: http.DefaultTransport.(*http.Transport).Clone()}
 	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: log}
 	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log}
+	// The contract check sits outside the log, so that a request it refuses
+	// (a harness bug) never reaches the target.
+	ctx, cancel := context.WithTimeout(context.Background(), t.Timeouts.Request)
+	defer cancel()
+	check, err := newContractCheck(ctx, t, log)
+	if err != nil {
+		return nil, fmt.Errorf("target %s: portal contract: %w", t.Name, err)
+	}
+	if check != nil {
+		e.contract = check
+		httpc.Transport = check
+	}
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {
