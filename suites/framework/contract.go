@@ -9,15 +9,18 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/openapi"
@@ -56,6 +59,7 @@ type ContractReport struct {
 	Contract   string      `json:"contract"`
 	Validated  int         `json:"validated"`            // exchanges (request and answer) validated
 	Deliberate int         `json:"deliberate,omitempty"` // requests the spec marked deliberately invalid
+	Millis     float64     `json:"ms"`                   // time spent validating (not sending)
 	Violations []Violation `json:"violations,omitempty"`
 }
 
@@ -106,9 +110,8 @@ type contractCheck struct {
 	router routers.Router
 	opts   *openapi3filter.Options
 
-	mu        sync.Mutex
-	spec      ContractReport
-	validated int // this process, all specs
+	mu   sync.Mutex
+	spec ContractReport
 }
 
 // maxValidatedBody bounds what is buffered to validate one body; a larger
@@ -218,7 +221,10 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	in := &openapi3filter.RequestValidationInput{Request: withBody(req, body), PathParams: params, Route: route, Options: c.opts}
-	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+	start := time.Now()
+	err := openapi3filter.ValidateRequest(req.Context(), in)
+	c.spent(time.Since(start))
+	if err != nil {
 		problems, deliberate := splitDeliberate(req.Context(), err)
 		if len(problems) > 0 {
 			v := Violation{Side: SideHarness, Operation: op, Problems: problems}
@@ -256,11 +262,13 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode,
 		Header: resp.Header, Body: io.NopCloser(bytes.NewReader(data)), Options: opts}
 	var v *Violation
-	if err := openapi3filter.ValidateResponse(req.Context(), rin); err != nil {
+	start = time.Now()
+	err = openapi3filter.ValidateResponse(req.Context(), rin)
+	c.spent(time.Since(start))
+	if err != nil {
 		v = &Violation{Side: SidePortal, Operation: op, Status: resp.StatusCode, Problems: describe(err)}
 	}
 	c.mu.Lock()
-	c.validated++
 	c.spec.Validated++
 	if v != nil {
 		c.spec.Violations = append(c.spec.Violations, *v)
@@ -288,6 +296,13 @@ func (c *contractCheck) find(req *http.Request) (*routers.Route, map[string]stri
 		return nil, nil, true
 	}
 	return nil, nil, false
+}
+
+// spent adds time the validator took to the spec's record.
+func (c *contractCheck) spent(d time.Duration) {
+	c.mu.Lock()
+	c.spec.Millis += float64(d.Microseconds()) / 1000
+	c.mu.Unlock()
 }
 
 func (c *contractCheck) record(v Violation) {
@@ -513,3 +528,50 @@ func pointer(path []string) string {
 	}
 	return b.String()
 }
+
+// ContractTotals sums the ContractEntry records of a run's specs.
+type ContractTotals struct {
+	Specs      int     // specs with a record
+	Validated  int     // exchanges validated
+	Deliberate int     // requests marked deliberately invalid
+	Violations int     // exchanges that broke the contract
+	Millis     float64 // time spent validating
+}
+
+// SumContract adds up the contract records of specs (e.g. a run's
+// combined Ginkgo report).
+func SumContract(specs types.SpecReports) (ContractTotals, error) {
+	var t ContractTotals
+	for _, sr := range specs {
+		for _, e := range sr.ReportEntries {
+			if e.Name != ContractEntry {
+				continue
+			}
+			var r ContractReport
+			if err := json.Unmarshal([]byte(fmt.Sprint(e.GetRawValue())), &r); err != nil {
+				return t, fmt.Errorf("%s entry of %q: %w", ContractEntry, sr.FullText(), err)
+			}
+			t.Specs++
+			t.Validated += r.Validated
+			t.Deliberate += r.Deliberate
+			t.Violations += len(r.Violations)
+			t.Millis += r.Millis
+		}
+	}
+	return t, nil
+}
+
+// One line at the end of the run, over every process's specs, so that the
+// count of validated exchanges is visible without opening a report.
+var _ = ginkgo.ReportAfterSuite("portal contract totals", func(r ginkgo.Report) {
+	t, err := SumContract(r.SpecReports)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "portal contract: %v\n", err)
+		return
+	}
+	if t.Specs == 0 {
+		return
+	}
+	fmt.Fprintf(os.Stdout, "portal contract: %d exchanges validated in %d specs (%.0f ms validating), %d deliberately invalid requests, %d violations\n",
+		t.Validated, t.Specs, t.Millis, t.Deliberate, t.Violations)
+})

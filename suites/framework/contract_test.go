@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -243,5 +245,29 @@ func TestSetupValidatesOnlyWhereTheProfileSays(t *testing.T) {
 	}
 	if e.contract != nil || e.HTTP.Transport != e.httpLog {
 		t.Error("contract: off still validates")
+	}
+}
+
+func TestSumContract(t *testing.T) {
+	entry := func(r ContractReport) types.ReportEntry {
+		data, _ := json.Marshal(r)
+		return types.ReportEntry{Name: ContractEntry, Value: types.WrapEntryValue(string(data))}
+	}
+	specs := types.SpecReports{
+		{ReportEntries: types.ReportEntries{entry(ContractReport{Validated: 3, Millis: 1.5})}},
+		{ReportEntries: types.ReportEntries{{Name: HTTPEntry, Value: types.WrapEntryValue("GET / → 200")},
+			entry(ContractReport{Validated: 2, Deliberate: 1, Millis: 0.5, Violations: []Violation{{Side: SidePortal}}})}},
+		{}, // a spec without the framework
+	}
+	got, err := SumContract(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (ContractTotals{Specs: 2, Validated: 5, Deliberate: 1, Violations: 1, Millis: 2}); got != want {
+		t.Errorf("SumContract = %+v, want %+v", got, want)
+	}
+	specs[0].ReportEntries[0].Value = types.WrapEntryValue("not json")
+	if _, err := SumContract(specs); err == nil {
+		t.Error("a broken entry was summed")
 	}
 }
