@@ -271,3 +271,49 @@ func TestSumContract(t *testing.T) {
 		t.Error("a broken entry was summed")
 	}
 }
+
+// BenchmarkContractLoad is what Setup pays once per process.
+func BenchmarkContractLoad(b *testing.B) {
+	for b.Loop() {
+		doc, err := openapi.LoadPortal(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := newContractCheckFor(doc, openapi.PortalFile, testPortal, http.DefaultTransport); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkContractSubmit is one validated submit exchange (request and
+// answer) against an in-memory portal.
+func BenchmarkContractSubmit(b *testing.B) {
+	doc, err := openapi.LoadPortal(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, testPortal+"/api/v1/dossiers", jsonResponder(201, validDossier))
+	c, err := newContractCheckFor(doc, openapi.PortalFile, testPortal, mt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		rt   http.RoundTripper
+	}{{"unvalidated", mt}, {"validated", c}} {
+		p := &portal.Client{BaseURL: testPortal, Token: "eyJ.a.b", HTTP: &http.Client{Transport: bc.rt}}
+		req := portal.SubmitRequest{ServiceID: "DV09", Fields: map[string]string{"HoTenTre": "Khôi"},
+			Attachments: []portal.AttachmentRef{{Type: "giay_chung_sinh", ID: "tl-1"}}}
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := p.Submit(context.Background(), "k", req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	if len(c.report().Violations) != 0 {
+		b.Fatalf("violations: %+v", c.report().Violations)
+	}
+}
