@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,11 +58,14 @@ func (v Violation) Error() string {
 // ContractReport is what a spec's exchanges with the portal did to the
 // contract.
 type ContractReport struct {
-	Contract   string      `json:"contract"`
-	Validated  int         `json:"validated"`            // exchanges (request and answer) validated
-	Deliberate int         `json:"deliberate,omitempty"` // requests the spec marked deliberately invalid
-	Millis     float64     `json:"ms"`                   // time spent validating (not sending)
-	Violations []Violation `json:"violations,omitempty"`
+	Contract   string  `json:"contract"`
+	Validated  int     `json:"validated"`            // exchanges (request and answer) validated
+	Deliberate int     `json:"deliberate,omitempty"` // requests the spec marked deliberately invalid
+	Millis     float64 `json:"ms"`                   // time spent validating (not sending)
+	// Operations counts the validated exchanges per operation, "POST
+	// /api/v1/dossiers": what of the contract the spec exercised.
+	Operations map[string]int `json:"operations,omitempty"`
+	Violations []Violation    `json:"violations,omitempty"`
 }
 
 // Invalid names the part of a request a spec breaks on purpose.
@@ -270,6 +275,10 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	c.mu.Lock()
 	c.spec.Validated++
+	if c.spec.Operations == nil {
+		c.spec.Operations = map[string]int{}
+	}
+	c.spec.Operations[op]++
 	if v != nil {
 		c.spec.Violations = append(c.spec.Violations, *v)
 	}
@@ -324,6 +333,7 @@ func (c *contractCheck) report() ContractReport {
 	defer c.mu.Unlock()
 	r := c.spec
 	r.Violations = append([]Violation(nil), r.Violations...)
+	r.Operations = maps.Clone(r.Operations)
 	return r
 }
 
@@ -536,6 +546,7 @@ type ContractTotals struct {
 	Deliberate int     // requests marked deliberately invalid
 	Violations int     // exchanges that broke the contract
 	Millis     float64 // time spent validating
+	Operations map[string]int
 }
 
 // SumContract adds up the contract records of specs (e.g. a run's
@@ -556,6 +567,12 @@ func SumContract(specs types.SpecReports) (ContractTotals, error) {
 			t.Deliberate += r.Deliberate
 			t.Violations += len(r.Violations)
 			t.Millis += r.Millis
+			for op, n := range r.Operations {
+				if t.Operations == nil {
+					t.Operations = map[string]int{}
+				}
+				t.Operations[op] += n
+			}
 		}
 	}
 	return t, nil
@@ -574,4 +591,8 @@ var _ = ginkgo.ReportAfterSuite("portal contract totals", func(r ginkgo.Report) 
 	}
 	fmt.Fprintf(os.Stdout, "portal contract: %d exchanges validated in %d specs (%.0f ms validating), %d deliberately invalid requests, %d violations\n",
 		t.Validated, t.Specs, t.Millis, t.Deliberate, t.Violations)
+	ops := slices.Sorted(maps.Keys(t.Operations))
+	for _, op := range ops {
+		fmt.Fprintf(os.Stdout, "  %5d  %s\n", t.Operations[op], op)
+	}
 })

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,8 @@ func TestContractPassesAGoodExchange(t *testing.T) {
 		t.Fatalf("dossier through the contract check: %v", err)
 	}
 	r := c.report()
-	if r.Validated != 2 || len(r.Violations) != 0 || r.failure() != "" {
+	if r.Validated != 2 || len(r.Violations) != 0 || r.failure() != "" ||
+		r.Operations["POST /api/v1/dossiers"] != 1 || r.Operations["GET /api/v1/dossiers/{id}"] != 1 {
 		t.Fatalf("good exchanges: %+v", r)
 	}
 }
@@ -254,16 +256,18 @@ func TestSumContract(t *testing.T) {
 		return types.ReportEntry{Name: ContractEntry, Value: types.WrapEntryValue(string(data))}
 	}
 	specs := types.SpecReports{
-		{ReportEntries: types.ReportEntries{entry(ContractReport{Validated: 3, Millis: 1.5})}},
+		{ReportEntries: types.ReportEntries{entry(ContractReport{Validated: 3, Millis: 1.5, Operations: map[string]int{"GET /a": 3}})}},
 		{ReportEntries: types.ReportEntries{{Name: HTTPEntry, Value: types.WrapEntryValue("GET / → 200")},
-			entry(ContractReport{Validated: 2, Deliberate: 1, Millis: 0.5, Violations: []Violation{{Side: SidePortal}}})}},
+			entry(ContractReport{Validated: 2, Deliberate: 1, Millis: 0.5, Violations: []Violation{{Side: SidePortal}},
+				Operations: map[string]int{"GET /a": 1, "POST /b": 1}})}},
 		{}, // a spec without the framework
 	}
 	got, err := SumContract(specs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (ContractTotals{Specs: 2, Validated: 5, Deliberate: 1, Violations: 1, Millis: 2}); got != want {
+	if want := (ContractTotals{Specs: 2, Validated: 5, Deliberate: 1, Violations: 1, Millis: 2,
+		Operations: map[string]int{"GET /a": 4, "POST /b": 1}}); !reflect.DeepEqual(got, want) {
 		t.Errorf("SumContract = %+v, want %+v", got, want)
 	}
 	specs[0].ReportEntries[0].Value = types.WrapEntryValue("not json")
