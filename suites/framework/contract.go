@@ -355,11 +355,13 @@ func (r ContractReport) failure() string {
 	if len(r.Violations) == 0 {
 		return ""
 	}
+	// The first line says who broke the contract: reports use it as the
+	// headline.
 	msgs := make([]string, len(r.Violations))
 	for i, v := range r.Violations {
 		msgs[i] = v.Error()
 	}
-	return fmt.Sprintf("%d exchange(s) with the portal violate %s:\n%s", len(msgs), r.Contract, strings.Join(msgs, "\n"))
+	return fmt.Sprintf("%s\n(%d exchange(s) of this spec violate %s)", strings.Join(msgs, "\n"), len(msgs), r.Contract)
 }
 
 // withBody is a copy of req that sends body.
