@@ -229,18 +229,16 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	err := openapi3filter.ValidateRequest(req.Context(), in)
 	c.spent(time.Since(start))
-	if err != nil {
-		problems, deliberate := splitDeliberate(req.Context(), err)
-		if len(problems) > 0 {
-			v := Violation{Side: SideHarness, Operation: op, Problems: problems}
-			c.record(v)
-			return nil, v
-		}
-		if deliberate {
-			c.mu.Lock()
-			c.spec.Deliberate++
-			c.mu.Unlock()
-		}
+	problems, deliberate := splitDeliberate(req.Context(), err)
+	if len(problems) > 0 {
+		v := Violation{Side: SideHarness, Operation: op, Problems: problems}
+		c.record(v)
+		return nil, v
+	}
+	if deliberate {
+		c.mu.Lock()
+		c.spec.Deliberate++
+		c.mu.Unlock()
 	}
 	in.Request = withBody(req, body) // the validator consumed its copy
 
@@ -378,14 +376,26 @@ func withBody(req *http.Request, body []byte) *http.Request {
 
 // splitDeliberate separates the problems of a request the spec marked as
 // deliberately invalid in those parts from the rest, which are harness bugs.
+// A marked request that breaks none of its marked parts is a harness bug
+// too: the spec no longer sends what it claims to test.
 func splitDeliberate(ctx context.Context, err error) (problems []string, deliberate bool) {
 	marked, _ := ctx.Value(invalidKey{}).(map[Invalid]bool)
-	for _, e := range leaves(err) {
-		if marked[partOf(e)] {
-			deliberate = true
-			continue
+	if err != nil {
+		for _, e := range leaves(err) {
+			if marked[partOf(e)] {
+				deliberate = true
+				continue
+			}
+			problems = append(problems, describe(e)...)
 		}
-		problems = append(problems, describe(e)...)
+	}
+	if len(marked) > 0 && !deliberate {
+		parts := make([]string, 0, len(marked))
+		for p := range marked {
+			parts = append(parts, string(p))
+		}
+		slices.Sort(parts)
+		problems = append(problems, "marked deliberately invalid ("+strings.Join(parts, ", ")+") but follows the contract there")
 	}
 	return problems, deliberate
 }

@@ -177,6 +177,20 @@ func TestContractAcceptsDeliberatelyInvalidRequestsOnlyWhereMarked(t *testing.T)
 	if _, err := p.HTTP.Do(req); err == nil || !strings.Contains(err.Error(), `request body property "service_id"`) {
 		t.Errorf("auth marker excused a bad body: %v", err)
 	}
+	// The body marker excuses the body, and a stale marker is itself a bug.
+	req, _ = http.NewRequestWithContext(DeliberatelyInvalid(context.Background(), InvalidBody), http.MethodPost,
+		testPortal+"/api/v1/dossiers", strings.NewReader(`{"service_id":7}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "k")
+	req.Header.Set("Authorization", "Bearer eyJ.a.b")
+	if resp, err := p.HTTP.Do(req); err != nil {
+		t.Errorf("body marked deliberately invalid: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if _, err := p.Form(ctx, "DV09"); err == nil || !strings.Contains(err.Error(), "marked deliberately invalid (auth) but follows the contract") {
+		t.Errorf("auth marker on a call with a token: %v", err)
+	}
 	// A garbage token is well-formed: no marker needed.
 	c.reset()
 	if _, err := p.WithToken("not-a-jwt").Form(context.Background(), "DV09"); err == nil || strings.Contains(err.Error(), "contract") {
