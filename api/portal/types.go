@@ -133,11 +133,13 @@ type AttachmentRef struct {
 	ID   string `json:"id"`
 }
 
-// SubmitRequest is the body of POST /api/v1/dossiers.
+// SubmitRequest is the body of POST /api/v1/dossiers. The contract lets
+// fields and attachments be left out but never be null, so empty ones are
+// omitted.
 type SubmitRequest struct {
 	ServiceID   string            `json:"service_id"`
-	Fields      map[string]string `json:"fields"`
-	Attachments []AttachmentRef   `json:"attachments"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	Attachments []AttachmentRef   `json:"attachments,omitempty"`
 }
 
 // Dossier is an application (hồ sơ). Times are world-clock times in Vietnam

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,8 +32,9 @@ type Env struct {
 	Payment  *payment.Client
 	HTTP     *http.Client
 
-	httpLog *httpLog
-	wire    *wireWatch
+	httpLog  *httpLog
+	wire     *wireWatch
+	contract *contractCheck // nil when the target's profile turns validation off
 
 	citizens  []Citizen
 	business  *Citizen // a citizen with a business-registration record, if known
@@ -61,6 +63,18 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		"gateway": t.URLs.Gateway, "dvcqg": t.URLs.DVCQG, "payment": t.URLs.Payment})
 	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: wire}
 	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log, wire: wire}
+	// The contract check sits outside the log, so that a request it refuses
+	// (a harness bug) never reaches the target.
+	ctx, cancel := context.WithTimeout(context.Background(), t.Timeouts.Request)
+	defer cancel()
+	check, err := newContractCheck(ctx, t, wire)
+	if err != nil {
+		return nil, fmt.Errorf("target %s: portal contract: %w", t.Name, err)
+	}
+	if check != nil {
+		e.contract = check
+		httpc.Transport = check
+	}
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {

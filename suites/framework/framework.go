@@ -46,6 +46,12 @@ func NewDefaultFramework(name string) *Framework {
 			ginkgo.AddReportEntry(HTTPEntry, e.httpLog.String(), ginkgo.ReportEntryVisibilityNever)
 			e.ReportHealth(ctx)
 		}, ginkgo.NodeTimeout(2*e.Target.Timeouts.Request))
+		if e.contract != nil {
+			// Cleanups run last-in-first-out, so this one runs after those
+			// the spec registers itself: every exchange of the spec is judged.
+			e.contract.reset()
+			ginkgo.DeferCleanup(e.contract.verify)
+		}
 	})
 	return f
 }

@@ -82,10 +82,11 @@ func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtur
 
 func unauthenticated(ctx context.Context, f *framework.Framework, svc fixtures.Service) {
 	anon := f.Portal("")
-	_, err := anon.Form(ctx, svc.ID)
+	noToken := framework.DeliberatelyInvalid(ctx, framework.InvalidAuth) // the contract requires a bearer token
+	_, err := anon.Form(noToken, svc.ID)
 	apiError(err, http.StatusUnauthorized, "form of "+svc.ID+" without a token")
 
-	_, _, err = anon.Submit(ctx, framework.NewKey(), portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}})
+	_, _, err = anon.Submit(noToken, framework.NewKey(), portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}})
 	apiError(err, http.StatusUnauthorized, "submit of "+svc.ID+" without a token")
 
 	_, _, err = f.Portal("not-a-jwt").Submit(ctx, framework.NewKey(), portal.SubmitRequest{ServiceID: svc.ID})
