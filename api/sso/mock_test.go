@@ -132,7 +132,7 @@ func TestLoginFailuresThatAreNotRefusals(t *testing.T) {
 		}
 	}
 	for name, c := range map[string]*sso.Client{
-		"unreachable": down,
+		"unreachable":  down,
 		"500 on login": newMock(t, answering(http.StatusInternalServerError)),
 		"404 on login": newMock(t, answering(http.StatusNotFound)),
 	} {
