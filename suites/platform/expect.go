@@ -170,6 +170,9 @@ func discoveryProblems(d *sso.Discovery, issuer string) []string {
 		need("scopes_supported", d.ScopesSupported, nil, "openid", "profile")
 	}
 	need("token_endpoint_auth_methods_supported", d.TokenEndpointAuthMethodsSupported, []string{"client_secret_basic"}, "none")
+	if d.ClaimsSupported != nil { // RECOMMENDED only; when listed, the claims specs read must be there
+		need("claims_supported", d.ClaimsSupported, nil, append([]string{"sub", "SoDinhDanh", "LoaiTaiKhoan"}, identityClaims...)...)
+	}
 	return p
 }
 
@@ -360,4 +363,31 @@ func sortedKeys(a map[string]string, b map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// refreshedIDTokenProblems applies OIDC Core §12.2 to the ID token of a
+// refresh: iss, sub, aud and auth_time as in the login's ID token, a new
+// iat, an exp after it, and a nonce only if it is the login's.
+func refreshedIDTokenProblems(login, fresh map[string]any) []string {
+	var p []string
+	for _, k := range []string{"iss", "sub", "aud", "auth_time", "SoDinhDanh"} {
+		if fmt.Sprint(fresh[k]) != fmt.Sprint(login[k]) {
+			p = append(p, fmt.Sprintf("refreshed ID token %s differs from the login's", k))
+		}
+	}
+	iat, okIat := fresh["iat"].(float64)
+	exp, okExp := fresh["exp"].(float64)
+	loginIat, _ := login["iat"].(float64)
+	switch {
+	case !okIat || !okExp:
+		p = append(p, "refreshed ID token lacks a numeric exp or iat")
+	case iat < loginIat:
+		p = append(p, fmt.Sprintf("refreshed ID token iat %.0f is before the login's %.0f", iat, loginIat))
+	case exp <= iat:
+		p = append(p, fmt.Sprintf("refreshed ID token exp %.0f is not after iat %.0f", exp, iat))
+	}
+	if n, has := fresh["nonce"]; has && n != login["nonce"] {
+		p = append(p, "refreshed ID token carries a nonce other than the login's")
+	}
+	return p
 }

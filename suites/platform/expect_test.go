@@ -203,3 +203,15 @@ func TestIdentityClaimProblems(t *testing.T) {
 		t.Errorf("another sub, an extra and a missing claim: %d problems: %v", len(p), p)
 	}
 }
+
+func TestRefreshedIDTokenProblems(t *testing.T) {
+	login := map[string]any{"iss": "i", "sub": "s", "aud": "a", "auth_time": float64(100), "SoDinhDanh": "s", "iat": float64(100), "exp": float64(700), "nonce": "n"}
+	fresh := map[string]any{"iss": "i", "sub": "s", "aud": "a", "auth_time": float64(100), "SoDinhDanh": "s", "iat": float64(160), "exp": float64(760)}
+	if p := refreshedIDTokenProblems(login, fresh); len(p) != 0 {
+		t.Errorf("a right refreshed ID token: %v", p)
+	}
+	fresh["sub"], fresh["auth_time"], fresh["nonce"], fresh["exp"] = "other", float64(160), "m", float64(150)
+	if p := refreshedIDTokenProblems(login, fresh); len(p) != 4 {
+		t.Errorf("sub, auth_time, nonce and exp wrong, %d problems: %v", len(p), p)
+	}
+}
