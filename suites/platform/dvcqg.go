@@ -129,10 +129,12 @@ func expectedNational(svc fixtures.Service, d *portal.Dossier, personalID, name 
 	return v
 }
 
-// wireTime is a time as the national portal writes it; "" when not known yet.
+// wireTime is a time as the contract says the national portal writes it,
+// yyyyMMddHHmmss in Vietnam time; "" when not known yet. Written here rather
+// than taken from api/dvcqg, which the portal mock formats with too.
 func wireTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return dvcqg.FormatTime(t)
+	return t.In(fixtures.VietnamTZ).Format("20060102150405")
 }
