@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func portalRefusal(err error, reason string) error {
 	if !ok {
 		return fmt.Errorf("want the portal's HTTP 401 unauthenticated (%s), got no answer of the portal: %w", reason, err)
 	}
-	if ae.Status != 401 || ae.Code != portal.CodeUnauthenticated || ae.Reason != reason {
+	if ae.Status != http.StatusUnauthorized || ae.Code != portal.CodeUnauthenticated || ae.Reason != reason {
 		return fmt.Errorf("answered HTTP %d %s (reason %q), want HTTP 401 %s (reason %q)", ae.Status, ae.Code, ae.Reason, portal.CodeUnauthenticated, reason)
 	}
 	return nil
