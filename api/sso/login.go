@@ -171,7 +171,7 @@ func (b *browser) signIn(ctx context.Context, authURL, userField, username, pass
 	msg := orDefault(pageMessage(doc), snippet(p.body))
 	if p.status == http.StatusUnauthorized || p.status == http.StatusForbidden ||
 		(p.status == http.StatusOK && findLoginForm(doc, p.url) != nil) {
-		return nil, fmt.Errorf("sso login: credentials rejected (%d): %s", p.status, msg)
+		return nil, &CredentialsError{Status: p.status, Message: msg}
 	}
 	return nil, fmt.Errorf("sso login: submit login form to %s: status %d: %s", form.action, p.status, msg)
 }
@@ -194,4 +194,23 @@ func codeFrom(callback *url.URL, state, issuer string) (string, error) {
 		return "", errors.New("sso login: redirect lacks code")
 	}
 	return code, nil
+}
+
+// CredentialsError is the provider's answer that the username or password
+// is wrong: a 401 or 403 page, or the login form shown again. Negative specs
+// tell it apart from an unreachable provider or a broken page with errors.As.
+type CredentialsError struct {
+	Status  int    // HTTP status of the page that answered the login form
+	Message string // the message the page shows the user
+}
+
+func (e *CredentialsError) Error() string {
+	return fmt.Sprintf("sso login: credentials rejected (%d): %s", e.Status, e.Message)
+}
+
+// IsCredentialsRejected reports whether err is the provider refusing the
+// credentials, as opposed to a transport failure or any other answer.
+func IsCredentialsRejected(err error) bool {
+	_, ok := errors.AsType[*CredentialsError](err)
+	return ok
 }

@@ -108,6 +108,39 @@ func TestLoginBadPasswordIsClear(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
 	}
+	if !sso.IsCredentialsRejected(err) {
+		t.Errorf("IsCredentialsRejected(%v) = false, want true", err)
+	}
+}
+
+// TestLoginFailuresThatAreNotRefusals: a provider that is down, or answers
+// the login form with an error page, has not refused the credentials; the
+// wrong-password spec must not count that as a refusal.
+func TestLoginFailuresThatAreNotRefusals(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // a loopback port nobody listens on any more
+	down := &sso.Client{Issuer: closed.URL + "/sso", ClientID: clientID, RedirectURI: redirectURI}
+	answering := func(status int) func(http.Handler) http.Handler {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost && r.URL.Path == "/login" {
+					http.Error(w, "upstream error", status)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	for name, c := range map[string]*sso.Client{
+		"unreachable":  down,
+		"500 on login": newMock(t, answering(http.StatusInternalServerError)),
+		"404 on login": newMock(t, answering(http.StatusNotFound)),
+	} {
+		_, err := c.Login(t.Context(), citizenID, "wrong")
+		if err == nil || sso.IsCredentialsRejected(err) {
+			t.Errorf("%s: err = %v, want an error that is not a credentials refusal", name, err)
+		}
+	}
 }
 
 func TestLoginUnregisteredRedirectURI(t *testing.T) {

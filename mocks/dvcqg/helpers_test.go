@@ -46,6 +46,12 @@ func password(user string) string { return fixtures.MockSecret(seed, "dvcqg:"+us
 // newWorld starts the mock under /dvcqg, as the world does, with two provinces' accounts and the auditor.
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with seeded defects read from set.
+func newWorldWith(t *testing.T, set Defects) *world {
+	t.Helper()
 	w := &world{clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, fixtures.VietnamTZ)}}
 	srv, err := New(Options{
 		Accounts: []Account{
@@ -55,6 +61,7 @@ func newWorld(t *testing.T) *world {
 		},
 		Procedures: []dvcqg.ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh"}},
 		Now:        w.clock.Now,
+		Defects:    set,
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)

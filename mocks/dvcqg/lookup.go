@@ -23,7 +23,16 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 	}
 	h, found := s.Dossier(req.MaHoSo)
 	if !found {
+		if s.defect(defectNotFoundWrongCode) {
+			return fail(codeNotFoundWrong, dvcqg.MessageNotFound) // seeded defect: right words, wrong code
+		}
 		return fail(dvcqg.CodeFailed, dvcqg.MessageNotFound)
+	}
+	if s.defect(defectReceivedDateUTC) {
+		// Seeded defect: the received date is served as UTC wall time.
+		if t, err := dvcqg.ParseTime(h.NgayTiepNhan); err == nil {
+			h.NgayTiepNhan = t.UTC().Format(dvcqg.TimeLayout)
+		}
 	}
 	return ok(h)
 }

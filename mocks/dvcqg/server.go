@@ -27,6 +27,7 @@ type Options struct {
 	// in a fraction of a millisecond there, and every session would be stale.
 	Now        func() time.Time
 	SessionTTL time.Duration // 0: 30 minutes
+	Defects    Defects       // seeded defects, read per request; nil = a correct portal
 }
 
 // Account is an integration account. A portal account writes and reads
@@ -47,6 +48,7 @@ type Server struct {
 	now        func() time.Time
 	ttl        time.Duration
 	mux        *http.ServeMux
+	defects    Defects
 
 	mu       sync.Mutex
 	sessions map[string]session
@@ -61,6 +63,7 @@ func New(opts Options) (*Server, error) {
 		now:        opts.Now,
 		ttl:        opts.SessionTTL,
 		mux:        http.NewServeMux(),
+		defects:    opts.Defects,
 		sessions:   make(map[string]session),
 		dossiers:   make(map[string]*dvcqg.HoSo),
 	}

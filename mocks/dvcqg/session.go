@@ -30,7 +30,11 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, known := s.accounts[cred.Username]
-	if !known || subtle.ConstantTimeCompare([]byte(a.Password), []byte(cred.Password)) != 1 {
+	passwordOK := subtle.ConstantTimeCompare([]byte(a.Password), []byte(cred.Password)) == 1
+	if known && cred.Password != "" && s.defect(defectLoginAnyPassword) {
+		passwordOK = true // seeded defect: the password is not checked
+	}
+	if !known || !passwordOK {
 		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Tên đăng nhập hoặc mật khẩu không đúng"))
 		return
 	}

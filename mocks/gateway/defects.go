@@ -13,6 +13,13 @@ const (
 	defectAuthBypass = "gateway-auth-bypass"
 	// defectAuditMissing: lookups are not written to the audit log.
 	defectAuditMissing = "gateway-audit-missing"
+	// defectMalformed500: a malformed query (a personal ID that is not 12
+	// digits, a key the database does not have) crashes the lookup: HTTP
+	// 500 instead of 400 invalid_request.
+	defectMalformed500 = "gateway-malformed-500" // lookup.go, lookup
+	// defectUnknown200Empty: a lookup that finds no record answers 200
+	// with an empty list instead of 404 not_found.
+	defectUnknown200Empty = "gateway-unknown-200-empty" // upstream.go, forward
 )
 
 // anonymousClient is who an unauthenticated lookup is served as under

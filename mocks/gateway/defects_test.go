@@ -105,3 +105,36 @@ func TestDefectAuditMissing(t *testing.T) {
 		t.Errorf("audit after the switch went off: %+v, want the one later lookup", got)
 	}
 }
+
+func TestDefectMalformed500(t *testing.T) {
+	set := defects.NewSet(defects.Switch{Name: "gateway-malformed-500"})
+	w := newWorld(t, func(o *Options) { o.Defects = set })
+	tok := w.token(t, "province-01", secret01)
+	for _, q := range []string{"SoDinhDanh=12AB5", "HoVaTen=An"} {
+		w.lookup(t, tok, "population", q, nil).wantError(t, http.StatusInternalServerError, "internal_error")
+	}
+	if a := w.lookup(t, tok, "population", "SoDinhDanh="+alice, nil); a.status != http.StatusOK {
+		t.Errorf("a well-formed lookup with the defect on: %d %s", a.status, a.body)
+	}
+	set.Replace(nil)
+	if e := w.lookup(t, tok, "population", "SoDinhDanh=12AB5", nil).wantError(t, http.StatusBadRequest, "invalid_request"); e.Field != "SoDinhDanh" {
+		t.Errorf("400 after the switch went off names field %q, want SoDinhDanh", e.Field)
+	}
+}
+
+func TestDefectUnknown200Empty(t *testing.T) {
+	set := defects.NewSet(defects.Switch{Name: "gateway-unknown-200-empty"})
+	w := newWorld(t, func(o *Options) { o.Defects = set })
+	tok := w.token(t, "province-01", secret01)
+	a := w.lookup(t, tok, "population", "SoDinhDanh="+nobody, nil)
+	var rr gwapi.RecordsResponse
+	a.decode(t, &rr)
+	if a.status != http.StatusOK || rr.Records == nil || len(rr.Records) != 0 {
+		t.Errorf("unknown ID with the defect on: %d %s, want 200 with an empty list", a.status, a.body)
+	}
+	if a := w.lookup(t, tok, "population", "SoDinhDanh="+alice, nil); a.status != http.StatusOK {
+		t.Errorf("a known ID with the defect on: %d %s", a.status, a.body)
+	}
+	set.Replace(nil)
+	w.lookup(t, tok, "population", "SoDinhDanh="+nobody, nil).wantError(t, http.StatusNotFound, "not_found")
+}

@@ -88,6 +88,9 @@ func (s *Server) lookup(r *http.Request, tok token, dbID, requestID string) repl
 	}
 	key, value, err := gwapi.ParseLookupQuery(db.Keys, q)
 	if qe, ok := errors.AsType[*gwapi.QueryError](err); ok {
+		if s.defect(defectMalformed500) { // seeded defect: bad input is a crash
+			return fail(http.StatusInternalServerError, "internal_error", "internal error", "Lỗi hệ thống", "")
+		}
 		return fail(http.StatusBadRequest, "invalid_request", qe.Message, qe.MessageVI, qe.Field)
 	}
 	return s.forward(r, dbID, key, value, requestID)

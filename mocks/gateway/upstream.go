@@ -54,6 +54,11 @@ func (s *Server) forward(r *http.Request, dbID, key, value, requestID string) re
 	notFound := fail(http.StatusNotFound, "not_found",
 		fmt.Sprintf("no record in %s for %s %s", dbID, key, gwapi.MaskID(value)),
 		fmt.Sprintf("Không có bản ghi trong %s với %s %s", dbID, key, gwapi.MaskID(value)), "")
+	if s.defect(defectUnknown200Empty) {
+		// Seeded defect: "no record" looks like a successful, empty answer.
+		notFound = reply{status: http.StatusOK, body: gwapi.RecordsResponse{
+			Database: dbID, Query: map[string]string{key: value}, Records: []gwapi.Record{}}}
+	}
 	switch {
 	case resp.StatusCode == http.StatusOK:
 		var ans gwapi.DatabaseAnswer

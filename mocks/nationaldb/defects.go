@@ -16,11 +16,15 @@ type Defects interface {
 }
 
 // The seeded defects a database owns, named after its id (mocks/defects
-// registry): "<db>-db-down", "<db>-db-slow", "<db>-stale".
+// registry): "<db>-db-down", "<db>-db-slow", "<db>-stale",
+// "<db>-identity-drift".
 const (
 	suffixDown  = "-db-down"
 	suffixSlow  = "-db-slow"
 	suffixStale = "-stale"
+	// suffixDrift: the record's name is right but another identity field is
+	// not (see driftedCopy).
+	suffixDrift = "-identity-drift"
 )
 
 // slowDelay is how long a "<db>-db-slow" database waits before answering:
@@ -74,4 +78,27 @@ func yearEarlier(d time.Time) time.Time {
 		prev = time.Date(y-1, m+1, 0, 0, 0, 0, 0, time.UTC) // day 0: the month's last day
 	}
 	return prev
+}
+
+// driftedCopy is the record with its identity drifted away from the other
+// databases while the name stays right (the "<db>-identity-drift" defect): the
+// date of birth one day earlier (a time-zone slip on import), the place of
+// birth registration under the other kind of unit (Phường, ward, and Xã,
+// commune, swapped, as after a merger of units recorded by hand).
+func driftedCopy(rec gwapi.Record) gwapi.Record {
+	out := maps.Clone(rec)
+	if d, err := time.Parse(time.DateOnly, rec["NgayThangNamSinh"]); err == nil {
+		out["NgayThangNamSinh"] = d.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	if place, ok := rec["NoiDangKyKhaiSinh"]; ok {
+		switch {
+		case strings.HasPrefix(place, "Phường "):
+			out["NoiDangKyKhaiSinh"] = "Xã " + strings.TrimPrefix(place, "Phường ")
+		case strings.HasPrefix(place, "Xã "):
+			out["NoiDangKyKhaiSinh"] = "Phường " + strings.TrimPrefix(place, "Xã ")
+		default:
+			out["NoiDangKyKhaiSinh"] = "Xã " + place
+		}
+	}
+	return out
 }

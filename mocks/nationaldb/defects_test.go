@@ -176,3 +176,40 @@ func TestStaleCopyAlwaysDiffers(t *testing.T) {
 		t.Errorf("a record without name or date gained fields: %v", got)
 	}
 }
+
+func TestDefectIdentityDrift(t *testing.T) {
+	civil := fixtures.Database{ID: "civil_status", Keys: []string{"SoDinhDanh"},
+		Fields: []string{"SoDinhDanh", "HoVaTen", "NoiDangKyKhaiSinh", "NgayCapNhat"}}
+	rec := map[string]string{"SoDinhDanh": "001090012345", "HoVaTen": "Nguyễn Thị Hoa",
+		"NoiDangKyKhaiSinh": "Phường Ba Đình, Thành phố Hà Nội", "NgayCapNhat": "2025-03-14"}
+	set := defects.NewSet(defects.Switch{Name: "civil_status-identity-drift"})
+	s, err := New(Options{DB: civil, InternalKey: key, Defects: set, Records: []map[string]string{rec}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	a := get(t, s, "/records?SoDinhDanh=001090012345", true)
+	if a.status != 200 || len(a.recs) != 1 {
+		t.Fatalf("drifted lookup: %d %s", a.status, a.body)
+	}
+	want := map[string]string{"SoDinhDanh": "001090012345", "HoVaTen": "Nguyễn Thị Hoa",
+		"NoiDangKyKhaiSinh": "Xã Ba Đình, Thành phố Hà Nội", "NgayCapNhat": "2025-03-14"}
+	if fmt.Sprint(map[string]string(a.recs[0])) != fmt.Sprint(want) {
+		t.Errorf("civil_status with the drift on: %v, want %v (name and update date kept)", a.recs[0], want)
+	}
+
+	// Population: the date of birth slips a day; another database's
+	// switch leaves it alone.
+	pop := map[string]string{"SoDinhDanh": "001090012345", "HoVaTen": "Nguyễn Thị Hoa", "NgayThangNamSinh": "1990-03-01"}
+	if got := driftedCopy(pop)["NgayThangNamSinh"]; got != "1990-02-28" {
+		t.Errorf("drifted date of birth %s, want 1990-02-28", got)
+	}
+	ps := newPopulation(t, set)
+	if a := get(t, ps, "/records?SoDinhDanh=001090012345", true); a.status != 200 || fmt.Sprint(map[string]string(a.recs[0])) != fmt.Sprint(hoa) {
+		t.Errorf("civil_status-identity-drift changed population: %d %v", a.status, a.recs)
+	}
+
+	set.Replace(nil)
+	if a := get(t, s, "/records?SoDinhDanh=001090012345", true); fmt.Sprint(map[string]string(a.recs[0])) != fmt.Sprint(rec) {
+		t.Errorf("after the switch went off: %v, want %v", a.recs[0], rec)
+	}
+}

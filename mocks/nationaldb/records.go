@@ -48,6 +48,13 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 			recs[i] = staleCopy(recs[i])
 		}
 	}
+	if s.defect(suffixDrift) {
+		// Seeded defect "<db>-identity-drift": the name matches, the
+		// date of birth or the place of birth registration does not.
+		for i := range recs {
+			recs[i] = driftedCopy(recs[i])
+		}
+	}
 	writeJSON(w, http.StatusOK, gwapi.DatabaseAnswer{Records: recs})
 }
 

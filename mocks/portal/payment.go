@@ -11,6 +11,11 @@ import (
 
 const paymentTimeout = 10 * time.Second
 
+// defectCallbackRecordedTwice (mocks/defects registry): a replayed payment
+// callback is recorded again. Declared here, not in defects.go, because only
+// the callback handler reads it.
+const defectCallbackRecordedTwice = "payment-callback-recorded-twice"
+
 // paymentReply is the payment protocol's answer to a callback (not the
 // portal's usual error JSON: the platform reads MaLoi).
 type paymentReply struct {
@@ -101,6 +106,12 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 	case d == nil:
 		reply(http.StatusNotFound, "04", "Không tìm thấy mã tham chiếu")
 	case d.paid:
+		// Seeded defect payment-callback-recorded-twice: the replay adds the
+		// amount again and restarts the officers' work.
+		if _, on := s.defect(defectCallbackRecordedTwice, d.serviceID); on && cb.Status == PaymentSucceeded {
+			d.paidAmount += cb.Amount
+			s.startOfficers(d, s.now())
+		}
 		reply(http.StatusOK, "00", "Thành công") // already recorded
 	case cb.Status != PaymentSucceeded:
 		reply(http.StatusOK, "00", "Đã ghi nhận giao dịch không thành công") // the citizen may pay again

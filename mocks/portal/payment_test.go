@@ -12,6 +12,7 @@ import (
 	"time"
 
 	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/mocks/defects"
 )
 
 // callback posts a payment-platform callback and returns status and MaLoi.
@@ -212,5 +213,42 @@ func TestResultIsSignedAndVerifiable(t *testing.T) {
 	otherCA, _ := NewCA("another CA")
 	if _, err := api.VerifyResult(res, otherCA.CertPEM()); err == nil {
 		t.Fatal("result verified against an unrelated CA")
+	}
+}
+
+// TestDefectCallbackRecordedTwice: with the defect on for the dossier's
+// service, a replayed success callback adds the fee again; scoped to another
+// service or province, the replay changes nothing.
+func TestDefectCallbackRecordedTwice(t *testing.T) {
+	if d, ok := defects.Lookup(defectCallbackRecordedTwice); !ok || d.System != "portal" || !d.Scopable {
+		t.Fatalf("defect %s: registry entry %+v (found %v), want a scopable portal defect", defectCallbackRecordedTwice, d, ok)
+	}
+	on := defects.Switch{Name: defectCallbackRecordedTwice, Service: "DV12"}
+	otherService, otherProvince := on, on
+	otherService.Service = "DV09"
+	otherProvince.Province = "02" // the tests' portal is province 01
+	for _, v := range []struct {
+		name   string
+		sw     defects.Switch
+		broken bool
+	}{{"on", on, true}, {"other service", otherService, false}, {"other province", otherProvince, false}} {
+		t.Run(v.name, func(t *testing.T) {
+			e := newEnvWith(t, worldDay, defects.NewSet(v.sw))
+			c := e.as(an)
+			d := e.passportDossier(c)
+			e.pay(d)
+			e.pay(d) // the replay, answered 200 "00" either way
+			cur := e.waitFor(c, d.ID, "accepted", func(d *api.Dossier) bool { return d.Status != api.StatusPaymentRequired })
+			want := int64(200000)
+			if v.broken {
+				want *= 2
+			}
+			expect(t, cur.Fee.Paid && cur.Fee.PaidAmountVND == want, "fee %+v after a replayed callback, want %d VND recorded", cur.Fee, want)
+			if !v.broken {
+				cur = e.waitFor(c, d.ID, "delivered", delivered)
+				expect(t, slices.Equal(statuses(cur.History), []string{"submitted", "payment_required", "accepted", "processing", "finished", "delivered"}),
+					"history after a replayed callback: %v", statuses(cur.History))
+			}
+		})
 	}
 }

@@ -6,9 +6,21 @@ type Defects interface {
 	Active(name, service, province string) (param string, on bool)
 }
 
-// defectWrongPassword (mocks/defects registry): POST /login accepts any
-// non-empty password for a known personal ID.
-const defectWrongPassword = "sso-wrong-password-accepted"
+// The seeded defects the SSO owns (mocks/defects registry).
+const (
+	// defectWrongPassword: POST /login accepts any non-empty password for a
+	// known personal ID.
+	defectWrongPassword = "sso-wrong-password-accepted"
+	// defectDiscoveryIncomplete: the discovery document leaves out
+	// code_challenge_methods_supported and grant_types_supported, which per
+	// RFC 8414 says PKCE and the refresh grant are not supported.
+	defectDiscoveryIncomplete = "sso-discovery-incomplete" // discovery.go
+	// defectUserinfoWrongCitizen: /userinfo answers another account's claims.
+	defectUserinfoWrongCitizen = "sso-userinfo-wrong-citizen" // userinfo.go
+	// defectRefreshNotRotated: a refresh answers the presented refresh token
+	// again and leaves it valid, so a stolen one works forever.
+	defectRefreshNotRotated = "sso-refresh-not-rotated" // token.go, store.go
+)
 
 // defect reports whether a seeded defect is switched on. It is asked per
 // request: an admin endpoint may flip the switches while the world runs.

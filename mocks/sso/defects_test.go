@@ -1,7 +1,9 @@
 package sso_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -51,4 +53,94 @@ func TestDefectWrongPasswordAccepted(t *testing.T) {
 	if resp, body := e.login(authURL, citizenID, citizenPW); resp.StatusCode != http.StatusFound {
 		t.Errorf("right password after the switch went off: status %d: %s", resp.StatusCode, body)
 	}
+}
+
+func TestDefectDiscoveryIncomplete(t *testing.T) {
+	set := defects.NewSet(defects.Switch{Name: "sso-discovery-incomplete"})
+	e := newEnvWith(t, func(o *sso.Options) { o.Defects = set })
+	doc := func() map[string]any {
+		t.Helper()
+		resp, body := e.get(e.issuer + "/.well-known/openid-configuration")
+		var m map[string]any
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &m) != nil {
+			t.Fatalf("discovery: status %d: %s", resp.StatusCode, body)
+		}
+		return m
+	}
+	m := doc()
+	for _, k := range []string{"code_challenge_methods_supported", "grant_types_supported"} {
+		if _, has := m[k]; has {
+			t.Errorf("discovery with the defect on has %s = %v, want it left out", k, m[k])
+		}
+	}
+	if m["issuer"] != e.issuer || m["token_endpoint"] != e.issuer+"/token" {
+		t.Errorf("discovery with the defect on lost more than the two fields: %v", m)
+	}
+	// PKCE and refresh still work: only the document is wrong.
+	if tok := e.loginTokens(); tok.RefreshToken == "" {
+		t.Error("login with the defect on issued no refresh token")
+	}
+
+	set.Replace(nil)
+	m = doc()
+	if m["code_challenge_methods_supported"] == nil || m["grant_types_supported"] == nil {
+		t.Errorf("discovery after the switch went off: %v", m)
+	}
+}
+
+func TestDefectUserinfoWrongCitizen(t *testing.T) {
+	const otherID, otherName = "001090000001", "Lê Văn Nam" // sorts before citizenID
+	set := defects.NewSet(defects.Switch{Name: "sso-userinfo-wrong-citizen"})
+	e := newEnvWith(t, func(o *sso.Options) {
+		o.Defects = set
+		o.Accounts = append(o.Accounts, sso.Account{PersonalID: otherID, Password: "x-other-pw",
+			Claims: map[string]string{"HoVaTen": otherName}})
+	})
+	tok := e.loginTokens()
+	info := func() map[string]any {
+		t.Helper()
+		req, err := http.NewRequestWithContext(e.ctx, http.MethodGet, e.issuer+"/userinfo", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, body := e.do(req)
+		var m map[string]any
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &m) != nil {
+			t.Fatalf("userinfo: status %d: %s", resp.StatusCode, body)
+		}
+		return m
+	}
+	if m := info(); m["sub"] != otherID || m["SoDinhDanh"] != otherID || m["HoVaTen"] != otherName {
+		t.Errorf("userinfo of %s with the defect on: %v, want the other citizen %s", citizenID, m, otherID)
+	}
+	set.Replace(nil)
+	if m := info(); m["sub"] != citizenID || m["HoVaTen"] != citizenName {
+		t.Errorf("userinfo after the switch went off: %v, want %s", m, citizenID)
+	}
+}
+
+func TestDefectRefreshNotRotated(t *testing.T) {
+	set := defects.NewSet(defects.Switch{Name: "sso-refresh-not-rotated"})
+	e := newEnvWith(t, func(o *sso.Options) { o.Defects = set })
+	refresh := func(rt string) (int, map[string]any) {
+		t.Helper()
+		return e.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {publicID}})
+	}
+	old := e.loginTokens().RefreshToken
+	for i := 1; i <= 3; i++ { // the same token, again and again
+		status, m := refresh(old)
+		if status != http.StatusOK || m["refresh_token"] != old {
+			t.Fatalf("refresh #%d with the defect on: %d %v, want 200 with the same refresh token", i, status, m)
+		}
+	}
+
+	set.Replace(nil)
+	status, m := refresh(old)
+	next, _ := m["refresh_token"].(string)
+	if status != http.StatusOK || next == "" || next == old {
+		t.Fatalf("refresh after the switch went off: %d %v, want a rotated token", status, m)
+	}
+	status, m = refresh(old)
+	wantOAuthError(t, status, m, http.StatusBadRequest, "invalid_grant")
 }

@@ -12,7 +12,7 @@ import (
 var supportedScopes = []string{"openid", "profile"}
 
 func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, apisso.Discovery{
+	d := apisso.Discovery{
 		Issuer:                            s.issuer,
 		AuthorizationEndpoint:             s.issuer + "/authorize",
 		TokenEndpoint:                     s.issuer + "/token",
@@ -27,7 +27,13 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		ScopesSupported:                   supportedScopes,
 		TokenEndpointAuthMethodsSupported: []string{"none", "client_secret_basic", "client_secret_post"},
 		ClaimsSupported:                   append([]string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"}, userinfoClaims...),
-	})
+	}
+	if s.defect(defectDiscoveryIncomplete) {
+		// Seeded defect: PKCE and refresh work, but the document no longer
+		// says so (both fields are omitempty).
+		d.CodeChallengeMethodsSupported, d.GrantTypesSupported = nil, nil
+	}
+	writeJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {

@@ -96,6 +96,7 @@ func (s *Server) rotateRefresh(token, clientID string) (*refreshGrant, error) {
 		delete(s.refresh, token)
 		return nil, invalidGrant("refresh token expired")
 	}
-	g.rotated = true
+	// Seeded defect sso-refresh-not-rotated: the token stays valid after use.
+	g.rotated = !s.defect(defectRefreshNotRotated)
 	return g, nil
 }

@@ -48,6 +48,11 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, err)
 		return
 	}
+	if form.Get("grant_type") == "refresh_token" && s.defect(defectRefreshNotRotated) {
+		// Seeded defect: the presented refresh token is answered again; the
+		// successor issue stored is never handed out and expires unused.
+		resp.RefreshToken = form.Get("refresh_token")
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 

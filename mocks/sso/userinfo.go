@@ -29,6 +29,9 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, err)
 		return
 	}
+	if s.defect(defectUserinfoWrongCitizen) {
+		sub = s.otherAccount(sub) // seeded defect: answer for another citizen
+	}
 	a := s.accounts[sub]
 	out := map[string]string{"sub": sub, "SoDinhDanh": sub, "LoaiTaiKhoan": accountTypeCitizen}
 	for _, k := range userinfoClaims {
@@ -39,6 +42,21 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// otherAccount is the smallest personal ID other than sub (sub itself when
+// it is the only account), so the wrong answer is the same on every call.
+func (s *Server) otherAccount(sub string) string {
+	other := ""
+	for id := range s.accounts {
+		if id != sub && (other == "" || id < other) {
+			other = id
+		}
+	}
+	if other == "" {
+		return sub
+	}
+	return other
 }
 
 // checkAccessToken verifies an access token this server issued and returns

@@ -98,7 +98,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		}
 		procs = append(procs, dvcqgapi.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
 	}
-	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs})
+	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs, Defects: w.Defects})
 	if err != nil {
 		return nil, fmt.Errorf("world: national portal: %w", err)
 	}

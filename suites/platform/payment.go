@@ -2,10 +2,11 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
@@ -21,61 +22,88 @@ var _ = ginkgo.Describe("Payment platform", framework.LayerAPI, framework.KindPl
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 
 	ginkgo.It("rejects an INIT whose MaXacThuc signature is wrong", timeout, func(ctx ginkgo.SpecContext) {
+		ref := "DVCQA-" + framework.NewKey()[:12]
 		bad := &payment.Client{BaseURL: f.Payment.BaseURL, PartnerCode: f.Payment.PartnerCode, Secret: "sai-khoa-" + framework.NewKey()[:8], HTTP: f.HTTP}
-		_, err := bad.Init(ctx, payment.InitRequest{MaThamChieu: "DVCQA-" + framework.NewKey()[:12], SoTien: 10000,
+		_, err := bad.Init(ctx, payment.InitRequest{MaThamChieu: ref, SoTien: 10000,
 			UrlCallback: f.Target.URLs.Portal + "/api/v1/payment/callback", UrlTraVe: f.Target.URLs.Portal + "/payment/return"})
-		gomega.Expect(err).To(gomega.HaveOccurred(), "payment platform accepted an INIT signed with the wrong secret")
-		var pe *payment.Error
-		gomega.Expect(errors.As(err, &pe)).To(gomega.BeTrue(), "want a payment error answer, got %v", err)
-		gomega.Expect(pe.MaLoi).To(gomega.Equal("07"), "wrong signature answered MaLoi %s (%s), want 07", pe.MaLoi, pe.MoTaLoi)
+		gomega.Expect(paymentRefusal(err, http.StatusBadRequest, "07")).To(gomega.Succeed(), "payment platform accepted an INIT signed with the wrong secret")
+		// Nothing was created: the properly signed QUERY knows no such reference.
+		_, err = f.Payment.Query(ctx, ref)
+		gomega.Expect(paymentRefusal(err, http.StatusNotFound, "04")).To(gomega.Succeed(), "QUERY of the refused INIT's reference %s", ref)
 	})
 
 	ginkgo.It("has the portal refuse a callback with a bad signature or a wrong amount, leaving the dossier unpaid", timeout, func(ctx ginkgo.SpecContext) {
 		svc := feeService()
 		p, d, cb := awaitingPayment(ctx, f, svc, f.Citizen(framework.RolePlatform, 2))
+		before, err := p.Dossier(ctx, d.ID)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred())
 
 		forged := cb
 		forged.Sign("sai-khoa-" + framework.NewKey()[:8])
 		ans, err := f.PostPaymentCallback(ctx, forged)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		gomega.Expect(ans.Status).To(gomega.Equal(http.StatusBadRequest), "portal answered HTTP %d to a callback with a bad signature", ans.Status)
+		gomega.Expect(callbackAnswer(ans, err, http.StatusBadRequest, "07")).To(gomega.Succeed(), "callback with a bad signature")
 
 		short := cb
 		short.SoTien = svc.FeeVND - 1000
 		short.Sign(f.Payment.Secret)
 		ans, err = f.PostPaymentCallback(ctx, short)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		gomega.Expect(ans.Status).To(gomega.Equal(http.StatusBadRequest), "portal answered HTTP %d to a signed callback paying %d of a %d VND fee", ans.Status, short.SoTien, svc.FeeVND)
+		gomega.Expect(callbackAnswer(ans, err, http.StatusBadRequest, "09")).To(gomega.Succeed(),
+			"signed callback paying %d of a %d VND fee", short.SoTien, svc.FeeVND)
 
-		cur, err := p.Dossier(ctx, d.ID)
+		after, err := p.Dossier(ctx, d.ID)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		gomega.Expect(cur.Fee.Paid).To(gomega.BeFalse(), "dossier %s counted as paid after forged callbacks", d.Code)
-		gomega.Expect(cur.Status).To(gomega.Equal("payment_required"), "dossier %s left payment_required after forged callbacks", d.Code)
+		gomega.Expect(after.Status).To(gomega.Equal(portal.StatusPaymentRequired), "dossier %s left payment_required after refused callbacks", d.Code)
+		gomega.Expect(cmp.Diff(before, after)).To(gomega.BeEmpty(), "dossier %s changed after refused callbacks (-before +after)", d.Code)
 	})
 
 	ginkgo.It("has the portal record a paid fee once when the callback is replayed", timeout, func(ctx ginkgo.SpecContext) {
 		svc := feeService()
 		p, d, cb := awaitingPayment(ctx, f, svc, f.Citizen(framework.RolePlatform, 3))
 		cb.Sign(f.Payment.Secret)
-		for i := 0; i < 2; i++ {
+		for i := 1; i <= 2; i++ {
 			ans, err := f.PostPaymentCallback(ctx, cb)
-			gomega.Expect(err).NotTo(gomega.HaveOccurred())
-			gomega.Expect(ans.Status).To(gomega.Equal(http.StatusOK), "portal answered HTTP %d to valid callback #%d", ans.Status, i+1)
-			gomega.Expect(ans.MaLoi).To(gomega.Equal("00"), "portal answered MaLoi %q to valid callback #%d", ans.MaLoi, i+1)
+			gomega.Expect(callbackAnswer(ans, err, http.StatusOK, "00")).To(gomega.Succeed(), "valid callback #%d", i)
 		}
 		cur, err := p.Dossier(ctx, d.ID)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		gomega.Expect(cur.Fee.Paid).To(gomega.BeTrue(), "dossier %s not paid after a valid callback", d.Code)
-		gomega.Expect(cur.Fee.PaidAmountVND).To(gomega.Equal(svc.FeeVND), "dossier %s recorded %d VND paid for a %d VND fee", d.Code, cur.Fee.PaidAmountVND, svc.FeeVND)
-		paidSteps := 0
-		for _, h := range cur.History {
-			if h.Status == "accepted" {
-				paidSteps++
-			}
-		}
-		gomega.Expect(paidSteps).To(gomega.BeNumerically("<=", 1), "replayed callback moved dossier %s on twice", d.Code)
+		want := portal.Fee{AmountVND: svc.FeeVND, Paid: true, PaidAmountVND: svc.FeeVND, TransactionID: cb.MaGiaoDich}
+		gomega.Expect(cmp.Diff(want, cur.Fee)).To(gomega.BeEmpty(), "dossier %s: payment recorded other than once for the fee (-want +got)", d.Code)
+		// Once officers have moved past acceptance, a payment recorded twice
+		// would show as a second acceptance.
+		gomega.Eventually(ctx, func(g gomega.Gomega) {
+			cur, err = p.Dossier(ctx, d.ID)
+			g.Expect(err).NotTo(gomega.HaveOccurred())
+			g.Expect(pastAcceptance(cur.History)).To(gomega.BeTrue(), "dossier %s has not moved past acceptance: %v", d.Code, statuses(cur.History))
+		}).WithTimeout(f.Target.Timeouts.Result).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+		gomega.Expect(countStatus(cur.History, portal.StatusAccepted)).To(gomega.Equal(1),
+			"replayed callback recorded dossier %s's payment more than once: history %v", d.Code, statuses(cur.History))
+		gomega.Expect(cmp.Diff(want, cur.Fee)).To(gomega.BeEmpty(), "dossier %s: payment recorded other than once for the fee (-want +got)", d.Code)
 	})
 })
+
+// pastAcceptance: the history has a step after its first acceptance.
+func pastAcceptance(h []portal.HistoryEntry) bool {
+	i := slices.IndexFunc(h, func(e portal.HistoryEntry) bool { return e.Status == portal.StatusAccepted })
+	return i >= 0 && i < len(h)-1
+}
+
+func countStatus(h []portal.HistoryEntry, status string) int {
+	n := 0
+	for _, e := range h {
+		if e.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func statuses(h []portal.HistoryEntry) []string {
+	out := make([]string, 0, len(h))
+	for _, e := range h {
+		out = append(out, e.Status)
+	}
+	return out
+}
 
 // feeService is the first catalog service with a fee.
 func feeService() fixtures.Service {

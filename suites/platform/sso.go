@@ -4,14 +4,22 @@
 package platform
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
+	"golang.org/x/oauth2"
 
+	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
@@ -21,14 +29,14 @@ var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.
 	anyService := func() string { return framework.Catalog().Services[0].ID }
 
 	ginkgo.It("publishes a discovery document and RS256 signing keys", timeout, func(ctx ginkgo.SpecContext) {
+		issuer := f.SSO.Issuer
 		d, err := f.SSO.Discover(ctx)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "OIDC discovery")
-		gomega.Expect(d.Issuer).To(gomega.Equal(strings.TrimRight(f.Target.URLs.SSO, "/")), "discovery issuer ≠ configured issuer")
-		gomega.Expect(d.AuthorizationEndpoint).NotTo(gomega.BeEmpty())
-		gomega.Expect(d.TokenEndpoint).NotTo(gomega.BeEmpty())
-		gomega.Expect(d.JWKSURI).NotTo(gomega.BeEmpty())
-		_, err = f.SSO.Verifier(ctx)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "build an ID-token verifier from the provider's keys")
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "OIDC discovery of %s", issuer)
+		gomega.Expect(discoveryProblems(d, issuer)).To(gomega.BeEmpty(), "discovery document of %s", issuer)
+		keys, err := fetchJWKS(ctx, f.HTTP, d.JWKSURI)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signing keys of %s", issuer)
+		toks := f.Login(ctx, f.Citizen(framework.RolePlatform, 0))
+		gomega.Expect(jwksProblems(keys, toks.IDToken)).To(gomega.BeEmpty(), "signing keys %s against a fresh ID token", d.JWKSURI)
 	})
 
 	ginkgo.It("logs a test citizen in and issues an ID token that verifies and names the citizen", timeout, func(ctx ginkgo.SpecContext) {
@@ -36,20 +44,24 @@ var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.
 		toks := f.Login(ctx, c)
 		v, err := f.SSO.Verifier(ctx)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		tok, err := v.Verify(ctx, toks.IDToken)
+		_, err = v.Verify(ctx, toks.IDToken)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "ID token does not verify against the provider's keys")
-		var claims struct{ SoDinhDanh string }
-		gomega.Expect(tok.Claims(&claims)).To(gomega.Succeed())
-		gomega.Expect(claims.SoDinhDanh).To(gomega.Equal(c.PersonalID), "ID token names another citizen")
+		claims, err := sso.Claims(toks.IDToken)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred())
+		// The reference for the citizen's identity is the population
+		// database, read through the gateway, not the SSO's own data.
+		pop := f.Record(ctx, "population", c.PersonalID)
+		gomega.Expect(idTokenProblems(claims, f.SSO.Issuer, f.SSO.ClientID, c.PersonalID, pop, time.Now())).To(gomega.BeEmpty(),
+			"ID token of test citizen %s", redact.ID(c.PersonalID))
 		info, err := f.SSO.UserInfo(ctx, toks.AccessToken)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "userinfo with the access token")
-		gomega.Expect(info).To(gomega.HaveKeyWithValue("SoDinhDanh", c.PersonalID), "userinfo names another citizen")
+		gomega.Expect(userinfoProblems(info, c.PersonalID, pop)).To(gomega.BeEmpty(), "userinfo of test citizen %s", redact.ID(c.PersonalID))
 	})
 
 	ginkgo.It("refuses a wrong password", timeout, func(ctx ginkgo.SpecContext) {
 		c := f.Citizen(framework.RolePlatform, 0)
 		_, err := f.SSO.Login(ctx, c.PersonalID, "sai-mat-khau-"+framework.NewKey()[:6])
-		gomega.Expect(err).To(gomega.HaveOccurred(), "SSO accepted a wrong password")
+		gomega.Expect(credentialsRefused(err)).To(gomega.Succeed(), "SSO login of %s with a wrong password", redact.ID(c.PersonalID))
 	})
 
 	ginkgo.It("has its tokens refused by the portal when the signature is forged", timeout, func(ctx ginkgo.SpecContext) {
@@ -57,7 +69,7 @@ var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.
 		_, err := f.Portal(toks.IDToken).Form(ctx, anyService())
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "portal refused a genuine ID token")
 		_, err = f.Portal(forgeSignature(toks.IDToken)).Form(ctx, anyService())
-		expectStatus(err, http.StatusUnauthorized, "portal call with an ID token whose signature was altered")
+		expectUnauthenticated(err, portal.ReasonBadSignature, "portal call with an ID token whose signature was altered")
 	})
 
 	ginkgo.It("issues tokens that expire, which the portal then refuses", timeout, func(ctx ginkgo.SpecContext) {
@@ -72,9 +84,9 @@ var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.
 		gomega.Eventually(ctx, func() error {
 			_, err := p.Form(ctx, anyService())
 			return err
-		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(100*time.Millisecond).Should(gomega.HaveOccurred(), "portal kept accepting an ID token past its expiry")
+		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.HaveOccurred(), "portal kept accepting an ID token past its expiry")
 		_, err = p.Form(ctx, anyService())
-		expectStatus(err, http.StatusUnauthorized, "portal call with an expired ID token")
+		expectUnauthenticated(err, portal.ReasonTokenExpired, "portal call with an expired ID token")
 	})
 
 	ginkgo.It("refreshes tokens with the refresh token", timeout, func(ctx ginkgo.SpecContext) {
@@ -84,11 +96,18 @@ var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.
 		fresh, err := f.SSO.Refresh(ctx, toks.RefreshToken)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "refresh-token grant")
 		gomega.Expect(fresh.IDToken).NotTo(gomega.BeEmpty(), "refresh returned no ID token")
+		login, err := sso.Claims(toks.IDToken)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred())
 		claims, err := sso.Claims(fresh.IDToken)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
-		gomega.Expect(claims["SoDinhDanh"]).To(gomega.Equal(c.PersonalID), "refreshed ID token names another citizen")
+		gomega.Expect(refreshedIDTokenProblems(login, claims)).To(gomega.BeEmpty(), "refreshed ID token of test citizen %s", redact.ID(c.PersonalID))
 		_, err = f.Portal(fresh.IDToken).Form(ctx, anyService())
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "portal refused a refreshed ID token")
+		// The harness is a public client: RFC 9700 §4.14.2 makes the
+		// provider rotate its refresh tokens and refuse a used one.
+		gomega.Expect(refreshRotated(toks.RefreshToken, fresh.RefreshToken)).To(gomega.Succeed())
+		_, err = f.SSO.Refresh(ctx, toks.RefreshToken)
+		gomega.Expect(refreshRefused(err)).To(gomega.Succeed(), "refresh with a refresh token already used")
 	})
 })
 
@@ -107,4 +126,63 @@ func forgeSignature(jwt string) string {
 		}
 	}
 	return jwt[:i+1] + string(sig)
+}
+
+// fetchJWKS reads the provider's signing keys.
+func fetchJWKS(ctx context.Context, hc *http.Client, url string) ([]jwk, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("jwks %s: %w", url, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("jwks: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("jwks %s: read: %w", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("jwks %s: HTTP %d", url, resp.StatusCode)
+	}
+	var doc struct {
+		Keys []jwk `json:"keys"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("jwks %s: decode: %w", url, err)
+	}
+	return doc.Keys, nil
+}
+
+// refreshRotated: a refresh answered a new refresh token.
+func refreshRotated(old, next string) error {
+	switch {
+	case next == "":
+		return errors.New("refresh answered no refresh token, want a rotated one")
+	case next == old:
+		return errors.New("refresh answered the same refresh token again, want a rotated one (RFC 9700 §4.14.2)")
+	}
+	return nil
+}
+
+// refreshRefused: the token endpoint refused the grant with RFC 6749
+// §5.2's invalid_grant, not a transport failure or a server error.
+func refreshRefused(err error) error {
+	if err == nil {
+		return errors.New("SSO accepted a refresh token that was already used")
+	}
+	re, ok := errors.AsType[*oauth2.RetrieveError](err)
+	if !ok {
+		return fmt.Errorf("want the token endpoint's invalid_grant, got no answer of it: %w", err)
+	}
+	if re.Response == nil || re.Response.StatusCode != http.StatusBadRequest || re.ErrorCode != "invalid_grant" {
+		status := 0
+		if re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		return fmt.Errorf("token endpoint answered HTTP %d %q, want HTTP 400 invalid_grant", status, re.ErrorCode)
+	}
+	return nil
 }

@@ -1,0 +1,35 @@
+package dvcqg
+
+// Defects are seeded defects: named switches read where the behaviour is
+// decided. *defects.Set (mocks/defects) implements it; nil = correct.
+type Defects interface {
+	Active(name, service, province string) (param string, on bool)
+}
+
+// The seeded defects the national portal owns (mocks/defects registry).
+const (
+	// defectLoginAnyPassword: POST /api/session opens a session for a known
+	// account whatever the password (the dstcode is still checked).
+	defectLoginAnyPassword = "dvcqg-login-any-password" // session.go
+	// defectNotFoundWrongCode: TraCuuHoSo of an unknown dossier says "not
+	// found" with error_code 2 instead of the protocol's -1.
+	defectNotFoundWrongCode = "dvcqg-notfound-wrong-code" // lookup.go
+	// defectReceivedDateUTC: TraCuuHoSo serves NgayTiepNhan (received) in
+	// UTC, seven hours before the Vietnam time it was synced in.
+	defectReceivedDateUTC = "dvcqg-received-date-utc" // lookup.go
+)
+
+// codeNotFoundWrong is the error_code the notfound defect answers.
+const codeNotFoundWrong = 2
+
+// defect reports whether a seeded defect is switched on. It is asked per
+// request: an admin endpoint may flip the switches while the world runs.
+// The national portal's switches are world-wide, hence no service or
+// province.
+func (s *Server) defect(name string) bool {
+	if s.defects == nil {
+		return false
+	}
+	_, on := s.defects.Active(name, "", "")
+	return on
+}
