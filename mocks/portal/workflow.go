@@ -139,6 +139,12 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 		fields:         maps.Clone(parent.fields),
 		// fee stays 0: a chain step is covered by the main dossier.
 	}
+	// Seeded defect chain-wrong-applicant: the follow-on dossier is filed
+	// under another person the main dossier's form names (the deceased, the
+	// head of household) instead of the applicant.
+	if _, on := s.defect(defectChainWrongApplicant, parent.serviceID); on {
+		child.owner = citizen{ID: s.otherPerson(parent), Name: parent.owner.Name}
+	}
 	if svc, ok := s.opts.Catalog.Service(step.Service); ok {
 		child.procedureCode = svc.ProcedureCode
 		child.fieldCode = svc.FieldCode
@@ -148,6 +154,23 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 	}
 	parent.children = append(parent.children, child)
 	s.open(child, at)
+}
+
+// otherPerson is a personal ID on the dossier's form that is not the
+// applicant's; failing one, the applicant's with its last digit changed.
+func (s *Server) otherPerson(d *dossier) string {
+	if svc, ok := s.opts.Catalog.Service(d.serviceID); ok {
+		for _, f := range svc.Form {
+			if v := d.fields[f.Name]; f.Type == "id_number" && v != "" && v != d.owner.ID {
+				return v
+			}
+		}
+	}
+	id := []byte(d.owner.ID)
+	if n := len(id); n > 0 {
+		id[n-1] = '0' + (id[n-1]-'0'+1)%10
+	}
+	return string(id)
 }
 
 // advance moves a dossier to state at world time at, if its workflow lists
