@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -62,7 +64,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 		}
 		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
 		if records[db] == nil {
-			records[db] = f.PrefillSource(ctx, db, c.PersonalID)
+			records[db] = f.PrefillSource(ctx, svc, db, c)
 		}
 		want := records[db][field]
 		got, err := p.FieldValue(fd.Name)
@@ -116,21 +118,38 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "downloaded result of %s names another applicant", code)
 }
 
+// browserMissingField leaves the first required typed field empty: the
+// portal must send the form back with a visible error next to that field,
+// and next to no other (every other value was valid).
 func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
 	p := f.NewPortalPage(ctx)
-	gomega.Expect(p.Home()).To(gomega.Succeed())
+	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
 	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
-	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed())
+	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open the service page of %s", svc.ID)
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	skip := framework.FirstTypedRequired(svc)
 	fillTypedExcept(p, svc, skip.Name)
 	attachRequired(p, svc)
 	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
-	msg, err := p.FieldError(skip.Name)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "no error shown next to the missing field %s of %s", skip.Name, svc.ID)
-	gomega.Expect(msg).NotTo(gomega.BeEmpty(), "empty error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(p.OnReviewPage()).To(gomega.BeFalse(), "the portal took the dossier of %s to review without required field %s", svc.ID, skip.Name)
+
+	shown := map[string]string{}
+	for _, fd := range svc.Form {
+		msg, err := p.FieldError(fd.Name)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the error next to field %s of %s", fd.Name, svc.ID)
+		if msg != "" {
+			shown[fd.Name] = msg
+		}
+	}
+	gomega.Expect(shown).To(gomega.HaveKey(skip.Name), "no error shown next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(slices.Sorted(maps.Keys(shown))).To(gomega.Equal([]string{skip.Name}),
+		"errors shown next to fields of %s: want only the missing field %s, got %v", svc.ID, skip.Name, shown)
+	visible, err := p.FieldErrorVisible(skip.Name)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look at the error next to field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(visible).To(gomega.BeTrue(), "the error next to the missing field %s of %s (%q) is not visible", skip.Name, svc.ID, shown[skip.Name])
+
 	html, err := p.Tab.HTML()
-	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the page of %s", svc.ID)
 	gomega.Expect(html).NotTo(gomega.MatchRegexp(`goroutine \d+|panic:|\.go:\d+`), "the error page of %s leaks internal details (stack trace)", svc.ID)
 }
 

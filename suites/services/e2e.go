@@ -38,7 +38,7 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	gomega.Expect(entry.ProcessingDays).To(gomega.Equal(svc.ProcessingDays), "portal processing time of %s ≠ catalog", svc.ID)
 
 	framework.Step(framework.CheckPrefill, "checking every prefilled field against the national databases")
-	checkPrefill(ctx, f, svc, s.Form, c.PersonalID)
+	checkPrefill(ctx, f, svc, s.Form, c)
 
 	framework.Step(framework.CheckSubmit, "submitting the dossier with its attachments")
 	d, replayed, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
@@ -69,11 +69,11 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 
 	if len(svc.Chain) > 0 {
 		framework.Step(framework.CheckChain, "checking the follow-on dossiers of the liên thông (inter-linked) chain")
-		checkChain(ctx, f, svc, d)
+		checkChain(ctx, f, svc, s.Portal, d)
 	}
 }
 
-func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Service, form *portal.Form, personalID string) {
+func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Service, form *portal.Form, c framework.Citizen) {
 	ginkgo.GinkgoHelper()
 	got := map[string]portal.FormField{}
 	for _, ff := range form.Fields {
@@ -86,13 +86,13 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 		}
 		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
 		if records[db] == nil {
-			records[db] = f.PrefillSource(ctx, db, personalID)
+			records[db] = f.PrefillSource(ctx, svc, db, c)
 		}
 		ff, ok := got[fd.Name]
 		gomega.Expect(ok).To(gomega.BeTrue(), "form of %s lacks field %s", svc.ID, fd.Name)
 		want := records[db][field]
 		gomega.Expect(ff.Value).To(gomega.Equal(want),
-			"prefilled %s of %s ≠ national database %s for citizen %s", fd.Name, svc.ID, fd.PrefillFrom, redact.ID(personalID))
+			"prefilled %s of %s ≠ national database %s for citizen %s", fd.Name, svc.ID, fd.PrefillFrom, redact.ID(c.PersonalID))
 		if want == "" {
 			// Nothing to prefill (e.g. a licence class that never expires):
 			// the citizen may type it, so it need not be read-only.
@@ -216,16 +216,107 @@ func checkNationalPortal(ctx context.Context, f *framework.Framework, svc fixtur
 	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
 }
 
-func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
+// defaultFreeWorkflow is the contract's workflow of a dossier without a fee
+// (docs/contracts.md, portal workflow).
+var defaultFreeWorkflow = []string{portal.StatusSubmitted, portal.StatusAccepted, portal.StatusProcessing, portal.StatusFinished, portal.StatusDelivered}
+
+// followOn is what a follow-on dossier must say about itself on the portal:
+// whose it is and what procedure it runs.
+type followOn struct {
+	Code, ServiceID, ProcedureCode string
+	Applicant                      portal.Applicant
+}
+
+// checkChain checks each follow-on dossier of a liên thông chain: created
+// for the step the catalog lists, the applicant's own dossier of the step's
+// service, processed to its result with the workflow of that service (no
+// payment: the main dossier's fee covers it), and known to the national
+// portal with the same applicant, procedure, status and history.
+func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
 	gomega.Expect(d.Chain).To(gomega.HaveLen(len(svc.Chain)), "dossier %s has %d follow-on dossiers, the chain of %s has %d steps", d.Code, len(d.Chain), svc.ID, len(svc.Chain))
 	for i, step := range svc.Chain {
 		link := d.Chain[i]
 		gomega.Expect(link.Step).To(gomega.Equal(step.Step), "follow-on %d of %s", i, d.Code)
 		gomega.Expect(dvcqg.ValidDossierCode(link.Code)).To(gomega.BeTrue(), "follow-on %q of %s has no valid dossier code", step.Step, d.Code)
+		what := fmt.Sprintf("follow-on dossier %s (%s) of %s", link.Code, step.Step, d.Code)
+
+		// The national portal's view first: it does not depend on the
+		// portal listing the dossier as the applicant's.
 		gomega.Eventually(ctx, func(g gomega.Gomega) {
-			_, err := f.DVCQG.Lookup(ctx, link.Code)
-			g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no follow-on dossier %s (%s) of %s", link.Code, step.Step, d.Code)
+			hs, err := f.DVCQG.Lookup(ctx, link.Code)
+			g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no %s", what)
+			var ids []string
+			for _, id := range hs.DinhDanhCHS {
+				ids = append(ids, id.SoDinhDanh)
+			}
+			g.Expect(ids).To(gomega.Equal([]string{d.Applicant.SoDinhDanh}), "national portal applicant of %s: personal ID ≠ the main dossier's applicant", what)
+			g.Expect(hs.ChuHoSo).To(gomega.Equal(d.Applicant.HoVaTen), "national portal applicant of %s: name ≠ the main dossier's applicant", what)
+			g.Expect(hs.TenTTHC).To(gomega.Equal(step.NameVI), "national portal procedure name of %s ≠ the catalog's chain step", what)
 		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+
+		want := followOn{Code: link.Code, ServiceID: step.Service, Applicant: d.Applicant}
+		// The workflow of the step's service without payment; a step outside
+		// the catalog runs the contract's free workflow.
+		steps := defaultFreeWorkflow
+		if stepSvc, ok := f.Catalog.Service(step.Service); ok {
+			want.ProcedureCode = stepSvc.ProcedureCode
+			steps = nil
+			for _, st := range stepSvc.Workflow {
+				if st != portal.StatusPaymentRequired {
+					steps = append(steps, st)
+				}
+			}
+		}
+		gomega.Expect(link.ServiceID).To(gomega.Equal(step.Service), "%s: service ≠ the catalog's chain step", what)
+		child := findDossier(ctx, p, link.Code)
+		gomega.Expect(child).NotTo(gomega.BeNil(), "%s is not among the applicant's dossiers on the portal", what)
+		gomega.Expect(followOn{child.Code, child.ServiceID, child.ProcedureCode, child.Applicant}).To(gomega.Equal(want), "%s on the portal ≠ the catalog's chain step for the applicant", what)
+
+		child = waitForStatus(ctx, f, p, child, portal.StatusDelivered)
+		var states []string
+		for j, h := range child.History {
+			states = append(states, h.Status)
+			gomega.Expect(h.StatusCode).To(gomega.Equal(fixtures.States[h.Status]), "history entry %d of %s: status %q has code %d", j, what, h.Status, h.StatusCode)
+			if j > 0 {
+				gomega.Expect(h.At.Before(child.History[j-1].At)).To(gomega.BeFalse(), "history of %s goes back in time at %q", what, h.Status)
+			}
+		}
+		gomega.Expect(states).To(gomega.Equal(steps), "workflow of %s ≠ the catalog workflow of its service, without payment", what)
+		checkFollowOnSync(ctx, f, child, what)
 	}
+}
+
+// findDossier is the citizen's dossier with the code, nil when the portal
+// does not list it.
+func findDossier(ctx context.Context, p *portal.Client, code string) *portal.Dossier {
+	ginkgo.GinkgoHelper()
+	all, err := p.Dossiers(ctx)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "list my dossiers")
+	for i := range all {
+		if all[i].Code == code {
+			return &all[i]
+		}
+	}
+	return nil
+}
+
+// checkFollowOnSync waits until the national portal shows the follow-on
+// dossier's final status and the same history as the portal.
+func checkFollowOnSync(ctx context.Context, f *framework.Framework, child *portal.Dossier, what string) {
+	ginkgo.GinkgoHelper()
+	var want []string
+	for _, h := range child.History {
+		want = append(want, strconv.Itoa(h.StatusCode))
+	}
+	gomega.Eventually(ctx, func(g gomega.Gomega) {
+		hs, err := f.DVCQG.Lookup(ctx, child.Code)
+		g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no %s", what)
+		g.Expect(hs.TrangThaiHoSo).To(gomega.Equal(strconv.Itoa(child.StatusCode)), "national portal status of %s ≠ portal status %q", what, child.Status)
+		var got []string
+		for _, t := range hs.QuaTrinhXuLy {
+			got = append(got, t.TrangThai)
+		}
+		g.Expect(got).To(gomega.Equal(want), "national portal history of %s ≠ portal history", what)
+	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
 }

@@ -222,6 +222,17 @@ func (p *Portal) FieldError(name string) (string, error) {
 	return s, wrap("read the error of field "+name, err)
 }
 
+// FieldErrorVisible reports whether the error next to the named field is
+// shown to the citizen: in the page, not hidden (attribute, display,
+// visibility, opacity) and taking up space. Text reads hidden elements too.
+func (p *Portal) FieldErrorVisible(name string) (bool, error) {
+	sel := fixtures.Fill(p.P.Pages.Form.FieldError, "name", name)
+	var visible bool
+	err := p.Tab.Evaluate(`(e => !!e && e.checkVisibility({checkOpacity: true, checkVisibilityCSS: true, opacityProperty: true, visibilityProperty: true})
+  && e.getClientRects().length > 0)(document.querySelector(`+jsString(sel)+`))`, &visible)
+	return visible, wrap("look at the error of field "+name, err)
+}
+
 // SubmitButtonEnabled reports whether the review page's submit button can
 // be pressed.
 func (p *Portal) SubmitButtonEnabled() (bool, error) {
