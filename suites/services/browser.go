@@ -16,6 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
 )
 
 // The browser layer: what a citizen sees and clicks, in real Chromium.
@@ -133,20 +134,20 @@ func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtur
 	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
 	gomega.Expect(p.OnReviewPage()).To(gomega.BeFalse(), "the portal took the dossier of %s to review without required field %s", svc.ID, skip.Name)
 
-	shown := map[string]string{}
+	errs := map[string]browser.FieldErrorState{}
 	for _, fd := range svc.Form {
-		msg, err := p.FieldError(fd.Name)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the error next to field %s of %s", fd.Name, svc.ID)
-		if msg != "" {
-			shown[fd.Name] = msg
+		st, err := p.FieldErrorOf(fd.Name)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look at the error next to field %s of %s", fd.Name, svc.ID)
+		if st.Present {
+			errs[fd.Name] = st
 		}
 	}
-	gomega.Expect(shown).To(gomega.HaveKey(skip.Name), "no error shown next to the missing field %s of %s", skip.Name, svc.ID)
-	gomega.Expect(slices.Sorted(maps.Keys(shown))).To(gomega.Equal([]string{skip.Name}),
-		"errors shown next to fields of %s: want only the missing field %s, got %v", svc.ID, skip.Name, shown)
-	visible, err := p.FieldErrorVisible(skip.Name)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look at the error next to field %s of %s", skip.Name, svc.ID)
-	gomega.Expect(visible).To(gomega.BeTrue(), "the error next to the missing field %s of %s (%q) is not visible", skip.Name, svc.ID, shown[skip.Name])
+	got, ok := errs[skip.Name]
+	gomega.Expect(ok).To(gomega.BeTrue(), "no error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(slices.Sorted(maps.Keys(errs))).To(gomega.Equal([]string{skip.Name}),
+		"errors next to fields of %s: want only the missing field %s, got %v", svc.ID, skip.Name, errs)
+	gomega.Expect(got.Text).NotTo(gomega.BeEmpty(), "empty error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(got.Visible).To(gomega.BeTrue(), "the error next to the missing field %s of %s (%q) is not visible", skip.Name, svc.ID, got.Text)
 
 	html, err := p.Tab.HTML()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the page of %s", svc.ID)
