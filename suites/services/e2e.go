@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -34,8 +35,14 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	framework.Step(framework.CheckCatalog, "reading the service from the portal's catalog")
 	entry, err := s.Portal.Service(ctx, svc.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
-	gomega.Expect(entry.FeeVND).To(gomega.Equal(svc.FeeVND), "portal fee of %s ≠ catalog fee", svc.ID)
-	gomega.Expect(entry.ProcessingDays).To(gomega.Equal(svc.ProcessingDays), "portal processing time of %s ≠ catalog", svc.ID)
+	var m mismatches
+	m.check("id", entry.ID, svc.ID)
+	m.check("procedure code", entry.ProcedureCode, svc.ProcedureCode)
+	m.check("name", entry.NameVI, svc.NameVI)
+	m.check("fee", entry.FeeVND, svc.FeeVND)
+	m.check("processing time (working days)", entry.ProcessingDays, svc.ProcessingDays)
+	m.check("workflow", entry.Workflow, svc.Workflow)
+	gomega.Expect(m).To(gomega.BeEmpty(), "portal catalog entry of %s ≠ catalog", svc.ID)
 
 	framework.Step(framework.CheckPrefill, "checking every prefilled field against the national databases")
 	checkPrefill(ctx, f, svc, s.Form, c)
@@ -73,6 +80,8 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	}
 }
 
+// checkPrefill holds every prefilled field of the form to the citizen's
+// national record, reporting every field that differs.
 func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Service, form *portal.Form, c framework.Citizen) {
 	ginkgo.GinkgoHelper()
 	got := map[string]portal.FormField{}
@@ -80,6 +89,7 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 		got[ff.Name] = ff
 	}
 	records := map[string]map[string]string{}
+	var m mismatches
 	for _, fd := range svc.Form {
 		if fd.PrefillFrom == "" {
 			continue
@@ -89,18 +99,21 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 			records[db] = f.PrefillSource(ctx, svc, db, c)
 		}
 		ff, ok := got[fd.Name]
-		gomega.Expect(ok).To(gomega.BeTrue(), "form of %s lacks field %s", svc.ID, fd.Name)
+		if !ok {
+			m = append(m, fmt.Sprintf("form of %s lacks field %s", svc.ID, fd.Name))
+			continue
+		}
 		want := records[db][field]
-		gomega.Expect(ff.Value).To(gomega.Equal(want),
-			"prefilled %s of %s ≠ national database %s for citizen %s", fd.Name, svc.ID, fd.PrefillFrom, redact.ID(c.PersonalID))
+		m.check(fmt.Sprintf("prefilled %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom), ff.Value, want)
 		if want == "" {
 			// Nothing to prefill (e.g. a licence class that never expires):
 			// the citizen may type it, so it need not be read-only.
 			continue
 		}
-		gomega.Expect(ff.Prefilled).To(gomega.BeTrue(), "form field %s of %s is not prefilled from %s", fd.Name, svc.ID, fd.PrefillFrom)
-		gomega.Expect(ff.ReadOnly).To(gomega.BeTrue(), "prefilled field %s of %s is editable", fd.Name, svc.ID)
+		m.check(fmt.Sprintf("field %s of %s shown as prefilled from %s", fd.Name, svc.ID, fd.PrefillFrom), ff.Prefilled, true)
+		m.check(fmt.Sprintf("prefilled field %s of %s read-only", fd.Name, svc.ID), ff.ReadOnly, true)
 	}
+	gomega.Expect(m).To(gomega.BeEmpty(), "form of %s for citizen %s ≠ the national databases", svc.ID, redact.ID(c.PersonalID))
 }
 
 func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
@@ -187,32 +200,43 @@ func checkResult(ctx context.Context, f *framework.Framework, p *portal.Client, 
 	gomega.Expect(doc.Applicant.HoVaTen).To(gomega.Equal(pop["HoVaTen"]), "result of %s: applicant name ≠ population database", d.Code)
 }
 
+// checkNationalPortal waits until the national portal (TraCuuHoSo) shows
+// the dossier as the portal does, reporting every field that differs.
 func checkNationalPortal(ctx context.Context, f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
+	var want []string
+	for _, h := range d.History {
+		want = append(want, strconv.Itoa(h.StatusCode))
+	}
 	gomega.Eventually(ctx, func(g gomega.Gomega) {
 		hs, err := f.DVCQG.Lookup(ctx, d.Code)
 		g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no dossier %s", d.Code)
-		g.Expect(hs.TrangThaiHoSo).To(gomega.Equal(strconv.Itoa(d.StatusCode)),
-			"national portal status %q ≠ portal status %q (%d) for dossier %s", hs.TrangThaiHoSo, d.Status, d.StatusCode, d.Code)
-		g.Expect(hs.NgayHenTra).To(gomega.Equal(dvcqg.FormatTime(d.AppointmentAt)), "national portal appointment date of %s", d.Code)
-		g.Expect(hs.NgayTra).To(gomega.Equal(dvcqg.FormatTime(d.DeliveredAt)), "national portal delivery date of %s", d.Code)
-		g.Expect(hs.ChuHoSo).To(gomega.Equal(d.Applicant.HoVaTen), "national portal applicant of %s", d.Code)
-		g.Expect(hs.DinhDanhCHS).NotTo(gomega.BeEmpty(), "national portal lacks the applicant's ID for %s", d.Code)
-		g.Expect(hs.DinhDanhCHS[0].SoDinhDanh).To(gomega.Equal(d.Applicant.SoDinhDanh), "national portal applicant ID of %s", d.Code)
+		var m mismatches
+		m.check("national portal status", hs.TrangThaiHoSo, strconv.Itoa(d.StatusCode))
+		m.check("national portal procedure name", hs.TenTTHC, svc.NameVI)
+		if svc.ProcedureCode != "" {
+			m.check("national portal procedure code", hs.MaTTHC, svc.ProcedureCode)
+		}
+		m.check("national portal submission date", hs.NgayTiepNhan, dvcqg.FormatTime(d.SubmittedAt))
+		m.check("national portal appointment date", hs.NgayHenTra, dvcqg.FormatTime(d.AppointmentAt))
+		m.check("national portal delivery date", hs.NgayTra, dvcqg.FormatTime(d.DeliveredAt))
+		m.check("national portal applicant", hs.ChuHoSo, d.Applicant.HoVaTen)
+		var ids []string
+		for _, id := range hs.DinhDanhCHS {
+			ids = append(ids, id.SoDinhDanh)
+		}
+		m.check("national portal applicant IDs", ids, []string{d.Applicant.SoDinhDanh})
 		var fee int64
 		for _, l := range hs.DanhSachLePhi {
 			fee += l.Gia
 		}
-		g.Expect(fee).To(gomega.Equal(svc.FeeVND), "national portal fee lines of %s", d.Code)
-
-		var want, got []string
-		for _, h := range d.History {
-			want = append(want, strconv.Itoa(h.StatusCode))
-		}
+		m.check("national portal fee lines (sum)", fee, svc.FeeVND)
+		var got []string
 		for _, t := range hs.QuaTrinhXuLy {
 			got = append(got, t.TrangThai)
 		}
-		g.Expect(got).To(gomega.Equal(want), "national portal history of %s ≠ portal history", d.Code)
+		m.check("national portal history", got, want)
+		g.Expect(m).To(gomega.BeEmpty(), "national portal ≠ portal for dossier %s", d.Code)
 	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
 }
 
@@ -250,9 +274,11 @@ func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Servic
 			for _, id := range hs.DinhDanhCHS {
 				ids = append(ids, id.SoDinhDanh)
 			}
-			g.Expect(ids).To(gomega.Equal([]string{d.Applicant.SoDinhDanh}), "national portal applicant of %s: personal ID ≠ the main dossier's applicant", what)
-			g.Expect(hs.ChuHoSo).To(gomega.Equal(d.Applicant.HoVaTen), "national portal applicant of %s: name ≠ the main dossier's applicant", what)
-			g.Expect(hs.TenTTHC).To(gomega.Equal(step.NameVI), "national portal procedure name of %s ≠ the catalog's chain step", what)
+			var m mismatches
+			m.check("national portal applicant IDs (the main dossier's applicant)", ids, []string{d.Applicant.SoDinhDanh})
+			m.check("national portal applicant name (the main dossier's applicant)", hs.ChuHoSo, d.Applicant.HoVaTen)
+			m.check("national portal procedure name (the catalog's chain step)", hs.TenTTHC, step.NameVI)
+			g.Expect(m).To(gomega.BeEmpty(), "national portal view of the applicant of %s", what)
 		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
 
 		want := followOn{Code: link.Code, ServiceID: step.Service, Applicant: d.Applicant}
@@ -319,4 +345,22 @@ func checkFollowOnSync(ctx context.Context, f *framework.Framework, child *porta
 		}
 		g.Expect(got).To(gomega.Equal(want), "national portal history of %s ≠ portal history", what)
 	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+}
+
+// mismatches collects what differs between an answer and its expectation,
+// one line per field, so that a failure reports every differing field at
+// once instead of the first.
+type mismatches []string
+
+func (m *mismatches) check(what string, got, want any) {
+	if reflect.DeepEqual(got, want) {
+		return
+	}
+	q := func(v any) string {
+		if s, ok := v.(string); ok {
+			return strconv.Quote(s)
+		}
+		return fmt.Sprintf("%v", v)
+	}
+	*m = append(*m, fmt.Sprintf("%s: got %s, want %s", what, q(got), q(want)))
 }
