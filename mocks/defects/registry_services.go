@@ -34,5 +34,9 @@ func serviceKindDefects() []Defect {
 			Description: "The follow-on dossiers of a liên thông (inter-linked) chain are filed under another person the form names (the deceased, the head of household), not the applicant.",
 			Example:     "chain-wrong-applicant@DV16", Filter: "layer:api && kind:e2e && (service:DV16 || service:DV15)",
 			ExpectedSpecs: []string{e2e("DV16")}, Symptom: "applicant of follow-on"},
+		{Name: "tax-records-lost", System: "nationaldb",
+			Description: "The tax database has lost its records: every lookup is not found, so a form that prefills only optional fields from it shows them empty.",
+			Example:     "tax-records-lost", Filter: "layer:api && kind:e2e && (service:DV18 || service:DV10)",
+			ExpectedSpecs: []string{e2e("DV18")}, Symptom: "answered no record of test citizen"},
 	}
 }
