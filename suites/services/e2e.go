@@ -52,9 +52,9 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier for %s", svc.ID)
 	gomega.Expect(replayed).To(gomega.BeFalse(), "a first submit was answered as a replay")
 	gomega.Expect(dvcqg.ValidDossierCode(d.Code)).To(gomega.BeTrue(), "dossier code %q is not {agency}-{yyMMdd}-{NNNN}", d.Code)
-	gomega.Expect(d.ServiceID).To(gomega.Equal(svc.ID))
 	gomega.Expect(d.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "dossier %s names another applicant", d.Code)
 	ginkgo.AddReportEntry("dossier", d.Code)
+	checkSubmitted(ctx, f, svc, s, d)
 
 	if svc.FeeVND > 0 {
 		pay(ctx, f, svc, s.Portal, d)
@@ -69,7 +69,7 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	checkHistory(f, svc, d)
 
 	framework.Step(framework.CheckResult, "verifying the signed result document")
-	checkResult(ctx, f, s.Portal, d, c)
+	checkResult(ctx, f, svc, s.Portal, d, c)
 
 	framework.Step(framework.CheckSync, "checking the national portal shows the same dossier, status and history")
 	checkNationalPortal(ctx, f, svc, d)
@@ -114,6 +114,30 @@ func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Serv
 		m.check(fmt.Sprintf("prefilled field %s of %s read-only", fd.Name, svc.ID), ff.ReadOnly, true)
 	}
 	gomega.Expect(m).To(gomega.BeEmpty(), "form of %s for citizen %s ≠ the national databases", svc.ID, redact.ID(c.PersonalID))
+}
+
+// checkSubmitted holds the new dossier to what was sent: the service and
+// its procedure, the province, the applicant (named as in the population
+// database), every value of the request and the attachments uploaded.
+func checkSubmitted(ctx context.Context, f *framework.Framework, svc fixtures.Service, s *framework.Submission, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	pop := f.Record(ctx, "population", s.Citizen.PersonalID)
+	var m mismatches
+	m.check("service", d.ServiceID, svc.ID)
+	m.check("procedure code", d.ProcedureCode, svc.ProcedureCode)
+	m.check("province", d.Province, f.Target.Province)
+	m.check("applicant", d.Applicant, portal.Applicant{SoDinhDanh: s.Citizen.PersonalID, HoVaTen: pop["HoVaTen"]})
+	m.check("values", d.Fields, s.Request.Fields)
+	sent := map[string]string{}
+	for _, a := range s.Request.Attachments {
+		sent[a.Type] = a.ID
+	}
+	stored := map[string]string{}
+	for _, a := range d.Attachments {
+		stored[a.Type] = a.ID
+	}
+	m.check("attachments (type → id)", stored, sent)
+	gomega.Expect(m).To(gomega.BeEmpty(), "dossier %s of %s ≠ what was submitted", d.Code, svc.ID)
 }
 
 func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
@@ -185,7 +209,7 @@ func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossie
 		"result of %s delivered %s, after its appointment date %s", d.Code, d.DeliveredAt.Format("2006-01-02 15:04"), d.AppointmentAt.Format("2006-01-02 15:04"))
 }
 
-func checkResult(ctx context.Context, f *framework.Framework, p *portal.Client, d *portal.Dossier, c framework.Citizen) {
+func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, c framework.Citizen) {
 	ginkgo.GinkgoHelper()
 	gomega.Expect(d.ResultAvailable).To(gomega.BeTrue(), "delivered dossier %s has no result", d.Code)
 	res, err := p.Result(ctx, d.ID)
@@ -194,7 +218,12 @@ func checkResult(ctx context.Context, f *framework.Framework, p *portal.Client, 
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
 	doc, err := portal.VerifyResult(res, ca)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the result of %s does not verify", d.Code)
-	gomega.Expect(doc.DossierCode).To(gomega.Equal(d.Code), "result document names another dossier")
+	var m mismatches
+	m.check("dossier code", doc.DossierCode, d.Code)
+	m.check("service", doc.ServiceID, d.ServiceID)
+	m.check("document type (catalog result)", doc.Type, svc.Result.Type)
+	m.check("document name (catalog result)", doc.NameVI, svc.Result.NameVI)
+	gomega.Expect(m).To(gomega.BeEmpty(), "result document of %s ≠ the dossier and the catalog", d.Code)
 	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "result of %s names another applicant than %s", d.Code, redact.ID(c.PersonalID))
 	pop := f.Record(ctx, "population", c.PersonalID)
 	gomega.Expect(doc.Applicant.HoVaTen).To(gomega.Equal(pop["HoVaTen"]), "result of %s: applicant name ≠ population database", d.Code)
