@@ -34,7 +34,11 @@ func (s *Server) auth(h func(http.ResponseWriter, *http.Request, citizen)) http.
 				h(w, r, citizen{})
 				return
 			}
-			w.Header().Set("WWW-Authenticate", challenge(e))
+			// Seeded defect www-authenticate-missing: the 401 carries no
+			// challenge, so a client cannot tell which scheme to use.
+			if _, on := s.defect(defectChallengeMissing, service); !on {
+				w.Header().Set("WWW-Authenticate", challenge(e))
+			}
 			writeAPIError(w, e)
 			return
 		}

@@ -30,6 +30,9 @@ const (
 	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored"       // dossiers.go, submitOnce
 	defectWebErrorHidden             = "web-error-hidden"                   // web_form.go, renderForm
 	defectChainWrongApplicant        = "chain-wrong-applicant"              // workflow.go, openChainStep
+	defectRequiredAsFormat           = "required-as-format-error"           // dossiers.go, check
+	defectChallengeMissing           = "www-authenticate-missing"           // auth.go, auth
+	defectChainStepStuck             = "chain-step-stuck"                   // workflow.go, openChainStep
 )
 
 // defect reports whether the named defect is switched on for the service

@@ -54,6 +54,9 @@ func TestSeededDefects(t *testing.T) {
 		{defects.Switch{Name: defectAuthNotRequired, Service: "DV09"}, "DV12", checkAuthNotRequired},
 		{defects.Switch{Name: defectIdempotencyConflictIgnored, Service: "DV09"}, "DV12", checkIdempotencyConflictIgnored},
 		{defects.Switch{Name: defectChainWrongApplicant, Service: "DV15"}, "DV09", checkChainWrongApplicant},
+		{defects.Switch{Name: defectRequiredAsFormat, Service: "DV09"}, "DV12", checkRequiredAsFormat},
+		{defects.Switch{Name: defectChallengeMissing, Service: "DV09"}, "DV12", checkChallengeMissing},
+		{defects.Switch{Name: defectChainStepStuck, Service: "DV15"}, "DV09", checkChainStepStuck},
 	}
 	for _, tc := range cases {
 		t.Run(tc.sw.String(), func(t *testing.T) {
@@ -82,7 +85,7 @@ func TestDefectNamesAreInTheRegistry(t *testing.T) {
 		defectAppointmentDateWrong, defectResultUnsigned, defectResultWrongApplicant, defectSyncMissing, defectStatusLag,
 		defectHistoryGap, defectDuplicateOnRetry, defectValidation500, defectErrorLeaksStack, defectChainBroken, defectSubmitDisabled,
 		defectA11yContrastLow, defectIDFormatUnchecked, defectAuthNotRequired, defectIdempotencyConflictIgnored, defectWebErrorHidden,
-		defectChainWrongApplicant} {
+		defectChainWrongApplicant, defectRequiredAsFormat, defectChallengeMissing, defectChainStepStuck} {
 		d, ok := defects.Lookup(name)
 		if !ok || d.System != "portal" || (d.Param != "") != withParam[name] {
 			t.Errorf("defect %q: registry entry %+v (found %v)", name, d, ok)
@@ -683,6 +686,59 @@ func checkChainWrongApplicant(t *testing.T, e *env, broken bool) {
 	expect(t, len(all) == 3, "%d dossiers", len(all))
 	for _, x := range all {
 		expect(t, x.Applicant.SoDinhDanh == an.ID, "dossier %s names %+v", x.Code, x.Applicant)
+	}
+}
+
+func checkRequiredAsFormat(t *testing.T, e *env, broken bool) {
+	c := e.as(an)
+	req := e.birthRequest(c)
+	delete(req.Fields, "HoTenTre")
+	req.Fields["CanNang"] = "nặng"
+	_, _, err := c.Submit(context.Background(), "k", req)
+	got := fieldCodes(apiErr(t, err, http.StatusUnprocessableEntity))
+	want := map[string]string{"HoTenTre": api.FieldRequired, "CanNang": api.FieldInvalidFormat}
+	if broken {
+		want["HoTenTre"] = api.FieldInvalidFormat
+	}
+	expect(t, maps.Equal(got, want), "field errors %v, want %v", got, want)
+}
+
+func checkChallengeMissing(t *testing.T, e *env, broken bool) {
+	ctx := context.Background()
+	_, err := e.anon().Form(ctx, "DV09")
+	ae := apiErr(t, err, http.StatusUnauthorized)
+	expect(t, (ae.Authenticate == "") == broken && ae.Reason == api.ReasonMissingToken, "401 of the DV09 form: %+v (challenge missing wanted: %v)", ae, broken)
+	// A route that names no service is challenged either way.
+	_, err = e.anon().Dossiers(ctx)
+	ae = apiErr(t, err, http.StatusUnauthorized)
+	expect(t, ae.Authenticate == `Bearer realm="dvcqa-portal"`, "401 of the dossier list: %+v", ae)
+}
+
+func checkChainStepStuck(t *testing.T, e *env, broken bool) {
+	ctx := context.Background()
+	c := e.as(an)
+	d, _, err := c.Submit(ctx, "k", api.SubmitRequest{ServiceID: "DV15", Fields: map[string]string{"HoTenTre": "Nguyễn Minh Khôi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = e.waitFor(c, d.ID, "delivered", delivered)
+	expect(t, len(d.Chain) == 2, "chain %+v", d.Chain)
+	for _, l := range d.Chain {
+		var child *api.Dossier
+		all, _ := c.Dossiers(ctx)
+		for i := range all {
+			if all[i].Code == l.Code {
+				child = &all[i]
+			}
+		}
+		if child == nil {
+			t.Fatalf("follow-on %s not listed", l.Code)
+		}
+		if broken {
+			expect(t, child.Status == api.StatusSubmitted && len(child.History) == 1, "follow-on %s: %s %+v, want it stuck in submitted", l.Code, child.Status, child.History)
+			continue
+		}
+		e.waitFor(c, child.ID, "delivered", delivered)
 	}
 }
 

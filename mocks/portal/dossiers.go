@@ -32,6 +32,7 @@ type dossier struct {
 	resultDoc      fixtures.ResultDoc
 	chainSteps     []fixtures.ChainStep // follow-on steps to create when finished
 	step           string               // the chain step this dossier is, "" for a citizen's own
+	stalled        bool                 // never leaves its state (seeded defect chain-step-stuck)
 
 	fields      map[string]string
 	attachments []api.Attachment
@@ -239,6 +240,15 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 	}
 	_, idFormatUnchecked := s.defect(defectIDFormatUnchecked, svc.ID)
 	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked)
+	// Seeded defect required-as-format-error: an empty required field runs
+	// through the format check and is refused as malformed, not as missing.
+	if _, on := s.defect(defectRequiredAsFormat, svc.ID); on {
+		for i, fe := range errs {
+			if f, ok := svc.Field(fe.Field); ok && fe.Code == api.FieldRequired {
+				errs[i] = bad(fe.Field, api.FieldInvalidFormat, f.LabelEN+" has an invalid format", f.LabelVI+" không đúng định dạng")
+			}
+		}
+	}
 	// Seeded defect validation-500: a missing required field crashes the
 	// handler before anything is created.
 	if _, on := s.defect(defectValidation500, svc.ID); on && missingRequired(svc, req.Fields, national) {

@@ -53,13 +53,15 @@ func (s *Server) schedule(d *dossier, at time.Time, f func()) {
 	s.after(at, f)
 }
 
-// stuck reports whether the dossier may not leave its state.
+// stuck reports whether the dossier may not leave its state. The caller
+// holds s.mu.
 //
 // Seeded defect status-stuck:<state>: dossiers of the service never leave
-// <state>; no further transition is scheduled. The caller holds s.mu.
+// <state>; no further transition is scheduled. A follow-on dossier stalled
+// by chain-step-stuck (openChainStep) never leaves any state.
 func (s *Server) stuck(d *dossier) bool {
 	state, on := s.defect(defectStatusStuck, d.serviceID)
-	return on && state == d.status
+	return d.stalled || on && state == d.status
 }
 
 // startOfficers schedules acceptance once nothing blocks the dossier (it was
@@ -145,6 +147,9 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 	if _, on := s.defect(defectChainWrongApplicant, parent.serviceID); on {
 		child.owner = citizen{ID: s.otherPerson(parent), Name: parent.owner.Name}
 	}
+	// Seeded defect chain-step-stuck: the receiving agency never picks the
+	// follow-on dossier up; it stays submitted.
+	_, child.stalled = s.defect(defectChainStepStuck, parent.serviceID)
 	if svc, ok := s.opts.Catalog.Service(step.Service); ok {
 		child.procedureCode = svc.ProcedureCode
 		child.fieldCode = svc.FieldCode
