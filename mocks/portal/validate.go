@@ -34,9 +34,10 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 			// Read-only: national data is authoritative, so the only checks
 			// are that a value sent is well-formed and that the citizen did
 			// not change it. The format comes first: a malformed value is a
-			// different mistake from somebody else's valid one.
+			// different mistake from somebody else's valid one (a blank one
+			// is a change, the value is there for the taking).
 			if given && v != nv {
-				if fe, malformed := valueError(&f, v); malformed && (checkIDFormat || f.Type != "id_number") {
+				if fe, malformed := valueError(&f, v); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
 					errs = append(errs, fe)
 				} else {
 					errs = append(errs, mismatch(f.Name))

@@ -73,16 +73,11 @@ func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 func (f *Framework) PrefillSource(ctx context.Context, svc fixtures.Service, db string, c Citizen) map[string]string {
 	ginkgo.GinkgoHelper()
 	recs, err := f.Gateway.Lookup(ctx, db, "SoDinhDanh", c.PersonalID, "dvcqa verification")
-	has, why := c.Databases != nil && slices.Contains(c.Databases, db), "the test citizen's records include "+db
-	switch {
-	case c.Databases == nil && prefillsRequired(svc, db):
-		has, why = true, svc.ID+" prefills a required field from "+db
-	case c.Databases == nil:
-		// Only optional fields come from db: a citizen may have no record
-		// there, so this is the one case where the database decides.
-		has, why = !gateway.IsNotFound(err), "the database answered"
-	case !has:
-		why = "the test citizen has no record in " + db
+	has, known, why := expectsRecord(svc, db, c)
+	if !known {
+		// A real target's account, and only optional fields come from db:
+		// the one case where the database's answer decides.
+		has = !gateway.IsNotFound(err)
 	}
 	if !has {
 		if gateway.IsNotFound(err) {
@@ -92,12 +87,27 @@ func (f *Framework) PrefillSource(ctx context.Context, svc fixtures.Service, db 
 		gomega.Expect(recs).To(gomega.BeEmpty(), "national database %s answered a record of %s, yet %s", db, redact.ID(c.PersonalID), why)
 		return map[string]string{}
 	}
-	// A 404 is refused here like an empty answer: the record must be there.
+	// A 404 is refused like an empty answer: the record must be there.
 	if !gateway.IsNotFound(err) {
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up test citizen %s in national database %s (%s)", redact.ID(c.PersonalID), db, why)
 	}
 	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s answered no record of test citizen %s (%s; answer: %v)", db, redact.ID(c.PersonalID), why, err)
 	return recs[0]
+}
+
+// expectsRecord says whether the test citizen has a record in db, and why
+// the harness thinks so; known is false when neither the citizen's records
+// nor the catalog say.
+func expectsRecord(svc fixtures.Service, db string, c Citizen) (has, known bool, why string) {
+	switch {
+	case c.Databases != nil && slices.Contains(c.Databases, db):
+		return true, true, "the test citizen's records include " + db
+	case c.Databases != nil:
+		return false, true, "the test citizen has no record in " + db
+	case prefillsRequired(svc, db):
+		return true, true, svc.ID + " prefills a required field from " + db
+	}
+	return false, false, "only optional fields of " + svc.ID + " come from " + db
 }
 
 // prefillsRequired reports whether the service prefills a required field
