@@ -29,20 +29,11 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	framework.Step(framework.CheckLogin, "logging in through SSO and opening the prefilled form")
 	s := f.NewSubmission(ctx, svc, c)
 	claims, err := sso.Claims(s.IDToken)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the claims of the ID token")
 	gomega.Expect(claims["SoDinhDanh"]).To(gomega.Equal(c.PersonalID), "ID token names another citizen than the one who logged in")
 
 	framework.Step(framework.CheckCatalog, "reading the service from the portal's catalog")
-	entry, err := s.Portal.Service(ctx, svc.ID)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
-	var m mismatches
-	m.check("id", entry.ID, svc.ID)
-	m.check("procedure code", entry.ProcedureCode, svc.ProcedureCode)
-	m.check("name", entry.NameVI, svc.NameVI)
-	m.check("fee", entry.FeeVND, svc.FeeVND)
-	m.check("processing time (working days)", entry.ProcessingDays, svc.ProcessingDays)
-	m.check("workflow", entry.Workflow, svc.Workflow)
-	gomega.Expect(m).To(gomega.BeEmpty(), "portal catalog entry of %s ≠ catalog", svc.ID)
+	checkCatalogEntry(ctx, svc, s.Portal)
 
 	framework.Step(framework.CheckPrefill, "checking every prefilled field against the national databases")
 	checkPrefill(ctx, f, svc, s.Form, c)
@@ -63,7 +54,7 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	}
 
 	framework.Step(framework.CheckProcessing, "waiting for the officers to process the dossier until its result is delivered")
-	d = waitForStatus(ctx, f, s.Portal, d, "delivered")
+	d = waitForStatus(ctx, f, s.Portal, d, portal.StatusDelivered)
 
 	framework.Step(framework.CheckHistory, "checking the workflow history and the appointment date (working days)")
 	checkHistory(f, svc, d)
@@ -78,6 +69,22 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 		framework.Step(framework.CheckChain, "checking the follow-on dossiers of the liên thông (inter-linked) chain")
 		checkChain(ctx, f, svc, s.Portal, d)
 	}
+}
+
+// checkCatalogEntry holds the portal's catalog entry of the service to the
+// fixture catalog.
+func checkCatalogEntry(ctx context.Context, svc fixtures.Service, p *portal.Client) {
+	ginkgo.GinkgoHelper()
+	entry, err := p.Service(ctx, svc.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
+	var m mismatches
+	m.check("id", entry.ID, svc.ID)
+	m.check("procedure code", entry.ProcedureCode, svc.ProcedureCode)
+	m.check("name", entry.NameVI, svc.NameVI)
+	m.check("fee", entry.FeeVND, svc.FeeVND)
+	m.check("processing time (working days)", entry.ProcessingDays, svc.ProcessingDays)
+	m.check("workflow", entry.Workflow, svc.Workflow)
+	gomega.Expect(m).To(gomega.BeEmpty(), "portal catalog entry of %s ≠ catalog", svc.ID)
 }
 
 // checkPrefill holds every prefilled field of the form to the citizen's
@@ -187,14 +194,7 @@ func waitForStatus(ctx context.Context, f *framework.Framework, p *portal.Client
 
 func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	var states []string
-	for i, h := range d.History {
-		states = append(states, h.Status)
-		gomega.Expect(h.StatusCode).To(gomega.Equal(fixtures.States[h.Status]), "history entry %d of %s: status %q has code %d", i, d.Code, h.Status, h.StatusCode)
-		if i > 0 {
-			gomega.Expect(h.At.Before(d.History[i-1].At)).To(gomega.BeFalse(), "history of %s goes back in time at %q", d.Code, h.Status)
-		}
-	}
+	states := historyStates(d, "dossier "+d.Code)
 	gomega.Expect(states).To(gomega.Equal(svc.Workflow), "workflow of dossier %s ≠ catalog workflow of %s", d.Code, svc.ID)
 
 	accepted := d.AcceptedAt
@@ -207,6 +207,21 @@ func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossie
 		d.Code, d.AppointmentAt.Format("2006-01-02 15:04"), want.Format("2006-01-02 15:04"), svc.ProcessingDays, accepted.Format("2006-01-02"))
 	gomega.Expect(d.DeliveredAt.After(d.AppointmentAt)).To(gomega.BeFalse(),
 		"result of %s delivered %s, after its appointment date %s", d.Code, d.DeliveredAt.Format("2006-01-02 15:04"), d.AppointmentAt.Format("2006-01-02 15:04"))
+}
+
+// historyStates checks that every history entry of the dossier has its
+// state's status code and that time never goes back, and returns the states.
+func historyStates(d *portal.Dossier, what string) []string {
+	ginkgo.GinkgoHelper()
+	var states []string
+	for i, h := range d.History {
+		states = append(states, h.Status)
+		gomega.Expect(h.StatusCode).To(gomega.Equal(fixtures.States[h.Status]), "history entry %d of %s: status %q has code %d", i, what, h.Status, h.StatusCode)
+		if i > 0 {
+			gomega.Expect(h.At.Before(d.History[i-1].At)).To(gomega.BeFalse(), "history of %s goes back in time at %q", what, h.Status)
+		}
+	}
+	return states
 }
 
 func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, c framework.Citizen) {
@@ -329,14 +344,7 @@ func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Servic
 		gomega.Expect(followOn{child.Code, child.ServiceID, child.ProcedureCode, child.Applicant}).To(gomega.Equal(want), "%s on the portal ≠ the catalog's chain step for the applicant", what)
 
 		child = waitForStatus(ctx, f, p, child, portal.StatusDelivered)
-		var states []string
-		for j, h := range child.History {
-			states = append(states, h.Status)
-			gomega.Expect(h.StatusCode).To(gomega.Equal(fixtures.States[h.Status]), "history entry %d of %s: status %q has code %d", j, what, h.Status, h.StatusCode)
-			if j > 0 {
-				gomega.Expect(h.At.Before(child.History[j-1].At)).To(gomega.BeFalse(), "history of %s goes back in time at %q", what, h.Status)
-			}
-		}
+		states := historyStates(child, what)
 		gomega.Expect(states).To(gomega.Equal(steps), "workflow of %s ≠ the catalog workflow of its service, without payment", what)
 		checkFollowOnSync(ctx, f, child, what)
 	}
