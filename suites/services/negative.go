@@ -12,6 +12,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
@@ -58,15 +59,20 @@ type fieldVerdict struct {
 // rest of the request was valid, so any other field listed is a mistake too.
 func expectFieldErrors(ae *portal.APIError, want []fieldVerdict, what string) {
 	ginkgo.GinkgoHelper()
-	var got []fieldVerdict
-	for _, fe := range ae.Fields {
-		got = append(got, fieldVerdict{fe.Field, fe.Code})
-	}
+	got := verdicts(ae)
 	gomega.Expect(got).To(gomega.Equal(want), "%s: the 422 names %v, want exactly %v", what, got, want)
 	for _, fe := range ae.Fields {
 		gomega.Expect(fe.Message).NotTo(gomega.BeEmpty(), "%s: error for %s has no English message", what, fe.Field)
 		gomega.Expect(fe.MessageVI).NotTo(gomega.BeEmpty(), "%s: error for %s has no Vietnamese message", what, fe.Field)
 	}
+}
+
+func verdicts(ae *portal.APIError) []fieldVerdict {
+	var out []fieldVerdict
+	for _, fe := range ae.Fields {
+		out = append(out, fieldVerdict{fe.Field, fe.Code})
+	}
+	return out
 }
 
 func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
@@ -89,28 +95,25 @@ func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtu
 // citizen must be told to fix the number, not that it is someone else's.
 func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
 	s := f.NewSubmission(ctx, svc, c)
-	submitWithID := func(id string) (*portal.APIError, string) {
+	submitWithID := func(id, what string) *portal.APIError {
 		req := s.Request
 		req.Fields = framework.CloneFields(s.Request.Fields)
 		req.Fields["SoDinhDanh"] = id
 		_, _, err := s.Portal.Submit(ctx, framework.NewKey(), req)
-		what := "submit of " + svc.ID + " with personal ID " + id
-		return apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what), what
+		return apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what)
 	}
 
-	ae, what := submitWithID("12345678")
-	var got []fieldVerdict
-	for _, fe := range ae.Fields {
-		got = append(got, fieldVerdict{fe.Field, fe.Code})
-	}
-	gomega.Expect(got).To(gomega.ContainElement(fieldVerdict{"SoDinhDanh", portal.FieldInvalidFormat}),
-		"%s (8 digits): SoDinhDanh not refused as an ID-format error (%s); the 422 names %v", what, portal.FieldInvalidFormat, got)
+	what := "submit of " + svc.ID + " with malformed personal ID 12345678 (8 digits)"
+	ae := submitWithID("12345678", what)
+	gomega.Expect(verdicts(ae)).To(gomega.ContainElement(fieldVerdict{"SoDinhDanh", portal.FieldInvalidFormat}),
+		"%s: SoDinhDanh not refused as an ID-format error (%s); the 422 names %v", what, portal.FieldInvalidFormat, verdicts(ae))
 	expectFieldErrors(ae, []fieldVerdict{{"SoDinhDanh", portal.FieldInvalidFormat}}, what)
 
 	// The control: a well-formed ID that is not the citizen's is a mismatch
 	// with national data, not a format error.
-	ae, what = submitWithID(f.UnknownPersonalID())
-	expectFieldErrors(ae, []fieldVerdict{{"SoDinhDanh", portal.FieldNationalMismatch}}, what+" (well-formed, not the citizen's)")
+	unknown := f.UnknownPersonalID()
+	what = "submit of " + svc.ID + " with well-formed personal ID " + redact.ID(unknown) + " of nobody"
+	expectFieldErrors(submitWithID(unknown, what), []fieldVerdict{{"SoDinhDanh", portal.FieldNationalMismatch}}, what)
 }
 
 // authAnswer is what a refused unauthenticated call must say: status, error
