@@ -19,27 +19,25 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
 )
 
-// The browser layer: what a citizen sees and clicks, in real Chromium.
-var _ = ginkgo.Describe("Essential online public services in the browser (Chromium)", framework.LayerBrowser, func() {
-	f := framework.NewDefaultFramework("services-browser")
-	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
+// browserKinds are the browser layer's specs of a service: what a citizen
+// sees and clicks, in real Chromium.
+var browserKinds = []specKind{
+	{"is processed end to end in the browser, as a citizen clicks it", framework.KindE2E,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+			browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+		}},
+	{"shows the error next to a missing required field in the browser", framework.KindNegative,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+			browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+		}},
+	{"passes the accessibility check (axe-core) on its service page", framework.KindA11y,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
+			accessibility(ctx, f, svc)
+		}},
+}
 
-	for i, svc := range framework.Catalog().Services {
-		ginkgo.Describe(svc.ID+" "+svc.NameVI, framework.ServiceLabels(svc), func() {
-			ginkgo.It("is processed end to end in the browser, as a citizen clicks it", framework.KindE2E, timeout,
-				func(ctx ginkgo.SpecContext) {
-					browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-				})
-			ginkgo.It("shows the error next to a missing required field in the browser", framework.KindNegative, timeout,
-				func(ctx ginkgo.SpecContext) {
-					browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-				})
-			ginkgo.It("passes the accessibility check (axe-core) on its service page", framework.KindA11y, timeout,
-				func(ctx ginkgo.SpecContext) {
-					accessibility(ctx, f, svc)
-				})
-		})
-	}
+var _ = ginkgo.Describe(browserContainer, framework.LayerBrowser, func() {
+	describeKinds(framework.NewDefaultFramework("services-browser"), browserKinds)
 })
 
 func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
