@@ -4,35 +4,40 @@ package portal
 // Each is decided in one place, next to the behaviour it breaks; the
 // comment there says what goes wrong.
 const (
-	defectPrefillWrongCitizen        = "prefill-wrong-citizen"              // form.go, prefillSubject
-	defectPrefillMissingField        = "prefill-missing-field"              // form.go, form
-	defectTokenNotVerified           = "sso-token-not-verified"             // auth.go, authenticate
-	defectExpiredAccepted            = "sso-expired-accepted"               // auth.go, authenticate
-	defectFeeWrongAmount             = "fee-wrong-amount"                   // dossiers.go, feeOf
-	defectCallbackUnsigned           = "payment-callback-unsigned-accepted" // payment.go, handlePaymentCallback
-	defectPaymentNotRecorded         = "payment-not-recorded"               // payment.go, handlePaymentCallback
-	defectStatusStuck                = "status-stuck"                       // workflow.go, stuck
-	defectDeadlineMissed             = "deadline-missed"                    // workflow.go, process
-	defectAppointmentDateWrong       = "appointment-date-wrong"             // workflow.go, appointment
-	defectResultUnsigned             = "result-unsigned"                    // result.go, issueResult
-	defectResultWrongApplicant       = "result-wrong-applicant"             // result.go, issueResult
-	defectSyncMissing                = "dvcqg-sync-missing"                 // workflow.go, advance
-	defectStatusLag                  = "dvcqg-status-lag"                   // workflow.go, advance
-	defectHistoryGap                 = "dvcqg-history-gap"                  // workflow.go, advance
-	defectDuplicateOnRetry           = "duplicate-on-retry"                 // dossiers.go, submitOnce
-	defectValidation500              = "validation-500"                     // dossiers.go, check
-	defectErrorLeaksStack            = "error-leaks-stack"                  // dossiers.go, leakedStack
-	defectChainBroken                = "chain-broken"                       // workflow.go, finish
-	defectSubmitDisabled             = "submit-disabled"                    // web_form.go, submitDisabled
-	defectA11yContrastLow            = "a11y-contrast-low"                  // web_pages.go, lowContrast
-	defectIDFormatUnchecked          = "id-format-unchecked"                // validate.go, validateFields
-	defectAuthNotRequired            = "auth-not-required"                  // auth.go, auth
-	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored"       // dossiers.go, submitOnce
-	defectWebErrorHidden             = "web-error-hidden"                   // web_form.go, renderForm
-	defectChainWrongApplicant        = "chain-wrong-applicant"              // workflow.go, openChainStep
-	defectRequiredAsFormat           = "required-as-format-error"           // dossiers.go, check
-	defectChallengeMissing           = "www-authenticate-missing"           // auth.go, auth
-	defectChainStepStuck             = "chain-step-stuck"                   // workflow.go, openChainStep
+	defectPrefillWrongCitizen  = "prefill-wrong-citizen"              // form.go, prefillSubject
+	defectPrefillMissingField  = "prefill-missing-field"              // form.go, form
+	defectTokenNotVerified     = "sso-token-not-verified"             // auth.go, authenticate
+	defectExpiredAccepted      = "sso-expired-accepted"               // auth.go, authenticate
+	defectFeeWrongAmount       = "fee-wrong-amount"                   // dossiers.go, feeOf
+	defectCallbackUnsigned     = "payment-callback-unsigned-accepted" // payment.go, handlePaymentCallback
+	defectPaymentNotRecorded   = "payment-not-recorded"               // payment.go, handlePaymentCallback
+	defectStatusStuck          = "status-stuck"                       // workflow.go, stuck
+	defectDeadlineMissed       = "deadline-missed"                    // workflow.go, process
+	defectAppointmentDateWrong = "appointment-date-wrong"             // workflow.go, appointment
+	defectResultUnsigned       = "result-unsigned"                    // result.go, issueResult
+	defectResultWrongApplicant = "result-wrong-applicant"             // result.go, issueResult
+	defectSyncMissing          = "dvcqg-sync-missing"                 // workflow.go, advance
+	defectStatusLag            = "dvcqg-status-lag"                   // workflow.go, advance
+	defectHistoryGap           = "dvcqg-history-gap"                  // workflow.go, advance
+	defectDuplicateOnRetry     = "duplicate-on-retry"                 // dossiers.go, submitOnce
+	defectValidation500        = "validation-500"                     // dossiers.go, check
+	defectErrorLeaksStack      = "error-leaks-stack"                  // dossiers.go, leakedStack
+	defectChainBroken          = "chain-broken"                       // workflow.go, finish
+	defectSubmitDisabled       = "submit-disabled"                    // web_form.go, submitDisabled
+	defectA11yContrastLow      = "a11y-contrast-low"                  // web_pages.go, lowContrast
+)
+
+// Seeded defects that prove the service spec kinds can fail (registered in
+// mocks/defects/registry_services.go).
+const (
+	defectIDFormatUnchecked          = "id-format-unchecked"          // validate.go, validateFields
+	defectRequiredAsFormat           = "required-as-format-error"     // dossiers.go, check
+	defectAuthNotRequired            = "auth-not-required"            // auth.go, auth
+	defectChallengeMissing           = "www-authenticate-missing"     // auth.go, auth
+	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored" // dossiers.go, submitOnce
+	defectWebErrorHidden             = "web-error-hidden"             // web_form.go, renderForm
+	defectChainWrongApplicant        = "chain-wrong-applicant"        // workflow.go, openChainStep
+	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
 )
 
 // defect reports whether the named defect is switched on for the service
