@@ -198,3 +198,26 @@ func checkChainStepStuck(t *testing.T, e *env, broken bool) {
 		e.waitFor(c, child.ID, "delivered", delivered)
 	}
 }
+
+// TestWebErrorHidden: with web-error-hidden the message next to the missing
+// field is in the page but hidden; the summary still names it. Scoped to
+// another service, nothing changes.
+func TestWebErrorHidden(t *testing.T) {
+	for _, sw := range []defects.Switch{{Name: defectWebErrorHidden, Service: "DV09"}, {Name: defectWebErrorHidden, Service: "DV12"}} {
+		e := newWebEnv(t, defects.NewSet(sw))
+		b := e.loggedIn(an)
+		_, shown := b.openForm("DV09")
+		vals := birthForm(shown)
+		vals.Del("HoTenTre")
+		r := b.postMultipart("/ho-so/moi/DV09", vals, birthFiles)
+		msg := mustID(t, r, "loi-HoTenTre")
+		_, hidden := attrOK(msg, "hidden")
+		if r.status != http.StatusUnprocessableEntity || hidden != (sw.Service == "DV09") || !strings.Contains(text(msg), "bắt buộc") {
+			t.Fatalf("%s: %d, error %q hidden = %v", sw, r.status, text(msg), hidden)
+		}
+		// The summary still names the field.
+		if !strings.Contains(text(mustID(t, r, "tom-tat-loi")), "bắt buộc") {
+			t.Errorf("%s: summary %q", sw, text(mustID(t, r, "tom-tat-loi")))
+		}
+	}
+}

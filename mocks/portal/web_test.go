@@ -705,25 +705,6 @@ func TestWebSeededDefects(t *testing.T) {
 			dossierID(t, b.submitReview("DV09", review))
 		}
 	})
-	t.Run("web-error-hidden", func(t *testing.T) {
-		for _, sw := range []defects.Switch{{Name: defectWebErrorHidden, Service: "DV09"}, {Name: defectWebErrorHidden, Service: "DV12"}} {
-			e := newWebEnv(t, defects.NewSet(sw))
-			b := e.loggedIn(an)
-			_, shown := b.openForm("DV09")
-			vals := birthForm(shown)
-			vals.Del("HoTenTre")
-			r := b.postMultipart("/ho-so/moi/DV09", vals, birthFiles)
-			msg := mustID(t, r, "loi-HoTenTre")
-			_, hidden := attrOK(msg, "hidden")
-			if r.status != http.StatusUnprocessableEntity || hidden != (sw.Service == "DV09") || !strings.Contains(text(msg), "bắt buộc") {
-				t.Fatalf("%s: %d, error %q hidden = %v", sw, r.status, text(msg), hidden)
-			}
-			// The summary still names the field.
-			if !strings.Contains(text(mustID(t, r, "tom-tat-loi")), "bắt buộc") {
-				t.Errorf("%s: summary %q", sw, text(mustID(t, r, "tom-tat-loi")))
-			}
-		}
-	})
 	t.Run("error-leaks-stack", func(t *testing.T) {
 		e := newWebEnv(t, defects.NewSet(defects.Switch{Name: defectErrorLeaksStack, Service: "DV09"}))
 		b := e.loggedIn(an)
