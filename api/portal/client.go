@@ -216,7 +216,9 @@ func (c *Client) do(ctx context.Context, op, method, path string, body io.Reader
 		return nil, fmt.Errorf("portal %s: read answer: %w", op, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, decodeError(resp.StatusCode, data)
+		ae := decodeError(resp.StatusCode, data)
+		ae.Authenticate = resp.Header.Get("WWW-Authenticate")
+		return nil, ae
 	}
 	if raw, ok := out.(*rawBody); ok {
 		*raw = data

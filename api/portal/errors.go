@@ -31,6 +31,17 @@ const (
 	ReasonInvalid       = "invalid_token" // any other defect (e.g. not yet valid)
 )
 
+// Field-error codes (FieldError.Code): why one field was refused, so that a
+// client tells a malformed value from a well-formed one that is wrong.
+const (
+	FieldRequired          = "required"               // a required field or attachment is missing
+	FieldInvalidFormat     = "invalid_format"         // not of the field's type, pattern, options or length
+	FieldNationalMismatch  = "national_data_mismatch" // a read-only (prefilled) value differs from national data
+	FieldUnknown           = "unknown_field"          // not a field of the service
+	FieldUnknownService    = "unknown_service"        // service_id names no service
+	FieldInvalidAttachment = "invalid_attachment"     // an attachment that is unknown, of another type, or not accepted
+)
+
 // APIError is a non-2xx answer. On the wire it is the "error" member of
 // ErrorBody; Status is the HTTP status and is not serialised.
 type APIError struct {
@@ -40,12 +51,17 @@ type APIError struct {
 	MessageVI string       `json:"message_vi"`
 	Reason    string       `json:"reason,omitempty"` // 401 only
 	Fields    []FieldError `json:"fields,omitempty"` // 422 only: every bad field
+
+	// Authenticate is the WWW-Authenticate header of the answer (a 401's
+	// challenge); not part of the JSON body.
+	Authenticate string `json:"-"`
 }
 
 // FieldError names one bad field (a form field's wire name, "service_id",
 // or an attachment type).
 type FieldError struct {
 	Field     string `json:"field"`
+	Code      string `json:"code"` // Field* above
 	Message   string `json:"message"`
 	MessageVI string `json:"message_vi"`
 }

@@ -11,6 +11,10 @@ import (
 	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 )
 
+// suffixRecordsLost names the seeded defect "<db>-records-lost"; the other
+// suffixes are in defects.go.
+const suffixRecordsLost = "-records-lost"
+
 // handleRecords answers GET /records?{Key}={value}.
 func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 	if !allowGet(w, r) {
@@ -36,6 +40,11 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	recs := s.store.find(key, value)
+	if s.defect(suffixRecordsLost) {
+		// Seeded defect "<db>-records-lost": the records were lost (a
+		// botched migration), so every lookup is not found.
+		recs = nil
+	}
 	if len(recs) == 0 {
 		writeError(w, http.StatusNotFound, "not_found",
 			fmt.Sprintf("no record in %s for %s %s", s.db.ID, key, gwapi.MaskID(value)),

@@ -132,7 +132,7 @@ func attachmentError(typ, msg, msgVI string) *api.APIError {
 	return &api.APIError{
 		Status: http.StatusUnprocessableEntity, Code: api.CodeValidationFailed,
 		Message: "attachment " + typ + ": " + msg, MessageVI: "Giấy tờ " + typ + ": " + msgVI,
-		Fields: []api.FieldError{{Field: typ, Message: msg, MessageVI: msgVI}},
+		Fields: []api.FieldError{{Field: typ, Code: api.FieldInvalidAttachment, Message: msg, MessageVI: msgVI}},
 	}
 }
 

@@ -24,14 +24,36 @@ var personalID = regexp.MustCompile(`^[0-9]{12}$`)
 // auth wraps a handler that needs a logged-in citizen.
 func (s *Server) auth(h func(http.ResponseWriter, *http.Request, citizen)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, e := s.authenticate(r, s.requestService(r))
+		service := s.requestService(r)
+		c, e := s.authenticate(r, service)
 		if e != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			// Seeded defect auth-not-required: the service's routes forget
+			// the login check and serve a caller without a token as an
+			// anonymous citizen (no personal ID, nothing prefilled).
+			if _, on := s.defect(defectAuthNotRequired, service); on && e.Reason == api.ReasonMissingToken {
+				h(w, r, citizen{})
+				return
+			}
+			// Seeded defect www-authenticate-missing: the 401 carries no
+			// challenge, so a client cannot tell which scheme to use.
+			if _, on := s.defect(defectChallengeMissing, service); !on {
+				w.Header().Set("WWW-Authenticate", challenge(e))
+			}
 			writeAPIError(w, e)
 			return
 		}
 		h(w, r, c)
 	}
+}
+
+// challenge is the WWW-Authenticate header of a 401 (RFC 6750 §3): a
+// request without credentials gets the bare scheme, a bad token
+// error="invalid_token".
+func challenge(e *api.APIError) string {
+	if e.Reason == api.ReasonMissingToken {
+		return `Bearer realm="dvcqa-portal"`
+	}
+	return `Bearer realm="dvcqa-portal", error="invalid_token"`
 }
 
 // requestService is the catalog id a request names in its path (a

@@ -27,6 +27,19 @@ const (
 	defectA11yContrastLow      = "a11y-contrast-low"                  // web_pages.go, lowContrast
 )
 
+// Seeded defects that prove the service spec kinds can fail (registered in
+// mocks/defects/registry_services.go).
+const (
+	defectIDFormatUnchecked          = "id-format-unchecked"          // validate.go, validateFields
+	defectRequiredAsFormat           = "required-as-format-error"     // dossiers.go, check
+	defectAuthNotRequired            = "auth-not-required"            // auth.go, auth
+	defectChallengeMissing           = "www-authenticate-missing"     // auth.go, auth
+	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored" // dossiers.go, submitOnce
+	defectWebErrorHidden             = "web-error-hidden"             // web_form.go, renderForm
+	defectChainWrongApplicant        = "chain-wrong-applicant"        // workflow.go, openChainStep
+	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
+)
+
 // defect reports whether the named defect is switched on for the service
 // (the catalog id concerned, "" when not known) in this portal's province,
 // with its parameter. No Defects means a correct portal.

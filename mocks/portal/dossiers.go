@@ -32,6 +32,7 @@ type dossier struct {
 	resultDoc      fixtures.ResultDoc
 	chainSteps     []fixtures.ChainStep // follow-on steps to create when finished
 	step           string               // the chain step this dossier is, "" for a citizen's own
+	stalled        bool                 // never leaves its state (seeded defect chain-step-stuck)
 
 	fields      map[string]string
 	attachments []api.Attachment
@@ -107,7 +108,11 @@ func (s *Server) submitOnce(ctx context.Context, c citizen, key string, req *api
 	// retry creates another dossier.
 	_, ignoreKey := s.defect(defectDuplicateOnRetry, req.ServiceID)
 	if !ignoreKey {
-		prev, e := s.claimKey(ctx, ik, entry)
+		// Seeded defect idempotency-conflict-ignored: only the key is
+		// compared, so a reused key with another body replays the first
+		// dossier instead of answering 409.
+		_, keyOnly := s.defect(defectIdempotencyConflictIgnored, req.ServiceID)
+		prev, e := s.claimKey(ctx, ik, entry, keyOnly)
 		if prev != nil {
 			return *prev, true, nil
 		}
@@ -134,8 +139,9 @@ func (s *Server) submitOnce(ctx context.Context, c citizen, key string, req *api
 
 // claimKey registers the request's idempotency key, or answers for it: the
 // dossier of an identical earlier request (to replay), or 409 for a
-// different one. Neither means the caller goes on to create the dossier.
-func (s *Server) claimKey(ctx context.Context, ik idemKey, entry *idemEntry) (*api.Dossier, *api.APIError) {
+// different one (unless keyOnly, the seeded defect). Neither means the
+// caller goes on to create the dossier.
+func (s *Server) claimKey(ctx context.Context, ik idemKey, entry *idemEntry, keyOnly bool) (*api.Dossier, *api.APIError) {
 	for {
 		s.mu.Lock()
 		prev := s.idem[ik]
@@ -144,7 +150,7 @@ func (s *Server) claimKey(ctx context.Context, ik idemKey, entry *idemEntry) (*a
 			s.mu.Unlock()
 			return nil, nil
 		}
-		if prev.hash != entry.hash {
+		if prev.hash != entry.hash && !keyOnly {
 			s.mu.Unlock()
 			return nil, &api.APIError{Status: http.StatusConflict, Code: api.CodeIdempotencyReused,
 				Message:   "Idempotency-Key was already used with a different request",
@@ -224,7 +230,7 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 	}
 	svc, ok := s.opts.Catalog.Service(req.ServiceID)
 	if !ok {
-		return nil, nil, nil, invalid([]api.FieldError{bad("service_id", "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
+		return nil, nil, nil, invalid([]api.FieldError{bad("service_id", api.FieldUnknownService, "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
 	}
 	// National data is read again: the form may be stale or forged.
 	national, err := s.nationalValues(ctx, svc, c.ID)
@@ -232,7 +238,17 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 		return nil, nil, nil, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
 	}
-	fields, errs := validateFields(svc, req.Fields, national)
+	_, idFormatUnchecked := s.defect(defectIDFormatUnchecked, svc.ID)
+	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked)
+	// Seeded defect required-as-format-error: an empty required field runs
+	// through the format check and is refused as malformed, not as missing.
+	if _, on := s.defect(defectRequiredAsFormat, svc.ID); on {
+		for i, fe := range errs {
+			if f, ok := svc.Field(fe.Field); ok && fe.Code == api.FieldRequired {
+				errs[i] = bad(fe.Field, api.FieldInvalidFormat, f.LabelEN+" has an invalid format", f.LabelVI+" không đúng định dạng")
+			}
+		}
+	}
 	// Seeded defect validation-500: a missing required field crashes the
 	// handler before anything is created.
 	if _, on := s.defect(defectValidation500, svc.ID); on && missingRequired(svc, req.Fields, national) {

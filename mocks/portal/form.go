@@ -64,7 +64,9 @@ func writeUpstream(w http.ResponseWriter, err error) {
 // always agree.
 func (s *Server) nationalValues(ctx context.Context, svc *fixtures.Service, citizenID string) (map[string]string, error) {
 	out := map[string]string{}
-	if s.opts.Data == nil || !slices.ContainsFunc(svc.Form, func(f fixtures.Field) bool { _, _, ok := f.Prefill(); return ok }) {
+	// An anonymous caller (only under the seeded defect auth-not-required)
+	// has no national data to read.
+	if citizenID == "" || s.opts.Data == nil || !slices.ContainsFunc(svc.Form, func(f fixtures.Field) bool { _, _, ok := f.Prefill(); return ok }) {
 		return out, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)

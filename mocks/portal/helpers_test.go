@@ -66,6 +66,7 @@ func testCatalog() *fixtures.Catalog {
 				ID: "DV09", ProcedureCode: "1.001193.000.00.00.H01", NameVI: "Đăng ký khai sinh", NameEN: "Birth registration",
 				Agency: "btp", FieldCode: "HT", Databases: []string{"population", "civil_status"},
 				Form: []fixtures.Field{
+					{Name: "SoDinhDanh", LabelVI: "Số định danh cá nhân", LabelEN: "Personal ID number", Type: "id_number", Required: true, PrefillFrom: "population.SoDinhDanh"},
 					{Name: "HoVaTenNguoiYeuCau", LabelVI: "Họ và tên người yêu cầu", LabelEN: "Applicant's full name", Type: "text", Required: true, PrefillFrom: "population.HoVaTen"},
 					{Name: "NgaySinhNguoiYeuCau", LabelVI: "Ngày sinh người yêu cầu", LabelEN: "Applicant's date of birth", Type: "date", PrefillFrom: "population.NgayThangNamSinh"},
 					{Name: "TinhTrangHonNhan", LabelVI: "Tình trạng hôn nhân", LabelEN: "Marital status", Type: "text", PrefillFrom: "civil_status.TinhTrangHonNhan"},

@@ -11,25 +11,37 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 )
 
-func bad(field, msg, msgVI string) api.FieldError {
-	return api.FieldError{Field: field, Message: msg, MessageVI: msgVI}
+func bad(field, code, msg, msgVI string) api.FieldError {
+	return api.FieldError{Field: field, Code: code, Message: msg, MessageVI: msgVI}
 }
 
 // validateFields checks every submitted value against the service's form
 // and national data, and returns the values to store (prefilled ones the
 // citizen left out are taken from national data). Every bad field is
 // reported, in form order, then unknown fields.
-func validateFields(svc *fixtures.Service, values, national map[string]string) (map[string]string, []api.FieldError) {
+//
+// checkIDFormat false is the seeded defect id-format-unchecked: a personal
+// ID in a prefilled field is only compared with national data, so a
+// malformed one is refused as a mismatch, exactly like a well-formed ID of
+// somebody else, and the citizen is not told it is malformed.
+func validateFields(svc *fixtures.Service, values, national map[string]string, checkIDFormat bool) (map[string]string, []api.FieldError) {
 	out := map[string]string{}
 	var errs []api.FieldError
 	for _, f := range svc.Form {
 		v, given := values[f.Name]
 		v = strings.TrimSpace(v)
 		if nv, ok := national[f.Name]; ok {
-			// Read-only: national data is authoritative, so the only check is
-			// that the citizen did not change it.
+			// Read-only: national data is authoritative, so the only checks
+			// are that a value sent is well-formed and that the citizen did
+			// not change it. The format comes first: a malformed value is a
+			// different mistake from somebody else's valid one (a blank one
+			// is a change, the value is there for the taking).
 			if given && v != nv {
-				errs = append(errs, bad(f.Name, "does not match national data", "Giá trị không khớp dữ liệu quốc gia"))
+				if fe, malformed := valueError(&f, v); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
+					errs = append(errs, fe)
+				} else {
+					errs = append(errs, mismatch(f.Name))
+				}
 			}
 			out[f.Name] = nv
 			continue
@@ -37,13 +49,8 @@ func validateFields(svc *fixtures.Service, values, national map[string]string) (
 		if v == "" && !f.Required {
 			continue
 		}
-		// The catalog's own rules, shared with the harness that fills forms.
-		if err := f.CheckValue(v); err != nil {
-			ve, ok := errors.AsType[*fixtures.ValueError](err)
-			if !ok {
-				ve = &fixtures.ValueError{Message: err.Error(), MessageVI: "Giá trị không hợp lệ"}
-			}
-			errs = append(errs, bad(f.Name, f.LabelEN+" "+ve.Message, f.LabelVI+" "+ve.MessageVI))
+		if fe, malformed := valueError(&f, v); malformed {
+			errs = append(errs, fe)
 			continue
 		}
 		out[f.Name] = v
@@ -56,9 +63,32 @@ func validateFields(svc *fixtures.Service, values, national map[string]string) (
 	}
 	sort.Strings(unknown)
 	for _, name := range unknown {
-		errs = append(errs, bad(name, "is not a field of service "+svc.ID, "Trường không thuộc biểu mẫu của dịch vụ "+svc.ID))
+		errs = append(errs, bad(name, api.FieldUnknown, "is not a field of service "+svc.ID, "Trường không thuộc biểu mẫu của dịch vụ "+svc.ID))
 	}
 	return out, errs
+}
+
+// valueError checks v against the catalog's own rules for the field (shared
+// with the harness that fills forms): an empty required value is
+// "required", anything else refused "invalid_format".
+func valueError(f *fixtures.Field, v string) (api.FieldError, bool) {
+	err := f.CheckValue(v)
+	if err == nil {
+		return api.FieldError{}, false
+	}
+	ve, ok := errors.AsType[*fixtures.ValueError](err)
+	if !ok {
+		ve = &fixtures.ValueError{Message: err.Error(), MessageVI: "Giá trị không hợp lệ"}
+	}
+	code := api.FieldInvalidFormat
+	if v == "" {
+		code = api.FieldRequired
+	}
+	return bad(f.Name, code, f.LabelEN+" "+ve.Message, f.LabelVI+" "+ve.MessageVI), true
+}
+
+func mismatch(field string) api.FieldError {
+	return bad(field, api.FieldNationalMismatch, "does not match national data", "Giá trị không khớp dữ liệu quốc gia")
 }
 
 // missingRequired reports whether a required field the citizen must type
@@ -80,25 +110,25 @@ func (s *Server) validateAttachments(svc *fixtures.Service, refs []api.Attachmen
 	present := map[string]bool{}
 	for i, ref := range refs {
 		if ref.Type == "" || ref.ID == "" {
-			errs = append(errs, bad(fmt.Sprintf("attachments[%d]", i), "type and id are required", "Thiếu loại giấy tờ hoặc mã tệp"))
+			errs = append(errs, bad(fmt.Sprintf("attachments[%d]", i), api.FieldInvalidAttachment, "type and id are required", "Thiếu loại giấy tờ hoặc mã tệp"))
 			continue
 		}
 		spec := attachmentSpec(svc, ref.Type)
 		if spec == nil {
-			errs = append(errs, bad(ref.Type, "is not a document of service "+svc.ID, "Giấy tờ không thuộc thành phần hồ sơ của dịch vụ "+svc.ID))
+			errs = append(errs, bad(ref.Type, api.FieldInvalidAttachment, "is not a document of service "+svc.ID, "Giấy tờ không thuộc thành phần hồ sơ của dịch vụ "+svc.ID))
 			continue
 		}
 		a := s.attachments[ref.ID]
 		switch {
 		case a == nil || a.owner != owner: // another citizen's upload is as good as unknown
-			errs = append(errs, bad(ref.Type, "no such attachment "+ref.ID, "Không tìm thấy tệp đính kèm "+ref.ID))
+			errs = append(errs, bad(ref.Type, api.FieldInvalidAttachment, "no such attachment "+ref.ID, "Không tìm thấy tệp đính kèm "+ref.ID))
 		case a.Type != ref.Type:
-			errs = append(errs, bad(ref.Type, "attachment "+ref.ID+" was uploaded as "+a.Type, "Tệp "+ref.ID+" được tải lên cho loại giấy tờ khác"))
+			errs = append(errs, bad(ref.Type, api.FieldInvalidAttachment, "attachment "+ref.ID+" was uploaded as "+a.Type, "Tệp "+ref.ID+" được tải lên cho loại giấy tờ khác"))
 		case !slices.Contains(spec.MimeTypes, a.ContentType):
-			errs = append(errs, bad(ref.Type, fmt.Sprintf("content type %s is not accepted (accepted: %s)", a.ContentType, strings.Join(spec.MimeTypes, ", ")),
+			errs = append(errs, bad(ref.Type, api.FieldInvalidAttachment, fmt.Sprintf("content type %s is not accepted (accepted: %s)", a.ContentType, strings.Join(spec.MimeTypes, ", ")),
 				"Định dạng tệp không được chấp nhận cho giấy tờ này"))
 		case spec.MaxSizeKB > 0 && a.Size > int64(spec.MaxSizeKB)*1024:
-			errs = append(errs, bad(ref.Type, fmt.Sprintf("file is larger than %d KB", spec.MaxSizeKB), fmt.Sprintf("Tệp vượt quá dung lượng cho phép %d KB", spec.MaxSizeKB)))
+			errs = append(errs, bad(ref.Type, api.FieldInvalidAttachment, fmt.Sprintf("file is larger than %d KB", spec.MaxSizeKB), fmt.Sprintf("Tệp vượt quá dung lượng cho phép %d KB", spec.MaxSizeKB)))
 		default:
 			present[ref.Type] = true
 			out = append(out, a.Attachment)
@@ -106,7 +136,7 @@ func (s *Server) validateAttachments(svc *fixtures.Service, refs []api.Attachmen
 	}
 	for _, spec := range svc.Attachments {
 		if spec.Required && !present[spec.Type] && !slices.ContainsFunc(errs, func(e api.FieldError) bool { return e.Field == spec.Type }) {
-			errs = append(errs, bad(spec.Type, spec.NameEN+" is required", spec.NameVI+": bắt buộc phải nộp"))
+			errs = append(errs, bad(spec.Type, api.FieldRequired, spec.NameEN+" is required", spec.NameVI+": bắt buộc phải nộp"))
 		}
 	}
 	return out, errs

@@ -32,6 +32,7 @@ type fieldView struct {
 	Required, Prefilled             bool
 	Options                         []string
 	Error                           string
+	ErrorHidden                     bool   // seeded defect web-error-hidden
 	DescribedBy                     string // ids of the error and the note
 }
 
@@ -206,7 +207,7 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request, svc *fixture
 		// A refused upload says more than "required", so it comes first.
 		var fieldErrs []api.FieldError
 		for typ, msg := range uploadErrs {
-			fieldErrs = append(fieldErrs, api.FieldError{Field: typ, MessageVI: msg})
+			fieldErrs = append(fieldErrs, api.FieldError{Field: typ, Code: api.FieldInvalidAttachment, MessageVI: msg})
 		}
 		if e != nil {
 			fieldErrs = append(fieldErrs, e.Fields...)
@@ -308,6 +309,10 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	data := formPage{ServiceID: svc.ID, ServiceName: svc.NameVI, Action: s.web.base + "/ho-so/moi/" + svc.ID, Key: st.key}
+	// Seeded defect web-error-hidden: the message next to each bad field is
+	// rendered with the hidden attribute (as if a script were to reveal it),
+	// so the citizen sees no error by the field; the summary still shows.
+	_, errorsHidden := s.defect(defectWebErrorHidden, svc.ID)
 	for _, f := range form.Fields {
 		v := f.Value
 		if posted, ok := st.values[f.Name]; ok && !f.Prefilled {
@@ -315,6 +320,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		fv := fieldView{Name: f.Name, Label: f.LabelVI, Type: f.Type, Input: inputTypes[f.Type], Value: v,
 			Required: f.Required, Prefilled: f.Prefilled, Options: f.Options, Error: byField[f.Name]}
+		fv.ErrorHidden = fv.Error != "" && errorsHidden
 		fv.DescribedBy = describedBy(fv.Error != "", "loi-"+f.Name, fv.Prefilled, "nguon-"+f.Name)
 		if fv.Error != "" {
 			data.Summary = append(data.Summary, summaryItem{Target: "f-" + f.Name, Text: withLabel(f.LabelVI, fv.Error)})

@@ -53,13 +53,15 @@ func (s *Server) schedule(d *dossier, at time.Time, f func()) {
 	s.after(at, f)
 }
 
-// stuck reports whether the dossier may not leave its state.
+// stuck reports whether the dossier may not leave its state. The caller
+// holds s.mu.
 //
 // Seeded defect status-stuck:<state>: dossiers of the service never leave
-// <state>; no further transition is scheduled. The caller holds s.mu.
+// <state>; no further transition is scheduled. A follow-on dossier stalled
+// by chain-step-stuck (openChainStep) never leaves any state.
 func (s *Server) stuck(d *dossier) bool {
 	state, on := s.defect(defectStatusStuck, d.serviceID)
-	return on && state == d.status
+	return d.stalled || on && state == d.status
 }
 
 // startOfficers schedules acceptance once nothing blocks the dossier (it was
@@ -139,6 +141,15 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 		fields:         maps.Clone(parent.fields),
 		// fee stays 0: a chain step is covered by the main dossier.
 	}
+	// Seeded defect chain-wrong-applicant: the follow-on dossier is filed
+	// under another person the main dossier's form names (the deceased, the
+	// head of household) instead of the applicant.
+	if _, on := s.defect(defectChainWrongApplicant, parent.serviceID); on {
+		child.owner = citizen{ID: s.otherPerson(parent), Name: parent.owner.Name}
+	}
+	// Seeded defect chain-step-stuck: the receiving agency never picks the
+	// follow-on dossier up; it stays submitted.
+	_, child.stalled = s.defect(defectChainStepStuck, parent.serviceID)
 	if svc, ok := s.opts.Catalog.Service(step.Service); ok {
 		child.procedureCode = svc.ProcedureCode
 		child.fieldCode = svc.FieldCode
@@ -148,6 +159,23 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 	}
 	parent.children = append(parent.children, child)
 	s.open(child, at)
+}
+
+// otherPerson is a personal ID on the dossier's form that is not the
+// applicant's; failing one, the applicant's with its last digit changed.
+func (s *Server) otherPerson(d *dossier) string {
+	if svc, ok := s.opts.Catalog.Service(d.serviceID); ok {
+		for _, f := range svc.Form {
+			if v := d.fields[f.Name]; f.Type == "id_number" && v != "" && v != d.owner.ID {
+				return v
+			}
+		}
+	}
+	id := []byte(d.owner.ID)
+	if n := len(id); n > 0 {
+		id[n-1] = '0' + (id[n-1]-'0'+1)%10
+	}
+	return string(id)
 }
 
 // advance moves a dossier to state at world time at, if its workflow lists

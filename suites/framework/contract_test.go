@@ -45,6 +45,9 @@ func jsonResponder(status int, body string) httpmock.Responder {
 	return func(*http.Request) (*http.Response, error) {
 		r := httpmock.NewStringResponse(status, body)
 		r.Header.Set("Content-Type", "application/json; charset=utf-8")
+		if status == http.StatusUnauthorized {
+			r.Header.Set("WWW-Authenticate", `Bearer realm="portal"`) // the contract requires the challenge
+		}
 		return r, nil
 	}
 }

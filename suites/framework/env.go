@@ -45,6 +45,7 @@ type Env struct {
 type Citizen struct {
 	PersonalID string
 	Password   string
+	Databases  []string // national databases the citizen has a record in; nil when the target does not say
 }
 
 var (
@@ -140,9 +141,9 @@ func (e *Env) loadCitizens() error {
 			return fmt.Errorf("synthetic citizens: %w", err)
 		}
 		for _, c := range w.Applicants(t.Province) {
-			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password})
+			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c)})
 			if _, ok := c.Records["business_registration"]; ok && e.business == nil {
-				e.business = &Citizen{PersonalID: c.PersonalID, Password: c.Password}
+				e.business = &Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c)}
 			}
 		}
 		e.unknownID = w.UnknownPersonalID()

@@ -2,6 +2,8 @@ package framework
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
 
@@ -65,18 +69,66 @@ func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 	return toks
 }
 
-// PrefillSource reads the record a prefilled field is held to. A citizen
-// may have no record in a database (no household business, say): then there
-// is nothing to prefill and the expected values are empty.
-func (f *Framework) PrefillSource(ctx context.Context, db, personalID string) map[string]string {
+// PrefillSource reads the record of the citizen that the service's fields
+// prefilled from db are held to. Whether the citizen has a record there is
+// decided beforehand, never from a 404: by the citizen's own records when
+// the target knows them (the mock world's synthetic citizens), else by the
+// catalog — a service that prefills a required field from db can only be
+// applied for by a citizen db knows. A citizen who has a record that the
+// database does not return is a failure; one without a record (no household
+// business, say) has nothing to prefill: the expected values are empty.
+func (f *Framework) PrefillSource(ctx context.Context, svc fixtures.Service, db string, c Citizen) map[string]string {
 	ginkgo.GinkgoHelper()
-	recs, err := f.Gateway.Lookup(ctx, db, "SoDinhDanh", personalID, "dvcqa verification")
-	if gateway.IsNotFound(err) {
+	recs, err := f.Gateway.Lookup(ctx, db, "SoDinhDanh", c.PersonalID, "dvcqa verification")
+	has, known, why := expectsRecord(svc, db, c)
+	if !known {
+		// A real target's account, and only optional fields come from db:
+		// the one case where the database's answer decides.
+		has = !gateway.IsNotFound(err)
+	}
+	if !has {
+		if gateway.IsNotFound(err) {
+			return map[string]string{}
+		}
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in national database %s", redact.ID(c.PersonalID), db)
+		gomega.Expect(recs).To(gomega.BeEmpty(), "national database %s answered a record of %s, yet %s", db, redact.ID(c.PersonalID), why)
 		return map[string]string{}
 	}
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in national database %s", redact.ID(personalID), db)
-	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s answered no record of %s", db, redact.ID(personalID))
+	// A 404 is refused like an empty answer: the record must be there.
+	if !gateway.IsNotFound(err) {
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up test citizen %s in national database %s (%s)", redact.ID(c.PersonalID), db, why)
+	}
+	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s answered no record of test citizen %s (%s; answer: %v)", db, redact.ID(c.PersonalID), why, err)
 	return recs[0]
+}
+
+// expectsRecord says whether the test citizen has a record in db, and why
+// the harness thinks so; known is false when neither the citizen's records
+// nor the catalog say.
+func expectsRecord(svc fixtures.Service, db string, c Citizen) (has, known bool, why string) {
+	switch {
+	case c.Databases != nil && slices.Contains(c.Databases, db):
+		return true, true, "the test citizen's records include " + db
+	case c.Databases != nil:
+		return false, true, "the test citizen has no record in " + db
+	case prefillsRequired(svc, db):
+		return true, true, svc.ID + " prefills a required field from " + db
+	}
+	return false, false, "only optional fields of " + svc.ID + " come from " + db
+}
+
+// prefillsRequired reports whether the service prefills a required field
+// from the database.
+func prefillsRequired(svc fixtures.Service, db string) bool {
+	return slices.ContainsFunc(svc.Form, func(fd fixtures.Field) bool {
+		d, _, ok := fd.Prefill()
+		return ok && d == db && fd.Required
+	})
+}
+
+// databasesOf lists the national databases a synthetic citizen has a record in.
+func databasesOf(c *citizens.Citizen) []string {
+	return slices.Sorted(maps.Keys(c.Records))
 }
 
 // Record reads the citizen's record in one national database through the

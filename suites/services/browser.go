@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -14,29 +16,28 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
 )
 
-// The browser layer: what a citizen sees and clicks, in real Chromium.
-var _ = ginkgo.Describe("Essential online public services in the browser (Chromium)", framework.LayerBrowser, func() {
-	f := framework.NewDefaultFramework("services-browser")
-	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
+// browserKinds are the browser layer's specs of a service: what a citizen
+// sees and clicks, in real Chromium.
+var browserKinds = []specKind{
+	{"is processed end to end in the browser, as a citizen clicks it", framework.KindE2E,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+			browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+		}},
+	{"shows the error next to a missing required field in the browser", framework.KindNegative,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+			browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
+		}},
+	{"passes the accessibility check (axe-core) on its service page", framework.KindA11y,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
+			accessibility(ctx, f, svc)
+		}},
+}
 
-	for i, svc := range framework.Catalog().Services {
-		ginkgo.Describe(svc.ID+" "+svc.NameVI, framework.ServiceLabels(svc), func() {
-			ginkgo.It("is processed end to end in the browser, as a citizen clicks it", framework.KindE2E, timeout,
-				func(ctx ginkgo.SpecContext) {
-					browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-				})
-			ginkgo.It("shows the error next to a missing required field in the browser", framework.KindNegative, timeout,
-				func(ctx ginkgo.SpecContext) {
-					browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-				})
-			ginkgo.It("passes the accessibility check (axe-core) on its service page", framework.KindA11y, timeout,
-				func(ctx ginkgo.SpecContext) {
-					accessibility(ctx, f, svc)
-				})
-		})
-	}
+var _ = ginkgo.Describe(browserContainer, framework.LayerBrowser, func() {
+	describeKinds(framework.NewDefaultFramework("services-browser"), browserKinds)
 })
 
 func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
@@ -56,22 +57,24 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	framework.Step(framework.CheckPrefill, "checking the values prefilled from national databases")
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	records := map[string]map[string]string{}
+	var m mismatches
 	for _, fd := range svc.Form {
 		if fd.PrefillFrom == "" {
 			continue
 		}
 		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
 		if records[db] == nil {
-			records[db] = f.PrefillSource(ctx, db, c.PersonalID)
+			records[db] = f.PrefillSource(ctx, svc, db, c)
 		}
 		want := records[db][field]
 		got, err := p.FieldValue(fd.Name)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read form field %s of %s", fd.Name, svc.ID)
-		gomega.Expect(got).To(gomega.Equal(want), "page shows %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom)
+		m.check(fmt.Sprintf("page shows %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom), got, want)
 		if want != "" {
-			gomega.Expect(p.FieldPrefilled(fd.Name)).To(gomega.BeTrue(), "field %s of %s is not shown as prefilled, read-only national data", fd.Name, svc.ID)
+			m.check(fmt.Sprintf("field %s of %s shown as prefilled, read-only national data", fd.Name, svc.ID), p.FieldPrefilled(fd.Name), true)
 		}
 	}
+	gomega.Expect(m).To(gomega.BeEmpty(), "the form of %s in the browser ≠ the national databases", svc.ID)
 
 	framework.Step(framework.CheckSubmit, "filling the remaining fields and attaching the documents")
 	fillTyped(p, svc)
@@ -116,21 +119,38 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "downloaded result of %s names another applicant", code)
 }
 
+// browserMissingField leaves the first required typed field empty: the
+// portal must send the form back with a visible error next to that field,
+// and next to no other (every other value was valid).
 func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
 	p := f.NewPortalPage(ctx)
-	gomega.Expect(p.Home()).To(gomega.Succeed())
+	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
 	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
-	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed())
+	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open the service page of %s", svc.ID)
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	skip := framework.FirstTypedRequired(svc)
 	fillTypedExcept(p, svc, skip.Name)
 	attachRequired(p, svc)
 	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
-	msg, err := p.FieldError(skip.Name)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "no error shown next to the missing field %s of %s", skip.Name, svc.ID)
-	gomega.Expect(msg).NotTo(gomega.BeEmpty(), "empty error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(p.OnReviewPage()).To(gomega.BeFalse(), "the portal took the dossier of %s to review without required field %s", svc.ID, skip.Name)
+
+	errs := map[string]browser.FieldErrorState{}
+	for _, fd := range svc.Form {
+		st, err := p.FieldErrorOf(fd.Name)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look at the error next to field %s of %s", fd.Name, svc.ID)
+		if st.Present {
+			errs[fd.Name] = st
+		}
+	}
+	got, ok := errs[skip.Name]
+	gomega.Expect(ok).To(gomega.BeTrue(), "no error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(slices.Sorted(maps.Keys(errs))).To(gomega.Equal([]string{skip.Name}),
+		"errors next to fields of %s: want only the missing field %s, got %v", svc.ID, skip.Name, errs)
+	gomega.Expect(got.Text).NotTo(gomega.BeEmpty(), "empty error next to the missing field %s of %s", skip.Name, svc.ID)
+	gomega.Expect(got.Visible).To(gomega.BeTrue(), "the error next to the missing field %s of %s (%q) is not visible", skip.Name, svc.ID, got.Text)
+
 	html, err := p.Tab.HTML()
-	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the page of %s", svc.ID)
 	gomega.Expect(html).NotTo(gomega.MatchRegexp(`goroutine \d+|panic:|\.go:\d+`), "the error page of %s leaks internal details (stack trace)", svc.ID)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -11,13 +12,15 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
-// apiError asserts err is the portal's JSON error with the given status.
-func apiError(err error, status int, what string) *portal.APIError {
+// apiError asserts err is the portal's JSON error with the given status and
+// error code, and that no message leaks internal details.
+func apiError(err error, status int, code, what string) *portal.APIError {
 	ginkgo.GinkgoHelper()
-	gomega.Expect(err).To(gomega.HaveOccurred(), "%s was accepted; want HTTP %d", what, status)
+	gomega.Expect(err).To(gomega.HaveOccurred(), "%s was accepted; want HTTP %d %s", what, status, code)
 	var ae *portal.APIError
 	gomega.Expect(errors.As(err, &ae)).To(gomega.BeTrue(), "%s: want a JSON error answer with HTTP %d, got: %v", what, status, err)
 	gomega.Expect(ae.Status).To(gomega.Equal(status), "%s answered HTTP %d (%s), want %d", what, ae.Status, firstLine(ae.Message), status)
@@ -28,6 +31,9 @@ func apiError(err error, status int, what string) *portal.APIError {
 	for _, t := range texts {
 		gomega.Expect(t).NotTo(gomega.MatchRegexp(internalDetails), "%s: error answer leaks internal details (stack trace or source paths)", what)
 	}
+	gomega.Expect(ae.Code).To(gomega.Equal(code), "%s: HTTP %d with error code %q, want %q", what, status, ae.Code, code)
+	gomega.Expect(ae.Message).NotTo(gomega.BeEmpty(), "%s: error answer has no English message", what)
+	gomega.Expect(ae.MessageVI).NotTo(gomega.BeEmpty(), "%s: error answer has no Vietnamese message", what)
 	return ae
 }
 
@@ -42,17 +48,31 @@ func firstLine(s string) string {
 	return s
 }
 
-// expectFieldError asserts the 422 names the field in English and Vietnamese.
-func expectFieldError(ae *portal.APIError, field, what string) {
+// fieldVerdict is what a 422 says about one field, apart from its wording.
+type fieldVerdict struct {
+	Field string
+	Code  string // portal.Field*
+}
+
+// expectFieldErrors asserts the 422 lists exactly the given fields, each
+// with its field-error code and a message in English and Vietnamese. The
+// rest of the request was valid, so any other field listed is a mistake too.
+func expectFieldErrors(ae *portal.APIError, want []fieldVerdict, what string) {
 	ginkgo.GinkgoHelper()
+	got := verdicts(ae)
+	gomega.Expect(got).To(gomega.Equal(want), "%s: the 422 names %v, want exactly %v", what, got, want)
 	for _, fe := range ae.Fields {
-		if fe.Field == field {
-			gomega.Expect(fe.Message).NotTo(gomega.BeEmpty(), "%s: error for %s has no English message", what, field)
-			gomega.Expect(fe.MessageVI).NotTo(gomega.BeEmpty(), "%s: error for %s has no Vietnamese message", what, field)
-			return
-		}
+		gomega.Expect(fe.Message).NotTo(gomega.BeEmpty(), "%s: error for %s has no English message", what, fe.Field)
+		gomega.Expect(fe.MessageVI).NotTo(gomega.BeEmpty(), "%s: error for %s has no Vietnamese message", what, fe.Field)
 	}
-	ginkgo.Fail(what + ": validation error does not name field " + field)
+}
+
+func verdicts(ae *portal.APIError) []fieldVerdict {
+	var out []fieldVerdict
+	for _, fe := range ae.Fields {
+		out = append(out, fieldVerdict{fe.Field, fe.Code})
+	}
+	return out
 }
 
 func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
@@ -64,33 +84,99 @@ func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtu
 
 	_, _, err := s.Portal.Submit(ctx, framework.NewKey(), req)
 	what := "submit of " + svc.ID + " without required field " + field.Name
-	ae := apiError(err, http.StatusUnprocessableEntity, what)
-	expectFieldError(ae, field.Name, what)
+	ae := apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what)
+	expectFieldErrors(ae, []fieldVerdict{{field.Name, portal.FieldRequired}}, what)
 }
 
+// malformedPersonalID sends a personal ID that is not 12 digits in place of
+// the citizen's prefilled one: ID-format validation must refuse it as
+// malformed (invalid_format), which is a different answer from the one a
+// well-formed ID of somebody else gets (national_data_mismatch) — the
+// citizen must be told to fix the number, not that it is someone else's.
 func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
 	s := f.NewSubmission(ctx, svc, c)
-	req := s.Request
-	req.Fields = framework.CloneFields(s.Request.Fields)
-	req.Fields["SoDinhDanh"] = "12345678"
+	submitWithID := func(id, what string) *portal.APIError {
+		req := s.Request
+		req.Fields = framework.CloneFields(s.Request.Fields)
+		req.Fields["SoDinhDanh"] = id
+		_, _, err := s.Portal.Submit(ctx, framework.NewKey(), req)
+		return apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what)
+	}
 
-	_, _, err := s.Portal.Submit(ctx, framework.NewKey(), req)
-	what := "submit of " + svc.ID + " with malformed personal ID 12345678"
-	ae := apiError(err, http.StatusUnprocessableEntity, what)
-	expectFieldError(ae, "SoDinhDanh", what)
+	what := "submit of " + svc.ID + " with malformed personal ID 12345678 (8 digits)"
+	ae := submitWithID("12345678", what)
+	gomega.Expect(verdicts(ae)).To(gomega.ContainElement(fieldVerdict{"SoDinhDanh", portal.FieldInvalidFormat}),
+		"%s: SoDinhDanh not refused as an ID-format error (%s); the 422 names %v", what, portal.FieldInvalidFormat, verdicts(ae))
+	expectFieldErrors(ae, []fieldVerdict{{"SoDinhDanh", portal.FieldInvalidFormat}}, what)
+
+	// The control: a well-formed ID that is not the citizen's is a mismatch
+	// with national data, not a format error.
+	unknown := f.UnknownPersonalID()
+	what = "submit of " + svc.ID + " with well-formed personal ID " + redact.ID(unknown) + " of nobody"
+	expectFieldErrors(submitWithID(unknown, what), []fieldVerdict{{"SoDinhDanh", portal.FieldNationalMismatch}}, what)
+}
+
+// authAnswer is what a refused unauthenticated call must say: status, error
+// code, the 401's reason and its WWW-Authenticate challenge (RFC 6750).
+type authAnswer struct {
+	Status    int
+	Code      string
+	Reason    string
+	Scheme    string // of the challenge
+	TokenHint string // the challenge's error parameter; none is asked for when no token was sent
+}
+
+// expectUnauthenticated asserts a 401 in the portal's error shape with the
+// reason and a Bearer challenge; a presented but bad token must be
+// challenged with error="invalid_token".
+func expectUnauthenticated(err error, reason, what string) {
+	ginkgo.GinkgoHelper()
+	ae := apiError(err, http.StatusUnauthorized, portal.CodeUnauthenticated, what)
+	scheme, params, _ := strings.Cut(strings.TrimSpace(ae.Authenticate), " ")
+	got := authAnswer{Status: ae.Status, Code: ae.Code, Reason: ae.Reason, Scheme: scheme}
+	want := authAnswer{Status: http.StatusUnauthorized, Code: portal.CodeUnauthenticated, Reason: reason, Scheme: "Bearer"}
+	if reason != portal.ReasonMissingToken {
+		got.TokenHint = challengeParam(params, "error")
+		want.TokenHint = "invalid_token"
+	}
+	gomega.Expect(got).To(gomega.Equal(want), "%s: 401 answer (WWW-Authenticate %q) ≠ the contract's", what, ae.Authenticate)
+}
+
+// challengeParam reads one auth-param of a WWW-Authenticate challenge.
+func challengeParam(params, name string) string {
+	for p := range strings.SplitSeq(params, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, name) {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return ""
 }
 
 func unauthenticated(ctx context.Context, f *framework.Framework, svc fixtures.Service) {
 	anon := f.Portal("")
 	noToken := framework.DeliberatelyInvalid(ctx, framework.InvalidAuth) // the contract requires a bearer token
 	_, err := anon.Form(noToken, svc.ID)
-	apiError(err, http.StatusUnauthorized, "form of "+svc.ID+" without a token")
+	expectUnauthenticated(err, portal.ReasonMissingToken, "form of "+svc.ID+" without a token")
 
-	_, _, err = anon.Submit(noToken, framework.NewKey(), portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}})
-	apiError(err, http.StatusUnauthorized, "submit of "+svc.ID+" without a token")
+	req := portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}, Attachments: []portal.AttachmentRef{}}
+	_, _, err = anon.Submit(noToken, framework.NewKey(), req)
+	expectUnauthenticated(err, portal.ReasonMissingToken, "submit of "+svc.ID+" without a token")
 
-	_, _, err = f.Portal("not-a-jwt").Submit(ctx, framework.NewKey(), portal.SubmitRequest{ServiceID: svc.ID})
-	apiError(err, http.StatusUnauthorized, "submit of "+svc.ID+" with a garbage token")
+	_, _, err = f.Portal("not-a-jwt").Submit(ctx, framework.NewKey(), req)
+	expectUnauthenticated(err, portal.ReasonMalformed, "submit of "+svc.ID+" with a garbage token")
+}
+
+// dossierIdentity is what a replayed submit must answer the same as the
+// first: the dossier, not its progress (officers may act in between).
+type dossierIdentity struct {
+	ID, Code, ServiceID string
+	Applicant           portal.Applicant
+	Fields              map[string]string
+}
+
+func identity(d *portal.Dossier) dossierIdentity {
+	return dossierIdentity{d.ID, d.Code, d.ServiceID, d.Applicant, d.Fields}
 }
 
 func retriedSubmit(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
@@ -98,7 +184,7 @@ func retriedSubmit(ctx context.Context, f *framework.Framework, svc fixtures.Ser
 		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
 	}
 	s := f.NewSubmission(ctx, svc, c)
-	before := countDossiers(ctx, s.Portal, svc.ID)
+	before := dossierIDs(ctx, s.Portal, svc.ID)
 
 	key := framework.NewKey()
 	first, replayed, err := s.Portal.Submit(ctx, key, s.Request)
@@ -108,7 +194,7 @@ func retriedSubmit(ctx context.Context, f *framework.Framework, svc fixtures.Ser
 	again, replayed, err := s.Portal.Submit(ctx, key, s.Request)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "retried submit of %s with the same idempotency key", svc.ID)
 	gomega.Expect(replayed).To(gomega.BeTrue(), "retried submit of %s not marked Idempotency-Replayed", svc.ID)
-	gomega.Expect(again.ID).To(gomega.Equal(first.ID), "retried submit of %s created dossier %s besides %s", svc.ID, again.Code, first.Code)
+	gomega.Expect(identity(again)).To(gomega.Equal(identity(first)), "retried submit of %s answered dossier %s, not the first one %s", svc.ID, again.Code, first.Code)
 
 	other := s.Request
 	other.Fields = framework.CloneFields(s.Request.Fields)
@@ -116,23 +202,33 @@ func retriedSubmit(ctx context.Context, f *framework.Framework, svc fixtures.Ser
 	// The portal must compare bodies before validating: any change is a conflict.
 	other.Fields[field.Name] = field.Example + " (sửa)"
 	_, _, err = s.Portal.Submit(ctx, key, other)
-	apiError(err, http.StatusConflict, "reuse of an idempotency key with another body for "+svc.ID)
+	apiError(err, http.StatusConflict, portal.CodeIdempotencyReused, "reuse of an idempotency key with another body for "+svc.ID)
 
-	gomega.Expect(countDossiers(ctx, s.Portal, svc.ID)).To(gomega.Equal(before+1),
-		"retried submits of %s must leave exactly one new dossier", svc.ID)
-	_, err = s.Portal.Dossier(ctx, first.ID)
+	// Exactly one new dossier, and it is the first one: neither a second
+	// dossier nor a lost one.
+	var created []string
+	for _, id := range dossierIDs(ctx, s.Portal, svc.ID) {
+		if !slices.Contains(before, id) {
+			created = append(created, id)
+		}
+	}
+	gomega.Expect(created).To(gomega.Equal([]string{first.ID}),
+		"retried submits of %s must leave exactly one new dossier, %s (%s)", svc.ID, first.ID, first.Code)
+	cur, err := s.Portal.Dossier(ctx, first.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dossier %s of a retried submit is lost", first.Code)
+	gomega.Expect(identity(cur)).To(gomega.Equal(identity(first)), "dossier %s of a retried submit changed", first.Code)
 }
 
-func countDossiers(ctx context.Context, p *portal.Client, serviceID string) int {
+// dossierIDs lists the ids of the citizen's dossiers of the service.
+func dossierIDs(ctx context.Context, p *portal.Client, serviceID string) []string {
 	ginkgo.GinkgoHelper()
 	all, err := p.Dossiers(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "list my dossiers")
-	n := 0
+	var out []string
 	for _, d := range all {
 		if d.ServiceID == serviceID {
-			n++
+			out = append(out, d.ID)
 		}
 	}
-	return n
+	return out
 }

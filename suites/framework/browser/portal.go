@@ -222,6 +222,29 @@ func (p *Portal) FieldError(name string) (string, error) {
 	return s, wrap("read the error of field "+name, err)
 }
 
+// FieldErrorState is the error element next to a form field as the page
+// has it: whether it is there at all, whether the citizen can see it, and
+// its text (read even when hidden, to report what was hidden).
+type FieldErrorState struct {
+	Present, Visible bool
+	Text             string
+}
+
+// FieldErrorOf looks at the error next to the named field. Visible means
+// rendered, not hidden (attribute, display, visibility, opacity) and taking
+// up space.
+func (p *Portal) FieldErrorOf(name string) (FieldErrorState, error) {
+	sel := fixtures.Fill(p.P.Pages.Form.FieldError, "name", name)
+	var st struct {
+		Present, Visible bool
+		Text             string
+	}
+	err := p.Tab.Evaluate(`(e => e ? {Present: true, Text: e.textContent.trim(),
+  Visible: e.checkVisibility({checkOpacity: true, checkVisibilityCSS: true, opacityProperty: true, visibilityProperty: true}) && e.getClientRects().length > 0}
+  : {Present: false, Visible: false, Text: ""})(document.querySelector(`+jsString(sel)+`))`, &st)
+	return FieldErrorState(st), wrap("look at the error of field "+name, err)
+}
+
 // SubmitButtonEnabled reports whether the review page's submit button can
 // be pressed.
 func (p *Portal) SubmitButtonEnabled() (bool, error) {
