@@ -300,36 +300,47 @@ func (m *Masker) maskHTML(s string) string {
 	return m.Text(s)
 }
 
-// keyedRe finds "Key": "value" (JSON, Gomega's dumps of maps) and
-// Key=value (forms, query strings) in free text.
+// keyedJSONRe finds "Key": "value" (JSON, Gomega's dumps of maps) and
+// keyedFormRe Key=value (forms, query strings) in free text; neither spans
+// a line (an excerpt cut inside a value must not swallow the next line).
 var (
-	keyedJSONRe = regexp.MustCompile(`"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+	keyedJSONRe = regexp.MustCompile(`"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"`)
 	keyedFormRe = regexp.MustCompile(`(^|[^A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=([^&\s"'<>]+)`)
 )
 
-// maskKeyed masks the values that stand under a personal key in free text.
+// maskKeyed masks the values that stand under a personal key in free text,
+// keeping the text around them as it was.
 func maskKeyed(s string) string {
-	if strings.Contains(s, `":`) || strings.Contains(s, `" :`) {
-		s = keyedJSONRe.ReplaceAllStringFunc(s, func(match string) string {
-			sub := keyedJSONRe.FindStringSubmatch(match)
-			k := KeyKind(sub[1])
-			if !k.personal() || sub[2] == "" {
-				return match
-			}
-			return `"` + sub[1] + `": "` + Placeholder(k, sub[2]) + `"`
-		})
+	if strings.Contains(s, `"`) {
+		s = replaceKeyed(s, keyedJSONRe, 1, 2)
 	}
 	if strings.Contains(s, "=") {
-		s = keyedFormRe.ReplaceAllStringFunc(s, func(match string) string {
-			sub := keyedFormRe.FindStringSubmatch(match)
-			k := KeyKind(sub[2])
-			if !k.personal() {
-				return match
-			}
-			return sub[1] + sub[2] + "=" + Placeholder(k, sub[3])
-		})
+		s = replaceKeyed(s, keyedFormRe, 2, 3)
 	}
 	return s
+}
+
+// replaceKeyed replaces group val of every match whose group key is a
+// personal field name.
+func replaceKeyed(s string, re *regexp.Regexp, key, val int) string {
+	locs := re.FindAllStringSubmatchIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		k := KeyKind(s[l[2*key]:l[2*key+1]])
+		from, to := l[2*val], l[2*val+1]
+		if !k.personal() || from == to {
+			continue
+		}
+		b.WriteString(s[last:from])
+		b.WriteString(Placeholder(k, s[from:to]))
+		last = to
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // Cut shortens s to at most n bytes, on a rune boundary, marking the cut

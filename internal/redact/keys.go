@@ -79,6 +79,7 @@ type keyRule struct {
 // snake_case names other portals use. Order matters: the first rule that
 // matches wins (NgaySinh is a birth date before Ngay* is a protocol date).
 var keyRules = []keyRule{
+	{kind: KindNone, prefix: []string{"matinh"}}, // MaTinhThuongTru: a province code
 	{kind: KindBlob, suffix: []string{"b64", "base64"}},
 	{kind: KindEmail, prefix: []string{"email", "thudientu", "mail"}, suffix: []string{"email", "thudientu"}},
 	{kind: KindPhone, prefix: []string{"sodienthoai", "dienthoai", "phone", "mobile", "sdt", "telephone"},
