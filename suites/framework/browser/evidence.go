@@ -247,9 +247,7 @@ func consoleExcerpt(log []string, path string) string {
 		log = log[len(log)-keep:]
 	}
 	for _, l := range log {
-		if len(l) > 300 {
-			l = strings.ToValidUTF8(l[:300], "") + "..."
-		}
+		l = redact.Cut(l, 300)
 		b.WriteString(l + "\n")
 	}
 	b.WriteString("(full log: " + path + ")")
