@@ -147,6 +147,8 @@ func applyJS(masked string) string {
       for (const o of x.el.options) if (o.value === x.value) { o.value = m; o.setAttribute('value', m); }
       return;
     }
+    // A date, number, tel or e-mail input cannot show a placeholder.
+    if (x.el.tagName === 'INPUT' && x.el.type !== 'hidden' && x.el.type !== 'text') x.el.type = 'text';
     x.el.value = m;
     if (x.el.tagName === 'TEXTAREA') x.el.textContent = m; else x.el.setAttribute('value', m);
   });
