@@ -43,15 +43,15 @@ func (m *Masker) value(key string, kind Kind, v string) string {
 	}
 	switch {
 	case kind.personal():
-		return Placeholder(kind, v)
+		return mark(kind, v)
 	case kind == KindProtocol:
 		return maskIDs(m.secrets(v))
 	case key == "name" && looksLikeName(v):
-		return "[họ tên]" // "name" also names form fields; only a person's name is masked
+		return mark(KindName, v) // "name" also names form fields; only a person's name is masked
 	case isBlob(v):
 		return "[base64]"
 	}
-	return m.Text(v)
+	return m.text(v)
 }
 
 func (m *Masker) secrets(s string) string {
@@ -139,7 +139,7 @@ func walkJSON(body []byte, fn func(Kind, string)) {
 			fn(kind, v)
 		case kind == KindNone && looksLikeName(v) && maskNames(v) != v:
 			fn(KindName, v)
-		case kind == KindNone && maskAddresses(v) == "[địa chỉ]":
+		case kind == KindNone && isMark(maskAddresses(v)):
 			fn(KindAddress, v)
 		}
 	}
@@ -224,7 +224,7 @@ func (m *Masker) maskJSON(body []byte) (string, bool) {
 			out.WriteString(jsonString(m.value(key, kind, t)))
 		case json.Number:
 			if kind.personal() {
-				out.WriteString(jsonString(Placeholder(kind, t.String())))
+				out.WriteString(jsonString(mark(kind, t.String())))
 			} else {
 				out.WriteString(maskIDs(t.String()))
 			}
@@ -241,7 +241,7 @@ func (m *Masker) maskJSON(body []byte) (string, bool) {
 	if len(stack) != 0 {
 		return "", false
 	}
-	return out.String(), true
+	return unmark(out.String()), true
 }
 
 func jsonString(s string) string {
@@ -266,7 +266,7 @@ func (m *Masker) maskForm(body string) string {
 			pairs[i] = m.Text(p)
 			continue
 		}
-		pairs[i] = k + "=" + url.QueryEscape(m.value(key, KeyKind(key), val))
+		pairs[i] = k + "=" + url.QueryEscape(unmark(m.value(key, KeyKind(key), val)))
 	}
 	return strings.Join(pairs, "&")
 }
@@ -294,10 +294,10 @@ func (m *Masker) maskHTML(s string) string {
 			if sub[1] != "value" || sub[2] == "" {
 				return a
 			}
-			return `value="` + Placeholder(kind, sub[2]) + `"`
+			return `value="` + mark(kind, sub[2]) + `"`
 		})
 	})
-	return m.Text(s)
+	return unmark(m.text(s))
 }
 
 // keyedJSONRe finds "Key": "value" (JSON, Gomega's dumps of maps) and
@@ -336,7 +336,7 @@ func replaceKeyed(s string, re *regexp.Regexp, key, val int) string {
 			continue
 		}
 		b.WriteString(s[last:from])
-		b.WriteString(Placeholder(k, s[from:to]))
+		b.WriteString(mark(k, s[from:to]))
 		last = to
 	}
 	b.WriteString(s[last:])

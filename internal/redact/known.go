@@ -100,7 +100,7 @@ func (k *Known) replacer(cache *knownCache) *strings.Replacer {
 	sortLongestFirst(vs)
 	pairs := make([]string, 0, 2*len(vs))
 	for _, v := range vs {
-		pairs = append(pairs, v, Placeholder(k.values[v], v))
+		pairs = append(pairs, v, mark(k.values[v], v))
 	}
 	cache.r, cache.version = strings.NewReplacer(pairs...), k.version
 	return cache.r

@@ -54,7 +54,7 @@ func (m *Masker) WithNames(names ...string) *Masker {
 	out := &Masker{words: append([]string(nil), m.words...), known: m.known, cache: &knownCache{}}
 	for _, n := range names {
 		if strings.Count(strings.TrimSpace(n), " ") >= 1 {
-			out.words = append(out.words, n, "[họ tên]")
+			out.words = append(out.words, n, mark(KindName, n))
 		}
 	}
 	out.r = strings.NewReplacer(out.words...)
@@ -68,7 +68,11 @@ func (m *Masker) WithKnown(k *Known) *Masker {
 }
 
 // Text masks s.
-func (m *Masker) Text(s string) string {
+func (m *Masker) Text(s string) string { return unmark(m.text(s)) }
+
+// text masks s, leaving markers (see mark) for the caller to turn into
+// placeholders once the whole body is masked.
+func (m *Masker) text(s string) string {
 	if s == "" {
 		return s
 	}

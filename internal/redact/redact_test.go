@@ -46,16 +46,17 @@ func TestTextShapes(t *testing.T) {
 	m := NewMasker()
 	for _, c := range []struct{ in, want string }{
 		{"Expected\n    <string>: Trần Anh Đạt\nto equal\n    <string>: Nguyễn Thị Bích Ngọc",
-			"Expected\n    <string>: [họ tên]\nto equal\n    <string>: [họ tên]"},
-		{"applicant NGUYỄN VĂN AN and Ông Phạm Quốc Thịnh", "applicant [họ tên] and [họ tên]"},
+			"Expected\n    <string>: [họ tên 1]\nto equal\n    <string>: [họ tên 2]"},
+		{"Trần Anh Đạt, again Trần Anh Đạt, and Lê Văn Tám", "[họ tên 1], again [họ tên 1], and [họ tên 2]"},
+		{"applicant NGUYỄN VĂN AN and Ông Phạm Quốc Thịnh", "applicant [họ tên 1] and [họ tên 2]"},
 		{"<string>: Số 2, thôn Tây, Xã Vĩnh Thành, Hà Nội", "<string>: [địa chỉ]"},
 		{"new address: Phòng 305 nhà B2, ký túc xá Đại học Bách khoa, phường Bạch Mai, thành phố Hà Nội",
 			"new address: [địa chỉ]"},
 		{"notice to Số 8 đường Lê Lợi", "notice to [địa chỉ]"},
-		{"born 1968-07-22 or 22/07/1968", "born [ngày] or [ngày]"},
-		{"call 0912345678, +84 912 345 678 or 0912.345.678", "call [sđt], [sđt] or [sđt]"},
+		{"born 1968-07-22 or 22/07/1968", "born [ngày 1] or [ngày 2]"},
+		{"call 0912345678, +84 912 345 678 or 0912.345.678", "call [sđt 1], [sđt 2] or [sđt 3]"},
 		{"mail nguyenvana.1990@example.vn.", "mail [email]."},
-		{"plate 29-B1 123.45 and 30A-123.45", "plate [biển số] and [biển số]"},
+		{"plate 29-B1 123.45 and 30A-123.45", "plate [biển số 1] and [biển số 2]"},
 		{"tax code 8712380642, insurance 0112345678, licence 010123456789", "tax code 871*****42, insurance 011*****78, licence 010*******89"},
 		{`{"HoTenMe": "Lê Na", "GioiTinh": "Nam", "MaThuaDat": "01-29-412"}`, `{"HoTenMe": "[họ tên]", "GioiTinh": "Nam", "MaThuaDat": "[thửa đất]"}`},
 		{"GET /x?SoDienThoai=0912345678&LyDo=abc", "GET /x?SoDienThoai=[sđt]&LyDo=abc"},
@@ -101,14 +102,14 @@ func TestBody(t *testing.T) {
 			`{"service_id":"DV03","fields":[{"name":"SoDinhDanh","type":"id_number","value":"001085012345"},{"name":"HoTenChuHo","label_vi":"Họ tên chủ hộ","value":"Lê Na"}],` +
 				`"records":[{"HoTenCha":"Ngô Hữu Hưng","NgayThangNamSinh":"1991-11-09","NoiOHienTai":"Số 157, thôn Tây, Xã Vĩnh Thành, Hà Nội","NgayCapNhat":"2023-02-07","SoDinhDanh":1085012345,` +
 				`"note":"mẹ: Hồ Diệu Yến","status_code":10,"created_at":"2026-12-01","fee_vnd":50000,"ok":true,"x":null,"document_b64":"` + strings.Repeat("eyJh", 30) + `"}]}`,
-			`{"service_id":"DV03","fields":[{"name":"SoDinhDanh","type":"id_number","value":"001*******45"},{"name":"HoTenChuHo","label_vi":"Họ tên chủ hộ","value":"[họ tên]"}],` +
-				`"records":[{"HoTenCha":"[họ tên]","NgayThangNamSinh":"[ngày sinh]","NoiOHienTai":"[địa chỉ]","NgayCapNhat":"[ngày]","SoDinhDanh":"108*****45",` +
-				`"note":"mẹ: [họ tên]","status_code":10,"created_at":"2026-12-01","fee_vnd":50000,"ok":true,"x":null,"document_b64":"[base64]"}]}`},
+			`{"service_id":"DV03","fields":[{"name":"SoDinhDanh","type":"id_number","value":"001*******45"},{"name":"HoTenChuHo","label_vi":"Họ tên chủ hộ","value":"[họ tên 1]"}],` +
+				`"records":[{"HoTenCha":"[họ tên 2]","NgayThangNamSinh":"[ngày sinh]","NoiOHienTai":"[địa chỉ]","NgayCapNhat":"[ngày]","SoDinhDanh":"108*****45",` +
+				`"note":"mẹ: [họ tên 3]","status_code":10,"created_at":"2026-12-01","fee_vnd":50000,"ok":true,"x":null,"document_b64":"[base64]"}]}`},
 		{"application/json", `[{"name":"Trần Văn Hùng"},{"name":"LyDo"}]`, `[{"name":"[họ tên]"},{"name":"LyDo"}]`},
 		{"application/x-www-form-urlencoded", "HoTenMe=L%C3%AA+Na&LoaiYeuCau=Cap+doi&password=S3cret-pass",
 			"HoTenMe=%5Bh%E1%BB%8D+t%C3%AAn%5D&LoaiYeuCau=Cap+doi&password=%5Bsecret%5D"},
 		{"text/html; charset=utf-8", `<input name="HoTenMe" value="Lê Na"><p>Người mẹ: Hồ Diệu Yến</p><input name="LyDo" value="ok">`,
-			`<input name="HoTenMe" value="[họ tên]"><p>Người mẹ: [họ tên]</p><input name="LyDo" value="ok">`},
+			`<input name="HoTenMe" value="[họ tên 1]"><p>Người mẹ: [họ tên 2]</p><input name="LyDo" value="ok">`},
 		{"application/json", `{"broken": "Trần Văn Hùng"`, `{"broken": "[họ tên]"`}, // not JSON: masked as text
 	} {
 		if got := m.Body(c.ct, []byte(c.in)); got != c.want {
@@ -124,7 +125,7 @@ func TestKnown(t *testing.T) {
 	k.Learn([]byte(`{"records":[{"HoVaTen":"Lê Na","HoTenMe":"Hà My","ThuongTru":"Ấp 3 Tân Phú","MaThuaDat":"01-29-412","SoThua":"412","GioiTinh":"Nữ","NgayThangNamSinh":"1991-11-09"}]}`))
 	m := NewMasker().WithKnown(k)
 	got := m.Text("Lê Na, daughter of Hà My, lives at Ấp 3 Tân Phú on 01-29-412 (parcel 412), Nữ, born 1991-11-09")
-	want := "[họ tên], daughter of [họ tên], lives at [địa chỉ] on [thửa đất] (parcel 412), Nữ, born [ngày sinh]"
+	want := "[họ tên 1], daughter of [họ tên 2], lives at [địa chỉ] on [thửa đất] (parcel 412), Nữ, born [ngày sinh]"
 	if got != want {
 		t.Errorf("known values:\n got %q\nwant %q", got, want)
 	}

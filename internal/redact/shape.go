@@ -48,11 +48,11 @@ var placeNames = []string{"Hồ Chí Minh"}
 
 // maskShapes applies the shape rules to free text.
 func maskShapes(s string) string {
-	s = emailRe.ReplaceAllString(s, "[email]")
+	s = emailRe.ReplaceAllStringFunc(s, func(v string) string { return mark(KindEmail, v) })
 	s = maskAddresses(s)
 	s = maskDates(s)
-	s = replaceGroup(s, phoneRe, func(string) string { return "[sđt]" })
-	s = replaceGroup(s, plateRe, func(string) string { return "[biển số]" })
+	s = replaceGroup(s, phoneRe, func(v string) string { return mark(KindPhone, v) })
+	s = replaceGroup(s, plateRe, func(v string) string { return mark(KindPlate, v) })
 	s = maskNames(s)
 	return s
 }
@@ -73,7 +73,7 @@ func maskDates(s string) string {
 				continue
 			}
 			b.WriteString(s[last:from])
-			b.WriteString("[ngày]")
+			b.WriteString(mark(KindDate, s[from:to]))
 			last = to
 		}
 		b.WriteString(s[last:])
@@ -134,7 +134,7 @@ func maskNames(s string) string {
 			from := start + offsets[i]
 			to := start + offsets[j-1] + len(words[j-1])
 			b.WriteString(s[last:from])
-			b.WriteString("[họ tên]")
+			b.WriteString(mark(KindName, s[from:to]))
 			last = to
 			break
 		}
@@ -222,7 +222,7 @@ func maskAddresses(s string) string {
 			continue
 		}
 		b.WriteString(s[last:start])
-		b.WriteString("[địa chỉ]")
+		b.WriteString(mark(KindAddress, s[start:end]))
 		last = end
 	}
 	if last == 0 {
