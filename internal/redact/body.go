@@ -223,10 +223,13 @@ func (m *Masker) maskJSON(body []byte) (string, bool) {
 			}
 			out.WriteString(jsonString(m.value(key, kind, t)))
 		case json.Number:
+			// A number under a personal key becomes a string placeholder;
+			// any other keeps its meaning (a duration in nanoseconds can
+			// have twelve digits).
 			if kind.personal() {
 				out.WriteString(jsonString(mark(kind, t.String())))
 			} else {
-				out.WriteString(maskIDs(t.String()))
+				out.WriteString(t.String())
 			}
 		case bool:
 			if t {

@@ -105,7 +105,7 @@ func TestBody(t *testing.T) {
 			`{"service_id":"DV03","fields":[{"name":"SoDinhDanh","type":"id_number","value":"001*******45"},{"name":"HoTenChuHo","label_vi":"Họ tên chủ hộ","value":"[họ tên 1]"}],` +
 				`"records":[{"HoTenCha":"[họ tên 2]","NgayThangNamSinh":"[ngày sinh]","NoiOHienTai":"[địa chỉ]","NgayCapNhat":"[ngày]","SoDinhDanh":"108*****45",` +
 				`"note":"mẹ: [họ tên 3]","status_code":10,"created_at":"2026-12-01","fee_vnd":50000,"ok":true,"x":null,"document_b64":"[base64]"}]}`},
-		{"application/json", `[{"name":"Trần Văn Hùng"},{"name":"LyDo"}]`, `[{"name":"[họ tên]"},{"name":"LyDo"}]`},
+		{"application/json", `[{"name":"Trần Văn Hùng"},{"name":"LyDo"},{"RunTime":123456789012}]`, `[{"name":"[họ tên]"},{"name":"LyDo"},{"RunTime":123456789012}]`},
 		{"application/x-www-form-urlencoded", "HoTenMe=L%C3%AA+Na&LoaiYeuCau=Cap+doi&password=S3cret-pass",
 			"HoTenMe=%5Bh%E1%BB%8D+t%C3%AAn%5D&LoaiYeuCau=Cap+doi&password=%5Bsecret%5D"},
 		{"text/html; charset=utf-8", `<input name="HoTenMe" value="Lê Na"><p>Người mẹ: Hồ Diệu Yến</p><input name="LyDo" value="ok">`,
