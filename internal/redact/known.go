@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -37,15 +38,32 @@ func (k *Known) Add(kind Kind, v string) {
 	}
 }
 
+// memorable: the value is long enough and has the make-up of its kind, so
+// that an odd field of a real portal (account_type: "personal") does not
+// mask an ordinary word everywhere.
 func memorable(kind Kind, v string) bool {
 	n := utf8.RuneCountInString(v)
+	digits := 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
 	switch kind {
 	case KindName:
-		return n >= 5 && strings.Contains(v, " ")
+		return n >= 5 && strings.Contains(v, " ") && strings.ContainsFunc(v, unicode.IsUpper)
 	case KindBirthDate, KindDate:
-		return n >= 8
+		return n >= 8 && digits >= 6
+	case KindAddress:
+		return n >= 8 && strings.Contains(v, " ")
+	case KindEmail:
+		return strings.Contains(v, "@")
+	case KindID, KindPhone:
+		return n >= 6 && digits >= 5
+	case KindPlate, KindParcel:
+		return n >= 6 && digits >= 3
 	}
-	return n >= 6
+	return false
 }
 
 // Learn records every personal value of a JSON body (by key, and by shape

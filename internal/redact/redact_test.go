@@ -129,6 +129,10 @@ func TestKnown(t *testing.T) {
 	if got != want {
 		t.Errorf("known values:\n got %q\nwant %q", got, want)
 	}
+	k.Learn([]byte(`{"account_type":"personal","SoTaiKhoan":"0123456789"}`))
+	if got := m.Text("a personal account 0123456789"); got != "a personal account 012*****89" {
+		t.Errorf("a word under an ID-like key is masked everywhere: %q", got)
+	}
 	k.Add(KindName, "Vũ Kim")
 	if got := m.Text("Vũ Kim"); got != "[họ tên]" {
 		t.Errorf("a value added later is not masked: %q", got)

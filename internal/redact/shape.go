@@ -22,8 +22,9 @@ var (
 	plateRe = regexp.MustCompile(`(^|[^0-9A-Za-z])([0-9]{2}-?[A-Z]{1,2}[0-9]?[ -]?[0-9]{3}\.?[0-9]{2})([^0-9A-Za-z]|$)`)
 	// Runs of capitalised words, candidates for a person's name.
 	capsRe = regexp.MustCompile(`\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:[ \t]+\p{Lu}[\p{Ll}\p{Lu}\p{M}]*)+`)
-	// Where an address part starts: a house number or an administrative unit.
-	addrStartRe = regexp.MustCompile(`(?:[Ss]ố|[Nn]hà|[Pp]hòng|[Tt]hửa đất số|[Kk]iệt|[Hh]ẻm|[Nn]gách|[Nn]gõ) [0-9]+|` +
+	// Where an address part starts: a house number (capitalised: "số 1" is
+	// any numbered thing) or an administrative unit.
+	addrStartRe = regexp.MustCompile(`(?:Số|Nhà|Phòng|[Tt]hửa đất số|Kiệt|Hẻm|[Nn]gách|[Nn]gõ) [0-9]+|` +
 		`(?:[Pp]hường|[Xx]ã|[Qq]uận|[Hh]uyện|[Tt]hị xã|[Tt]hị trấn|[Tt]ỉnh|[Tt]hành phố|TP\.|[Tt]hôn|Ấp|[Tt]ổ dân phố|[Tt]ổ|` +
 		`[Kk]hu phố|[Tt]ờ bản đồ số|[Đđ]ường|[Pp]hố) (?:\p{Lu}|[0-9])`)
 )
