@@ -38,11 +38,11 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	}
 
 	// Personal data is masked in the page itself before it is captured: a
-	// screenshot cannot be redacted afterwards.
+	// screenshot cannot be redacted afterwards, so none is taken of a page
+	// that could not be masked.
 	if err := t.maskPage(); err != nil {
-		errs = append(errs, err)
-	}
-	if png, err := t.Screenshot(); err != nil {
+		errs = append(errs, err, errors.New("browser: no screenshot of a page that could not be masked"))
+	} else if png, err := t.Screenshot(); err != nil {
 		errs = append(errs, err)
 	} else {
 		write(".png", png)
@@ -179,11 +179,11 @@ func AttachOnFailure(t *Tab, runDir string) {
 			case strings.HasSuffix(p, ".html"):
 				ginkgo.AddReportEntry("page_html", p, vis)
 			case strings.HasSuffix(p, ".console.txt"):
-				ginkgo.AddReportEntry("console", consoleExcerpt(t.Log(), p), vis)
+				ginkgo.AddReportEntry("console", consoleExcerpt(maskLines(t.Log()), p), vis)
 			}
 		}
 		if err != nil {
-			ginkgo.AddReportEntry("evidence_error", err.Error(), vis)
+			ginkgo.AddReportEntry("evidence_error", pii.Mask(err.Error()), vis)
 		}
 	}, ginkgo.NodeTimeout(budget))
 }
@@ -234,6 +234,16 @@ func safeName(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-.")
+}
+
+// maskLines masks each line of a tab's log (the path of the full log,
+// added after, stays as it is).
+func maskLines(log []string) []string {
+	out := make([]string, len(log))
+	for i, l := range log {
+		out[i] = pii.Mask(l)
+	}
+	return out
 }
 
 // consoleExcerpt is the report entry's text: the last lines of the log and
