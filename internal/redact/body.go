@@ -38,7 +38,7 @@ func looksJSON(b []byte) bool {
 // value masks one JSON string value under key (kind = KeyKind(key), or the
 // kind a sibling "name" field gave it).
 func (m *Masker) value(key string, kind Kind, v string) string {
-	if v == "" {
+	if v == "" || masked(v) {
 		return v
 	}
 	switch {
@@ -335,7 +335,7 @@ func replaceKeyed(s string, re *regexp.Regexp, key, val int) string {
 	for _, l := range locs {
 		k := KeyKind(s[l[2*key]:l[2*key+1]])
 		from, to := l[2*val], l[2*val+1]
-		if !k.personal() || from == to {
+		if !k.personal() || from == to || masked(s[from:to]) {
 			continue
 		}
 		b.WriteString(s[last:from])

@@ -27,7 +27,7 @@ func NewKnown() *Known { return &Known{values: map[string]Kind{}} }
 // would mask unrelated text.
 func (k *Known) Add(kind Kind, v string) {
 	v = strings.TrimSpace(v)
-	if !kind.personal() || kind == KindBlob || !memorable(kind, v) {
+	if !kind.personal() || kind == KindBlob || masked(v) || !memorable(kind, v) {
 		return
 	}
 	k.mu.Lock()

@@ -64,3 +64,9 @@ func unmark(s string) string {
 		return p
 	})
 }
+
+var placeholderRe = regexp.MustCompile(`^\[[^\[\]]{2,24}\]$|^[0-9A-Za-z]{0,3}\*{3,}[0-9A-Za-z]{0,2}$`)
+
+// masked reports whether v is already a placeholder or an ID mask: masking
+// again must leave it (and its number) as it is.
+func masked(v string) bool { return placeholderRe.MatchString(strings.TrimSpace(v)) }

@@ -118,6 +118,22 @@ func TestBody(t *testing.T) {
 	}
 }
 
+// TestMaskingTwiceChangesNothing: a masked text masked again (by the run's
+// masker, after the suite's) keeps its placeholders and their numbers.
+func TestMaskingTwiceChangesNothing(t *testing.T) {
+	m := NewMasker().WithNames("Trần Anh Đạt")
+	k := NewKnown()
+	k.Learn([]byte(`{"HoVaTen":"[họ tên 1]","ThuongTru":"[địa chỉ 2]"}`))
+	if k.Len() != 0 {
+		t.Errorf("placeholders were learnt as personal values: %v", k.Values())
+	}
+	once := m.Body("application/json", []byte(`{"HoTenMe":"Lê Na","HoVaTen":"Trần Anh Đạt","SoDinhDanh":"001085012345","ThuongTru":"Số 2, thôn Tây, Xã Vĩnh Thành, Hà Nội"}`)) +
+		"\n" + m.Body("application/json", []byte(`{"HoVaTen":"Trần Anh Đạt"}`))
+	if twice := m.WithKnown(k).Text(once); twice != once {
+		t.Errorf("masking twice changed the text:\n once %s\ntwice %s", once, twice)
+	}
+}
+
 // TestKnown: values learnt from a record are masked in free text, also
 // where no shape rule would find them.
 func TestKnown(t *testing.T) {
