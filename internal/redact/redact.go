@@ -1,5 +1,15 @@
-// Package redact masks personal data and secrets in text. Every report
-// writer and every harness message that names a citizen goes through it.
+// Package redact masks personal data and secrets in text and in bodies.
+// Every report writer, the suites' failure messages, HTTP excerpts and
+// pages, and the console of `dvcqa run` go through it.
+//
+// Masking is structural, not a list of known people: a value is personal by
+// the key it stands under (HoTenMe, ngay_sinh, SoDienThoai, address, …, in
+// any casing — see KeyKind) or by its shape (a family name and two to four
+// capitalised words, an address with a house number or an administrative
+// unit, a bare date, a phone number, an e-mail, a plate, a 9–12-digit
+// number). Values a run has read (Known) and the test citizens' names are
+// masked wherever they appear. Protocol values stay readable: timestamps
+// with a time, dossier codes, amounts, status codes, field names.
 package redact
 
 import (
@@ -8,8 +18,9 @@ import (
 )
 
 // Personal IDs are 12 digits, old ID cards 9, tax codes, insurance and
-// phone numbers 10; all are masked where they stand alone — but not after a '.', where nine digits are the nanoseconds
-// of a timestamp. JWTs (three base64url parts starting eyJ) are cut entirely.
+// phone numbers 10; all are masked where they stand alone — but not after a
+// '.', where nine digits are the nanoseconds of a timestamp. JWTs (three
+// base64url parts starting eyJ) are cut entirely.
 var (
 	idRe  = regexp.MustCompile(`(^|[^0-9.])([0-9]{9,12})([^0-9]|$)`)
 	jwtRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
