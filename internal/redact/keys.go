@@ -102,7 +102,7 @@ var keyRules = []keyRule{
 		"personname", "citizenname", "contactname", "displayname", "realname"},
 		suffix: []string{"hoten", "hovaten", "fullname", "givenname", "familyname"}, equals: []string{"ten"}},
 	// Protocol values a report must keep: timestamps, deadlines.
-	{kind: KindProtocol, suffix: []string{"time", "timestamp", "ngayhentra", "ngaytiepnhan", "deadline", "expires", "expiry"},
+	{kind: KindProtocol, suffix: []string{"time", "timestamp", "ngayhentra", "ngaytiepnhan", "deadline", "expires", "expiry", "seed"},
 		prefix: []string{"appointment", "deadline", "ngayhentra", "ngaytiepnhan", "thoigian"}},
 }
 

@@ -100,7 +100,27 @@ func (m *Masker) text(s string) string {
 }
 
 // maskIDs masks 9- to 12-digit numbers (personal IDs, old ID cards, tax
-// and insurance numbers, licences).
+// and insurance numbers, licences), except under a protocol key
+// (random_seed=1796114861).
 func maskIDs(s string) string {
-	return replaceGroup(s, idRe, ID)
+	for pass := 0; pass < 2; pass++ { // adjacent IDs share the separator the expression consumes
+		locs := idRe.FindAllStringSubmatchIndex(s, -1)
+		if locs == nil {
+			return s
+		}
+		var b strings.Builder
+		last := 0
+		for _, l := range locs {
+			from, to := l[4], l[5] // group 2
+			if underProtocolKey(s[:from]) {
+				continue
+			}
+			b.WriteString(s[last:from])
+			b.WriteString(ID(s[from:to]))
+			last = to
+		}
+		b.WriteString(s[last:])
+		s = b.String()
+	}
+	return s
 }

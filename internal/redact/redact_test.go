@@ -68,6 +68,7 @@ func TestTextShapes(t *testing.T) {
 		{"Thành phố Hồ Chí Minh; Bộ Công an; Trạm Y tế Phường Hòa Bình; Giấy khai sinh (bản điện tử)",
 			"Thành phố Hồ Chí Minh; Bộ Công an; Trạm Y tế Phường Hòa Bình; Giấy khai sinh (bản điện tử)"},
 		{"Running Suite: dvcqa - /work/suites/services/e2e.go:65 @ 12/01/26 08:47:43.321", "Running Suite: dvcqa - /work/suites/services/e2e.go:65 @ 12/01/26 08:47:43.321"},
+		{"ginkgo.random_seed=1796114861, SoDinhDanh=001085012345", "ginkgo.random_seed=1796114861, SoDinhDanh=001*******45"},
 		{"dvcqa.waiver.expires=2026-12-31 and \"NgayHenTra\": \"2026-12-09\"", "dvcqa.waiver.expires=2026-12-31 and \"NgayHenTra\": \"2026-12-09\""},
 		{"prefilled HoTenMe of DV03 ≠ national database population.HoTenMe", "prefilled HoTenMe of DV03 ≠ national database population.HoTenMe"},
 	} {
