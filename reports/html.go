@@ -647,15 +647,27 @@ func htmlEvidenceOf(e Evidence, runDir, lang string) htmlEvidence {
 	if e.Kind != "page_html" && e.Kind != "console" && !strings.HasPrefix(http.DetectContentType(data), "text/") {
 		return ev // listed with its size, not shown
 	}
-	ev.Text = strings.ToValidUTF8(string(data), "\uFFFD")
 	if size > limit {
-		// Do not cut a character in two.
-		for len(ev.Text) > 0 && !utf8.ValidString(ev.Text) {
-			ev.Text = ev.Text[:len(ev.Text)-1]
-		}
+		// Drop the character the limit cut in two before invalid bytes are
+		// replaced, or it shows as "�".
+		data = htmlTrimCutRune(data)
 		ev.Truncated = true
 	}
+	ev.Text = strings.ToValidUTF8(string(data), "\uFFFD")
 	return ev
+}
+
+// htmlTrimCutRune drops an incomplete UTF-8 sequence at the end of b.
+func htmlTrimCutRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 // htmlReadEvidence reads a file inside runDir (the root keeps "../" and

@@ -131,15 +131,26 @@ func copyFile(from, to string) error {
 }
 
 // MaskEvidence masks the text evidence files (page HTML, console logs) of a
-// run folder; screenshots were masked in the page before capture.
+// run folder; screenshots were masked in the page before capture. Pages
+// are masked as HTML: form controls by the field they are named after.
 func MaskEvidence(runDir string, m *redact.Masker) error {
 	return filepath.WalkDir(filepath.Join(runDir, "evidence"), func(path string, d os.DirEntry, err error) error {
 		if os.IsNotExist(err) {
 			return nil
 		}
-		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".txt")) {
+		if err != nil || d.IsDir() {
 			return err
 		}
-		return MaskTextFile(path, m)
+		switch {
+		case strings.HasSuffix(path, ".html"):
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("mask %s: %w", path, err)
+			}
+			return os.WriteFile(path, []byte(m.Body("text/html", data)), 0o644)
+		case strings.HasSuffix(path, ".txt"):
+			return MaskTextFile(path, m)
+		}
+		return nil
 	})
 }

@@ -12,17 +12,25 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/redact"
 )
 
-// TestReportsLeakNoSecret runs dvcqa with failures of every kind (API,
-// browser with screenshots, database) and then reads every file of the run
-// folder for the canaries: the mock world's secrets, the test citizens'
-// passwords, personal ID numbers and names, and bearer tokens. Screenshots
-// are images: their IDs and the citizen's name are masked in the page before
-// capture (suites/framework/browser), which this test cannot read back.
+// TestReportsLeakNoSecret runs dvcqa twice with failures of every kind and
+// then reads every text file of both run folders, and everything the runs
+// printed (stdout and stderr: what CI logs keep), for the canaries: the mock
+// world's secrets, the test citizens' passwords, and the personal data of
+// every citizen of the province — personal IDs, names, dates of birth,
+// addresses, phones and e-mails, and the names of their parents and
+// spouses, which no list of test citizens holds. The first run fails API,
+// browser, database and SSO specs with the population database down; the
+// second prefills a form with a relative's record (API and browser) and
+// serves stale records, so relatives' data reaches HTTP excerpts, failure
+// messages and pages. Screenshots are images: the page HTML evidence is read
+// instead, captured after the same in-page masking as the screenshot.
 func TestReportsLeakNoSecret(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs dvcqa; `make selftest` runs it")
@@ -30,13 +38,22 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	reportsDir := t.TempDir()
-	run := dvcqaRun(ctx, t, reportsDir, "canary",
-		"--defect", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
-		"--label-filter", "(layer:api && (service:DV09 || service:DV07)) || (layer:browser && kind:e2e && service:DV07) || (kind:connection && db:tax) || system:sso")
-	out, _ := run.CombinedOutput() // the run fails by design
-	runDir := filepath.Join(reportsDir, "canary")
-	if _, err := os.Stat(filepath.Join(runDir, "summary.json")); err != nil {
-		t.Fatalf("the canary run wrote no report: %v\n%s", err, tail(out))
+	runs := []struct{ id, defects, filter string }{
+		{"canary", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
+			"(layer:api && (service:DV09 || service:DV07)) || (layer:browser && kind:e2e && service:DV07) || (kind:connection && db:tax) || system:sso"},
+		{"relatives", "prefill-wrong-citizen@DV03,result-wrong-applicant@DV09,population-stale",
+			"(layer:api && (service:DV03 || service:DV09 || service:DV18)) || (layer:browser && kind:e2e && service:DV03) || (kind:connection && db:tax)"},
+	}
+	consoles := map[string][]byte{}
+	for _, r := range runs {
+		out, _ := dvcqaRun(ctx, t, reportsDir, r.id, "--defect", r.defects, "--label-filter", r.filter).CombinedOutput() // fails by design
+		if _, err := os.Stat(filepath.Join(reportsDir, r.id, "summary.json")); err != nil {
+			t.Fatalf("run %s wrote no report: %v\n%s", r.id, err, tail(out))
+		}
+		if !strings.Contains(string(out), "[FAILED]") {
+			t.Errorf("run %s printed no failure; the console check needs some:\n%s", r.id, tail(out))
+		}
+		consoles[r.id] = out
 	}
 
 	cat, err := fixtures.Load()
@@ -51,45 +68,94 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	canaries := map[string]string{}
+	canaries := personalCanaries(world, tgt.Province)
+	// What the harness types into forms for relatives (a head of household's
+	// name, a child's date of birth, a new address): personal as well.
+	for _, svc := range cat.Services {
+		for _, f := range svc.Form {
+			if k := redact.KeyKind(f.Name); k != redact.KindNone && k != redact.KindProtocol && len([]rune(f.Example)) >= 6 {
+				canaries[f.Example] = "a typed " + f.Name + " (fixtures example)"
+			}
+		}
+	}
 	for _, name := range []string{"gateway:province-01", "dvcqg:dvcqa-auditor", "dvcqg:portal-01", "payment:PORTAL-01", "db-internal"} {
 		canaries[fixtures.MockSecret(tgt.Seed, name)] = "secret " + name
 	}
 	for _, c := range world.Applicants(tgt.Province) {
 		canaries[c.Password] = "password of a test citizen"
-		canaries[c.PersonalID] = "unmasked personal ID"
-		canaries[c.FullName] = "name of a test citizen"
 	}
 	token := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)
 
-	files := 0
-	err = filepath.WalkDir(runDir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(path, ".png") {
-			return err
-		}
-		files++
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		text := string(data)
+	check := func(where, text string) {
 		for value, what := range canaries {
 			if strings.Contains(text, value) {
-				t.Errorf("%s contains a %s", filepath.Base(path), what)
+				t.Errorf("%s contains %s", where, what)
 			}
 		}
 		if token.MatchString(text) {
-			t.Errorf("%s contains a bearer token", filepath.Base(path))
+			t.Errorf("%s contains a bearer token", where)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		if strings.ContainsRune(text, utf8.RuneError) {
+			t.Errorf("%s contains a broken character (U+FFFD): a cut split one", where)
+		}
 	}
-	if files < 6 {
-		t.Errorf("only %d report files were checked; the run should leave summary, html, md, junit, ginkgo.json and evidence", files)
+	files := 0
+	for _, r := range runs {
+		check("the console of run "+r.id, string(consoles[r.id]))
+		err = filepath.WalkDir(filepath.Join(reportsDir, r.id), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(path, ".png") {
+				return err
+			}
+			files++
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			check(r.id+"/"+filepath.Base(path), string(data))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Logf("%d report files checked against %d canaries", files, len(canaries))
+	if files < 12 {
+		t.Errorf("only %d report files were checked; each run should leave summary, html, md, junit, ginkgo.json and evidence", files)
+	}
+	t.Logf("%d report files and 2 consoles checked against %d canaries", files, len(canaries))
+}
+
+// personalCanaries is the personal data of every citizen of the province,
+// by value: what the reports and the console must never show in clear.
+// Values short or common enough to appear for other reasons (a gender, a
+// commune alone) are not canaries.
+func personalCanaries(w *citizens.World, province string) map[string]string {
+	out := map[string]string{}
+	add := func(v, what string) {
+		if len([]rune(v)) >= 6 {
+			out[v] = what
+		}
+	}
+	for _, c := range w.Citizens {
+		if c.Province != province {
+			continue
+		}
+		add(c.PersonalID, "an unmasked personal ID")
+		add(c.FullName, "a citizen's name")
+		add(c.BirthDate, "a date of birth")
+		if p := strings.Split(c.BirthDate, "-"); len(p) == 3 { // as a page may show it
+			add(p[2]+"/"+p[1]+"/"+p[0], "a date of birth")
+		}
+		pop := c.Records["population"]
+		for field, what := range map[string]string{
+			"HoTenCha": "a father's name", "HoTenMe": "a mother's name", "HoTenVoChong": "a spouse's name",
+			"ThuongTru": "an address (permanent residence)", "NoiOHienTai": "an address (current residence)",
+			"SoDienThoai": "a phone number", "ThuDienTu": "an e-mail address", "SoCMND": "an old ID card number",
+			"QueQuan": "a home town", "NoiDangKyKhaiSinh": "a place of birth",
+		} {
+			add(pop[field], what)
+		}
+	}
+	return out
 }
 
 var (

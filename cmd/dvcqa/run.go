@@ -110,7 +110,7 @@ func run(o runOptions) int {
 	}
 
 	started := time.Now()
-	ginkgoErr := runGinkgo(root, runDir, o)
+	ginkgoErr := runGinkgo(root, runDir, o, masker)
 	finished := time.Now()
 
 	reps, err := reports.LoadGinkgoJSON(filepath.Join(runDir, reports.GinkgoFile))
@@ -142,8 +142,9 @@ func run(o runOptions) int {
 
 // runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
 // its own process group so that an interrupt reaches every Ginkgo process,
-// which then writes its reports before exiting.
-func runGinkgo(root, runDir string, o runOptions) error {
+// which then writes its reports before exiting. Its output reaches the
+// terminal masked line by line (see consoleMasker).
+func runGinkgo(root, runDir string, o runOptions, masker *redact.Masker) error {
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
@@ -157,7 +158,13 @@ func runGinkgo(root, runDir string, o runOptions) error {
 	args = append(args, o.suites)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	stdout, stderr := newConsoleMasker(os.Stdout, masker), newConsoleMasker(os.Stderr, masker)
+	// Whatever ends the run, the last open line still reaches the terminal.
+	defer func() { _ = stdout.Flush(); _ = stderr.Flush() }()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// A Ginkgo process that outlives the CLI must not keep the output pipes,
+	// and so Wait, open for ever.
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target, "DVCQA_DEFECTS="+o.defects, "DVCQA_RUN_DIR="+runDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

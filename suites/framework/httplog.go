@@ -7,12 +7,18 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
 
 // httpLog keeps the last requests of the running spec (a Ginkgo process runs
 // one spec at a time), so a failure can show what the target answered.
 // Request bodies are never kept (they carry passwords); answers only when
-// they are JSON and not from a token endpoint.
+// they are JSON and not from a token endpoint, masked structurally (by key
+// and by shape) before they are cut. Every JSON body that passes, request
+// or answer, teaches the process's pii set the personal values it carries,
+// so that failure messages mask them too.
 type httpLog struct {
 	next http.RoundTripper
 	mu   sync.Mutex
@@ -22,25 +28,26 @@ type httpLog struct {
 const (
 	httpLogSize = 6
 	httpLogBody = 400
+	httpLogRead = 1 << 20 // bodies larger than this are not read for the log
 )
 
 func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !secretPath(req.URL.Path) {
+		learnRequest(req)
+	}
 	resp, err := l.next.RoundTrip(req)
 	line := req.Method + " " + req.URL.Path
 	switch {
 	case err != nil:
-		line += " → " + err.Error()
+		line += " → " + pii.Mask(err.Error())
 	default:
 		line += fmt.Sprintf(" → %d", resp.StatusCode)
-		if keepBody(req, resp) {
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
-			resp.Body = io.NopCloser(bytes.NewReader(body))
-			excerpt := strings.TrimSpace(string(body))
-			if len(excerpt) > httpLogBody {
-				excerpt = excerpt[:httpLogBody] + "…"
+		if isJSON(resp.Header.Get("Content-Type")) && !secretPath(req.URL.Path) {
+			body, rerr := readKeep(resp)
+			if rerr == nil {
+				pii.Learn(body)
+				line += " " + excerpt(resp.Header.Get("Content-Type"), body)
 			}
-			line += " " + excerpt
 		}
 	}
 	l.mu.Lock()
@@ -52,10 +59,65 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func keepBody(req *http.Request, resp *http.Response) bool {
-	p := req.URL.Path
-	return strings.Contains(resp.Header.Get("Content-Type"), "json") &&
-		!strings.Contains(p, "token") && !strings.Contains(p, "/oauth/") && !strings.Contains(p, "/session")
+// readKeep reads the answer's body and gives the caller an identical one:
+// the whole body, also when it is longer than what the log reads.
+func readKeep(resp *http.Response) ([]byte, error) {
+	head, err := io.ReadAll(io.LimitReader(resp.Body, httpLogRead+1))
+	if err != nil {
+		// The caller gets what was read and the same error.
+		resp.Body = readErrCloser{io.MultiReader(bytes.NewReader(head), errReader{err}), resp.Body}
+		return nil, err
+	}
+	if len(head) > httpLogRead {
+		resp.Body = readErrCloser{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		return nil, fmt.Errorf("answer longer than %d bytes", httpLogRead)
+	}
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(head))
+	return head, nil
+}
+
+type readErrCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// excerpt is the masked body, cut on a character boundary after masking (a
+// cut value could escape every rule).
+func excerpt(contentType string, body []byte) string {
+	return redact.Cut(strings.TrimSpace(pii.Body(contentType, body)), httpLogBody)
+}
+
+// learnRequest teaches the pii set the personal values of a JSON or form
+// request body (a submitted dossier), read from a copy.
+func learnRequest(req *http.Request) {
+	if req.GetBody == nil || req.ContentLength > httpLogRead {
+		return
+	}
+	ct := req.Header.Get("Content-Type")
+	if !isJSON(ct) {
+		return
+	}
+	rc, err := req.GetBody()
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	if body, err := io.ReadAll(io.LimitReader(rc, httpLogRead)); err == nil {
+		pii.Learn(body)
+	}
+}
+
+func isJSON(ct string) bool { return strings.Contains(ct, "json") }
+
+// secretPath: token and session endpoints carry passwords and tokens, so
+// their bodies are never read.
+func secretPath(p string) bool {
+	return strings.Contains(p, "token") || strings.Contains(p, "/oauth/") || strings.Contains(p, "/session")
 }
 
 // reset starts a new spec's log.
@@ -65,9 +127,10 @@ func (l *httpLog) reset() {
 	l.mu.Unlock()
 }
 
-// String is the log, one exchange a line, oldest first.
+// String is the log, one exchange a line, oldest first, masked again with
+// what the process learnt since each line was written.
 func (l *httpLog) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return strings.Join(l.ring, "\n")
+	return pii.Mask(strings.Join(l.ring, "\n"))
 }

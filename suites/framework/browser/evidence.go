@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
 
 // Evidence writes what the tab shows now into dir: <name>.png (full page),
@@ -36,12 +37,12 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 		paths = append(paths, p)
 	}
 
-	// Personal ID numbers are masked in the page itself before it is
-	// captured: a screenshot cannot be redacted afterwards.
-	if err := t.Evaluate(maskJS(t.maskWords()), nil); err != nil {
-		errs = append(errs, err)
-	}
-	if png, err := t.Screenshot(); err != nil {
+	// Personal data is masked in the page itself before it is captured: a
+	// screenshot cannot be redacted afterwards, so none is taken of a page
+	// that could not be masked.
+	if err := t.maskPage(); err != nil {
+		errs = append(errs, err, errors.New("browser: no screenshot of a page that could not be masked"))
+	} else if png, err := t.Screenshot(); err != nil {
 		errs = append(errs, err)
 	} else {
 		write(".png", png)
@@ -49,7 +50,7 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	if html, err := t.HTML(); err != nil {
 		errs = append(errs, err)
 	} else {
-		write(".html", []byte(redact.NewMasker().Text(html)))
+		write(".html", []byte(pii.Body("text/html", []byte(html))))
 	}
 	var b strings.Builder
 	loc, err := t.Location()
@@ -64,26 +65,96 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	for _, l := range log {
 		b.WriteString(l + "\n")
 	}
-	write(".console.txt", []byte(redact.NewMasker().Text(b.String())))
+	write(".console.txt", []byte(pii.Mask(b.String())))
 	return paths, errors.Join(errs...)
 }
 
-// maskJS replaces 12- and 9-digit numbers (personal and old ID card
-// numbers) in the page's text and form values by 001*******45-style masks,
-// the same rule as internal/redact, and the given words (the logged-in
-// citizen's name) by a placeholder.
-func maskJS(words []string) string {
-	list, _ := json.Marshal(words)
-	return `(() => {
-  const words = ` + string(list) + `;
-  const re = /(^|[^0-9.])([0-9]{3})([0-9]{4}|[0-9]{7})([0-9]{2})(?![0-9])/g;
-  const mask = s => words.reduce((acc, w) => acc.split(w).join('[họ tên]'),
-    s.replace(re, (m, pre, a, mid, b) => pre + a + '*'.repeat(mid.length) + b));
+// maskPage masks every personal value the page shows: it collects the
+// text nodes and the values of form controls (with their field names),
+// masks them in Go with the same rules as every report (redact: the field's
+// name, the value's shape, the personal values this process has read, the
+// logged-in citizen's name) and writes back those that changed. Doing the
+// masking in Go keeps one set of rules for pages and reports.
+func (t *Tab) maskPage() error {
+	var found [][2]string // field name ("" for text), value
+	if err := t.Evaluate(collectJS, &found); err != nil {
+		return fmt.Errorf("browser: read the page to mask it: %w", err)
+	}
+	masked := maskValues(found, t.maskWords())
+	list, err := json.Marshal(masked)
+	if err != nil {
+		return fmt.Errorf("browser: mask the page: %w", err)
+	}
+	if err := t.Evaluate(applyJS(string(list)), nil); err != nil {
+		return fmt.Errorf("browser: mask the page: %w", err)
+	}
+	return nil
+}
+
+// maskValues masks the page's values: a control named after a personal
+// field (HoTenMe, SoDienThoai) is masked whole, any other value by the
+// redact rules; words (the citizen's name) wherever they appear.
+func maskValues(found [][2]string, words []string) []string {
+	pairs := make([]string, 0, 2*len(words))
+	for _, w := range words {
+		pairs = append(pairs, w, "[họ tên]")
+	}
+	r := strings.NewReplacer(pairs...)
+	out := make([]string, len(found))
+	for i, f := range found {
+		name, v := f[0], f[1]
+		if k := redact.KeyKind(name); k != redact.KindProtocol && k != redact.KindNone && strings.TrimSpace(v) != "" {
+			if k == redact.KindBlob {
+				k = redact.KindID
+			}
+			out[i] = redact.Placeholder(k, v)
+			continue
+		}
+		out[i] = pii.Mask(r.Replace(v))
+	}
+	return out
+}
+
+// collectJS lists the page's text nodes and form-control values, and keeps
+// them (window.__dvcqaMask) for applyJS. File inputs and buttons carry no
+// personal value a page shows.
+const collectJS = `(() => {
+  const items = [];
   const walk = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) n.nodeValue = mask(n.nodeValue);
-  for (const el of document.querySelectorAll('input, textarea')) { el.value = mask(el.value); el.setAttribute('value', el.value); }
-  return true;
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.nodeValue.trim() !== '') items.push({node: n, name: '', value: n.nodeValue});
+  }
+  for (const el of document.querySelectorAll('input, textarea, select')) {
+    const type = (el.type || '').toLowerCase();
+    if (type === 'file' || type === 'submit' || type === 'button' || type === 'checkbox' || type === 'radio') continue;
+    items.push({el: el, name: el.name || el.id || '', value: el.value || ''});
+  }
+  window.__dvcqaMask = items;
+  return items.map(x => [x.name, x.value]);
 })()`
+
+// applyJS writes the masked values back: text nodes, and form controls
+// (value and attribute, so the page source shows the mask too; a select
+// shows the text of its option, masked as a text node).
+func applyJS(masked string) string {
+	return `((masked) => {
+  const items = window.__dvcqaMask || [];
+  masked.forEach((m, i) => {
+    const x = items[i];
+    if (!x || m === x.value) return;
+    if (x.node) { x.node.nodeValue = m; return; }
+    if (x.el.tagName === 'SELECT') {
+      for (const o of x.el.options) if (o.value === x.value) { o.value = m; o.setAttribute('value', m); }
+      return;
+    }
+    // A date, number, tel or e-mail input cannot show a placeholder.
+    if (x.el.tagName === 'INPUT' && x.el.type !== 'hidden' && x.el.type !== 'text') x.el.type = 'text';
+    x.el.value = m;
+    if (x.el.tagName === 'TEXTAREA') x.el.textContent = m; else x.el.setAttribute('value', m);
+  });
+  delete window.__dvcqaMask;
+  return true;
+})(` + masked + `)`
 }
 
 // AttachOnFailure makes a failing spec leave evidence of the tab under
@@ -93,8 +164,9 @@ func maskJS(words []string) string {
 // any teardown, so the tab is still open whatever order the spec registered
 // its cleanups in.
 func AttachOnFailure(t *Tab, runDir string) {
-	// Three steps (screenshot, HTML, location) at most, plus the writing.
-	budget := 3*t.timeout + 5*time.Second
+	// Five steps (two to mask the page, screenshot, HTML, location) at
+	// most, plus the writing.
+	budget := 5*t.timeout + 5*time.Second
 	ginkgo.DeferOnFailure(func(_ ginkgo.SpecContext) {
 		r := ginkgo.CurrentSpecReport()
 		dir := filepath.Join(RunDir(runDir), "evidence")
@@ -107,11 +179,11 @@ func AttachOnFailure(t *Tab, runDir string) {
 			case strings.HasSuffix(p, ".html"):
 				ginkgo.AddReportEntry("page_html", p, vis)
 			case strings.HasSuffix(p, ".console.txt"):
-				ginkgo.AddReportEntry("console", consoleExcerpt(t.Log(), p), vis)
+				ginkgo.AddReportEntry("console", consoleExcerpt(maskLines(t.Log()), p), vis)
 			}
 		}
 		if err != nil {
-			ginkgo.AddReportEntry("evidence_error", err.Error(), vis)
+			ginkgo.AddReportEntry("evidence_error", pii.Mask(err.Error()), vis)
 		}
 	}, ginkgo.NodeTimeout(budget))
 }
@@ -164,6 +236,16 @@ func safeName(s string) string {
 	return strings.Trim(b.String(), "-.")
 }
 
+// maskLines masks each line of a tab's log (the path of the full log,
+// added after, stays as it is).
+func maskLines(log []string) []string {
+	out := make([]string, len(log))
+	for i, l := range log {
+		out[i] = pii.Mask(l)
+	}
+	return out
+}
+
 // consoleExcerpt is the report entry's text: the last lines of the log and
 // where the whole of it is.
 func consoleExcerpt(log []string, path string) string {
@@ -177,9 +259,7 @@ func consoleExcerpt(log []string, path string) string {
 		log = log[len(log)-keep:]
 	}
 	for _, l := range log {
-		if len(l) > 300 {
-			l = strings.ToValidUTF8(l[:300], "") + "..."
-		}
+		l = redact.Cut(l, 300)
 		b.WriteString(l + "\n")
 	}
 	b.WriteString("(full log: " + path + ")")
