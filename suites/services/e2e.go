@@ -204,7 +204,7 @@ func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossie
 	want := f.Catalog.Calendar.AddWorkingDays(accepted, svc.ProcessingDays)
 	gomega.Expect(d.AppointmentAt.Equal(want)).To(gomega.BeTrue(),
 		"appointment date of %s is %s, want %s (%d working days after acceptance on %s)",
-		d.Code, d.AppointmentAt.Format("2006-01-02 15:04"), want.Format("2006-01-02 15:04"), svc.ProcessingDays, accepted.Format("2006-01-02"))
+		d.Code, d.AppointmentAt.Format("2006-01-02 15:04"), want.Format("2006-01-02 15:04"), svc.ProcessingDays, accepted.Format("2006-01-02 15:04"))
 	gomega.Expect(d.DeliveredAt.After(d.AppointmentAt)).To(gomega.BeFalse(),
 		"result of %s delivered %s, after its appointment date %s", d.Code, d.DeliveredAt.Format("2006-01-02 15:04"), d.AppointmentAt.Format("2006-01-02 15:04"))
 }
