@@ -103,24 +103,5 @@ func (m *Masker) text(s string) string {
 // and insurance numbers, licences), except under a protocol key
 // (random_seed=1796114861).
 func maskIDs(s string) string {
-	for pass := 0; pass < 2; pass++ { // adjacent IDs share the separator the expression consumes
-		locs := idRe.FindAllStringSubmatchIndex(s, -1)
-		if locs == nil {
-			return s
-		}
-		var b strings.Builder
-		last := 0
-		for _, l := range locs {
-			from, to := l[4], l[5] // group 2
-			if underProtocolKey(s[:from]) {
-				continue
-			}
-			b.WriteString(s[last:from])
-			b.WriteString(ID(s[from:to]))
-			last = to
-		}
-		b.WriteString(s[last:])
-		s = b.String()
-	}
-	return s
+	return replaceGroupUnless(s, idRe, func(s string, from, _ int) bool { return underProtocolKey(s[:from]) }, ID)
 }

@@ -61,8 +61,17 @@ func maskShapes(s string) string {
 // maskDates replaces bare dates; a date followed by a time ("2026-12-03
 // 15:04", "2026-12-03T15:04") is a timestamp and stays.
 func maskDates(s string) string {
+	return replaceGroupUnless(s, dateRe, func(s string, from, to int) bool {
+		return timeRe.MatchString(s[to:]) || underProtocolKey(s[:from])
+	}, func(v string) string { return mark(KindDate, v) })
+}
+
+// replaceGroupUnless replaces group 2 of every match of re, except where
+// keep says the value's context needs it readable. Two passes, because
+// adjacent values share the boundary character the expression consumes.
+func replaceGroupUnless(s string, re *regexp.Regexp, keep func(s string, from, to int) bool, repl func(string) string) string {
 	for pass := 0; pass < 2; pass++ {
-		locs := dateRe.FindAllStringSubmatchIndex(s, -1)
+		locs := re.FindAllStringSubmatchIndex(s, -1)
 		if locs == nil {
 			return s
 		}
@@ -70,11 +79,11 @@ func maskDates(s string) string {
 		last := 0
 		for _, l := range locs {
 			from, to := l[4], l[5] // group 2
-			if timeRe.MatchString(s[to:]) || underProtocolKey(s[:from]) {
+			if keep(s, from, to) {
 				continue
 			}
 			b.WriteString(s[last:from])
-			b.WriteString(mark(KindDate, s[from:to]))
+			b.WriteString(repl(s[from:to]))
 			last = to
 		}
 		b.WriteString(s[last:])

@@ -50,6 +50,12 @@ func TestSeededDefects(t *testing.T) {
 		{defects.Switch{Name: defectErrorLeaksStack, Service: "DV09"}, "DV12", checkErrorLeaksStack},
 		{defects.Switch{Name: defectChainBroken, Service: "DV15"}, "DV09", checkChainBroken},
 	}
+	runDefectCases(t, cases)
+}
+
+// runDefectCases switches each defect on for its service, then scoped to
+// another service and to another province, where it must change nothing.
+func runDefectCases(t *testing.T, cases []defectCase) {
 	for _, tc := range cases {
 		t.Run(tc.sw.String(), func(t *testing.T) {
 			otherService, otherProvince := tc.sw, tc.sw

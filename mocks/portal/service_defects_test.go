@@ -24,16 +24,7 @@ func TestServiceKindDefects(t *testing.T) {
 		{defects.Switch{Name: defectChainWrongApplicant, Service: "DV15"}, "DV09", checkChainWrongApplicant},
 		{defects.Switch{Name: defectChainStepStuck, Service: "DV15"}, "DV09", checkChainStepStuck},
 	}
-	for _, tc := range cases {
-		t.Run(tc.sw.String(), func(t *testing.T) {
-			otherService, otherProvince := tc.sw, tc.sw
-			otherService.Service = tc.other
-			otherProvince.Province = "02" // the tests' portal is province 01
-			tc.check(t, newEnvWith(t, worldDay, defects.NewSet(tc.sw)), true)
-			tc.check(t, newEnvWith(t, worldDay, defects.NewSet(otherService)), false)
-			tc.check(t, newEnvWith(t, worldDay, defects.NewSet(otherProvince)), false)
-		})
-	}
+	runDefectCases(t, cases)
 	// Each is a scopable portal defect of the registry, without parameter
 	// (web-error-hidden is driven in web_test.go).
 	for _, name := range []string{defectIDFormatUnchecked, defectRequiredAsFormat, defectAuthNotRequired, defectChallengeMissing,
