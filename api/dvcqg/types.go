@@ -14,7 +14,7 @@ type HoSo struct {
 	TrichYeuHoSo                string // summary, at most 1000 characters
 	NgayTiepNhan                string // received
 	NgayHenTra                  string // appointment for the result
-	TrangThaiHoSo               string // status "1".."10", see fixtures.States
+	TrangThaiHoSo               string // status "1".."10", see Status
 	NgayTra                     string // result delivered
 	DonViXuLy                   string // handling unit
 	KenhThucHien                string // channel: "1" in person, "2" online, "3" postal

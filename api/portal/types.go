@@ -8,7 +8,7 @@ package portal
 
 import "time"
 
-// Status values of Dossier.Status; the numeric codes are fixtures.States.
+// Status values of Dossier.Status; the numeric codes are StatusCode (status.go).
 const (
 	StatusSubmitted       = "submitted"
 	StatusAccepted        = "accepted"
