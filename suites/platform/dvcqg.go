@@ -130,11 +130,11 @@ func expectedNational(svc fixtures.Service, d *portal.Dossier, personalID, name 
 }
 
 // wireTime is a time as the contract says the national portal writes it,
-// yyyyMMddHHmmss in Vietnam time; "" when not known yet. Written here rather
-// than taken from api/dvcqg, which the portal mock formats with too.
+// yyyyMMddHHmmss in Vietnam time (the harness's reference, api/dvcqg,
+// pinned by golden vectors); "" when not known yet.
 func wireTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(fixtures.VietnamTZ).Format("20060102150405")
+	return dvcqg.FormatTime(t)
 }
