@@ -14,6 +14,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
+	"github.com/dvcqa/dvcqa/suites/framework/refs"
 )
 
 // apiError asserts err is the portal's JSON error with the given status and
@@ -103,8 +104,12 @@ func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtur
 		return apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what)
 	}
 
-	what := "submit of " + svc.ID + " with malformed personal ID 12345678 (8 digits)"
-	ae := submitWithID("12345678", what)
+	const malformed = "12345678"
+	// The harness's reference (suites/framework/refs) says which answer each
+	// ID must get: malformed → invalid_format, well-formed → mismatch.
+	gomega.Expect(refs.PersonalIDWellFormed(malformed)).To(gomega.BeFalse(), "harness: %q is meant to be a malformed personal ID", malformed)
+	what := "submit of " + svc.ID + " with malformed personal ID " + malformed + " (8 digits)"
+	ae := submitWithID(malformed, what)
 	gomega.Expect(verdicts(ae)).To(gomega.ContainElement(fieldVerdict{"SoDinhDanh", portal.FieldInvalidFormat}),
 		"%s: SoDinhDanh not refused as an ID-format error (%s); the 422 names %v", what, portal.FieldInvalidFormat, verdicts(ae))
 	expectFieldErrors(ae, []fieldVerdict{{"SoDinhDanh", portal.FieldInvalidFormat}}, what)
@@ -112,6 +117,7 @@ func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtur
 	// The control: a well-formed ID that is not the citizen's is a mismatch
 	// with national data, not a format error.
 	unknown := f.UnknownPersonalID()
+	gomega.Expect(refs.PersonalIDWellFormed(unknown)).To(gomega.BeTrue(), "harness: the unknown personal ID %s is not well-formed", redact.ID(unknown))
 	what = "submit of " + svc.ID + " with well-formed personal ID " + redact.ID(unknown) + " of nobody"
 	expectFieldErrors(submitWithID(unknown, what), []fieldVerdict{{"SoDinhDanh", portal.FieldNationalMismatch}}, what)
 }
