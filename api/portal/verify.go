@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // VerifyResult checks a result the way a citizen's verifier would: the
@@ -32,8 +33,14 @@ func VerifyResult(r *Result, caPEM []byte) (*ResultDocument, error) {
 	}
 	// Document signing has no standard extended key usage in crypto/x509.
 	opts := x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}
-	if _, err := leaf.Verify(opts); err != nil {
+	chains, err := leaf.Verify(opts)
+	if err != nil {
 		return nil, fmt.Errorf("verify result: certificate chain: %w", err)
+	}
+	// crypto/x509 trusts a leaf found in the root pool by itself; a result
+	// must be signed by a certificate the CA issued, not by the anchor.
+	if !slices.ContainsFunc(chains, func(c []*x509.Certificate) bool { return len(c) >= 2 && c[len(c)-1].IsCA }) {
+		return nil, errors.New("verify result: certificate chain: the signing certificate is not issued by a CA of the trust anchor")
 	}
 	if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 		return nil, errors.New("verify result: certificate is not for digital signatures")
