@@ -197,6 +197,8 @@ func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossie
 	ginkgo.GinkgoHelper()
 	states := historyStates(d, "dossier "+d.Code)
 	gomega.Expect(states).To(gomega.Equal(svc.Workflow), "workflow of dossier %s ≠ catalog workflow of %s", d.Code, svc.ID)
+	code, _ := portal.StatusCode(d.Status)
+	gomega.Expect(d.StatusCode).To(gomega.Equal(code), "dossier %s: status %q has code %d, want %d (%s)", d.Code, d.Status, d.StatusCode, code, dvcqg.Status(code).Meaning())
 
 	accepted := d.AcceptedAt
 	gomega.Expect(accepted.IsZero()).To(gomega.BeFalse(), "dossier %s has no acceptance time", d.Code)
