@@ -13,22 +13,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
-)
 
-// Label prefixes and report entry names the suites use
-// (suites/framework); repeated here because data flows one way: reports
-// never import the suites.
-const (
-	servicePrefix = "service:"
-	dbPrefix      = "db:"
-	systemPrefix  = "system:"
-	kindPrefix    = "kind:"
-	layerPrefix   = "layer:"
-
-	entryCheck  = "dvcqa.check"
-	entryHealth = "dvcqa.health"
-	entryHTTP   = "dvcqa.http"
-	entryA11y   = "a11y warning" // suites/services: violations found in warn mode
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // maxReason bounds a failure reason; the full text stays in ginkgo.json.
@@ -169,7 +155,7 @@ func summaryMeta(in Input) SummaryMeta {
 // suite takes at the start.
 func suiteNode(s *Summary, sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) {
 	for _, e := range sr.ReportEntries {
-		if e.Name == entryHealth {
+		if e.Name == vocab.EntryHealth {
 			h := parseHealth(e)
 			if s.Health == nil {
 				s.Health = h
@@ -202,11 +188,11 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 		Attempts: sr.NumAttempts, Seconds: round3(sr.RunTime.Seconds()), Province: sh.Province}
 	for _, e := range sr.ReportEntries {
 		switch e.Name {
-		case entryCheck:
+		case vocab.EntryCheck:
 			sp.checks = append(sp.checks, checkMark{check: fmt.Sprint(e.GetRawValue()), at: e.Time})
-		case entryHealth:
+		case vocab.EntryHealth:
 			sp.health = parseHealth(e)
-		case entryA11y:
+		case vocab.EntryA11yWarn:
 			sp.warnings = append(sp.warnings, m.Text(fmt.Sprint(e.GetRawValue())))
 		}
 	}
@@ -279,7 +265,7 @@ func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard,
 				continue
 			}
 			out.Evidence = append(out.Evidence, Evidence{Kind: e.Name, Path: relPath(outDir, sh.RunDir, v)})
-		case entryHTTP:
+		case vocab.EntryHTTP:
 			out.HTTP = m.Text(v)
 		}
 	}
@@ -330,15 +316,6 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-func labelValue(labels []string, prefix string) string {
-	for _, l := range labels {
-		if strings.HasPrefix(l, prefix) {
-			return strings.TrimPrefix(l, prefix)
-		}
-	}
-	return ""
 }
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }

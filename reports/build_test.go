@@ -12,6 +12,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
@@ -26,7 +28,7 @@ func it(state types.SpecState, msg string, labels ...string) types.SpecReport {
 func withChecks(sr types.SpecReport, checks ...string) types.SpecReport {
 	for i, c := range checks {
 		at := t0.Add(time.Duration(i) * time.Second)
-		e := types.ReportEntry{Name: entryCheck, Time: at}
+		e := types.ReportEntry{Name: vocab.EntryCheck, Time: at}
 		e.Value = types.WrapEntryValue(c)
 		sr.ReportEntries = append(sr.ReportEntries, e)
 		sr.Failure.TimelineLocation.Time = at.Add(500 * time.Millisecond)
@@ -35,7 +37,7 @@ func withChecks(sr types.SpecReport, checks ...string) types.SpecReport {
 }
 
 func health(system, status string) types.ReportEntry {
-	e := types.ReportEntry{Name: entryHealth}
+	e := types.ReportEntry{Name: vocab.EntryHealth}
 	e.Value = types.WrapEntryValue(`[{"system":"` + system + `","status":"` + status + `"}]`)
 	return e
 }
@@ -43,9 +45,9 @@ func health(system, status string) types.ReportEntry {
 func testCatalog() *fixtures.Catalog {
 	return &fixtures.Catalog{
 		Services: []fixtures.Service{
-			{ID: "DV01", NameVI: "Một", Databases: []string{"population"}},
-			{ID: "DV02", NameVI: "Hai", Databases: []string{"population"}, FeeVND: 50000},
-			{ID: "DV03", NameVI: "Ba", Databases: []string{"tax"}},
+			{ID: "DV01", NameVI: "Một", Databases: []string{"population"}, Systems: []string{"sso", "dvcqg", "gateway", "db:population"}},
+			{ID: "DV02", NameVI: "Hai", Databases: []string{"population"}, FeeVND: 50000, Systems: []string{"sso", "dvcqg", "gateway", "db:population", "payment"}},
+			{ID: "DV03", NameVI: "Ba", Databases: []string{"tax"}, Systems: []string{"sso", "dvcqg", "gateway", "db:tax"}},
 		},
 		Databases: []fixtures.Database{{ID: "population", NameVI: "Dân cư"}, {ID: "tax", NameVI: "Thuế"}},
 	}

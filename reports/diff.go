@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Diff is what changed from run Old to run New.
@@ -198,12 +200,12 @@ func diffItems(s *Summary) map[string]string {
 	}
 	for id, v := range s.NationalDBs {
 		if v != nil {
-			out[dbPrefix+id] = readiness(v)
+			out[vocab.DB(id)] = readiness(v)
 		}
 	}
 	for id, v := range s.Platform {
 		if v != nil {
-			out[systemPrefix+id] = readiness(v)
+			out[vocab.Label(vocab.KeySystem, id)] = readiness(v)
 		}
 	}
 	return out
@@ -212,9 +214,9 @@ func diffItems(s *Summary) map[string]string {
 // diffItemKind orders services, then databases, then platform systems.
 func diffItemKind(id string) int {
 	switch {
-	case strings.HasPrefix(id, dbPrefix):
+	case strings.HasPrefix(id, vocab.Prefix(vocab.KeyDB)):
 		return 1
-	case strings.HasPrefix(id, systemPrefix):
+	case strings.HasPrefix(id, vocab.Prefix(vocab.KeySystem)):
 		return 2
 	}
 	return 0

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The HTML report is one self-contained file: the template and the style
@@ -437,8 +439,8 @@ func htmlSystems(s *Summary, lang string) []htmlSystem {
 		}
 		if h.Status != "" && (health || !r.Known) {
 			r.Known = true
-			r.OK = strings.EqualFold(h.Status, "ok")
-			r.Unknown = strings.EqualFold(h.Status, "unknown")
+			r.OK = strings.EqualFold(h.Status, vocab.HealthOK)
+			r.Unknown = strings.EqualFold(h.Status, vocab.HealthUnknown)
 			switch {
 			case r.OK:
 				r.Status = i18nT(lang, "health_ok")
@@ -506,9 +508,9 @@ func htmlTrendOf(s *Summary, kind, id string) htmlTrend {
 	if !ok {
 		switch kind {
 		case "db":
-			past = s.Trend["db:"+id]
+			past = s.Trend[vocab.DB(id)]
 		case "platform":
-			past = s.Trend["system:"+id]
+			past = s.Trend[vocab.Label(vocab.KeySystem, id)]
 		}
 	}
 	if len(past) > htmlTrendMax {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Languages of the human renderings (index.html, summary.md). Vietnamese is
@@ -355,29 +357,15 @@ var i18nVerdict = map[string]map[string][2]string{
 }
 
 // i18nCheck names the matrix columns: a short abbreviation for the column
-// head and the full name for the legend and the failures.
-var i18nCheck = map[string]map[string][2]string{
-	LangVI: {
-		"api_e2e":     {"API", "toàn trình qua API"},
-		"browser_e2e": {"Web", "toàn trình trên trình duyệt"},
-		"prefill":     {"ĐS", "điền sẵn từ CSDL quốc gia"},
-		"payment":     {"TT", "thanh toán trực tuyến"},
-		"sync":        {"ĐB", "đồng bộ DVCQG"},
-		"result":      {"KQ", "trả kết quả (chữ ký số)"},
-		"negative":    {"Sai", "xử lý dữ liệu sai, thiếu xác thực, gửi trùng"},
-		"a11y":        {"TC", "khả năng tiếp cận (WCAG 2 A/AA)"},
-	},
-	LangEN: {
-		"api_e2e":     {"API", "end to end through the API"},
-		"browser_e2e": {"Web", "end to end in the browser"},
-		"prefill":     {"Pre", "prefill from national databases"},
-		"payment":     {"Pay", "online payment"},
-		"sync":        {"Sync", "DVCQG sync"},
-		"result":      {"Res", "result returned (signed)"},
-		"negative":    {"Neg", "invalid input, missing authentication, retried submit"},
-		"a11y":        {"A11y", "accessibility (WCAG 2 A/AA)"},
-	},
-}
+// head and the full name for the legend and the failures (vocab.Columns).
+var i18nCheck = func() map[string]map[string][2]string {
+	out := map[string]map[string][2]string{LangVI: {}, LangEN: {}}
+	for _, c := range vocab.Columns {
+		out[LangVI][c.ID] = [2]string{c.AbbrVI, c.NameVI}
+		out[LangEN][c.ID] = [2]string{c.AbbrEN, c.NameEN}
+	}
+	return out
+}()
 
 // i18nSymbol is the service matrix's symbol for each check result.
 var i18nSymbol = []struct {
@@ -394,8 +382,8 @@ var i18nSymbol = []struct {
 
 // i18nLayer names the layers of the step timings.
 var i18nLayer = map[string]map[string]string{
-	LangVI: {"api": "API", "browser": "Trình duyệt"},
-	LangEN: {"api": "API", "browser": "Browser"},
+	LangVI: {vocab.LayerAPI: "API", vocab.LayerBrowser: "Trình duyệt"},
+	LangEN: {vocab.LayerAPI: "API", vocab.LayerBrowser: "Browser"},
 }
 
 // i18nCityCodes are the centrally-run cities among the 34 provincial-level

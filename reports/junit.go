@@ -29,6 +29,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Lines of a testcase's <system-out> that carry dvcqa facts (the schema has no
@@ -588,19 +590,19 @@ func (j *junitWriter) item(labels []string) (string, *Verdict) {
 	if j.s == nil {
 		return "", nil
 	}
-	if id := labelValue(labels, servicePrefix); id != "" {
+	if id := vocab.LabelValue(labels, vocab.KeyService); id != "" {
 		for i := range j.s.Services {
 			if j.s.Services[i].ID == id {
-				return servicePrefix + id, &j.s.Services[i]
+				return vocab.Label(vocab.KeyService, id), &j.s.Services[i]
 			}
 		}
 	}
-	kind := labelValue(labels, kindPrefix)
-	if db := labelValue(labels, dbPrefix); kind == "connection" && j.s.NationalDBs[db] != nil {
-		return dbPrefix + db, j.s.NationalDBs[db]
+	kind := vocab.LabelValue(labels, vocab.KeyKind)
+	if db := vocab.LabelValue(labels, vocab.KeyDB); kind == vocab.KindConnection && j.s.NationalDBs[db] != nil {
+		return vocab.DB(db), j.s.NationalDBs[db]
 	}
-	if sys := labelValue(labels, systemPrefix); kind == "platform" && j.s.Platform[sys] != nil {
-		return systemPrefix + sys, j.s.Platform[sys]
+	if sys := vocab.LabelValue(labels, vocab.KeySystem); kind == vocab.KindPlatform && j.s.Platform[sys] != nil {
+		return vocab.Label(vocab.KeySystem, sys), j.s.Platform[sys]
 	}
 	return "", nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // skipped is a spec that called Skip with msg ("" = filtered out).
@@ -61,7 +63,7 @@ func TestGreenRunPassesTheGate(t *testing.T) {
 func TestNoSubmissionIsNotVerified(t *testing.T) {
 	var srs []types.SpecReport
 	for _, sr := range green() {
-		if l := labelValue(sr.Labels(), kindPrefix); l == "e2e" || (l == "platform" && labelValue(sr.Labels(), systemPrefix) != "sso") {
+		if l := vocab.LabelValue(sr.Labels(), vocab.KeyKind); l == "e2e" || (l == "platform" && vocab.LabelValue(sr.Labels(), vocab.KeySystem) != "sso") {
 			sr = skipped("target profile does not allow submitting dossiers (allow.submit: false)", sr.Labels()...)
 		}
 		srs = append(srs, sr)
@@ -142,7 +144,7 @@ func TestSyncIsProvenByReadBack(t *testing.T) {
 
 func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 	start := func(hs string) types.SpecReport {
-		e := types.ReportEntry{Name: entryHealth}
+		e := types.ReportEntry{Name: vocab.EntryHealth}
 		e.Value = types.WrapEntryValue(hs)
 		return types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed, ReportEntries: []types.ReportEntry{e}}
 	}
@@ -179,7 +181,7 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 
 func TestAccessibilityWarningsAreVisible(t *testing.T) {
 	a11y := it(types.SpecStatePassed, "", "service:DV01", "kind:a11y", "layer:browser")
-	e := types.ReportEntry{Name: entryA11y}
+	e := types.ReportEntry{Name: vocab.EntryA11yWarn}
 	e.Value = types.WrapEntryValue("color-contrast (serious, 3 element(s)): Elements must meet minimum color contrast")
 	a11y.ReportEntries = append(a11y.ReportEntries, e)
 	s := buildWith(append(green(), a11y), Meta{}, fixtures.Gate{})

@@ -7,7 +7,11 @@
 // report can be rebuilt, diffed or merged from a finished run's files.
 package reports
 
-import "time"
+import (
+	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
+)
 
 // SchemaVersion of summary.json (documented in the README). Version 2 adds
 // readiness verdicts, checks, the gate, metadata and the spec list; the
@@ -43,7 +47,8 @@ const (
 )
 
 // Matrix columns of the service matrix, in order.
-var CheckColumns = []string{"api_e2e", "browser_e2e", "prefill", "payment", "sync", "result", "negative", "a11y"}
+// declared once in vocab.Columns.
+var CheckColumns = vocab.ColumnIDs()
 
 // Summary is summary.json.
 type Summary struct {

@@ -1,5 +1,7 @@
 package reports
 
+import "github.com/dvcqa/dvcqa/vocab"
+
 // File names of a run folder besides summary.json, ginkgo.json, junit.xml.
 const (
 	HTMLFile     = "index.html"
@@ -32,7 +34,7 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 		}, v.Readiness)
 	}
 	for id, v := range s.NationalDBs {
-		add("db:"+id, func(p *Summary) string {
+		add(vocab.DB(id), func(p *Summary) string {
 			if pv := p.NationalDBs[id]; pv != nil {
 				return pv.Readiness
 			}
@@ -40,7 +42,7 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 		}, v.Readiness)
 	}
 	for id, v := range s.Platform {
-		add("system:"+id, func(p *Summary) string {
+		add(vocab.Label(vocab.KeySystem, id), func(p *Summary) string {
 			if pv := p.Platform[id]; pv != nil {
 				return pv.Readiness
 			}
