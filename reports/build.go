@@ -120,7 +120,7 @@ func Build(in Input) *Summary {
 			s.Totals.Passed++
 		case Fail:
 			s.Totals.Failed++
-		case "flaky":
+		case OutcomeFlaky:
 			s.Totals.Passed++
 			s.Totals.Flaky++
 		default:
@@ -178,7 +178,7 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 	outcome := Skipped
 	switch {
 	case sr.State == types.SpecStatePassed && sr.NumAttempts > 1:
-		outcome = "flaky"
+		outcome = OutcomeFlaky
 	case sr.State == types.SpecStatePassed:
 		outcome = Pass
 	case sr.State.Is(types.SpecStateFailureStates):
@@ -215,7 +215,7 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 // false, tool missing), else the label filter or an interrupted run.
 func skipReason(sr types.SpecReport, m *redact.Masker) string {
 	if msg := strings.TrimSpace(sr.Failure.Message); msg != "" {
-		return headline(m.Text(msg))
+		return FailureHeadline(m.Text(msg))
 	}
 	switch sr.State {
 	case types.SpecStatePending:
@@ -248,7 +248,7 @@ func attemptOf(msg string) int {
 }
 
 func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard, outDir string) *Failure {
-	reason := truncate(m.Text(strings.TrimSpace(f.Message)), maxReason)
+	reason := Truncate(m.Text(strings.TrimSpace(f.Message)), maxReason)
 	if reason == "" {
 		reason = sr.State.String()
 	}
@@ -256,7 +256,7 @@ func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard,
 	if name == "" {
 		name = sr.LeafNodeType.String()
 	}
-	out := &Failure{Spec: m.Text(name), Headline: headline(reason), Reason: reason, Location: f.Location.String()}
+	out := &Failure{Spec: m.Text(name), Headline: FailureHeadline(reason), Reason: reason, Location: f.Location.String()}
 	for _, e := range sr.ReportEntries {
 		v := fmt.Sprint(e.GetRawValue())
 		switch e.Name {
@@ -292,10 +292,10 @@ func parseHealth(e types.ReportEntry) []SystemHealth {
 	return h
 }
 
-// headline is the first line of a failure that says what went wrong: Gomega
+// FailureHeadline is the first line of a failure that says what went wrong: Gomega
 // puts "Timed out after …" and "The function passed to Eventually failed
 // at …" before the harness's own words.
-func headline(reason string) string {
+func FailureHeadline(reason string) string {
 	for _, line := range strings.Split(reason, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "Timed out after") || strings.HasPrefix(line, "The function passed to") ||
@@ -307,8 +307,8 @@ func headline(reason string) string {
 	return strings.TrimSpace(reason)
 }
 
-// truncate cuts s to at most n bytes on a rune boundary.
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes on a rune boundary.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -58,7 +58,7 @@ func evaluateGate(s *Summary, g fixtures.Gate, cat *fixtures.Catalog) GateResult
 	}
 	db := RuleResult{ID: "national_dbs", Description: "National-database connections READY", DescriptionVI: "Kết nối CSDL quốc gia đạt (READY)",
 		Want: fmt.Sprintf("≥ %d/%d", wantDB, len(cat.Databases)), Got: fmt.Sprintf("%d/%d", s.Headline.DBsReady, len(cat.Databases)), Passed: s.Headline.DBsReady >= wantDB}
-	for _, id := range verdictKeys(s.NationalDBs) {
+	for _, id := range SortedKeys(s.NationalDBs) {
 		if v := s.NationalDBs[id]; v.Readiness != Ready {
 			db.Items = append(db.Items, id+" "+v.Readiness)
 		}

@@ -158,7 +158,7 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 		case Pass:
 			v.Passed++
 			passed[check] = true
-		case "flaky":
+		case OutcomeFlaky:
 			v.Passed++
 			v.Flaky++
 			passed[check] = true
@@ -289,7 +289,7 @@ func healthNotes(s *Summary, groups ...map[string]*item) []HealthNote {
 					continue
 				}
 				for _, sp := range it.specs {
-					if sp.result.Outcome == Pass || sp.result.Outcome == "flaky" {
+					if sp.result.Outcome == Pass || sp.result.Outcome == OutcomeFlaky {
 						n++
 					}
 				}
@@ -394,7 +394,7 @@ func specCheck(outcome string) string {
 		return CheckPass
 	case Fail:
 		return CheckFail
-	case "flaky":
+	case OutcomeFlaky:
 		return CheckFlaky
 	}
 	return ""
@@ -411,7 +411,7 @@ func stepResult(sp *spec, check string) string {
 		return CheckFail
 	case !reached:
 		return CheckNotReached
-	case sp.result.Outcome == "flaky":
+	case sp.result.Outcome == OutcomeFlaky:
 		return CheckFlaky
 	}
 	return CheckPass
@@ -486,5 +486,3 @@ func stepTimings(specs []*spec) []StepTiming {
 	})
 	return out
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

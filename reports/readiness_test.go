@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -53,9 +52,7 @@ func TestGreenRunPassesTheGate(t *testing.T) {
 	if !s.Gate.Passed || ExitCode(s) != 0 {
 		t.Fatalf("a complete green run must pass: %+v", s.Gate)
 	}
-	if got := i18nHeadline(s.Headline, LangVI); got != "Toàn trình: 3/3 dịch vụ · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: đạt" {
-		t.Errorf("headline %q", got)
-	}
+	tableHas(t, s, "Toàn trình: 3/3 dịch vụ · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: đạt")
 }
 
 // allow.submit: false skips every end-to-end flow: nothing failed, nothing
@@ -83,16 +80,8 @@ func TestNoSubmissionIsNotVerified(t *testing.T) {
 	if !s.Gate.RuleFails("complete_run", "") && len(s.Partial) < 2 {
 		t.Errorf("partial reasons %+v", s.Partial)
 	}
-	if got := i18nHeadline(s.Headline, LangVI); got != "Toàn trình: 0/3 dịch vụ (3 chưa kiểm chứng) · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: chưa kiểm chứng" {
-		t.Errorf("headline %q", got)
-	}
-	var buf bytes.Buffer
-	PrintTable(&buf, s)
-	for _, want := range []string{"NOT VERIFIED", "PARTIAL RUN", "allow.submit: false", "Go-live gate FAILED"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, buf.String())
-		}
-	}
+	tableHas(t, s, "Toàn trình: 0/3 dịch vụ (3 chưa kiểm chứng) · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: chưa kiểm chứng",
+		"NOT VERIFIED", "PARTIAL RUN", "allow.submit: false", "Go-live gate FAILED")
 }
 
 func TestEveryRequiredLayerMustRun(t *testing.T) {
@@ -189,17 +178,5 @@ func TestAccessibilityWarningsAreVisible(t *testing.T) {
 	if len(v.Warnings) != 1 || !strings.Contains(v.Warnings[0], "color-contrast") {
 		t.Fatalf("warnings %v", v.Warnings)
 	}
-	var md bytes.Buffer
-	if err := WriteMarkdown(&md, s, LangEN); err != nil {
-		t.Fatal(err)
-	}
-	var page bytes.Buffer
-	if err := WriteHTML(&page, s, t.TempDir(), LangEN); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{"summary.md": md.String(), "index.html": page.String()} {
-		if !strings.Contains(text, "color-contrast") {
-			t.Errorf("%s does not show the accessibility warning", name)
-		}
-	}
+	renderedHas(t, s, "color-contrast")
 }

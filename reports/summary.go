@@ -8,6 +8,8 @@
 package reports
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/dvcqa/dvcqa/vocab"
@@ -24,6 +26,10 @@ const (
 	Fail    = "fail"
 	Skipped = "skipped"
 )
+
+// OutcomeFlaky is SpecResult.Outcome of a spec that passed on a retry
+// (besides Pass, Fail, Skipped).
+const OutcomeFlaky = "flaky"
 
 // Readiness verdicts: what the go-live decision reads.
 const (
@@ -264,4 +270,47 @@ type Totals struct {
 	DBsPassed      int     `json:"national_dbs_passed"`
 	DBsTotal       int     `json:"national_dbs_total"`
 	Seconds        float64 `json:"seconds"`
+}
+
+// ReadinessOf is an item's readiness: its own verdict or, in summaries of
+// schema version 1 that have none, the one its spec-level verdict implies.
+// The one rule that diff, trend and every renderer read readiness by.
+func ReadinessOf(v *Verdict) string {
+	if v == nil {
+		return ""
+	}
+	if v.Readiness != "" {
+		return v.Readiness
+	}
+	return OutcomeReadiness(v.Verdict)
+}
+
+// OutcomeReadiness is the readiness a spec-level outcome (pass, fail,
+// flaky, skipped) implies, for a spec that belongs to no item or an item
+// judged before readiness existed.
+func OutcomeReadiness(outcome string) string {
+	switch outcome {
+	case Pass:
+		return Ready
+	case Fail:
+		return NotReady
+	case OutcomeFlaky:
+		return Flaky
+	}
+	return NotRun
+}
+
+// SpecIdentity names a spec across shards: its full text, and the province
+// of its shard when there is one.
+func SpecIdentity(name, province string) string {
+	if province == "" {
+		return name
+	}
+	return name + " [" + province + "]"
+}
+
+// SortedKeys are a map's keys in order: items, rules and properties are
+// always listed in the same order.
+func SortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -2,12 +2,6 @@ package reports
 
 import "github.com/dvcqa/dvcqa/vocab"
 
-// File names of a run folder besides summary.json, ginkgo.json, junit.xml.
-const (
-	HTMLFile     = "index.html"
-	MarkdownFile = "summary.md"
-)
-
 // AttachTrend records, for every service, database and platform system, its
 // readiness in up to n earlier runs (oldest first) followed by this run's.
 func AttachTrend(s *Summary, previous []*Summary, n int) {
@@ -27,7 +21,7 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 		add(id, func(p *Summary) string {
 			for _, pv := range p.Services {
 				if pv.ID == id {
-					return pv.Readiness
+					return ReadinessOf(&pv)
 				}
 			}
 			return ""
@@ -36,7 +30,7 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 	for id, v := range s.NationalDBs {
 		add(vocab.DB(id), func(p *Summary) string {
 			if pv := p.NationalDBs[id]; pv != nil {
-				return pv.Readiness
+				return ReadinessOf(pv)
 			}
 			return ""
 		}, v.Readiness)
@@ -44,7 +38,7 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 	for id, v := range s.Platform {
 		add(vocab.Label(vocab.KeySystem, id), func(p *Summary) string {
 			if pv := p.Platform[id]; pv != nil {
-				return pv.Readiness
+				return ReadinessOf(pv)
 			}
 			return ""
 		}, v.Readiness)

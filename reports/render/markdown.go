@@ -1,4 +1,4 @@
-package reports
+package render
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // mdMaxCell bounds a headline in the Markdown table.
@@ -18,7 +20,7 @@ const mdMaxCell = 140
 // WriteMarkdown writes summary.md: the gate result, the ministry line, the
 // gate rules and only what is not READY, short enough to paste into a chat
 // or a ticket. lang is "vi" (the default) or "en".
-func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
+func WriteMarkdown(w io.Writer, s *reports.Summary, lang string) error {
 	if s == nil {
 		return errors.New("write markdown: no summary")
 	}
@@ -57,15 +59,15 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 	}
 
 	// Services not READY.
-	var bad []*Verdict
+	var bad []*reports.Verdict
 	var notRun, reasons []string
 	ready := 0
 	for i := range s.Services {
 		v := &s.Services[i]
-		switch i18nReadiness(v) {
-		case Ready:
+		switch reports.ReadinessOf(v) {
+		case reports.Ready:
 			ready++
-		case NotRun, NotVerified:
+		case reports.NotRun, reports.NotVerified:
 			notRun = append(notRun, v.ID)
 			reasons = mdReasons(reasons, v, lang)
 		default:
@@ -78,7 +80,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
 			i18nT(lang, "col_id"), i18nT(lang, "col_service"), i18nT(lang, "col_readiness"), i18nT(lang, "f_check"), i18nT(lang, "md_cause"))
 		for _, v := range bad {
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), i18nReadiness(v), mdEscape(mdFailingCheck(v, lang)), mdEscape(mdCause(v, lang)))
+			p("| %s | %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), reports.ReadinessOf(v), mdEscape(mdFailingCheck(v, lang)), mdEscape(mdCause(v, lang)))
 		}
 		p("\n")
 	}
@@ -93,7 +95,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 	}
 
 	// National databases not READY.
-	var badDBs []*Verdict
+	var badDBs []*reports.Verdict
 	var dbNotRun, dbReasons []string
 	dbReady := 0
 	for _, id := range slices.Sorted(maps.Keys(s.NationalDBs)) {
@@ -105,10 +107,10 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		if c.ID == "" {
 			c.ID = id
 		}
-		switch i18nReadiness(&c) {
-		case Ready:
+		switch reports.ReadinessOf(&c) {
+		case reports.Ready:
 			dbReady++
-		case NotRun, NotVerified:
+		case reports.NotRun, reports.NotVerified:
 			dbNotRun = append(dbNotRun, c.ID)
 			dbReasons = mdReasons(dbReasons, &c, lang)
 		default:
@@ -121,7 +123,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		p("| %s | %s | %s | %s |\n|---|---|---|---|\n",
 			i18nT(lang, "col_id"), i18nT(lang, "col_db"), i18nT(lang, "col_readiness"), i18nT(lang, "md_cause"))
 		for _, v := range badDBs {
-			p("| %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), i18nReadiness(v), mdEscape(mdCause(v, lang)))
+			p("| %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), reports.ReadinessOf(v), mdEscape(mdCause(v, lang)))
 		}
 		p("\n")
 	}
@@ -142,7 +144,7 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 		if v == nil {
 			continue
 		}
-		if r := i18nReadiness(v); r != Ready {
+		if r := reports.ReadinessOf(v); r != reports.Ready {
 			platform = append(platform, fmt.Sprintf("- %s %s — %s", mdCode(id), r, mdEscape(mdCause(v, lang))))
 		}
 	}
@@ -199,15 +201,15 @@ func WriteMarkdown(w io.Writer, s *Summary, lang string) error {
 
 // mdFailingCheck names the step that failed: the first failure's check,
 // else the first failed (or flaky) matrix column.
-func mdFailingCheck(v *Verdict, lang string) string {
+func mdFailingCheck(v *reports.Verdict, lang string) string {
 	for _, f := range v.Failures {
 		if f.Check != "" {
 			_, name := i18nCheckName(lang, f.Check)
 			return name
 		}
 	}
-	for _, want := range []string{CheckFail, CheckFlaky} {
-		for _, c := range CheckColumns {
+	for _, want := range []string{reports.CheckFail, reports.CheckFlaky} {
+		for _, c := range reports.CheckColumns {
 			if v.Checks[c] == want {
 				_, name := i18nCheckName(lang, c)
 				return name
@@ -219,7 +221,7 @@ func mdFailingCheck(v *Verdict, lang string) string {
 
 // mdCause is the one-line reason: blocked by / the failure's headline / the
 // waiver ticket.
-func mdCause(v *Verdict, lang string) string {
+func mdCause(v *reports.Verdict, lang string) string {
 	var parts []string
 	if len(v.BlockedBy) > 0 {
 		parts = append(parts, i18nT(lang, "blocked_by")+" "+strings.Join(v.BlockedBy, ", "))
@@ -246,7 +248,7 @@ func mdCause(v *Verdict, lang string) string {
 }
 
 // mdReasons adds an item's distinct reasons for not being verified.
-func mdReasons(rs []string, v *Verdict, lang string) []string {
+func mdReasons(rs []string, v *reports.Verdict, lang string) []string {
 	for _, u := range v.Unverified {
 		if r := i18nUnverified(u, lang); !slices.Contains(rs, r) {
 			rs = append(rs, r)
@@ -268,7 +270,7 @@ func mdWhy(rs []string) string {
 	return " — " + mdEscape(mdCell(strings.Join(rs, "; "), 3*mdMaxCell)) + more
 }
 
-func mdHeadline(f Failure) string {
+func mdHeadline(f reports.Failure) string {
 	if f.Headline != "" {
 		return f.Headline
 	}
