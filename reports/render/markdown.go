@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -9,13 +10,50 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"text/template"
 	"unicode/utf8"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // mdMaxCell bounds a headline in the Markdown table.
 const mdMaxCell = 140
+
+//go:embed templates/summary.md.tmpl
+var mdTemplateText string
+
+// mdTemplate lays summary.md out; the view fills it.
+var mdTemplate = template.Must(template.New("summary.md").Parse(mdTemplateText))
+
+// mdView is what summary.md shows, every value already escaped for
+// Markdown: the template only lays it out.
+type mdView struct {
+	Title, Verdict, Headline string
+	SeededTitle, Defects     string // Defects: the seeded defects, "" when none
+	MockNote                 string // the mock world's note, when no defect is seeded
+	RulesTitle               string
+	Rules                    []string
+	Services, DBs            *mdItems
+	PlatformTitle, Platform  string
+	WarningsTitle, Warnings  string
+	PartialTitle             string
+	PartialBody              string
+	Partial                  []string
+	HealthNotes              []string
+	SuiteTitle               string
+	Suite                    []string
+	Footer, Details          string
+}
+
+// mdItems is one kind of item (services, national databases): the table of
+// those not READY, the line of those not verified, and the line of the rest.
+type mdItems struct {
+	Title      string
+	Head       []string
+	Rows       [][]string
+	NotRun, OK string
+}
 
 // WriteMarkdown writes summary.md: the gate result, the ministry line, the
 // gate rules and only what is not READY, short enough to paste into a chat
@@ -24,158 +62,93 @@ func WriteMarkdown(w io.Writer, s *reports.Summary, lang string) error {
 	if s == nil {
 		return errors.New("write markdown: no summary")
 	}
-	lang = i18nLang(lang)
 	b := bufio.NewWriter(w)
-	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-
-	p("# %s\n\n", mdEscape(i18nTitle(s, lang)))
-	verdict := "✗ " + i18nT(lang, "gate_failed")
-	if s.Gate.Passed {
-		verdict = "✓ " + i18nT(lang, "gate_passed")
+	if err := mdTemplate.Execute(b, buildMDView(s, i18nLang(lang))); err != nil {
+		return fmt.Errorf("write markdown: %w", err)
 	}
-	p("**%s** · %s\n\n", verdict, i18nHeadline(s.Headline, lang))
+	return b.Flush()
+}
 
+func buildMDView(s *reports.Summary, lang string) *mdView {
+	v := &mdView{Title: mdEscape(i18nTitle(s, lang)), Verdict: "✗ " + i18nT(lang, "gate_failed"), Headline: i18nHeadline(s.Headline, lang)}
+	if s.Gate.Passed {
+		v.Verdict = "✓ " + i18nT(lang, "gate_passed")
+	}
 	if len(s.Target.Defects) > 0 {
 		defects := make([]string, len(s.Target.Defects))
 		for i, d := range s.Target.Defects {
 			defects[i] = mdCode(d)
 		}
-		p("> ⚠ **%s**: %s\n\n", i18nT(lang, "seeded_title"), strings.Join(defects, ", "))
-	} else if strings.EqualFold(s.Target.Kind, "mock") {
-		p("> %s\n\n", i18nT(lang, "mock_note"))
+		v.SeededTitle, v.Defects = i18nT(lang, "seeded_title"), strings.Join(defects, ", ")
+	} else if strings.EqualFold(s.Target.Kind, vocab.TargetMock) {
+		v.MockNote = i18nT(lang, "mock_note")
 	}
-
-	if len(s.Gate.Rules) > 0 {
-		p("**%s**\n\n", i18nT(lang, "gate_rules"))
-		for _, r := range s.Gate.Rules {
-			mark := "✗"
-			if r.Passed {
-				mark = "✓"
-			}
-			p("- %s %s — %s %s, %s %s\n", mark, mdEscape(i18nRule(r, lang)),
-				strings.ToLower(i18nT(lang, "col_want")), mdEscape(r.Want), strings.ToLower(i18nT(lang, "col_got")), mdEscape(r.Got))
+	v.RulesTitle = i18nT(lang, "gate_rules")
+	for _, r := range s.Gate.Rules {
+		mark := "✗"
+		if r.Passed {
+			mark = "✓"
 		}
-		p("\n")
+		v.Rules = append(v.Rules, fmt.Sprintf("%s %s — %s %s, %s %s", mark, mdEscape(i18nRule(r, lang)),
+			strings.ToLower(i18nT(lang, "col_want")), mdEscape(r.Want), strings.ToLower(i18nT(lang, "col_got")), mdEscape(r.Got)))
 	}
 
-	// Services not READY.
-	var bad []*reports.Verdict
-	var notRun, reasons []string
-	ready := 0
+	services := make([]*reports.Verdict, len(s.Services))
 	for i := range s.Services {
-		v := &s.Services[i]
-		switch reports.ReadinessOf(v) {
-		case reports.Ready:
-			ready++
-		case reports.NotRun, reports.NotVerified:
-			notRun = append(notRun, v.ID)
-			reasons = mdReasons(reasons, v, lang)
-		default:
-			bad = append(bad, v)
-		}
+		services[i] = &s.Services[i]
 	}
-	total := len(s.Services)
-	if len(bad) > 0 {
-		p("**%s**\n\n", i18nF(lang, "md_not_ready_services", len(bad), total))
-		p("| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
-			i18nT(lang, "col_id"), i18nT(lang, "col_service"), i18nT(lang, "col_readiness"), i18nT(lang, "f_check"), i18nT(lang, "md_cause"))
-		for _, v := range bad {
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), reports.ReadinessOf(v), mdEscape(mdFailingCheck(v, lang)), mdEscape(mdCause(v, lang)))
-		}
-		p("\n")
-	}
-	if len(notRun) > 0 {
-		p("%s%s\n\n", i18nF(lang, "md_not_run", len(notRun), mdEscape(mdRanges(notRun))), mdWhy(reasons))
-	}
-	switch {
-	case total > 0 && ready == total:
-		p("%s\n\n", i18nF(lang, "md_all_services", total))
-	case ready > 0:
-		p("%s\n\n", i18nF(lang, "md_others_services", ready))
-	}
-
-	// National databases not READY.
-	var badDBs []*reports.Verdict
-	var dbNotRun, dbReasons []string
-	dbReady := 0
+	v.Services = mdItemsOf(services, lang, "services", mdRanges,
+		[]string{i18nT(lang, "col_id"), i18nT(lang, "col_service"), i18nT(lang, "col_readiness"), i18nT(lang, "f_check"), i18nT(lang, "md_cause")},
+		func(it *reports.Verdict) []string {
+			return []string{mdEscape(it.ID), mdEscape(i18nItemName(it, lang)), reports.ReadinessOf(it), mdEscape(mdFailingCheck(it, lang)), mdEscape(mdCause(it, lang))}
+		})
+	var dbs []*reports.Verdict
 	for _, id := range slices.Sorted(maps.Keys(s.NationalDBs)) {
-		v := s.NationalDBs[id]
-		if v == nil {
-			continue
-		}
-		c := *v
-		if c.ID == "" {
-			c.ID = id
-		}
-		switch reports.ReadinessOf(&c) {
-		case reports.Ready:
-			dbReady++
-		case reports.NotRun, reports.NotVerified:
-			dbNotRun = append(dbNotRun, c.ID)
-			dbReasons = mdReasons(dbReasons, &c, lang)
-		default:
-			badDBs = append(badDBs, &c)
+		if it := s.NationalDBs[id]; it != nil {
+			c := *it
+			if c.ID == "" {
+				c.ID = id
+			}
+			dbs = append(dbs, &c)
 		}
 	}
-	dbTotal := dbReady + len(dbNotRun) + len(badDBs)
-	if len(badDBs) > 0 {
-		p("**%s**\n\n", i18nF(lang, "md_not_ready_dbs", len(badDBs), dbTotal))
-		p("| %s | %s | %s | %s |\n|---|---|---|---|\n",
-			i18nT(lang, "col_id"), i18nT(lang, "col_db"), i18nT(lang, "col_readiness"), i18nT(lang, "md_cause"))
-		for _, v := range badDBs {
-			p("| %s | %s | %s | %s |\n", mdEscape(v.ID), mdEscape(i18nItemName(v, lang)), reports.ReadinessOf(v), mdEscape(mdCause(v, lang)))
-		}
-		p("\n")
-	}
-	if len(dbNotRun) > 0 {
-		p("%s%s\n\n", i18nF(lang, "md_not_run", len(dbNotRun), mdEscape(strings.Join(dbNotRun, ", "))), mdWhy(dbReasons))
-	}
-	switch {
-	case dbTotal > 0 && dbReady == dbTotal:
-		p("%s\n\n", i18nF(lang, "md_all_dbs", dbTotal))
-	case dbReady > 0:
-		p("%s\n\n", i18nF(lang, "md_others_dbs", dbReady))
-	}
+	v.DBs = mdItemsOf(dbs, lang, "dbs", func(ids []string) string { return strings.Join(ids, ", ") },
+		[]string{i18nT(lang, "col_id"), i18nT(lang, "col_db"), i18nT(lang, "col_readiness"), i18nT(lang, "md_cause")},
+		func(it *reports.Verdict) []string {
+			return []string{mdEscape(it.ID), mdEscape(i18nItemName(it, lang)), reports.ReadinessOf(it), mdEscape(mdCause(it, lang))}
+		})
 
 	// Platform systems not READY, one line each.
 	var platform []string
 	for _, id := range slices.Sorted(maps.Keys(s.Platform)) {
-		v := s.Platform[id]
-		if v == nil {
+		it := s.Platform[id]
+		if it == nil {
 			continue
 		}
-		if r := reports.ReadinessOf(v); r != reports.Ready {
-			platform = append(platform, fmt.Sprintf("- %s %s — %s", mdCode(id), r, mdEscape(mdCause(v, lang))))
+		if r := reports.ReadinessOf(it); r != reports.Ready {
+			platform = append(platform, fmt.Sprintf("- %s %s — %s", mdCode(id), r, mdEscape(mdCause(it, lang))))
 		}
 	}
-	if len(platform) > 0 {
-		p("**%s**\n\n%s\n\n", i18nT(lang, "md_not_ready_platform"), strings.Join(platform, "\n"))
-	}
+	v.PlatformTitle, v.Platform = i18nT(lang, "md_not_ready_platform"), strings.Join(platform, "\n")
 	var warn []string
 	for i := range s.Services {
 		for _, w := range s.Services[i].Warnings {
 			warn = append(warn, fmt.Sprintf("%s %s", mdCode(s.Services[i].ID), mdEscape(mdCell(w, 3*mdMaxCell))))
 		}
 	}
-	if len(warn) > 0 {
-		p("**%s**\n\n%s\n\n", i18nF(lang, "md_a11y_warnings", len(warn)), strings.Join(warn, "  \n"))
-	}
+	v.WarningsTitle, v.Warnings = i18nF(lang, "md_a11y_warnings", len(warn)), strings.Join(warn, "  \n")
 	if len(s.Partial) > 0 {
-		p("> ⚠ **%s** %s\n", i18nT(lang, "partial_title"), i18nT(lang, "partial_body"))
+		v.PartialTitle, v.PartialBody = i18nT(lang, "partial_title"), i18nT(lang, "partial_body")
 		for _, r := range i18nPartial(s.Partial, lang) {
-			p("> · %s\n", mdEscape(r))
+			v.Partial = append(v.Partial, mdEscape(r))
 		}
-		p("\n")
 	}
 	for _, n := range i18nHealthNotes(s.HealthNotes, lang) {
-		p("> ⚠ %s\n\n", mdEscape(n))
+		v.HealthNotes = append(v.HealthNotes, mdEscape(n))
 	}
-	if len(s.SuiteFailures) > 0 {
-		p("**%s**\n\n", i18nF(lang, "md_suite", len(s.SuiteFailures)))
-		for _, f := range s.SuiteFailures {
-			p("- %s — %s\n", mdEscape(mdCell(f.Spec, 80)), mdEscape(mdCell(mdHeadline(f), mdMaxCell)))
-		}
-		p("\n")
+	v.SuiteTitle = i18nF(lang, "md_suite", len(s.SuiteFailures))
+	for _, f := range s.SuiteFailures {
+		v.Suite = append(v.Suite, mdEscape(mdCell(f.Spec, 80))+" — "+mdEscape(mdCell(mdHeadline(f), mdMaxCell)))
 	}
 
 	// Where it comes from.
@@ -190,13 +163,47 @@ func WriteMarkdown(w io.Writer, s *reports.Summary, lang string) error {
 	if len(extra) > 0 {
 		where += " (" + strings.Join(extra, ", ") + ")"
 	}
-	p("---\n%s %s · %s %s · %s → %s (%s)", i18nT(lang, "run"), mdCode(s.RunID), strings.ToLower(i18nT(lang, "m_target")), where,
+	v.Footer = fmt.Sprintf("%s %s · %s %s · %s → %s (%s)", i18nT(lang, "run"), mdCode(s.RunID), strings.ToLower(i18nT(lang, "m_target")), where,
 		i18nTime(s.StartedAt), i18nTime(s.FinishedAt), i18nT(lang, "tz"))
 	if s.Meta.Harness != "" {
-		p(" · dvcqa %s", mdEscape(htmlHarness(s)))
+		v.Footer += " · dvcqa " + mdEscape(htmlHarness(s))
 	}
-	p("\n%s\n", i18nT(lang, "md_details"))
-	return b.Flush()
+	v.Details = i18nT(lang, "md_details")
+	return v
+}
+
+// mdItemsOf sorts items into not READY (a table row each), not verified
+// (one line, with the reasons) and READY (counted); kind names the texts
+// (md_not_ready_<kind>, md_all_<kind>, md_others_<kind>), ids lists the
+// not-verified ones.
+func mdItemsOf(items []*reports.Verdict, lang, kind string, ids func([]string) string, head []string, row func(*reports.Verdict) []string) *mdItems {
+	out := &mdItems{Head: head}
+	var notRun, reasons []string
+	bad, ready := 0, 0
+	for _, it := range items {
+		switch reports.ReadinessOf(it) {
+		case reports.Ready:
+			ready++
+		case reports.NotRun, reports.NotVerified:
+			notRun = append(notRun, it.ID)
+			reasons = mdReasons(reasons, it, lang)
+		default:
+			bad++
+			out.Rows = append(out.Rows, row(it))
+		}
+	}
+	total := len(items)
+	out.Title = i18nF(lang, "md_not_ready_"+kind, bad, total)
+	if len(notRun) > 0 {
+		out.NotRun = i18nF(lang, "md_not_run", len(notRun), mdEscape(ids(notRun))) + mdWhy(reasons)
+	}
+	switch {
+	case total > 0 && ready == total:
+		out.OK = i18nF(lang, "md_all_"+kind, total)
+	case ready > 0:
+		out.OK = i18nF(lang, "md_others_"+kind, ready)
+	}
+	return out
 }
 
 // mdFailingCheck names the step that failed: the first failure's check,
