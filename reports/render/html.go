@@ -260,7 +260,7 @@ func buildHTMLView(s *reports.Summary, runDir, lang string) *htmlView {
 		Headline: i18nHeadline(s.Headline, lang),
 		Seeded:   len(s.Target.Defects) > 0,
 		Defects:  s.Target.Defects,
-		Mock:     strings.EqualFold(s.Target.Kind, "mock"),
+		Mock:     strings.EqualFold(s.Target.Kind, vocab.TargetMock),
 		Harness:  htmlHarness(s),
 	}
 	for _, r := range s.Gate.Rules {
