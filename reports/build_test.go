@@ -215,3 +215,24 @@ func TestCopyLatest(t *testing.T) {
 		t.Fatalf("evidence not copied to latest: %v", err)
 	}
 }
+
+// TestDependenciesComeFromTheCatalog: the report blames what the catalog
+// says a service depends on (fixtures.Service.Systems), nothing else.
+func TestDependenciesComeFromTheCatalog(t *testing.T) {
+	cat := testCatalog()
+	cat.Services[0].Systems = []string{"gateway"} // DV01: not sso
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed,
+		ReportEntries: []types.ReportEntry{health("sso", "down")}}
+	srs := []types.SpecReport{setup,
+		it(types.SpecStateFailed, "login", "service:DV01", "kind:e2e", "layer:api"),
+		it(types.SpecStateFailed, "login", "service:DV03", "kind:e2e", "layer:api"),
+	}
+	s := Build(Input{Shards: []Shard{{RunID: "r1", Reports: []types.Report{{SpecReports: srs}}}}, Catalog: cat,
+		Meta: Meta{RunID: "r1", StartedAt: t0, FinishedAt: t0}, Now: t0, Masker: redact.NewMasker()})
+	if v := s.Services[0]; v.Readiness != NotReady {
+		t.Errorf("DV01 (systems: [gateway]) %q by %v, want NOT READY", v.Readiness, v.BlockedBy)
+	}
+	if v := s.Services[2]; v.Readiness != Blocked || len(v.BlockedBy) != 1 || v.BlockedBy[0] != "sso" {
+		t.Errorf("DV03 %q by %v, want BLOCKED by sso", v.Readiness, v.BlockedBy)
+	}
+}
