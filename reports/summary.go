@@ -1,7 +1,9 @@
-// Package reports turns a finished Ginkgo run into what people read: the
-// verdicts (summary.json), the go-live gate, the terminal table, and the
-// renderings (index.html, summary.md, junit.xml). It is also the directory
-// where runs write their output (reports/<run-id>/, reports/latest/).
+// Package reports is the model of a finished Ginkgo run: the verdicts
+// (summary.json), readiness (one rule, ReadinessOf), the go-live gate, the
+// diff between runs and the trend. What people read is rendered from it by
+// reports/render (index.html, summary.md, junit.xml, the terminal table,
+// diff.md). The folder is also where runs write their output
+// (reports/<run-id>/, reports/latest/).
 //
 // Everything is built from Ginkgo's JSON report plus run metadata, so a
 // report can be rebuilt, diffed or merged from a finished run's files.
