@@ -13,22 +13,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
-)
 
-// Label prefixes and report entry names the suites use
-// (suites/framework); repeated here because data flows one way: reports
-// never import the suites.
-const (
-	servicePrefix = "service:"
-	dbPrefix      = "db:"
-	systemPrefix  = "system:"
-	kindPrefix    = "kind:"
-	layerPrefix   = "layer:"
-
-	entryCheck  = "dvcqa.check"
-	entryHealth = "dvcqa.health"
-	entryHTTP   = "dvcqa.http"
-	entryA11y   = "a11y warning" // suites/services: violations found in warn mode
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // maxReason bounds a failure reason; the full text stays in ginkgo.json.
@@ -134,7 +120,7 @@ func Build(in Input) *Summary {
 			s.Totals.Passed++
 		case Fail:
 			s.Totals.Failed++
-		case "flaky":
+		case OutcomeFlaky:
 			s.Totals.Passed++
 			s.Totals.Flaky++
 		default:
@@ -169,7 +155,7 @@ func summaryMeta(in Input) SummaryMeta {
 // suite takes at the start.
 func suiteNode(s *Summary, sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) {
 	for _, e := range sr.ReportEntries {
-		if e.Name == entryHealth {
+		if e.Name == vocab.EntryHealth {
 			h := parseHealth(e)
 			if s.Health == nil {
 				s.Health = h
@@ -192,7 +178,7 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 	outcome := Skipped
 	switch {
 	case sr.State == types.SpecStatePassed && sr.NumAttempts > 1:
-		outcome = "flaky"
+		outcome = OutcomeFlaky
 	case sr.State == types.SpecStatePassed:
 		outcome = Pass
 	case sr.State.Is(types.SpecStateFailureStates):
@@ -202,11 +188,11 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 		Attempts: sr.NumAttempts, Seconds: round3(sr.RunTime.Seconds()), Province: sh.Province}
 	for _, e := range sr.ReportEntries {
 		switch e.Name {
-		case entryCheck:
+		case vocab.EntryCheck:
 			sp.checks = append(sp.checks, checkMark{check: fmt.Sprint(e.GetRawValue()), at: e.Time})
-		case entryHealth:
+		case vocab.EntryHealth:
 			sp.health = parseHealth(e)
-		case entryA11y:
+		case vocab.EntryA11yWarn:
 			sp.warnings = append(sp.warnings, m.Text(fmt.Sprint(e.GetRawValue())))
 		}
 	}
@@ -229,7 +215,7 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 // false, tool missing), else the label filter or an interrupted run.
 func skipReason(sr types.SpecReport, m *redact.Masker) string {
 	if msg := strings.TrimSpace(sr.Failure.Message); msg != "" {
-		return headline(m.Text(msg))
+		return FailureHeadline(m.Text(msg))
 	}
 	switch sr.State {
 	case types.SpecStatePending:
@@ -262,7 +248,7 @@ func attemptOf(msg string) int {
 }
 
 func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard, outDir string) *Failure {
-	reason := truncate(m.Text(strings.TrimSpace(f.Message)), maxReason)
+	reason := Truncate(m.Text(strings.TrimSpace(f.Message)), maxReason)
 	if reason == "" {
 		reason = sr.State.String()
 	}
@@ -270,7 +256,7 @@ func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard,
 	if name == "" {
 		name = sr.LeafNodeType.String()
 	}
-	out := &Failure{Spec: m.Text(name), Headline: headline(reason), Reason: reason, Location: f.Location.String()}
+	out := &Failure{Spec: m.Text(name), Headline: FailureHeadline(reason), Reason: reason, Location: f.Location.String()}
 	for _, e := range sr.ReportEntries {
 		v := fmt.Sprint(e.GetRawValue())
 		switch e.Name {
@@ -279,7 +265,7 @@ func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard,
 				continue
 			}
 			out.Evidence = append(out.Evidence, Evidence{Kind: e.Name, Path: relPath(outDir, sh.RunDir, v)})
-		case entryHTTP:
+		case vocab.EntryHTTP:
 			out.HTTP = m.Text(v)
 		}
 	}
@@ -306,10 +292,10 @@ func parseHealth(e types.ReportEntry) []SystemHealth {
 	return h
 }
 
-// headline is the first line of a failure that says what went wrong: Gomega
+// FailureHeadline is the first line of a failure that says what went wrong: Gomega
 // puts "Timed out after …" and "The function passed to Eventually failed
 // at …" before the harness's own words.
-func headline(reason string) string {
+func FailureHeadline(reason string) string {
 	for _, line := range strings.Split(reason, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "Timed out after") || strings.HasPrefix(line, "The function passed to") ||
@@ -321,8 +307,8 @@ func headline(reason string) string {
 	return strings.TrimSpace(reason)
 }
 
-// truncate cuts s to at most n bytes on a rune boundary.
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes on a rune boundary.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -330,15 +316,6 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-func labelValue(labels []string, prefix string) string {
-	for _, l := range labels {
-		if strings.HasPrefix(l, prefix) {
-			return strings.TrimPrefix(l, prefix)
-		}
-	}
-	return ""
 }
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
@@ -26,7 +27,7 @@ func it(state types.SpecState, msg string, labels ...string) types.SpecReport {
 func withChecks(sr types.SpecReport, checks ...string) types.SpecReport {
 	for i, c := range checks {
 		at := t0.Add(time.Duration(i) * time.Second)
-		e := types.ReportEntry{Name: entryCheck, Time: at}
+		e := types.ReportEntry{Name: vocab.EntryCheck, Time: at}
 		e.Value = types.WrapEntryValue(c)
 		sr.ReportEntries = append(sr.ReportEntries, e)
 		sr.Failure.TimelineLocation.Time = at.Add(500 * time.Millisecond)
@@ -35,7 +36,7 @@ func withChecks(sr types.SpecReport, checks ...string) types.SpecReport {
 }
 
 func health(system, status string) types.ReportEntry {
-	e := types.ReportEntry{Name: entryHealth}
+	e := types.ReportEntry{Name: vocab.EntryHealth}
 	e.Value = types.WrapEntryValue(`[{"system":"` + system + `","status":"` + status + `"}]`)
 	return e
 }
@@ -43,9 +44,9 @@ func health(system, status string) types.ReportEntry {
 func testCatalog() *fixtures.Catalog {
 	return &fixtures.Catalog{
 		Services: []fixtures.Service{
-			{ID: "DV01", NameVI: "Một", Databases: []string{"population"}},
-			{ID: "DV02", NameVI: "Hai", Databases: []string{"population"}, FeeVND: 50000},
-			{ID: "DV03", NameVI: "Ba", Databases: []string{"tax"}},
+			{ID: "DV01", NameVI: "Một", Databases: []string{"population"}, Systems: []string{"sso", "dvcqg", "gateway", "db:population"}},
+			{ID: "DV02", NameVI: "Hai", Databases: []string{"population"}, FeeVND: 50000, Systems: []string{"sso", "dvcqg", "gateway", "db:population", "payment"}},
+			{ID: "DV03", NameVI: "Ba", Databases: []string{"tax"}, Systems: []string{"sso", "dvcqg", "gateway", "db:tax"}},
 		},
 		Databases: []fixtures.Database{{ID: "population", NameVI: "Dân cư"}, {ID: "tax", NameVI: "Thuế"}},
 	}
@@ -165,17 +166,11 @@ func TestSuiteFailureFailsRun(t *testing.T) {
 	if s.Passed || s.Gate.Passed || len(s.SuiteFailures) != 1 || s.Services[0].Readiness != NotVerified {
 		t.Fatalf("suite failure not reported: passed=%v gate=%v failures=%v", s.Passed, s.Gate.Passed, s.SuiteFailures)
 	}
-	var buf bytes.Buffer
-	PrintTable(&buf, s)
-	for _, want := range []string{"SUITE SETUP FAILED", "Go-live gate FAILED", "specs: 0 passed, 0 failed, 1 skipped", "Toàn trình: 0/3 dịch vụ"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, buf.String())
-		}
-	}
+	tableHas(t, s, "SUITE SETUP FAILED", "Go-live gate FAILED", "specs: 0 passed, 0 failed, 1 skipped", "Toàn trình: 0/3 dịch vụ")
 }
 
 func TestHeadline(t *testing.T) {
-	if h := headline("Timed out after 5.001s.\nThe function passed to Eventually failed at x.go:1 with:\nnational portal status \"1\" ≠ portal status\nExpected"); h != `national portal status "1" ≠ portal status` {
+	if h := FailureHeadline("Timed out after 5.001s.\nThe function passed to Eventually failed at x.go:1 with:\nnational portal status \"1\" ≠ portal status\nExpected"); h != `national portal status "1" ≠ portal status` {
 		t.Errorf("headline skips Gomega's preamble: got %q", h)
 	}
 }
@@ -218,5 +213,26 @@ func TestCopyLatest(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, LatestDir, "evidence", "shot.png")); err != nil {
 		t.Fatalf("evidence not copied to latest: %v", err)
+	}
+}
+
+// TestDependenciesComeFromTheCatalog: the report blames what the catalog
+// says a service depends on (fixtures.Service.Systems), nothing else.
+func TestDependenciesComeFromTheCatalog(t *testing.T) {
+	cat := testCatalog()
+	cat.Services[0].Systems = []string{"gateway"} // DV01: not sso
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed,
+		ReportEntries: []types.ReportEntry{health("sso", "down")}}
+	srs := []types.SpecReport{setup,
+		it(types.SpecStateFailed, "login", "service:DV01", "kind:e2e", "layer:api"),
+		it(types.SpecStateFailed, "login", "service:DV03", "kind:e2e", "layer:api"),
+	}
+	s := Build(Input{Shards: []Shard{{RunID: "r1", Reports: []types.Report{{SpecReports: srs}}}}, Catalog: cat,
+		Meta: Meta{RunID: "r1", StartedAt: t0, FinishedAt: t0}, Now: t0, Masker: redact.NewMasker()})
+	if v := s.Services[0]; v.Readiness != NotReady {
+		t.Errorf("DV01 (systems: [gateway]) %q by %v, want NOT READY", v.Readiness, v.BlockedBy)
+	}
+	if v := s.Services[2]; v.Readiness != Blocked || len(v.BlockedBy) != 1 || v.BlockedBy[0] != "sso" {
+		t.Errorf("DV03 %q by %v, want BLOCKED by sso", v.Readiness, v.BlockedBy)
 	}
 }

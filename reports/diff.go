@@ -8,13 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Diff is what changed from run Old to run New.
@@ -91,7 +92,7 @@ func Compare(old, new *Summary, threshold DurationThreshold) *Diff {
 		if !inOld {
 			d.NewSpecs = append(d.NewSpecs, SpecChange{Name: name, NewOutcome: n.Outcome})
 		}
-		if n.Outcome == flakyOutcome {
+		if n.Outcome == OutcomeFlaky {
 			d.Flaky = append(d.Flaky, SpecChange{Name: name, OldOutcome: o.Outcome, NewOutcome: n.Outcome})
 		}
 		if !inOld {
@@ -99,7 +100,7 @@ func Compare(old, new *Summary, threshold DurationThreshold) *Diff {
 		}
 		change := SpecChange{Name: name, OldOutcome: o.Outcome, NewOutcome: n.Outcome}
 		switch {
-		case (o.Outcome == Pass || o.Outcome == flakyOutcome) && n.Outcome == Fail:
+		case (o.Outcome == Pass || o.Outcome == OutcomeFlaky) && n.Outcome == Fail:
 			d.Regressions = append(d.Regressions, change)
 		case o.Outcome == Fail && n.Outcome == Pass:
 			d.Fixes = append(d.Fixes, change)
@@ -134,7 +135,7 @@ func Compare(old, new *Summary, threshold DurationThreshold) *Diff {
 	for id := range newItems {
 		ids[id] = true
 	}
-	for _, id := range junitSortedKeys(ids) {
+	for _, id := range SortedKeys(ids) {
 		if o, n := oldItems[id], newItems[id]; o != n {
 			d.ReadinessChanges = append(d.ReadinessChanges, ItemChange{ID: id, Old: o, New: n})
 		}
@@ -155,7 +156,7 @@ func diffSpecIndex(specs []SpecResult) (map[string]SpecResult, []string) {
 	out := make(map[string]SpecResult, len(specs))
 	var order []string
 	for _, sp := range specs {
-		name := specIdentity(sp.Name, sp.Province)
+		name := SpecIdentity(sp.Name, sp.Province)
 		key := name
 		for i := 2; ; i++ {
 			if _, dup := out[key]; !dup {
@@ -171,7 +172,7 @@ func diffSpecIndex(specs []SpecResult) (map[string]SpecResult, []string) {
 
 // diffRan: the spec ran in that run (its duration means something).
 func diffRan(sp SpecResult) bool {
-	return sp.Outcome == Pass || sp.Outcome == Fail || sp.Outcome == flakyOutcome
+	return sp.Outcome == Pass || sp.Outcome == Fail || sp.Outcome == OutcomeFlaky
 }
 
 // diffItems is the readiness of every service, national database and
@@ -179,31 +180,18 @@ func diffRan(sp SpecResult) bool {
 // item's pass/fail verdict.
 func diffItems(s *Summary) map[string]string {
 	out := map[string]string{}
-	readiness := func(v *Verdict) string {
-		if v.Readiness != "" {
-			return v.Readiness
-		}
-		switch v.Verdict {
-		case Pass:
-			return Ready
-		case Fail:
-			return NotReady
-		case Skipped:
-			return NotRun
-		}
-		return v.Verdict
-	}
+	readiness := ReadinessOf
 	for i := range s.Services {
 		out[s.Services[i].ID] = readiness(&s.Services[i])
 	}
 	for id, v := range s.NationalDBs {
 		if v != nil {
-			out[dbPrefix+id] = readiness(v)
+			out[vocab.DB(id)] = readiness(v)
 		}
 	}
 	for id, v := range s.Platform {
 		if v != nil {
-			out[systemPrefix+id] = readiness(v)
+			out[vocab.Label(vocab.KeySystem, id)] = readiness(v)
 		}
 	}
 	return out
@@ -212,9 +200,9 @@ func diffItems(s *Summary) map[string]string {
 // diffItemKind orders services, then databases, then platform systems.
 func diffItemKind(id string) int {
 	switch {
-	case strings.HasPrefix(id, dbPrefix):
+	case strings.HasPrefix(id, vocab.Prefix(vocab.KeyDB)):
 		return 1
-	case strings.HasPrefix(id, systemPrefix):
+	case strings.HasPrefix(id, vocab.Prefix(vocab.KeySystem)):
 		return 2
 	}
 	return 0
@@ -224,97 +212,6 @@ func diffItemKind(id string) int {
 func (d *Diff) Empty() bool {
 	return d == nil || len(d.Regressions)+len(d.Fixes)+len(d.NewSpecs)+len(d.RemovedSpecs)+len(d.Flaky)+
 		len(d.Slower)+len(d.ReadinessChanges) == 0
-}
-
-// WriteDiffText writes the diff as a listing that reads in a terminal and
-// renders as Markdown: a heading, then one section per non-empty kind of
-// change (regressions first), or "No changes".
-func WriteDiffText(w io.Writer, d *Diff) error {
-	if d == nil {
-		d = &Diff{}
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# dvcqa diff: %s → %s\n\n", diffRunName(d.Old), diffRunName(d.New))
-	if d.Empty() {
-		b.WriteString("No changes.\n")
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	outcome := func(o string) string {
-		if o == "" {
-			return "—"
-		}
-		return o
-	}
-	section := func(title string, n int) {
-		fmt.Fprintf(&b, "## %s (%d)\n\n", title, n)
-	}
-	specs := func(title string, l []SpecChange, show func(SpecChange) string) {
-		if len(l) == 0 {
-			return
-		}
-		section(title, len(l))
-		for _, c := range l {
-			fmt.Fprintf(&b, "- %s%s\n", diffMarkdown(c.Name), show(c))
-		}
-		b.WriteString("\n")
-	}
-	change := func(c SpecChange) string { return ": " + outcome(c.OldOutcome) + " → " + outcome(c.NewOutcome) }
-
-	if len(d.ReadinessChanges) > 0 {
-		section("Readiness changes", len(d.ReadinessChanges))
-		for _, c := range d.ReadinessChanges {
-			fmt.Fprintf(&b, "- %s: %s → %s\n", diffMarkdown(c.ID), diffReadiness(c.Old), diffReadiness(c.New))
-		}
-		b.WriteString("\n")
-	}
-	specs("Regressions", d.Regressions, change)
-	specs("Fixes", d.Fixes, change)
-	specs("Flaky", d.Flaky, func(c SpecChange) string {
-		if c.OldOutcome == "" {
-			return " (new spec)"
-		}
-		return " (was " + c.OldOutcome + ")"
-	})
-	if len(d.Slower) > 0 {
-		section("Slower", len(d.Slower))
-		for _, c := range d.Slower {
-			ratio := ""
-			if c.OldSeconds > 0 {
-				ratio = fmt.Sprintf(", ×%.1f", c.NewSeconds/c.OldSeconds)
-			}
-			fmt.Fprintf(&b, "- %s: %.1fs → %.1fs (+%.1fs%s)\n", diffMarkdown(c.Name), c.OldSeconds, c.NewSeconds,
-				c.NewSeconds-c.OldSeconds, ratio)
-		}
-		b.WriteString("\n")
-	}
-	specs("New specs", d.NewSpecs, func(c SpecChange) string { return ": " + outcome(c.NewOutcome) })
-	specs("Removed specs", d.RemovedSpecs, func(c SpecChange) string { return " (was " + outcome(c.OldOutcome) + ")" })
-	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n")
-	return err
-}
-
-func diffRunName(id string) string {
-	if id == "" {
-		return "(unnamed run)"
-	}
-	return id
-}
-
-func diffReadiness(r string) string {
-	if r == "" {
-		return "(absent)"
-	}
-	return r
-}
-
-// diffMarkdown puts a name on one line and escapes the few characters
-// Markdown would eat; underscores ("judicial_records") and brackets
-// ("[01]") stay, as they render as they are and read better in a terminal.
-var diffMarkdownEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "<", `\<`, ">", `\>`)
-
-func diffMarkdown(s string) string {
-	return diffMarkdownEscaper.Replace(strings.Join(strings.Fields(s), " "))
 }
 
 // LoadSummary reads a summary.json (or the summary.json of a run folder).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/reports/render"
 )
 
 func diffSpec(name, outcome string, secs float64) reports.SpecResult {
@@ -158,7 +159,7 @@ func TestDiffEmpty(t *testing.T) {
 		t.Fatalf("a run compared with itself: %+v", d)
 	}
 	var buf bytes.Buffer
-	if err := reports.WriteDiffText(&buf, d); err != nil {
+	if err := render.WriteDiffText(&buf, d); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "No changes") || strings.Contains(buf.String(), "##") {
@@ -177,7 +178,7 @@ func TestDiffText(t *testing.T) {
 	old, new := diffFixture()
 	new.Specs = append(new.Specs, diffSpec("H removed", reports.Pass, 1)) // no removed specs now
 	var buf bytes.Buffer
-	if err := reports.WriteDiffText(&buf, reports.Compare(old, new, reports.DurationThreshold{})); err != nil {
+	if err := render.WriteDiffText(&buf, reports.Compare(old, new, reports.DurationThreshold{})); err != nil {
 		t.Fatal(err)
 	}
 	text := buf.String()

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // evaluateGate applies the target's go-live gate to the verdicts, rule by
@@ -56,7 +58,7 @@ func evaluateGate(s *Summary, g fixtures.Gate, cat *fixtures.Catalog) GateResult
 	}
 	db := RuleResult{ID: "national_dbs", Description: "National-database connections READY", DescriptionVI: "Kết nối CSDL quốc gia đạt (READY)",
 		Want: fmt.Sprintf("≥ %d/%d", wantDB, len(cat.Databases)), Got: fmt.Sprintf("%d/%d", s.Headline.DBsReady, len(cat.Databases)), Passed: s.Headline.DBsReady >= wantDB}
-	for _, id := range verdictKeys(s.NationalDBs) {
+	for _, id := range SortedKeys(s.NationalDBs) {
 		if v := s.NationalDBs[id]; v.Readiness != Ready {
 			db.Items = append(db.Items, id+" "+v.Readiness)
 		}
@@ -99,12 +101,12 @@ func evaluateGate(s *Summary, g fixtures.Gate, cat *fixtures.Catalog) GateResult
 		sync := RuleResult{ID: "dvcqg_sync", Description: "Status sync to the National Public Service Portal, read back for every service counted",
 			DescriptionVI: "Đồng bộ trạng thái lên Cổng DVC quốc gia, đọc lại được cho mọi dịch vụ được tính",
 			Want:          "đạt / ok", Got: got, Passed: h.SyncOK}
-		if p := s.Platform["dvcqg"]; p != nil && p.Readiness != Ready && p.Readiness != Waived {
+		if p := s.Platform[vocab.SystemDVCQG]; p != nil && p.Readiness != Ready && p.Readiness != Waived {
 			sync.Items = append(sync.Items, "dvcqg "+p.Readiness)
 		}
 		for _, v := range s.Services {
-			if (v.Readiness == Ready && v.Checks["sync"] != CheckPass) || v.Checks["sync"] == CheckFail {
-				sync.Items = append(sync.Items, v.ID+" sync "+v.Checks["sync"])
+			if (v.Readiness == Ready && v.Checks[vocab.CheckSync] != CheckPass) || v.Checks[vocab.CheckSync] == CheckFail {
+				sync.Items = append(sync.Items, v.ID+" "+vocab.CheckSync+" "+v.Checks[vocab.CheckSync])
 			}
 		}
 		add(sync)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // item collects the specs of one service, database or platform system.
@@ -28,49 +30,44 @@ func judge(s *Summary, specs []*spec, in Input) {
 		s.Services = append(s.Services, Verdict{ID: svc.ID, NameVI: svc.NameVI, NameEN: svc.NameEN, Agency: svc.Agency})
 	}
 	for i, svc := range cat.Services {
-		// The portal is the system under test: a portal that is down is
-		// NOT READY, it never BLOCKs its own services.
-		deps := []string{"sso", "dvcqg", "gateway"}
-		for _, db := range svc.Databases {
-			deps = append(deps, "db:"+db)
-		}
-		if svc.FeeVND > 0 {
-			deps = append(deps, "payment")
-		}
-		services[svc.ID] = &item{v: &s.Services[i], deps: deps, required: e2eCheck, checks: required}
+		// What a service depends on is catalog data (services.yaml:
+		// default_systems, systems); never the portal, the system under
+		// test: a portal that is down is NOT READY.
+		services[svc.ID] = &item{v: &s.Services[i], deps: svc.Systems, required: columnOf, checks: required}
 	}
 	dbs := map[string]*item{}
 	for _, db := range cat.Databases {
 		v := &Verdict{ID: db.ID, NameVI: db.NameVI, NameEN: db.NameEN, Agency: db.Agency}
 		s.NationalDBs[db.ID] = v
-		deps := []string{"gateway"}
-		if db.ID != "population" {
+		deps := []string{vocab.SystemGateway}
+		if db.ID != populationDB {
 			// Consistency is judged against the population database.
-			deps = append(deps, "db:population")
+			deps = append(deps, vocab.DB(populationDB))
 		}
-		dbs[db.ID] = &item{v: v, deps: deps, self: "db:" + db.ID}
+		dbs[db.ID] = &item{v: v, deps: deps, self: vocab.DB(db.ID)}
 	}
 	platform := map[string]*item{}
-	for _, sys := range fixtures.PlatformSystems {
-		v := &Verdict{ID: sys, NameVI: platformNames[sys]}
+	// Platform specs go through the portal's form, which prefills from
+	// the population database; the system's own outage is NOT READY.
+	platformItem := func(sys string) *item {
+		v := &Verdict{ID: sys, NameVI: vocab.SystemNames[sys]}
 		s.Platform[sys] = v
-		// Platform specs go through the portal's form, which prefills from
-		// the population database; the system's own outage is NOT READY.
-		platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}, self: sys}
+		return &item{v: v, deps: []string{vocab.SystemPortal, vocab.SystemGateway, vocab.DB(populationDB)}, self: sys}
+	}
+	for _, sys := range vocab.PlatformSystems {
+		platform[sys] = platformItem(sys)
 	}
 	for _, sp := range specs {
-		kind := labelValue(sp.labels, kindPrefix)
-		if id := labelValue(sp.labels, servicePrefix); services[id] != nil {
+		kind := vocab.LabelValue(sp.labels, vocab.KeyKind)
+		if id := vocab.LabelValue(sp.labels, vocab.KeyService); services[id] != nil {
 			services[id].specs = append(services[id].specs, sp)
 		}
-		if db := labelValue(sp.labels, dbPrefix); kind == "connection" && dbs[db] != nil {
+		if db := vocab.LabelValue(sp.labels, vocab.KeyDB); kind == vocab.KindConnection && dbs[db] != nil {
 			dbs[db].specs = append(dbs[db].specs, sp)
 		}
-		if sys := labelValue(sp.labels, systemPrefix); kind == "platform" && sys != "" {
+		if sys := vocab.LabelValue(sp.labels, vocab.KeySystem); kind == vocab.KindPlatform && sys != "" {
 			if platform[sys] == nil {
-				v := &Verdict{ID: sys, NameVI: platformNames[sys]}
-				s.Platform[sys] = v
-				platform[sys] = &item{v: v, deps: []string{"portal", "gateway", "db:population"}, self: sys}
+				platform[sys] = platformItem(sys)
 			}
 			platform[sys].specs = append(platform[sys].specs, sp)
 		}
@@ -117,13 +114,28 @@ func judge(s *Summary, specs []*spec, in Input) {
 	s.Partial = partial(s, in)
 }
 
-// e2eCheck: a service's end-to-end specs are its required checks
-// (api_e2e, browser_e2e); its negative and a11y specs are not.
-func e2eCheck(sp *spec) (string, bool) {
-	if labelValue(sp.labels, kindPrefix) != "e2e" {
+// populationDB is the national database every other one (and every form's
+// prefill) is checked against.
+const populationDB = "population"
+
+// columnOf is the service-matrix column a spec fills by its own outcome
+// (vocab.Columns): api_e2e, browser_e2e, negative, a11y; false when none.
+func columnOf(sp *spec) (string, bool) {
+	c := specColumn(sp)
+	if c == nil {
 		return "", false
 	}
-	return labelValue(sp.labels, layerPrefix) + "_e2e", true
+	return c.ID, true
+}
+
+func specColumn(sp *spec) *vocab.Column {
+	kind, layer := vocab.LabelValue(sp.labels, vocab.KeyKind), vocab.LabelValue(sp.labels, vocab.KeyLayer)
+	for i, c := range vocab.Columns {
+		if c.Step == "" && c.Kind == kind && (c.Layer == "" || c.Layer == layer) {
+			return &vocab.Columns[i]
+		}
+	}
+	return nil
 }
 
 // readiness sets an item's counts, spec verdict (schema 1) and readiness.
@@ -146,7 +158,7 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 		case Pass:
 			v.Passed++
 			passed[check] = true
-		case "flaky":
+		case OutcomeFlaky:
 			v.Passed++
 			v.Flaky++
 			passed[check] = true
@@ -242,7 +254,7 @@ func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
 	down := map[string]bool{}
 	mark := func(hs []SystemHealth) {
 		for _, h := range hs {
-			if h.Status == "down" {
+			if h.Status == vocab.HealthDown {
 				down[h.System] = true
 			}
 		}
@@ -266,18 +278,18 @@ func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
 func healthNotes(s *Summary, groups ...map[string]*item) []HealthNote {
 	var notes []HealthNote
 	for _, h := range s.Health {
-		if h.Status != "down" {
+		if h.Status != vocab.HealthDown {
 			continue
 		}
 		n := 0
 		for _, g := range groups {
 			for id, it := range g {
-				own := id == h.System || "db:"+id == h.System
-				if !own && !slices.Contains(it.deps, h.System) && !(h.System == "portal" && g[id].required != nil) {
+				own := id == h.System || vocab.DB(id) == h.System
+				if !own && !slices.Contains(it.deps, h.System) && !(h.System == vocab.SystemPortal && g[id].required != nil) {
 					continue
 				}
 				for _, sp := range it.specs {
-					if sp.result.Outcome == Pass || sp.result.Outcome == "flaky" {
+					if sp.result.Outcome == Pass || sp.result.Outcome == OutcomeFlaky {
 						n++
 					}
 				}
@@ -352,28 +364,26 @@ func checks(svc fixtures.Service, specs []*spec) map[string]string {
 	}
 	set := func(col, res string) { out[col] = worse(out[col], res) }
 	for _, sp := range specs {
-		layer, kind := labelValue(sp.labels, layerPrefix), labelValue(sp.labels, kindPrefix)
 		res := specCheck(sp.result.Outcome)
 		if res == "" {
 			continue
 		}
-		switch kind {
-		case "e2e":
-			set(layer+"_e2e", res)
-			for _, col := range []string{"prefill", "payment", "sync", "result"} {
-				if layer == "browser" && col == "sync" {
-					continue // the national portal is checked over the API
-				}
-				set(col, stepResult(sp, col))
+		if c := specColumn(sp); c != nil {
+			set(c.ID, res)
+		}
+		if vocab.LabelValue(sp.labels, vocab.KeyKind) != vocab.KindE2E {
+			continue
+		}
+		// Step columns: how far the end-to-end flow got.
+		layer := vocab.LabelValue(sp.labels, vocab.KeyLayer)
+		for _, c := range vocab.Columns {
+			if c.Step != "" && (c.Layers == nil || slices.Contains(c.Layers, layer)) {
+				set(c.ID, stepResult(sp, c.Step))
 			}
-		case "negative":
-			set("negative", res)
-		case "a11y":
-			set("a11y", res)
 		}
 	}
 	if svc.FeeVND == 0 {
-		out["payment"] = CheckNA
+		out[vocab.CheckPayment] = CheckNA
 	}
 	return out
 }
@@ -384,7 +394,7 @@ func specCheck(outcome string) string {
 		return CheckPass
 	case Fail:
 		return CheckFail
-	case "flaky":
+	case OutcomeFlaky:
 		return CheckFlaky
 	}
 	return ""
@@ -401,7 +411,7 @@ func stepResult(sp *spec, check string) string {
 		return CheckFail
 	case !reached:
 		return CheckNotReached
-	case sp.result.Outcome == "flaky":
+	case sp.result.Outcome == OutcomeFlaky:
 		return CheckFlaky
 	}
 	return CheckPass
@@ -431,15 +441,15 @@ func syncProof(s *Summary) {
 			continue
 		}
 		h.SyncCounted++
-		if v.Checks["sync"] == CheckPass {
+		if v.Checks[vocab.CheckSync] == CheckPass {
 			h.SyncProven++
 		}
 	}
 	failed := false
 	for _, v := range s.Services {
-		failed = failed || v.Checks["sync"] == CheckFail
+		failed = failed || v.Checks[vocab.CheckSync] == CheckFail
 	}
-	p := s.Platform["dvcqg"]
+	p := s.Platform[vocab.SystemDVCQG]
 	h.SyncOK = p != nil && (p.Readiness == Ready || p.Readiness == Waived) && !failed &&
 		h.SyncCounted > 0 && h.SyncProven == h.SyncCounted
 }
@@ -450,10 +460,10 @@ func stepTimings(specs []*spec) []StepTiming {
 	type key struct{ layer, check string }
 	d := map[key][]float64{}
 	for _, sp := range specs {
-		if sp.result.Outcome != Pass || labelValue(sp.labels, kindPrefix) != "e2e" || len(sp.checks) < 2 {
+		if sp.result.Outcome != Pass || vocab.LabelValue(sp.labels, vocab.KeyKind) != vocab.KindE2E || len(sp.checks) < 2 {
 			continue
 		}
-		layer := labelValue(sp.labels, layerPrefix)
+		layer := vocab.LabelValue(sp.labels, vocab.KeyLayer)
 		for i := 0; i+1 < len(sp.checks); i++ {
 			k := key{layer, sp.checks[i].check}
 			d[k] = append(d[k], float64(sp.checks[i+1].at.Sub(sp.checks[i].at).Microseconds())/1000)
@@ -464,7 +474,10 @@ func stepTimings(specs []*spec) []StepTiming {
 		sort.Float64s(v)
 		out = append(out, StepTiming{Layer: k.layer, Check: k.check, Count: len(v), MedianMS: round3(v[len(v)/2]), MaxMS: round3(v[len(v)-1])})
 	}
-	order := map[string]int{"login": 0, "catalog": 1, "prefill": 2, "submit": 3, "payment": 4, "processing": 5, "history": 6, "result": 7, "sync": 8, "chain": 9}
+	order := map[string]int{}
+	for i, c := range vocab.CheckOrder {
+		order[c] = i
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Layer != out[j].Layer {
 			return out[i].Layer < out[j].Layer
@@ -473,12 +486,3 @@ func stepTimings(specs []*spec) []StepTiming {
 	})
 	return out
 }
-
-var platformNames = map[string]string{
-	"sso":     "Đăng nhập một lần (SSO / VNeID)",
-	"payment": "Nền tảng thanh toán (payment platform)",
-	"dvcqg":   "Đồng bộ Cổng DVC quốc gia (national portal sync)",
-	"gateway": "Nền tảng chia sẻ dữ liệu (data-exchange gateway)",
-}
-
-func sortStrings(s []string) { sort.Strings(s) }

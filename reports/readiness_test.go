@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -9,6 +8,8 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // skipped is a spec that called Skip with msg ("" = filtered out).
@@ -51,9 +52,7 @@ func TestGreenRunPassesTheGate(t *testing.T) {
 	if !s.Gate.Passed || ExitCode(s) != 0 {
 		t.Fatalf("a complete green run must pass: %+v", s.Gate)
 	}
-	if got := i18nHeadline(s.Headline, LangVI); got != "Toàn trình: 3/3 dịch vụ · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: đạt" {
-		t.Errorf("headline %q", got)
-	}
+	tableHas(t, s, "Toàn trình: 3/3 dịch vụ · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: đạt")
 }
 
 // allow.submit: false skips every end-to-end flow: nothing failed, nothing
@@ -61,7 +60,7 @@ func TestGreenRunPassesTheGate(t *testing.T) {
 func TestNoSubmissionIsNotVerified(t *testing.T) {
 	var srs []types.SpecReport
 	for _, sr := range green() {
-		if l := labelValue(sr.Labels(), kindPrefix); l == "e2e" || (l == "platform" && labelValue(sr.Labels(), systemPrefix) != "sso") {
+		if l := vocab.LabelValue(sr.Labels(), vocab.KeyKind); l == "e2e" || (l == "platform" && vocab.LabelValue(sr.Labels(), vocab.KeySystem) != "sso") {
 			sr = skipped("target profile does not allow submitting dossiers (allow.submit: false)", sr.Labels()...)
 		}
 		srs = append(srs, sr)
@@ -81,16 +80,8 @@ func TestNoSubmissionIsNotVerified(t *testing.T) {
 	if !s.Gate.RuleFails("complete_run", "") && len(s.Partial) < 2 {
 		t.Errorf("partial reasons %+v", s.Partial)
 	}
-	if got := i18nHeadline(s.Headline, LangVI); got != "Toàn trình: 0/3 dịch vụ (3 chưa kiểm chứng) · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: chưa kiểm chứng" {
-		t.Errorf("headline %q", got)
-	}
-	var buf bytes.Buffer
-	PrintTable(&buf, s)
-	for _, want := range []string{"NOT VERIFIED", "PARTIAL RUN", "allow.submit: false", "Go-live gate FAILED"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, buf.String())
-		}
-	}
+	tableHas(t, s, "Toàn trình: 0/3 dịch vụ (3 chưa kiểm chứng) · CSDL quốc gia: 2/2 kết nối · Đồng bộ DVCQG: chưa kiểm chứng",
+		"NOT VERIFIED", "PARTIAL RUN", "allow.submit: false", "Go-live gate FAILED")
 }
 
 func TestEveryRequiredLayerMustRun(t *testing.T) {
@@ -142,7 +133,7 @@ func TestSyncIsProvenByReadBack(t *testing.T) {
 
 func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 	start := func(hs string) types.SpecReport {
-		e := types.ReportEntry{Name: entryHealth}
+		e := types.ReportEntry{Name: vocab.EntryHealth}
 		e.Value = types.WrapEntryValue(hs)
 		return types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed, ReportEntries: []types.ReportEntry{e}}
 	}
@@ -179,7 +170,7 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 
 func TestAccessibilityWarningsAreVisible(t *testing.T) {
 	a11y := it(types.SpecStatePassed, "", "service:DV01", "kind:a11y", "layer:browser")
-	e := types.ReportEntry{Name: entryA11y}
+	e := types.ReportEntry{Name: vocab.EntryA11yWarn}
 	e.Value = types.WrapEntryValue("color-contrast (serious, 3 element(s)): Elements must meet minimum color contrast")
 	a11y.ReportEntries = append(a11y.ReportEntries, e)
 	s := buildWith(append(green(), a11y), Meta{}, fixtures.Gate{})
@@ -187,17 +178,5 @@ func TestAccessibilityWarningsAreVisible(t *testing.T) {
 	if len(v.Warnings) != 1 || !strings.Contains(v.Warnings[0], "color-contrast") {
 		t.Fatalf("warnings %v", v.Warnings)
 	}
-	var md bytes.Buffer
-	if err := WriteMarkdown(&md, s, LangEN); err != nil {
-		t.Fatal(err)
-	}
-	var page bytes.Buffer
-	if err := WriteHTML(&page, s, t.TempDir(), LangEN); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{"summary.md": md.String(), "index.html": page.String()} {
-		if !strings.Contains(text, "color-contrast") {
-			t.Errorf("%s does not show the accessibility warning", name)
-		}
-	}
+	renderedHas(t, s, "color-contrast")
 }

@@ -1,13 +1,21 @@
-// Package reports turns a finished Ginkgo run into what people read: the
-// verdicts (summary.json), the go-live gate, the terminal table, and the
-// renderings (index.html, summary.md, junit.xml). It is also the directory
-// where runs write their output (reports/<run-id>/, reports/latest/).
+// Package reports is the model of a finished Ginkgo run: the verdicts
+// (summary.json), readiness (one rule, ReadinessOf), the go-live gate, the
+// diff between runs and the trend. What people read is rendered from it by
+// reports/render (index.html, summary.md, junit.xml, the terminal table,
+// diff.md). The folder is also where runs write their output
+// (reports/<run-id>/, reports/latest/).
 //
 // Everything is built from Ginkgo's JSON report plus run metadata, so a
 // report can be rebuilt, diffed or merged from a finished run's files.
 package reports
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
+)
 
 // SchemaVersion of summary.json (documented in the README). Version 2 adds
 // readiness verdicts, checks, the gate, metadata and the spec list; the
@@ -20,6 +28,10 @@ const (
 	Fail    = "fail"
 	Skipped = "skipped"
 )
+
+// OutcomeFlaky is SpecResult.Outcome of a spec that passed on a retry
+// (besides Pass, Fail, Skipped).
+const OutcomeFlaky = "flaky"
 
 // Readiness verdicts: what the go-live decision reads.
 const (
@@ -43,7 +55,8 @@ const (
 )
 
 // Matrix columns of the service matrix, in order.
-var CheckColumns = []string{"api_e2e", "browser_e2e", "prefill", "payment", "sync", "result", "negative", "a11y"}
+// declared once in vocab.Columns.
+var CheckColumns = vocab.ColumnIDs()
 
 // Summary is summary.json.
 type Summary struct {
@@ -259,4 +272,47 @@ type Totals struct {
 	DBsPassed      int     `json:"national_dbs_passed"`
 	DBsTotal       int     `json:"national_dbs_total"`
 	Seconds        float64 `json:"seconds"`
+}
+
+// ReadinessOf is an item's readiness: its own verdict or, in summaries of
+// schema version 1 that have none, the one its spec-level verdict implies.
+// The one rule that diff, trend and every renderer read readiness by.
+func ReadinessOf(v *Verdict) string {
+	if v == nil {
+		return ""
+	}
+	if v.Readiness != "" {
+		return v.Readiness
+	}
+	return OutcomeReadiness(v.Verdict)
+}
+
+// OutcomeReadiness is the readiness a spec-level outcome (pass, fail,
+// flaky, skipped) implies, for a spec that belongs to no item or an item
+// judged before readiness existed.
+func OutcomeReadiness(outcome string) string {
+	switch outcome {
+	case Pass:
+		return Ready
+	case Fail:
+		return NotReady
+	case OutcomeFlaky:
+		return Flaky
+	}
+	return NotRun
+}
+
+// SpecIdentity names a spec across shards: its full text, and the province
+// of its shard when there is one.
+func SpecIdentity(name, province string) string {
+	if province == "" {
+		return name
+	}
+	return name + " [" + province + "]"
+}
+
+// SortedKeys are a map's keys in order: items, rules and properties are
+// always listed in the same order.
+func SortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

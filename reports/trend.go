@@ -1,10 +1,6 @@
 package reports
 
-// File names of a run folder besides summary.json, ginkgo.json, junit.xml.
-const (
-	HTMLFile     = "index.html"
-	MarkdownFile = "summary.md"
-)
+import "github.com/dvcqa/dvcqa/vocab"
 
 // AttachTrend records, for every service, database and platform system, its
 // readiness in up to n earlier runs (oldest first) followed by this run's.
@@ -25,24 +21,24 @@ func AttachTrend(s *Summary, previous []*Summary, n int) {
 		add(id, func(p *Summary) string {
 			for _, pv := range p.Services {
 				if pv.ID == id {
-					return pv.Readiness
+					return ReadinessOf(&pv)
 				}
 			}
 			return ""
 		}, v.Readiness)
 	}
 	for id, v := range s.NationalDBs {
-		add("db:"+id, func(p *Summary) string {
+		add(vocab.DB(id), func(p *Summary) string {
 			if pv := p.NationalDBs[id]; pv != nil {
-				return pv.Readiness
+				return ReadinessOf(pv)
 			}
 			return ""
 		}, v.Readiness)
 	}
 	for id, v := range s.Platform {
-		add("system:"+id, func(p *Summary) string {
+		add(vocab.Label(vocab.KeySystem, id), func(p *Summary) string {
 			if pv := p.Platform[id]; pv != nil {
-				return pv.Readiness
+				return ReadinessOf(pv)
 			}
 			return ""
 		}, v.Readiness)

@@ -21,7 +21,7 @@ if [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]; t
 fi
 go mod download
 
-# Debian packages: chromium, and fonts-liberation2 (the older Liberation fonts
+# Debian packages: chromium, libxml2-utils (xmllint), and fonts-liberation2 (the older Liberation fonts
 # lack ế ớ ệ ơ ư ễ ị, which then fall back to another font in screenshots).
 missing=()
 if [ -z "${DVCQA_BROWSER_URL:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null 2>&1; then
@@ -29,6 +29,10 @@ if [ -z "${DVCQA_BROWSER_URL:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && ! c
 fi
 if ! dpkg -s fonts-liberation2 >/dev/null 2>&1; then
   missing+=(fonts-liberation2)
+fi
+# xmllint validates junit.xml against the schema in reports/render/testdata.
+if ! command -v xmllint >/dev/null 2>&1; then
+  missing+=(libxml2-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

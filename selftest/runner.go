@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Outcome is what one run of the compiled suites did.
@@ -57,7 +58,7 @@ func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome
 	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
 		"-ginkgo.no-color", "-ginkgo.timeout=3m", "-test.timeout=4m")
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS="+defects, "DVCQA_RUN_DIR="+dir)
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", vocab.EnvDefects+"="+defects, vocab.EnvRunDir+"="+dir)
 	out, runErr := cmd.CombinedOutput()
 	data, err := os.ReadFile(report)
 	if err != nil {
@@ -100,7 +101,7 @@ func (s *Suites) List(ctx context.Context, dir string) ([]Spec, error) {
 	report := filepath.Join(dir, "dry-run.json")
 	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.dry-run", "-ginkgo.json-report="+report, "-ginkgo.no-color", "-test.timeout=1m")
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS=", "DVCQA_RUN_DIR="+dir)
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", vocab.EnvDefects+"=", vocab.EnvRunDir+"="+dir)
 	out, runErr := cmd.CombinedOutput()
 	data, err := os.ReadFile(report)
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *Suites) List(ctx context.Context, dir string) ([]Spec, error) {
 			}
 			layer := ""
 			for _, l := range sr.Labels() {
-				if strings.HasPrefix(l, "layer:") {
+				if strings.HasPrefix(l, vocab.Prefix(vocab.KeyLayer)) {
 					layer = l
 				}
 			}
@@ -235,28 +236,21 @@ func JudgeVerdicts(o *Outcome) []string {
 
 // itemOf is the gate rule, id and verdict of the item a spec belongs to.
 func itemOf(s *reports.Summary, labels []string) (rule, id string, v *reports.Verdict) {
-	get := func(prefix string) string {
-		for _, l := range labels {
-			if strings.HasPrefix(l, prefix) {
-				return strings.TrimPrefix(l, prefix)
-			}
-		}
-		return ""
-	}
-	kind := get("kind:")
+	get := func(key string) string { return vocab.LabelValue(labels, key) }
+	kind := get(vocab.KeyKind)
 	switch {
-	case get("service:") != "":
-		id = get("service:")
+	case get(vocab.KeyService) != "":
+		id = get(vocab.KeyService)
 		for i := range s.Services {
 			if s.Services[i].ID == id {
 				return "services", id, &s.Services[i]
 			}
 		}
-	case kind == "connection":
-		id = get("db:")
+	case kind == vocab.KindConnection:
+		id = get(vocab.KeyDB)
 		return "national_dbs", id, s.NationalDBs[id]
-	case kind == "platform":
-		id = get("system:")
+	case kind == vocab.KindPlatform:
+		id = get(vocab.KeySystem)
 		return "platform", id, s.Platform[id]
 	}
 	return "", id, nil

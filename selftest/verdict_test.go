@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/reports/render"
 )
 
 // TestPartialRunNeverPasses: a target that forbids submitting and paying
@@ -61,8 +62,8 @@ func TestPartialRunNeverPasses(t *testing.T) {
 	if !codes["no_submit"] || !codes["no_pay"] {
 		t.Errorf("partial reasons %+v lack allow.submit / allow.pay", s.Partial)
 	}
-	md, _ := os.ReadFile(filepath.Join(runDir, reports.MarkdownFile))
-	page, _ := os.ReadFile(filepath.Join(runDir, reports.HTMLFile))
+	md, _ := os.ReadFile(filepath.Join(runDir, render.MarkdownFile))
+	page, _ := os.ReadFile(filepath.Join(runDir, render.HTMLFile))
 	for name, text := range map[string]string{"summary.md": string(md), "index.html": string(page), "console": string(out)} {
 		if !strings.Contains(text, "chưa kiểm chứng") {
 			t.Errorf("%s does not say chưa kiểm chứng", name)

@@ -18,6 +18,21 @@ const (
 // Label joins a key and a value: Label(KeyService, "DV09") = "service:DV09".
 func Label(key, value string) string { return key + ":" + value }
 
+// Prefix is the start of a key's labels: Prefix(KeyDB) = "db:".
+func Prefix(key string) string { return key + ":" }
+
+// LabelValue is the value of the first label with key among labels, "" when
+// there is none: LabelValue([service:DV09 kind:e2e], KeyKind) = "e2e".
+func LabelValue(labels []string, key string) string {
+	p := Prefix(key)
+	for _, l := range labels {
+		if len(l) >= len(p) && l[:len(p)] == p {
+			return l[len(p):]
+		}
+	}
+	return ""
+}
+
 // Kinds of spec.
 const (
 	KindE2E        = "e2e"
@@ -41,6 +56,29 @@ const (
 	SystemGateway = "gateway"
 	SystemDVCQG   = "dvcqg"
 	SystemPayment = "payment"
+)
+
+// DB is the system name of a national database: DB("tax") = "db:tax".
+func DB(id string) string { return Label(KeyDB, id) }
+
+// PlatformSystems are the platform systems judged on their own (a verdict
+// each, and the gate's default platform_ready), in report order.
+var PlatformSystems = []string{SystemSSO, SystemPayment, SystemDVCQG}
+
+// SystemNames are the Vietnamese (English) names of the shared systems.
+var SystemNames = map[string]string{
+	SystemSSO:     "Đăng nhập một lần (SSO / VNeID)",
+	SystemPayment: "Nền tảng thanh toán (payment platform)",
+	SystemDVCQG:   "Đồng bộ Cổng DVC quốc gia (national portal sync)",
+	SystemGateway: "Nền tảng chia sẻ dữ liệu (data-exchange gateway)",
+}
+
+// Health statuses of a system (report entry EntryHealth). Only evidence
+// makes a system "down"; "unknown" never blames it.
+const (
+	HealthOK      = "ok"
+	HealthDown    = "down"
+	HealthUnknown = "unknown"
 )
 
 // Report entries the suites attach and the report builder reads.
@@ -69,6 +107,73 @@ const (
 // CheckOrder is the flow order of the checks.
 var CheckOrder = []string{CheckLogin, CheckCatalog, CheckPrefill, CheckSubmit, CheckPayment,
 	CheckProcessing, CheckHistory, CheckResult, CheckSync, CheckChain}
+
+// Column is one column of the service matrix: something every service is
+// checked for. A new check on every service is one row here (plus the spec
+// that carries its kind label): the report builder fills the column, the
+// renderers name it, and the gate can require it, from this row alone.
+type Column struct {
+	ID string // "api_e2e", "prefill", "negative": key of summary.json's checks
+	// Kind is the spec kind whose outcome fills the column; Layer, when set,
+	// narrows it to one layer (the end-to-end columns).
+	Kind, Layer string
+	// Step, when set, makes it a step column: filled from the end-to-end
+	// specs by how far their flow got through this check; Layers lists the
+	// layers whose flows report the step (nil: every layer).
+	Step   string
+	Layers []string
+	// Required: the column is a required check of a service (its READY
+	// rests on it) and a gate may require it (gate.require).
+	Required bool
+	// Abbreviation and name, Vietnamese and English, for column heads,
+	// legends and failures.
+	AbbrVI, NameVI, AbbrEN, NameEN string
+}
+
+// E2EColumn is the matrix column of a layer's end-to-end specs: "api_e2e".
+func E2EColumn(layer string) string { return layer + "_" + KindE2E }
+
+// Columns of the service matrix, in order.
+var Columns = []Column{
+	{ID: E2EColumn(LayerAPI), Kind: KindE2E, Layer: LayerAPI, Required: true,
+		AbbrVI: "API", NameVI: "toàn trình qua API", AbbrEN: "API", NameEN: "end to end through the API"},
+	{ID: E2EColumn(LayerBrowser), Kind: KindE2E, Layer: LayerBrowser, Required: true,
+		AbbrVI: "Web", NameVI: "toàn trình trên trình duyệt", AbbrEN: "Web", NameEN: "end to end in the browser"},
+	{ID: CheckPrefill, Step: CheckPrefill,
+		AbbrVI: "ĐS", NameVI: "điền sẵn từ CSDL quốc gia", AbbrEN: "Pre", NameEN: "prefill from national databases"},
+	{ID: CheckPayment, Step: CheckPayment,
+		AbbrVI: "TT", NameVI: "thanh toán trực tuyến", AbbrEN: "Pay", NameEN: "online payment"},
+	// The national portal is checked over the API only.
+	{ID: CheckSync, Step: CheckSync, Layers: []string{LayerAPI},
+		AbbrVI: "ĐB", NameVI: "đồng bộ DVCQG", AbbrEN: "Sync", NameEN: "DVCQG sync"},
+	{ID: CheckResult, Step: CheckResult,
+		AbbrVI: "KQ", NameVI: "trả kết quả (chữ ký số)", AbbrEN: "Res", NameEN: "result returned (signed)"},
+	{ID: KindNegative, Kind: KindNegative,
+		AbbrVI: "Sai", NameVI: "xử lý dữ liệu sai, thiếu xác thực, gửi trùng", AbbrEN: "Neg", NameEN: "invalid input, missing authentication, retried submit"},
+	{ID: KindA11y, Kind: KindA11y,
+		AbbrVI: "TC", NameVI: "khả năng tiếp cận (WCAG 2 A/AA)", AbbrEN: "A11y", NameEN: "accessibility (WCAG 2 A/AA)"},
+}
+
+// ColumnIDs are the ids of Columns, in order.
+func ColumnIDs() []string {
+	out := make([]string, len(Columns))
+	for i, c := range Columns {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// RequiredColumns are the ids of the required columns ("api_e2e",
+// "browser_e2e"): what gate.require may name.
+func RequiredColumns() []string {
+	var out []string
+	for _, c := range Columns {
+		if c.Required {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
 
 // Target kinds.
 const (

@@ -10,6 +10,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/reports/render"
 )
 
 // reportCmd rebuilds a run folder's reports from its files (ginkgo.json,
@@ -74,7 +75,7 @@ func diffCmd(args []string) int {
 		if err := enc.Encode(d); err != nil {
 			return fail("%v", err)
 		}
-	} else if err := reports.WriteDiffText(os.Stdout, d); err != nil {
+	} else if err := render.WriteDiffText(os.Stdout, d); err != nil {
 		return fail("%v", err)
 	}
 	if len(d.Regressions) > 0 {

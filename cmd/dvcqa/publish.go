@@ -16,6 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/reports/render"
 )
 
 // runRecord is run.json: what the runner knew, so that a report can be
@@ -72,13 +73,13 @@ func publish(p publication) (*reports.Summary, error) {
 	rec, _ := json.MarshalIndent(p.rec, "", "  ")
 	errs = append(errs, os.WriteFile(filepath.Join(p.dir, runFile), append(rec, '\n'), 0o644))
 	errs = append(errs, reports.WriteSummary(p.dir, sum))
-	writeFile(reports.HTMLFile, func(f *os.File) error { return reports.WriteHTML(f, sum, p.dir, p.lang) })
-	writeFile(reports.MarkdownFile, func(f *os.File) error { return reports.WriteMarkdown(f, sum, p.lang) })
+	writeFile(render.HTMLFile, func(f *os.File) error { return render.WriteHTML(f, sum, p.dir, p.lang) })
+	writeFile(render.MarkdownFile, func(f *os.File) error { return render.WriteMarkdown(f, sum, p.lang) })
 	var reps []types.Report
 	for _, sh := range p.shards {
 		reps = append(reps, sh.Reports...)
 	}
-	writeFile(reports.JUnitFile, func(f *os.File) error { return reports.WriteJUnit(f, reps, sum, p.masker.Text) })
+	writeFile(reports.JUnitFile, func(f *os.File) error { return render.WriteJUnit(f, reps, sum, p.masker.Text) })
 	if _, err := os.Stat(filepath.Join(p.dir, reports.GinkgoFile)); err == nil {
 		errs = append(errs, reports.MaskJSONFile(filepath.Join(p.dir, reports.GinkgoFile), p.masker))
 	}
@@ -86,7 +87,7 @@ func publish(p publication) (*reports.Summary, error) {
 	var diff *reports.Diff
 	if len(prev) > 0 {
 		diff = reports.Compare(prev[len(prev)-1], sum, reports.DurationThreshold{})
-		writeFile("diff.md", func(f *os.File) error { return reports.WriteDiffText(f, diff) })
+		writeFile("diff.md", func(f *os.File) error { return render.WriteDiffText(f, diff) })
 	}
 	if err := errors.Join(errs...); err != nil {
 		return sum, err
@@ -94,7 +95,7 @@ func publish(p publication) (*reports.Summary, error) {
 	if err := reports.CopyLatest(p.root, p.dir); err != nil {
 		return sum, err
 	}
-	reports.PrintTable(os.Stdout, sum)
+	render.PrintTable(os.Stdout, sum)
 	if diff != nil {
 		fmt.Printf("  against the previous run %s: %d regressions, %d fixes, %d new, %d removed, %d flaky, %d slower (diff.md)\n",
 			diff.Old, len(diff.Regressions), len(diff.Fixes), len(diff.NewSpecs), len(diff.RemovedSpecs), len(diff.Flaky), len(diff.Slower))

@@ -10,14 +10,16 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // BrowserURLEnv names a remote Chromium's DevTools URL; it overrides the
 // target profile's browser.remote_url.
-const BrowserURLEnv = "DVCQA_BROWSER_URL"
+const BrowserURLEnv = vocab.EnvBrowserURL
 
 // RunDirEnv is where `dvcqa run` wants evidence files (screenshots, pages).
-const RunDirEnv = "DVCQA_RUN_DIR"
+const RunDirEnv = vocab.EnvRunDir
 
 // NewPortalPage opens a fresh browser tab (own cookies) for the spec, with
 // evidence captured on failure before the tab closes, and returns the
@@ -49,7 +51,7 @@ func (f *Framework) portalProfile() (*fixtures.PortalProfile, error) {
 // AxeScript returns axe-core's source for accessibility checks, installed
 // by scripts/setup.sh under tools/a11y; ok is false when it is missing.
 func AxeScript() (src string, ok bool) {
-	paths := []string{os.Getenv("DVCQA_AXE_PATH")}
+	paths := []string{os.Getenv(vocab.EnvAxePath)}
 	if wd, err := os.Getwd(); err == nil {
 		for dir := wd; ; dir = filepath.Dir(dir) {
 			paths = append(paths, filepath.Join(dir, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"))

@@ -1,25 +1,29 @@
 package framework
 
-import "github.com/onsi/ginkgo/v2"
+import (
+	"github.com/onsi/ginkgo/v2"
 
-// Checks of an end-to-end flow, in the order they run. The report builder
-// reads them (report entry "dvcqa.check") to tell which check of a flow
-// failed: the last one entered before the failure.
+	"github.com/dvcqa/dvcqa/vocab"
+)
+
+// Checks of an end-to-end flow, in the order they run (vocab.CheckOrder).
+// The report builder reads them (report entry vocab.EntryCheck) to tell
+// which check of a flow failed: the last one entered before the failure.
 const (
-	CheckLogin      = "login"
-	CheckCatalog    = "catalog"
-	CheckPrefill    = "prefill"
-	CheckSubmit     = "submit"
-	CheckPayment    = "payment"
-	CheckProcessing = "processing"
-	CheckHistory    = "history"
-	CheckResult     = "result"
-	CheckSync       = "sync"
-	CheckChain      = "chain"
+	CheckLogin      = vocab.CheckLogin
+	CheckCatalog    = vocab.CheckCatalog
+	CheckPrefill    = vocab.CheckPrefill
+	CheckSubmit     = vocab.CheckSubmit
+	CheckPayment    = vocab.CheckPayment
+	CheckProcessing = vocab.CheckProcessing
+	CheckHistory    = vocab.CheckHistory
+	CheckResult     = vocab.CheckResult
+	CheckSync       = vocab.CheckSync
+	CheckChain      = vocab.CheckChain
 )
 
 // CheckEntry is the report entry name of a check.
-const CheckEntry = "dvcqa.check"
+const CheckEntry = vocab.EntryCheck
 
 // Step starts a check of a flow: a Ginkgo By with the text, recorded as the
 // check the spec is in.

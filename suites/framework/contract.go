@@ -22,12 +22,13 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/openapi"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // ContractEntry is the report entry name of a spec's contract validation
 // (JSON ContractReport): how many portal exchanges were validated, and the
 // violations.
-const ContractEntry = "dvcqa.contract"
+const ContractEntry = vocab.EntryContract
 
 // Sides of a contract violation: who broke it.
 const (

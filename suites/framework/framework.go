@@ -14,6 +14,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // PollInterval is how often waits ask the target again. Short, because the
@@ -23,7 +24,7 @@ const PollInterval = 20 * time.Millisecond
 
 // HTTPEntry is the report entry name of the last HTTP exchanges of a failed
 // spec.
-const HTTPEntry = "dvcqa.http"
+const HTTPEntry = vocab.EntryHTTP
 
 // Framework is what a spec container gets from NewDefaultFramework: the
 // process's Env, filled in before each spec.

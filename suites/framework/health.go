@@ -10,19 +10,21 @@ import (
 	"sync"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // HealthEntry is the report entry name of a health check (JSON list).
-const HealthEntry = "dvcqa.health"
+const HealthEntry = vocab.EntryHealth
 
 // Health statuses. Only evidence makes a system "down": connection refused,
 // timeout, TLS failure or a 5xx, on its probe or on a spec's own request. A
 // 404, an answer that is not a health document, or no probe at all is
 // "unknown": the report never blames a system it could not prove down.
 const (
-	HealthOK      = "ok"
-	HealthDown    = "down"
-	HealthUnknown = "unknown"
+	HealthOK      = vocab.HealthOK
+	HealthDown    = vocab.HealthDown
+	HealthUnknown = vocab.HealthUnknown
 )
 
 // SystemHealth is one dependency's health, as the report builder reads it.

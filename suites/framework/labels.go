@@ -4,44 +4,42 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
-// Labels come from this one registry so that `--label-filter` expressions
-// stay stable; nobody types a label string in a spec.
+// Labels come from this one registry, built from the shared vocabulary
+// (package vocab, which the report builder reads too), so that
+// `--label-filter` expressions stay stable; nobody types a label string in
+// a spec.
 var (
-	LayerAPI     = ginkgo.Label("layer:api")
-	LayerBrowser = ginkgo.Label("layer:browser")
+	LayerAPI     = ginkgo.Label(vocab.Label(vocab.KeyLayer, vocab.LayerAPI))
+	LayerBrowser = ginkgo.Label(vocab.Label(vocab.KeyLayer, vocab.LayerBrowser))
 
-	KindE2E        = ginkgo.Label("kind:e2e")
-	KindNegative   = ginkgo.Label("kind:negative")
-	KindConnection = ginkgo.Label("kind:connection")
-	KindPlatform   = ginkgo.Label("kind:platform")
-	KindA11y       = ginkgo.Label("kind:a11y")
+	KindE2E        = Kind(vocab.KindE2E)
+	KindNegative   = Kind(vocab.KindNegative)
+	KindConnection = Kind(vocab.KindConnection)
+	KindPlatform   = Kind(vocab.KindPlatform)
+	KindA11y       = Kind(vocab.KindA11y)
 
-	SystemSSO     = ginkgo.Label("system:sso")
-	SystemPayment = ginkgo.Label("system:payment")
-	SystemDVCQG   = ginkgo.Label("system:dvcqg")
-	SystemGateway = ginkgo.Label("system:gateway")
+	SystemSSO     = ginkgo.Label(vocab.Label(vocab.KeySystem, vocab.SystemSSO))
+	SystemPayment = ginkgo.Label(vocab.Label(vocab.KeySystem, vocab.SystemPayment))
+	SystemDVCQG   = ginkgo.Label(vocab.Label(vocab.KeySystem, vocab.SystemDVCQG))
+	SystemGateway = ginkgo.Label(vocab.Label(vocab.KeySystem, vocab.SystemGateway))
 )
 
-// Label prefixes of the per-item labels. The report builder (package
-// reports) groups specs by the same strings; it keeps its own copy because
-// data flows one way and reports never import the suites.
-const (
-	ServicePrefix = "service:"
-	AgencyPrefix  = "agency:"
-	DBPrefix      = "db:"
-)
+// Kind labels a spec with its kind (vocab.Kind…): the report builder fills
+// the service-matrix column of that kind (vocab.Columns) from it.
+func Kind(kind string) ginkgo.Labels { return ginkgo.Label(vocab.Label(vocab.KeyKind, kind)) }
 
 // ServiceLabels labels everything about one catalog service: its id, its
 // agency and the national databases it relies on.
 func ServiceLabels(s fixtures.Service) ginkgo.Labels {
-	l := ginkgo.Labels{ServicePrefix + s.ID, AgencyPrefix + s.Agency}
+	l := ginkgo.Labels{vocab.Label(vocab.KeyService, s.ID), vocab.Label(vocab.KeyAgency, s.Agency)}
 	for _, db := range s.Databases {
-		l = append(l, DBPrefix+db)
+		l = append(l, vocab.DB(db))
 	}
 	return l
 }
 
 // DBLabel labels a national-database connection spec.
-func DBLabel(db string) ginkgo.Labels { return ginkgo.Labels{DBPrefix + db} }
+func DBLabel(db string) ginkgo.Labels { return ginkgo.Labels{vocab.DB(db)} }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // axeViolation is the part of an axe-core result a QA engineer acts on.
@@ -54,5 +55,5 @@ func accessibility(ctx context.Context, f *framework.Framework, svc fixtures.Ser
 	if mode == fixtures.A11yFail {
 		ginkgo.Fail(fmt.Sprintf("accessibility violations on the service page of %s: %s", svc.ID, summary))
 	}
-	ginkgo.AddReportEntry("a11y warning", summary)
+	ginkgo.AddReportEntry(vocab.EntryA11yWarn, summary)
 }

@@ -18,15 +18,17 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Environment variables the package reads.
 const (
 	// RemoteURLEnv holds the DevTools URL of a running Chromium to use
 	// instead of starting one (http://host:9222 or ws://.../devtools/browser/...).
-	RemoteURLEnv = "DVCQA_BROWSER_URL"
+	RemoteURLEnv = vocab.EnvBrowserURL
 	// RunDirEnv is the run directory evidence goes under (<dir>/evidence).
-	RunDirEnv = "DVCQA_RUN_DIR"
+	RunDirEnv = vocab.EnvRunDir
 )
 
 // Defaults of Options.

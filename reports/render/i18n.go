@@ -1,4 +1,4 @@
-package reports
+package render
 
 import (
 	"fmt"
@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+
+	"github.com/dvcqa/dvcqa/vocab"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // Languages of the human renderings (index.html, summary.md). Vietnamese is
@@ -328,74 +332,60 @@ var i18nText = map[string]map[string]string{
 }
 
 // i18nReadinessOrder is the order verdicts are explained in.
-var i18nReadinessOrder = []string{Ready, NotReady, NotVerified, Blocked, Flaky, Waived}
+var i18nReadinessOrder = []string{reports.Ready, reports.NotReady, reports.NotVerified, reports.Blocked, reports.Flaky, reports.Waived}
 
 // i18nVerdict explains a readiness verdict: a gloss (the Vietnamese name
 // the codes are read by) and a one-line meaning. The codes themselves stay
 // English in both languages.
 var i18nVerdict = map[string]map[string][2]string{
 	LangVI: {
-		Ready:       {"Sẵn sàng", "mọi bước kiểm tra đều đạt"},
-		NotReady:    {"Chưa đạt", "có bước kiểm tra không đạt"},
-		NotVerified: {"Chưa kiểm chứng", "không có lỗi, nhưng có bước kiểm tra bắt buộc không chạy trong lần này"},
-		Blocked:     {"Bị chặn", "chưa đánh giá được: một hệ thống phụ thuộc được chứng minh là ngừng hoạt động"},
-		Flaky:       {"Không ổn định", "lỗi, rồi đạt khi chạy lại"},
-		Waived:      {"Được miễn trừ", "có lỗi, nhưng được miễn trừ hợp lệ (có phiếu, người duyệt, hạn)"},
-		NotRun:      {"Không chạy", "bị bộ lọc loại ra hoặc bị bỏ qua"},
+		reports.Ready:       {"Sẵn sàng", "mọi bước kiểm tra đều đạt"},
+		reports.NotReady:    {"Chưa đạt", "có bước kiểm tra không đạt"},
+		reports.NotVerified: {"Chưa kiểm chứng", "không có lỗi, nhưng có bước kiểm tra bắt buộc không chạy trong lần này"},
+		reports.Blocked:     {"Bị chặn", "chưa đánh giá được: một hệ thống phụ thuộc được chứng minh là ngừng hoạt động"},
+		reports.Flaky:       {"Không ổn định", "lỗi, rồi đạt khi chạy lại"},
+		reports.Waived:      {"Được miễn trừ", "có lỗi, nhưng được miễn trừ hợp lệ (có phiếu, người duyệt, hạn)"},
+		reports.NotRun:      {"Không chạy", "bị bộ lọc loại ra hoặc bị bỏ qua"},
 	},
 	LangEN: {
-		Ready:       {"Ready", "every check passed"},
-		NotReady:    {"Not ready", "a check failed"},
-		NotVerified: {"Not verified", "nothing failed, but a required check did not run in this run"},
-		Blocked:     {"Blocked", "not judged: a dependency was proven down"},
-		Flaky:       {"Flaky", "failed, then passed on a retry"},
-		Waived:      {"Waived", "failed, covered by a valid waiver (ticket, approver, expiry)"},
-		NotRun:      {"Not run", "filtered out or skipped"},
+		reports.Ready:       {"Ready", "every check passed"},
+		reports.NotReady:    {"Not ready", "a check failed"},
+		reports.NotVerified: {"Not verified", "nothing failed, but a required check did not run in this run"},
+		reports.Blocked:     {"Blocked", "not judged: a dependency was proven down"},
+		reports.Flaky:       {"Flaky", "failed, then passed on a retry"},
+		reports.Waived:      {"Waived", "failed, covered by a valid waiver (ticket, approver, expiry)"},
+		reports.NotRun:      {"Not run", "filtered out or skipped"},
 	},
 }
 
 // i18nCheck names the matrix columns: a short abbreviation for the column
-// head and the full name for the legend and the failures.
-var i18nCheck = map[string]map[string][2]string{
-	LangVI: {
-		"api_e2e":     {"API", "toàn trình qua API"},
-		"browser_e2e": {"Web", "toàn trình trên trình duyệt"},
-		"prefill":     {"ĐS", "điền sẵn từ CSDL quốc gia"},
-		"payment":     {"TT", "thanh toán trực tuyến"},
-		"sync":        {"ĐB", "đồng bộ DVCQG"},
-		"result":      {"KQ", "trả kết quả (chữ ký số)"},
-		"negative":    {"Sai", "xử lý dữ liệu sai, thiếu xác thực, gửi trùng"},
-		"a11y":        {"TC", "khả năng tiếp cận (WCAG 2 A/AA)"},
-	},
-	LangEN: {
-		"api_e2e":     {"API", "end to end through the API"},
-		"browser_e2e": {"Web", "end to end in the browser"},
-		"prefill":     {"Pre", "prefill from national databases"},
-		"payment":     {"Pay", "online payment"},
-		"sync":        {"Sync", "DVCQG sync"},
-		"result":      {"Res", "result returned (signed)"},
-		"negative":    {"Neg", "invalid input, missing authentication, retried submit"},
-		"a11y":        {"A11y", "accessibility (WCAG 2 A/AA)"},
-	},
-}
+// head and the full name for the legend and the failures (vocab.Columns).
+var i18nCheck = func() map[string]map[string][2]string {
+	out := map[string]map[string][2]string{LangVI: {}, LangEN: {}}
+	for _, c := range vocab.Columns {
+		out[LangVI][c.ID] = [2]string{c.AbbrVI, c.NameVI}
+		out[LangEN][c.ID] = [2]string{c.AbbrEN, c.NameEN}
+	}
+	return out
+}()
 
 // i18nSymbol is the service matrix's symbol for each check result.
 var i18nSymbol = []struct {
 	Result, Sym, Class string
 	Text               map[string]string
 }{
-	{CheckPass, "✓", "c-pass", map[string]string{LangVI: "đạt", LangEN: "passed"}},
-	{CheckFail, "✗", "c-fail", map[string]string{LangVI: "lỗi", LangEN: "failed"}},
-	{CheckFlaky, "~", "c-flaky", map[string]string{LangVI: "không ổn định (lỗi, rồi đạt khi chạy lại)", LangEN: "flaky (failed, then passed on a retry)"}},
-	{CheckNotReached, "·", "c-nr", map[string]string{LangVI: "chưa tới (bước trước đã lỗi)", LangEN: "not reached (an earlier step failed)"}},
-	{CheckNA, "–", "c-na", map[string]string{LangVI: "không áp dụng", LangEN: "not applicable"}},
-	{CheckNotRun, "", "c-notrun", map[string]string{LangVI: "ô trống: không chạy", LangEN: "blank: not run"}},
+	{reports.CheckPass, "✓", "c-pass", map[string]string{LangVI: "đạt", LangEN: "passed"}},
+	{reports.CheckFail, "✗", "c-fail", map[string]string{LangVI: "lỗi", LangEN: "failed"}},
+	{reports.CheckFlaky, "~", "c-flaky", map[string]string{LangVI: "không ổn định (lỗi, rồi đạt khi chạy lại)", LangEN: "flaky (failed, then passed on a retry)"}},
+	{reports.CheckNotReached, "·", "c-nr", map[string]string{LangVI: "chưa tới (bước trước đã lỗi)", LangEN: "not reached (an earlier step failed)"}},
+	{reports.CheckNA, "–", "c-na", map[string]string{LangVI: "không áp dụng", LangEN: "not applicable"}},
+	{reports.CheckNotRun, "", "c-notrun", map[string]string{LangVI: "ô trống: không chạy", LangEN: "blank: not run"}},
 }
 
 // i18nLayer names the layers of the step timings.
 var i18nLayer = map[string]map[string]string{
-	LangVI: {"api": "API", "browser": "Trình duyệt"},
-	LangEN: {"api": "API", "browser": "Browser"},
+	LangVI: {vocab.LayerAPI: "API", vocab.LayerBrowser: "Trình duyệt"},
+	LangEN: {vocab.LayerAPI: "API", vocab.LayerBrowser: "Browser"},
 }
 
 // i18nCityCodes are the centrally-run cities among the 34 provincial-level
@@ -428,7 +418,7 @@ func i18nCheckName(lang, check string) (abbr, name string) {
 // i18nHeadline is the ministry line, showing what was proven: "Toàn trình:
 // 21/25 dịch vụ (4 chưa kiểm chứng) · CSDL quốc gia: 9/9 kết nối · Đồng bộ
 // DVCQG: đạt".
-func i18nHeadline(h Headline, lang string) string {
+func i18nHeadline(h reports.Headline, lang string) string {
 	svc := i18nF(lang, "hl_services", h.ServicesReady, h.ServicesTotal)
 	if h.ServicesWaived > 0 {
 		svc += " " + i18nF(lang, "hl_waived", h.ServicesWaived)
@@ -447,7 +437,7 @@ func i18nHeadline(h Headline, lang string) string {
 }
 
 // i18nPartial says why a run is partial, one line per reason.
-func i18nPartial(ps []PartialReason, lang string) []string {
+func i18nPartial(ps []reports.PartialReason, lang string) []string {
 	var out []string
 	for _, p := range ps {
 		switch p.Code {
@@ -465,7 +455,7 @@ func i18nPartial(ps []PartialReason, lang string) []string {
 }
 
 // i18nHealthNotes words the probes that contradict the specs.
-func i18nHealthNotes(ns []HealthNote, lang string) []string {
+func i18nHealthNotes(ns []reports.HealthNote, lang string) []string {
 	var out []string
 	for _, n := range ns {
 		out = append(out, i18nF(lang, "health_note_fmt", n.System, n.Detail, n.Passed))
@@ -474,7 +464,7 @@ func i18nHealthNotes(ns []HealthNote, lang string) []string {
 }
 
 // i18nUnverified names a required check that did not run, and why.
-func i18nUnverified(u Unverified, lang string) string {
+func i18nUnverified(u reports.Unverified, lang string) string {
 	what := u.Check
 	if abbr, name := i18nCheckName(lang, u.Check); name != u.Check || abbr != u.Check {
 		what = name
@@ -485,7 +475,7 @@ func i18nUnverified(u Unverified, lang string) string {
 }
 
 // i18nTitle is the report title with the target and its province.
-func i18nTitle(s *Summary, lang string) string {
+func i18nTitle(s *reports.Summary, lang string) string {
 	t := i18nT(lang, "title")
 	name := s.Target.Name
 	var where string
@@ -548,7 +538,7 @@ func i18nAgency(id, lang string) string {
 }
 
 // i18nItemName is an item's name in the language, falling back to the other.
-func i18nItemName(v *Verdict, lang string) string {
+func i18nItemName(v *reports.Verdict, lang string) string {
 	if i18nLang(lang) == LangEN && v.NameEN != "" {
 		return v.NameEN
 	}
@@ -562,7 +552,7 @@ func i18nItemName(v *Verdict, lang string) string {
 }
 
 // i18nRule is a gate rule's description in the language.
-func i18nRule(r RuleResult, lang string) string {
+func i18nRule(r reports.RuleResult, lang string) string {
 	if i18nLang(lang) == LangVI && r.DescriptionVI != "" {
 		return r.DescriptionVI
 	}
@@ -573,21 +563,6 @@ func i18nRule(r RuleResult, lang string) string {
 		return r.DescriptionVI
 	}
 	return r.ID
-}
-
-// i18nReadiness is an item's readiness; summaries of schema version 1 have
-// none, so it is derived from the spec-level verdict.
-func i18nReadiness(v *Verdict) string {
-	if v.Readiness != "" {
-		return v.Readiness
-	}
-	switch v.Verdict {
-	case Pass:
-		return Ready
-	case Fail:
-		return NotReady
-	}
-	return NotRun
 }
 
 // i18nZone is Vietnam time (no daylight saving).

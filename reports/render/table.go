@@ -1,21 +1,23 @@
-package reports
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // PrintTable writes the terminal verdict table: one row per service, one
 // per national database, one per platform system, the gate, the totals.
-func PrintTable(w io.Writer, s *Summary) {
+func PrintTable(w io.Writer, s *reports.Summary) {
 	fmt.Fprintf(w, "\ndvcqa run %s · target %s (%s, province %s)\n", s.RunID, s.Target.Name, s.Target.Kind, s.Target.Province)
 	if len(s.Target.Defects) > 0 {
 		fmt.Fprintf(w, "seeded defects ON: %s\n", strings.Join(s.Target.Defects, ", "))
 	}
 	fmt.Fprintln(w)
-	row := func(id, name string, v *Verdict) {
+	row := func(id, name string, v *reports.Verdict) {
 		note := ""
 		switch {
 		case len(v.BlockedBy) > 0:
@@ -32,7 +34,7 @@ func PrintTable(w io.Writer, s *Summary) {
 			note = fmt.Sprintf("%d accessibility warning(s)", len(v.Warnings))
 		}
 		if len(note) > 90 {
-			note = truncate(note, 90)
+			note = reports.Truncate(note, 90)
 		}
 		fmt.Fprintf(w, "  %-22s %s %-12s %4d %4d %4d  %s\n", id, pad(name, 54), v.Readiness, v.Passed, v.Failed, v.Skipped, note)
 	}
@@ -46,13 +48,13 @@ func PrintTable(w io.Writer, s *Summary) {
 	}
 	fmt.Fprintln(w)
 	header("NATIONAL DATABASE")
-	for _, id := range verdictKeys(s.NationalDBs) {
+	for _, id := range reports.SortedKeys(s.NationalDBs) {
 		row(id, s.NationalDBs[id].NameVI, s.NationalDBs[id])
 	}
 	if len(s.Platform) > 0 {
 		fmt.Fprintln(w)
 		header("PLATFORM")
-		for _, id := range verdictKeys(s.Platform) {
+		for _, id := range reports.SortedKeys(s.Platform) {
 			row(id, s.Platform[id].NameVI, s.Platform[id])
 		}
 	}
@@ -117,13 +119,4 @@ func pad(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s + strings.Repeat(" ", n-utf8.RuneCountInString(s))
-}
-
-func verdictKeys(m map[string]*Verdict) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
 }

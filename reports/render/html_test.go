@@ -1,4 +1,4 @@
-package reports
+package render
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 const rendHostileSpec = `DV08 <script>alert(1)</script> is processed end to end`
@@ -62,7 +64,7 @@ func rendRunDir(t *testing.T) string {
 
 func rendChecks(result string) map[string]string {
 	m := map[string]string{}
-	for _, c := range CheckColumns {
+	for _, c := range reports.CheckColumns {
 		m[c] = result
 	}
 	return m
@@ -71,87 +73,87 @@ func rendChecks(result string) map[string]string {
 // rendSummary has services in every readiness, the population database
 // down, the gate failed, a seeded defect, a failure with evidence and
 // hostile text.
-func rendSummary() *Summary {
+func rendSummary() *reports.Summary {
 	start := time.Date(2026, 11, 22, 10, 0, 47, 0, time.UTC) // 17:00 in Vietnam
-	failed := rendChecks(CheckPass)
-	failed["prefill"] = CheckFail
+	failed := rendChecks(reports.CheckPass)
+	failed["prefill"] = reports.CheckFail
 	for _, c := range []string{"payment", "sync", "result"} {
-		failed[c] = CheckNotReached
+		failed[c] = reports.CheckNotReached
 	}
-	failed["a11y"] = CheckNA
-	flaky := rendChecks(CheckPass)
-	flaky["sync"] = CheckFlaky
-	waived := rendChecks(CheckPass)
-	waived["a11y"] = CheckFail
-	hostile := rendChecks(CheckPass)
-	hostile["api_e2e"] = CheckFail
-	return &Summary{
-		SchemaVersion: SchemaVersion,
+	failed["a11y"] = reports.CheckNA
+	flaky := rendChecks(reports.CheckPass)
+	flaky["sync"] = reports.CheckFlaky
+	waived := rendChecks(reports.CheckPass)
+	waived["a11y"] = reports.CheckFail
+	hostile := rendChecks(reports.CheckPass)
+	hostile["api_e2e"] = reports.CheckFail
+	return &reports.Summary{
+		SchemaVersion: reports.SchemaVersion,
 		RunID:         "20261122-170047-e0ed",
-		Target:        TargetInfo{Name: "mock", Kind: "mock", Province: "40", Seed: 20250701, Defects: []string{"prefill-wrong-citizen@DV03"}},
+		Target:        reports.TargetInfo{Name: "mock", Kind: "mock", Province: "40", Seed: 20250701, Defects: []string{"prefill-wrong-citizen@DV03"}},
 		LabelFilter:   "layer:api || layer:browser",
 		StartedAt:     start,
 		FinishedAt:    start.Add(2*time.Minute + 48*time.Second),
-		Meta: SummaryMeta{Harness: "v0.9.0", Commit: "0123456789abcdef0123", Provinces: []string{"40"}, FlakeAttempts: 2,
+		Meta: reports.SummaryMeta{Harness: "v0.9.0", Commit: "0123456789abcdef0123", Provinces: []string{"40"}, FlakeAttempts: 2,
 			Waivers: "fixtures/waivers.yaml",
-			Systems: []SystemHealth{{System: "portal", Status: "ok", Version: "portal 3.2.1"}, {System: "db:population", Status: "down", Version: "2.0"}}},
-		Health: []SystemHealth{{System: "sso", Status: "ok"}, {System: "db:population", Status: "down", Detail: "GET /healthz: 503"}},
-		Gate: GateResult{Passed: false, Rules: []RuleResult{
+			Systems: []reports.SystemHealth{{System: "portal", Status: "ok", Version: "portal 3.2.1"}, {System: "db:population", Status: "down", Version: "2.0"}}},
+		Health: []reports.SystemHealth{{System: "sso", Status: "ok"}, {System: "db:population", Status: "down", Detail: "GET /healthz: 503"}},
+		Gate: reports.GateResult{Passed: false, Rules: []reports.RuleResult{
 			{ID: "services_e2e", Description: "Services end to end", DescriptionVI: "Dịch vụ toàn trình", Want: "≥ 7", Got: "2", Passed: false},
 			{ID: "dbs", Description: "National databases connected", DescriptionVI: "CSDL quốc gia kết nối", Want: "2/2", Got: "1/2", Passed: false},
 			{ID: "sync", Description: "DVCQG sync", DescriptionVI: "Đồng bộ DVCQG", Want: "đạt", Got: "đạt", Passed: true},
 		}},
-		Headline: Headline{ServicesReady: 2, ServicesTotal: 8, ServicesWaived: 1, DBsReady: 1, DBsTotal: 2, SyncOK: true},
-		Services: []Verdict{
-			{ID: "DV01", NameVI: "Xác nhận số CMND", NameEN: "Old ID number confirmation", Agency: "bca", Verdict: Pass, Readiness: Ready, Checks: rendChecks(CheckPass), Passed: 8},
-			{ID: "DV02", NameVI: "Cấp lại, đổi thẻ căn cước", NameEN: "ID card renewal", Agency: "bca", Verdict: Pass, Readiness: Ready, Checks: rendChecks(CheckPass), Passed: 8},
-			{ID: "DV03", NameVI: "Đăng ký thường trú", NameEN: "Permanent residence registration", Agency: "bca", Verdict: Fail, Readiness: NotReady, Checks: failed, Passed: 5, Failed: 1,
-				Failures: []Failure{{
+		Headline: reports.Headline{ServicesReady: 2, ServicesTotal: 8, ServicesWaived: 1, DBsReady: 1, DBsTotal: 2, SyncOK: true},
+		Services: []reports.Verdict{
+			{ID: "DV01", NameVI: "Xác nhận số CMND", NameEN: "Old ID number confirmation", Agency: "bca", Verdict: reports.Pass, Readiness: reports.Ready, Checks: rendChecks(reports.CheckPass), Passed: 8},
+			{ID: "DV02", NameVI: "Cấp lại, đổi thẻ căn cước", NameEN: "ID card renewal", Agency: "bca", Verdict: reports.Pass, Readiness: reports.Ready, Checks: rendChecks(reports.CheckPass), Passed: 8},
+			{ID: "DV03", NameVI: "Đăng ký thường trú", NameEN: "Permanent residence registration", Agency: "bca", Verdict: reports.Fail, Readiness: reports.NotReady, Checks: failed, Passed: 5, Failed: 1,
+				Failures: []reports.Failure{{
 					Spec:     "Essential online public services DV03 Đăng ký thường trú is processed end to end in the browser",
 					Headline: "prefill: HoVaTen is \"Trần Thị B\", the population database says \"Nguyễn Văn A\"",
 					Reason:   "prefill: HoVaTen is \"Trần Thị B\", the population database says \"Nguyễn Văn A\"\nExpected\n    <string>: Trần Thị B\nto equal\n    <string>: Nguyễn Văn A",
 					Location: "suites/services/browser.go:212",
 					Check:    "prefill",
 					HTTP:     "GET https://portal.example.gov.vn/portal/40/api/prefill?service=DV03 → 200\n{\"HoVaTen\":\"Trần Thị B\",\"SoDinhDanh\":\"001*******45\"}",
-					Evidence: []Evidence{
+					Evidence: []reports.Evidence{
 						{Kind: "screenshot", Path: "evidence/DV03-prefill.png"},
 						{Kind: "page_html", Path: "evidence/DV03-prefill.html"},
 						{Kind: "console", Path: "evidence/DV03-prefill.console.txt"},
 						{Kind: "screenshot", Path: "../outside.png"},
 					},
 				}}},
-			{ID: "DV04", NameVI: "Đăng ký tạm trú", NameEN: "Temporary residence registration", Agency: "bca", Verdict: Skipped, Readiness: Blocked, BlockedBy: []string{"db:population"}, Skipped: 8},
-			{ID: "DV05", NameVI: "Khai báo tạm vắng", NameEN: "Temporary absence declaration", Agency: "bca", Verdict: Pass, Readiness: Flaky, Checks: flaky, Passed: 8, Flaky: 1,
-				Failures: []Failure{{Spec: "DV05 is synced to the national portal", Headline: "sync: TraCuuHoSo answered error_code 1", Reason: "sync: TraCuuHoSo answered error_code 1", Check: "sync", Attempt: 1}}},
-			{ID: "DV06", NameVI: "Thông báo lưu trú", NameEN: "Stay notification", Agency: "bca", Verdict: Fail, Readiness: Waived, Checks: waived, Passed: 7, Failed: 1,
-				Waiver:   &WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
-				Failures: []Failure{{Spec: "DV06 a11y", Headline: "a11y: 3 color-contrast violations", Reason: "a11y: 3 color-contrast violations", Check: "a11y"}}},
-			{ID: "DV07", NameVI: "Đăng ký, cấp biển số mô tô", NameEN: "Motorbike registration", Agency: "bca", Verdict: Skipped, Readiness: NotVerified, Checks: rendChecks(CheckNotRun), Skipped: 8},
-			{ID: "DV08", NameVI: "Nộp phạt <b>giao thông</b>", NameEN: "Traffic fine <b>payment</b>", Agency: "btp", Verdict: Fail, Readiness: NotReady, Checks: hostile, Failed: 1,
-				Failures: []Failure{{Spec: rendHostileSpec, Headline: `api: answer <img src=x onerror=alert(1)> | not JSON`, Reason: "</pre><script>alert(2)</script>", Check: "api_e2e"}}},
+			{ID: "DV04", NameVI: "Đăng ký tạm trú", NameEN: "Temporary residence registration", Agency: "bca", Verdict: reports.Skipped, Readiness: reports.Blocked, BlockedBy: []string{"db:population"}, Skipped: 8},
+			{ID: "DV05", NameVI: "Khai báo tạm vắng", NameEN: "Temporary absence declaration", Agency: "bca", Verdict: reports.Pass, Readiness: reports.Flaky, Checks: flaky, Passed: 8, Flaky: 1,
+				Failures: []reports.Failure{{Spec: "DV05 is synced to the national portal", Headline: "sync: TraCuuHoSo answered error_code 1", Reason: "sync: TraCuuHoSo answered error_code 1", Check: "sync", Attempt: 1}}},
+			{ID: "DV06", NameVI: "Thông báo lưu trú", NameEN: "Stay notification", Agency: "bca", Verdict: reports.Fail, Readiness: reports.Waived, Checks: waived, Passed: 7, Failed: 1,
+				Waiver:   &reports.WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
+				Failures: []reports.Failure{{Spec: "DV06 a11y", Headline: "a11y: 3 color-contrast violations", Reason: "a11y: 3 color-contrast violations", Check: "a11y"}}},
+			{ID: "DV07", NameVI: "Đăng ký, cấp biển số mô tô", NameEN: "Motorbike registration", Agency: "bca", Verdict: reports.Skipped, Readiness: reports.NotVerified, Checks: rendChecks(reports.CheckNotRun), Skipped: 8},
+			{ID: "DV08", NameVI: "Nộp phạt <b>giao thông</b>", NameEN: "Traffic fine <b>payment</b>", Agency: "btp", Verdict: reports.Fail, Readiness: reports.NotReady, Checks: hostile, Failed: 1,
+				Failures: []reports.Failure{{Spec: rendHostileSpec, Headline: `api: answer <img src=x onerror=alert(1)> | not JSON`, Reason: "</pre><script>alert(2)</script>", Check: "api_e2e"}}},
 		},
-		NationalDBs: map[string]*Verdict{
-			"tax":        {ID: "tax", NameVI: "CSDL thuế", NameEN: "Tax database", Verdict: Pass, Readiness: Ready, Passed: 6},
-			"population": {ID: "population", NameVI: "CSDL quốc gia về dân cư", NameEN: "National Population Database", Verdict: Fail, Readiness: NotReady, Failed: 6, Failures: []Failure{{Spec: "population is reachable through the gateway", Headline: "gateway: population answered 503", Reason: "gateway: population answered 503"}}},
+		NationalDBs: map[string]*reports.Verdict{
+			"tax":        {ID: "tax", NameVI: "CSDL thuế", NameEN: "Tax database", Verdict: reports.Pass, Readiness: reports.Ready, Passed: 6},
+			"population": {ID: "population", NameVI: "CSDL quốc gia về dân cư", NameEN: "National Population Database", Verdict: reports.Fail, Readiness: reports.NotReady, Failed: 6, Failures: []reports.Failure{{Spec: "population is reachable through the gateway", Headline: "gateway: population answered 503", Reason: "gateway: population answered 503"}}},
 		},
-		Platform: map[string]*Verdict{
-			"sso":   {ID: "sso", NameVI: "Đăng nhập một lần", NameEN: "Single sign-on", Verdict: Pass, Readiness: Ready, Passed: 7},
-			"dvcqg": {ID: "dvcqg", NameVI: "Cổng DVCQG", NameEN: "National portal", Verdict: Pass, Readiness: Ready, Passed: 3},
+		Platform: map[string]*reports.Verdict{
+			"sso":   {ID: "sso", NameVI: "Đăng nhập một lần", NameEN: "Single sign-on", Verdict: reports.Pass, Readiness: reports.Ready, Passed: 7},
+			"dvcqg": {ID: "dvcqg", NameVI: "Cổng DVCQG", NameEN: "National portal", Verdict: reports.Pass, Readiness: reports.Ready, Passed: 3},
 		},
-		Provinces: []ProvinceRow{
+		Provinces: []reports.ProvinceRow{
 			{Province: "40", ServicesReady: 2, ServicesTotal: 8, DBsReady: 1, DBsTotal: 2, SyncOK: true},
 			{Province: "01", ServicesReady: 8, ServicesTotal: 8, DBsReady: 2, DBsTotal: 2, SyncOK: true},
 		},
-		StepTimings: []StepTiming{
+		StepTimings: []reports.StepTiming{
 			{Layer: "api", Check: "prefill", Count: 25, MedianMS: 41, MaxMS: 120},
 			{Layer: "browser", Check: "payment", Count: 25, MedianMS: 1830.4, MaxMS: 12045},
 		},
-		SuiteFailures: []Failure{{Spec: "SynchronizedBeforeSuite", Headline: "mock world: port in use", Reason: "listen tcp 127.0.0.1:8080: bind: address already in use"}},
-		Totals:        Totals{Specs: 64, Passed: 52, Failed: 4, Skipped: 8, Flaky: 1, ServicesPassed: 2, ServicesTotal: 8, DBsPassed: 1, DBsTotal: 2, Seconds: 168},
+		SuiteFailures: []reports.Failure{{Spec: "SynchronizedBeforeSuite", Headline: "mock world: port in use", Reason: "listen tcp 127.0.0.1:8080: bind: address already in use"}},
+		Totals:        reports.Totals{Specs: 64, Passed: 52, Failed: 4, Skipped: 8, Flaky: 1, ServicesPassed: 2, ServicesTotal: 8, DBsPassed: 1, DBsTotal: 2, Seconds: 168},
 		Trend: map[string][]string{
-			"DV01":       {Ready, Ready, Ready},
-			"DV03":       {Ready, Flaky, NotReady},
-			"population": {Ready, NotReady},
+			"DV01":       {reports.Ready, reports.Ready, reports.Ready},
+			"DV03":       {reports.Ready, reports.Flaky, reports.NotReady},
+			"population": {reports.Ready, reports.NotReady},
 		},
 	}
 }
@@ -160,7 +162,7 @@ func rendSummary() *Summary {
 // logs its path, for a look or a screenshot (go test -v -run HTMLPreview).
 // The temporary folder is removed after the test; set
 // DVCQA_HTML_PREVIEW_DIR to keep a copy there.
-func writeHTMLPreview(t *testing.T, s *Summary, runDir, lang string) string {
+func writeHTMLPreview(t *testing.T, s *reports.Summary, runDir, lang string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, s, runDir, lang); err != nil {
@@ -184,7 +186,7 @@ func writeHTMLPreview(t *testing.T, s *Summary, runDir, lang string) string {
 	return path
 }
 
-func rendHTML(t *testing.T, s *Summary, runDir, lang string) (string, *html.Node) {
+func rendHTML(t *testing.T, s *reports.Summary, runDir, lang string) (string, *html.Node) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, s, runDir, lang); err != nil {
@@ -301,8 +303,8 @@ func TestHTMLReport(t *testing.T) {
 				if len(pills) != 1 || rendText(pills[0]) != sv.Readiness || !rendHasClass(pills[0], htmlReadinessClass(sv.Readiness)) {
 					t.Errorf("%s: pill is not %s", sv.ID, sv.Readiness)
 				}
-				if cells := rendFind(row, func(n *html.Node) bool { return rendHasClass(n, "chk") }); len(cells) != len(CheckColumns) {
-					t.Errorf("%s: %d check cells, want %d", sv.ID, len(cells), len(CheckColumns))
+				if cells := rendFind(row, func(n *html.Node) bool { return rendHasClass(n, "chk") }); len(cells) != len(reports.CheckColumns) {
+					t.Errorf("%s: %d check cells, want %d", sv.ID, len(cells), len(reports.CheckColumns))
 				}
 			}
 			dv03 := rendText(rows[2])
@@ -334,7 +336,7 @@ func TestHTMLReport(t *testing.T) {
 			}
 			// Legend: the verdicts with their Vietnamese gloss.
 			legend := rendText(rendByID(doc, "legend").Parent)
-			for _, code := range []string{Ready, NotReady, Blocked, Flaky, Waived, NotVerified} {
+			for _, code := range []string{reports.Ready, reports.NotReady, reports.Blocked, reports.Flaky, reports.Waived, reports.NotVerified} {
 				if !strings.Contains(legend, code) {
 					t.Errorf("legend lacks %s", code)
 				}
@@ -490,7 +492,7 @@ func TestHTMLGatePassedWithoutDefects(t *testing.T) {
 	s.Target.Kind = "staging"
 	s.Target.Province = "01"
 	s.Gate.Passed = true
-	s.Headline = Headline{ServicesReady: 25, ServicesTotal: 25, DBsReady: 9, DBsTotal: 9, SyncOK: true}
+	s.Headline = reports.Headline{ServicesReady: 25, ServicesTotal: 25, DBsReady: 9, DBsTotal: 9, SyncOK: true}
 	for _, tc := range []struct{ lang, banner, ministry, title string }{
 		{"vi", "✓ ĐẠT", "Toàn trình: 25/25 dịch vụ · CSDL quốc gia: 9/9 kết nối · Đồng bộ DVCQG: đạt", "(thành phố Hà Nội)"},
 		{"en", "✓ PASSED", "End to end: 25/25 services · National databases: 9/9 connected · DVCQG sync: passed", "(Hanoi city)"},
@@ -515,13 +517,13 @@ func TestHTMLGatePassedWithoutDefects(t *testing.T) {
 
 func TestHTMLSchemaOneSummary(t *testing.T) {
 	// A version-1 summary: no readiness, checks, gate or trend.
-	s := &Summary{SchemaVersion: 1, RunID: "r1", Target: TargetInfo{Name: "mock", Kind: "mock", Province: "01"},
-		Services: []Verdict{
-			{ID: "DV01", NameVI: "Một", Verdict: Pass},
-			{ID: "DV02", NameVI: "Hai", Verdict: Fail, Failures: []Failure{{Spec: "s", Reason: "boom\nmore"}}},
-			{ID: "DV03", NameVI: "Ba", Verdict: Skipped},
+	s := &reports.Summary{SchemaVersion: 1, RunID: "r1", Target: reports.TargetInfo{Name: "mock", Kind: "mock", Province: "01"},
+		Services: []reports.Verdict{
+			{ID: "DV01", NameVI: "Một", Verdict: reports.Pass},
+			{ID: "DV02", NameVI: "Hai", Verdict: reports.Fail, Failures: []reports.Failure{{Spec: "s", Reason: "boom\nmore"}}},
+			{ID: "DV03", NameVI: "Ba", Verdict: reports.Skipped},
 		},
-		NationalDBs: map[string]*Verdict{"tax": {NameVI: "Thuế", Verdict: Pass}},
+		NationalDBs: map[string]*reports.Verdict{"tax": {NameVI: "Thuế", Verdict: reports.Pass}},
 	}
 	_, doc := rendHTML(t, s, "", "vi")
 	var pills []string
@@ -530,7 +532,7 @@ func TestHTMLSchemaOneSummary(t *testing.T) {
 			pills = append(pills, rendText(p))
 		}
 	}
-	if want := []string{Ready, NotReady, NotRun}; !slices.Equal(pills, want) {
+	if want := []string{reports.Ready, reports.NotReady, reports.NotRun}; !slices.Equal(pills, want) {
 		t.Errorf("pills %v, want %v", pills, want)
 	}
 	if items := rendFind(doc, func(n *html.Node) bool { return rendHasClass(n, "item") }); len(items) != 1 || rendAttr(items[0], "data-id") != "tax" {
@@ -559,7 +561,7 @@ func TestHTMLI18nStringsComplete(t *testing.T) {
 				t.Errorf("%s: no gloss for %s", lang, r)
 			}
 		}
-		for _, c := range CheckColumns {
+		for _, c := range reports.CheckColumns {
 			if n := i18nCheck[lang][c]; n[0] == "" || n[1] == "" {
 				t.Errorf("%s: no name for check %s", lang, c)
 			}

@@ -1,4 +1,4 @@
-package reports
+package render
 
 import (
 	"bytes"
@@ -18,6 +18,10 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/dvcqa/dvcqa/vocab"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // The HTML report is one self-contained file: the template and the style
@@ -54,7 +58,7 @@ var htmlCSS = sync.OnceValues(func() (template.CSS, error) {
 // runDir is the run folder the evidence paths are relative to (screenshots
 // and page sources are embedded from there); lang is "vi" (the default) or
 // "en". Every value from the summary is escaped by html/template.
-func WriteHTML(w io.Writer, s *Summary, runDir, lang string) error {
+func WriteHTML(w io.Writer, s *reports.Summary, runDir, lang string) error {
 	if s == nil {
 		return errors.New("write html: no summary")
 	}
@@ -219,19 +223,19 @@ type htmlEvidence struct {
 // htmlReadinessClass is the CSS class of a readiness verdict.
 func htmlReadinessClass(r string) string {
 	switch r {
-	case Ready:
+	case reports.Ready:
 		return "r-ready"
-	case NotReady:
+	case reports.NotReady:
 		return "r-notready"
-	case Blocked:
+	case reports.Blocked:
 		return "r-blocked"
-	case Flaky:
+	case reports.Flaky:
 		return "r-flaky"
-	case Waived:
+	case reports.Waived:
 		return "r-waived"
-	case NotVerified:
+	case reports.NotVerified:
 		return "r-notverified"
-	case NotRun:
+	case reports.NotRun:
 		return "r-notrun"
 	}
 	return "r-unknown"
@@ -244,7 +248,7 @@ func htmlGloss(r, lang string) string {
 	return r
 }
 
-func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
+func buildHTMLView(s *reports.Summary, runDir, lang string) *htmlView {
 	v := &htmlView{
 		Lang:     lang,
 		Title:    i18nTitle(s, lang),
@@ -256,7 +260,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		Headline: i18nHeadline(s.Headline, lang),
 		Seeded:   len(s.Target.Defects) > 0,
 		Defects:  s.Target.Defects,
-		Mock:     strings.EqualFold(s.Target.Kind, "mock"),
+		Mock:     strings.EqualFold(s.Target.Kind, vocab.TargetMock),
 		Harness:  htmlHarness(s),
 	}
 	for _, r := range s.Gate.Rules {
@@ -270,7 +274,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 	v.HealthNotes = i18nHealthNotes(s.HealthNotes, lang)
 	v.Meta = htmlMeta(s, lang)
 	v.Systems = htmlSystems(s, lang)
-	for _, c := range CheckColumns {
+	for _, c := range reports.CheckColumns {
 		abbr, name := i18nCheckName(lang, c)
 		v.Columns = append(v.Columns, htmlColumn{ID: c, Abbr: abbr, Name: name})
 	}
@@ -292,8 +296,8 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 		return a
 	}
 	agencies := map[string]bool{}
-	item := func(kind string, it *Verdict, withChecks bool) htmlItem {
-		r := i18nReadiness(it)
+	item := func(kind string, it *reports.Verdict, withChecks bool) htmlItem {
+		r := reports.ReadinessOf(it)
 		h := htmlItem{ID: it.ID, Name: i18nItemName(it, lang), Agency: strings.ToUpper(it.Agency), AgencyName: i18nAgency(it.Agency, lang),
 			Readiness: r, Class: htmlReadinessClass(r), Gloss: htmlGloss(r, lang), Notes: htmlNotes(it, lang),
 			Passed: it.Passed, Failed: it.Failed, Trend: htmlTrendOf(s, kind, it.ID)}
@@ -301,7 +305,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 			v.HasTrend = true
 		}
 		if withChecks {
-			for _, c := range CheckColumns {
+			for _, c := range reports.CheckColumns {
 				h.Checks = append(h.Checks, htmlCheckCell(it.Checks[c], c, lang))
 			}
 		}
@@ -360,7 +364,7 @@ func buildHTMLView(s *Summary, runDir, lang string) *htmlView {
 }
 
 // htmlHarness is "v0.9.0 (0123456789ab)".
-func htmlHarness(s *Summary) string {
+func htmlHarness(s *reports.Summary) string {
 	h := s.Meta.Harness
 	if s.Meta.Commit != "" {
 		h = strings.TrimSpace(h + " (" + htmlShortCommit(s.Meta.Commit) + ")")
@@ -375,7 +379,7 @@ func htmlShortCommit(c string) string {
 	return c
 }
 
-func htmlMeta(s *Summary, lang string) []htmlKV {
+func htmlMeta(s *reports.Summary, lang string) []htmlKV {
 	var kv []htmlKV
 	add := func(key, value string, code bool) {
 		if value != "" {
@@ -421,10 +425,10 @@ func htmlMeta(s *Summary, lang string) []htmlKV {
 
 // htmlSystems merges the versions the target reports with the health check
 // taken at the start, one row per system.
-func htmlSystems(s *Summary, lang string) []htmlSystem {
+func htmlSystems(s *reports.Summary, lang string) []htmlSystem {
 	var rows []htmlSystem
 	idx := map[string]int{}
-	merge := func(h SystemHealth, health bool) {
+	merge := func(h reports.SystemHealth, health bool) {
 		i, ok := idx[h.System]
 		if !ok {
 			idx[h.System] = len(rows)
@@ -437,8 +441,8 @@ func htmlSystems(s *Summary, lang string) []htmlSystem {
 		}
 		if h.Status != "" && (health || !r.Known) {
 			r.Known = true
-			r.OK = strings.EqualFold(h.Status, "ok")
-			r.Unknown = strings.EqualFold(h.Status, "unknown")
+			r.OK = strings.EqualFold(h.Status, vocab.HealthOK)
+			r.Unknown = strings.EqualFold(h.Status, vocab.HealthUnknown)
 			switch {
 			case r.OK:
 				r.Status = i18nT(lang, "health_ok")
@@ -463,8 +467,8 @@ func htmlSystems(s *Summary, lang string) []htmlSystem {
 
 func htmlCheckCell(result, check, lang string) htmlCell {
 	_, name := i18nCheckName(lang, check)
-	if result == "" || result == CheckNotRun {
-		return htmlCell{Class: "c-notrun", Title: name + ": " + strings.ToLower(i18nVerdict[lang][NotRun][0])}
+	if result == "" || result == reports.CheckNotRun {
+		return htmlCell{Class: "c-notrun", Title: name + ": " + strings.ToLower(i18nVerdict[lang][reports.NotRun][0])}
 	}
 	for _, sym := range i18nSymbol {
 		if sym.Result == result {
@@ -474,7 +478,7 @@ func htmlCheckCell(result, check, lang string) htmlCell {
 	return htmlCell{Sym: "?", Class: "c-unknown", Title: name + ": " + result}
 }
 
-func htmlNotes(v *Verdict, lang string) []string {
+func htmlNotes(v *reports.Verdict, lang string) []string {
 	var notes []string
 	if len(v.BlockedBy) > 0 {
 		notes = append(notes, i18nT(lang, "blocked_by")+" "+strings.Join(v.BlockedBy, ", "))
@@ -501,14 +505,14 @@ func htmlNotes(v *Verdict, lang string) []string {
 // htmlTrendOf is the trend strip of an item: the last runs' readiness,
 // oldest first, this run last. Trend keys are item ids; "db:" and "system:"
 // prefixed keys are accepted too.
-func htmlTrendOf(s *Summary, kind, id string) htmlTrend {
+func htmlTrendOf(s *reports.Summary, kind, id string) htmlTrend {
 	past, ok := s.Trend[id]
 	if !ok {
 		switch kind {
 		case "db":
-			past = s.Trend["db:"+id]
+			past = s.Trend[vocab.DB(id)]
 		case "platform":
-			past = s.Trend["system:"+id]
+			past = s.Trend[vocab.Label(vocab.KeySystem, id)]
 		}
 	}
 	if len(past) > htmlTrendMax {
@@ -526,7 +530,7 @@ func htmlTrendOf(s *Summary, kind, id string) htmlTrend {
 	return t
 }
 
-func htmlTimings(ts []StepTiming, lang string) []htmlTiming {
+func htmlTimings(ts []reports.StepTiming, lang string) []htmlTiming {
 	var top float64
 	for _, t := range ts {
 		top = max(top, t.MaxMS, t.MedianMS)
@@ -548,7 +552,7 @@ func htmlTimings(ts []StepTiming, lang string) []htmlTiming {
 	return rows
 }
 
-func htmlGroup(kind string, it *Verdict, h htmlItem, runDir, lang string) htmlFailureGroup {
+func htmlGroup(kind string, it *reports.Verdict, h htmlItem, runDir, lang string) htmlFailureGroup {
 	g := htmlFailureGroup{Anchor: h.Anchor, GClass: "g-" + strings.TrimPrefix(h.Class, "r-"), Kind: i18nT(lang, "kind_"+kind), ID: it.ID, Name: h.Name,
 		Readiness: h.Readiness, Class: h.Class, Gloss: h.Gloss}
 	if len(it.BlockedBy) > 0 {
@@ -570,7 +574,7 @@ func htmlDash(s string) string {
 	return s
 }
 
-func htmlFailureOf(f Failure, runDir, lang string) htmlFailure {
+func htmlFailureOf(f reports.Failure, runDir, lang string) htmlFailure {
 	out := htmlFailure{Spec: f.Spec, Headline: f.Headline, Reason: f.Reason, Location: f.Location, HTTP: f.HTTP}
 	if out.Headline == "" {
 		out.Headline = htmlFirstLine(f.Reason)
@@ -603,7 +607,7 @@ func htmlFirstLine(s string) string {
 // htmlEvidenceOf reads one evidence file from the run folder and embeds it:
 // a screenshot as a data: URI, a page source or console log as text (shown
 // escaped, never as live HTML). Paths cannot leave the run folder.
-func htmlEvidenceOf(e Evidence, runDir, lang string) htmlEvidence {
+func htmlEvidenceOf(e reports.Evidence, runDir, lang string) htmlEvidence {
 	ev := htmlEvidence{Kind: e.Kind, Path: e.Path}
 	switch e.Kind {
 	case "screenshot":

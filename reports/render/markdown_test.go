@@ -1,13 +1,15 @@
-package reports
+package render
 
 import (
 	"bytes"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
-func rendMarkdown(t *testing.T, s *Summary, lang string) string {
+func rendMarkdown(t *testing.T, s *reports.Summary, lang string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteMarkdown(&buf, s, lang); err != nil {
@@ -118,11 +120,11 @@ func TestMarkdownSummary(t *testing.T) {
 }
 
 func TestMarkdownAllReady(t *testing.T) {
-	s := &Summary{RunID: "r2", Target: TargetInfo{Name: "staging", Kind: "staging", Province: "79"},
-		Gate:        GateResult{Passed: true},
-		Headline:    Headline{ServicesReady: 2, ServicesTotal: 2, DBsReady: 1, DBsTotal: 1, SyncOK: true},
-		Services:    []Verdict{{ID: "DV01", NameVI: "Một", Readiness: Ready}, {ID: "DV02", NameVI: "Hai", Readiness: Ready}},
-		NationalDBs: map[string]*Verdict{"tax": {ID: "tax", NameVI: "Thuế", Readiness: Ready}},
+	s := &reports.Summary{RunID: "r2", Target: reports.TargetInfo{Name: "staging", Kind: "staging", Province: "79"},
+		Gate:        reports.GateResult{Passed: true},
+		Headline:    reports.Headline{ServicesReady: 2, ServicesTotal: 2, DBsReady: 1, DBsTotal: 1, SyncOK: true},
+		Services:    []reports.Verdict{{ID: "DV01", NameVI: "Một", Readiness: reports.Ready}, {ID: "DV02", NameVI: "Hai", Readiness: reports.Ready}},
+		NationalDBs: map[string]*reports.Verdict{"tax": {ID: "tax", NameVI: "Thuế", Readiness: reports.Ready}},
 	}
 	md := rendMarkdown(t, s, "vi")
 	for _, want := range []string{"# Báo cáo sẵn sàng vận hành — staging (TP Hồ Chí Minh)\n", "**✓ ĐẠT** · Toàn trình: 2/2 dịch vụ · CSDL quốc gia: 1/1 kết nối · Đồng bộ DVCQG: đạt",

@@ -1,4 +1,4 @@
-package reports
+package render
 
 // junit.xml for CI systems. The output validates against the JUnit schema of
 // the Jenkins xunit plugin (Surefire's flavour, shared/junit-10.xsd), which is
@@ -29,6 +29,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/dvcqa/dvcqa/vocab"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 // Lines of a testcase's <system-out> that carry dvcqa facts (the schema has no
@@ -42,9 +46,6 @@ const (
 	JUnitLabels    = "dvcqa.labels"
 	JUnitWaiver    = "dvcqa.waiver" // prefix: dvcqa.waiver.ticket, .owner, .approver, .expires, .reason
 )
-
-// flakyOutcome is SpecResult.Outcome of a spec that passed on a retry.
-const flakyOutcome = "flaky"
 
 // junitMaxMessage bounds the message attribute (the headline); the full
 // reason is the element's text.
@@ -123,7 +124,7 @@ type junitText struct {
 // specs did not run and CI must show it; a passing setup node would only
 // inflate the test count. s (may be nil) supplies the readiness verdicts and
 // waivers; mask is applied to every text (nil: none).
-func WriteJUnit(w io.Writer, reps []types.Report, s *Summary, mask func(string) string) error {
+func WriteJUnit(w io.Writer, reps []types.Report, s *reports.Summary, mask func(string) string) error {
 	if mask == nil {
 		mask = func(s string) string { return s }
 	}
@@ -159,27 +160,27 @@ func WriteJUnit(w io.Writer, reps []types.Report, s *Summary, mask func(string) 
 
 type junitWriter struct {
 	mask     func(string) string
-	s        *Summary
-	province string                // of the report being written
-	specs    map[string]SpecResult // specIdentity → result
-	failures map[string]Failure    // Failure.Spec → the (final) failure
+	s        *reports.Summary
+	province string                        // of the report being written
+	specs    map[string]reports.SpecResult // SpecIdentity → result
+	failures map[string]reports.Failure    // Failure.Spec → the (final) failure
 }
 
 func (j *junitWriter) index() {
-	j.specs = map[string]SpecResult{}
-	j.failures = map[string]Failure{}
+	j.specs = map[string]reports.SpecResult{}
+	j.failures = map[string]reports.Failure{}
 	if j.s == nil {
 		return
 	}
 	for _, sp := range j.s.Specs {
-		if _, dup := j.specs[specIdentity(sp.Name, sp.Province)]; !dup {
-			j.specs[specIdentity(sp.Name, sp.Province)] = sp
+		if _, dup := j.specs[reports.SpecIdentity(sp.Name, sp.Province)]; !dup {
+			j.specs[reports.SpecIdentity(sp.Name, sp.Province)] = sp
 		}
-		if _, dup := j.specs[specIdentity(sp.Name, "")]; !dup {
-			j.specs[specIdentity(sp.Name, "")] = sp
+		if _, dup := j.specs[reports.SpecIdentity(sp.Name, "")]; !dup {
+			j.specs[reports.SpecIdentity(sp.Name, "")] = sp
 		}
 	}
-	addFailures := func(fs []Failure) {
+	addFailures := func(fs []reports.Failure) {
 		for _, f := range fs {
 			if _, dup := j.failures[f.Spec]; !dup && f.Attempt == 0 {
 				j.failures[f.Spec] = f
@@ -189,10 +190,10 @@ func (j *junitWriter) index() {
 	for _, v := range j.s.Services {
 		addFailures(v.Failures)
 	}
-	for _, k := range junitSortedKeys(j.s.NationalDBs) {
+	for _, k := range reports.SortedKeys(j.s.NationalDBs) {
 		addFailures(j.s.NationalDBs[k].Failures)
 	}
-	for _, k := range junitSortedKeys(j.s.Platform) {
+	for _, k := range reports.SortedKeys(j.s.Platform) {
 		addFailures(j.s.Platform[k].Failures)
 	}
 }
@@ -362,7 +363,7 @@ func (j *junitWriter) spec(rep types.Report, sr types.SpecReport) junitCase {
 		if m := j.line(sr.Failure.Message); m != "" {
 			msg += " - " + m
 		}
-		c.Skipped = &junitResult{Message: truncate(msg, junitMaxMessage)}
+		c.Skipped = &junitResult{Message: reports.Truncate(msg, junitMaxMessage)}
 	}
 
 	for _, a := range attempts {
@@ -412,7 +413,7 @@ func (j *junitWriter) setupNode(rep types.Report, sr types.SpecReport) junitCase
 	_, others := junitSplitAttempts(sr.AdditionalFailures)
 	c.Error = j.result(sr.State, sr.Failure, others)
 	lines := []string{
-		JUnitReadiness + "=" + NotReady,
+		JUnitReadiness + "=" + reports.NotReady,
 		JUnitState + "=" + sr.State.String(),
 		"dvcqa.setup_node=" + sr.LeafNodeType.String(),
 	}
@@ -452,7 +453,7 @@ func (j *junitWriter) rerun(a junitAttempt) junitRerun {
 	msg := fmt.Sprintf("attempt %d: %s", a.attempt, j.headline(state, a.af.Failure))
 	return junitRerun{
 		Type:       state.String(),
-		Message:    truncate(msg, junitMaxMessage),
+		Message:    reports.Truncate(msg, junitMaxMessage),
 		StackTrace: &junitText{Text: fmt.Sprintf("Attempt %d (%s):\n", a.attempt, state) + j.failureBody(state, a.af.Failure)},
 	}
 }
@@ -462,11 +463,11 @@ func (j *junitWriter) headline(state types.SpecState, f types.Failure) string {
 	if state == types.SpecStatePanicked && f.ForwardedPanic != "" {
 		msg = "panic: " + f.ForwardedPanic
 	}
-	h := j.line(headline(j.text(msg)))
+	h := j.line(reports.FailureHeadline(j.text(msg)))
 	if h == "" {
 		h = state.String()
 	}
-	return truncate(h, junitMaxMessage)
+	return reports.Truncate(h, junitMaxMessage)
 }
 
 // failureBody is the full reason: message, panic, where it failed (and in
@@ -515,19 +516,19 @@ func (j *junitWriter) failureBody(state types.SpecState, f types.Failure) string
 func (j *junitWriter) systemOut(sr types.SpecReport) *junitText {
 	outcome := junitOutcome(sr)
 	full := sr.FullText()
-	sp, found := j.specs[specIdentity(j.mask(full), j.province)]
+	sp, found := j.specs[reports.SpecIdentity(j.mask(full), j.province)]
 	if !found {
-		sp, found = j.specs[specIdentity(full, j.province)]
+		sp, found = j.specs[reports.SpecIdentity(full, j.province)]
 	}
 	if !found {
-		sp, found = j.specs[specIdentity(j.mask(full), "")]
+		sp, found = j.specs[reports.SpecIdentity(j.mask(full), "")]
 	}
 	if found && sp.Outcome != "" {
 		outcome = sp.Outcome
 	}
 	labels := sr.Labels()
 	item, v := j.item(labels)
-	readiness := junitReadinessOf(outcome)
+	readiness := reports.OutcomeReadiness(outcome)
 	if v != nil && v.Readiness != "" {
 		readiness = v.Readiness
 	}
@@ -548,7 +549,7 @@ func (j *junitWriter) systemOut(sr types.SpecReport) *junitText {
 	kv(JUnitLabels, strings.Join(labels, ","))
 	if v != nil {
 		kv("dvcqa.blocked_by", strings.Join(v.BlockedBy, ","))
-		if w := v.Waiver; w != nil && readiness == Waived {
+		if w := v.Waiver; w != nil && readiness == reports.Waived {
 			kv(JUnitWaiver+".ticket", w.Ticket)
 			kv(JUnitWaiver+".owner", w.Owner)
 			kv(JUnitWaiver+".approver", w.Approver)
@@ -584,23 +585,23 @@ func (j *junitWriter) systemOut(sr types.SpecReport) *junitText {
 
 // item finds the service, national database or platform system a spec
 // belongs to, by the labels the suites put on it (same rules as Build).
-func (j *junitWriter) item(labels []string) (string, *Verdict) {
+func (j *junitWriter) item(labels []string) (string, *reports.Verdict) {
 	if j.s == nil {
 		return "", nil
 	}
-	if id := labelValue(labels, servicePrefix); id != "" {
+	if id := vocab.LabelValue(labels, vocab.KeyService); id != "" {
 		for i := range j.s.Services {
 			if j.s.Services[i].ID == id {
-				return servicePrefix + id, &j.s.Services[i]
+				return vocab.Label(vocab.KeyService, id), &j.s.Services[i]
 			}
 		}
 	}
-	kind := labelValue(labels, kindPrefix)
-	if db := labelValue(labels, dbPrefix); kind == "connection" && j.s.NationalDBs[db] != nil {
-		return dbPrefix + db, j.s.NationalDBs[db]
+	kind := vocab.LabelValue(labels, vocab.KeyKind)
+	if db := vocab.LabelValue(labels, vocab.KeyDB); kind == vocab.KindConnection && j.s.NationalDBs[db] != nil {
+		return vocab.DB(db), j.s.NationalDBs[db]
 	}
-	if sys := labelValue(labels, systemPrefix); kind == "platform" && j.s.Platform[sys] != nil {
-		return systemPrefix + sys, j.s.Platform[sys]
+	if sys := vocab.LabelValue(labels, vocab.KeySystem); kind == vocab.KindPlatform && j.s.Platform[sys] != nil {
+		return vocab.Label(vocab.KeySystem, sys), j.s.Platform[sys]
 	}
 	return "", nil
 }
@@ -635,27 +636,13 @@ func junitSplitAttempts(afs []types.AdditionalFailure) (attempts []junitAttempt,
 func junitOutcome(sr types.SpecReport) string {
 	switch {
 	case sr.State == types.SpecStatePassed && sr.NumAttempts > 1 && sr.MaxMustPassRepeatedly <= 1:
-		return flakyOutcome
+		return reports.OutcomeFlaky
 	case sr.State == types.SpecStatePassed:
-		return Pass
+		return reports.Pass
 	case sr.State.Is(types.SpecStateFailureStates):
-		return Fail
+		return reports.Fail
 	default:
-		return Skipped
-	}
-}
-
-// junitReadinessOf maps a spec outcome onto a readiness verdict.
-func junitReadinessOf(outcome string) string {
-	switch outcome {
-	case Pass:
-		return Ready
-	case Fail:
-		return NotReady
-	case flakyOutcome:
-		return Flaky
-	default:
-		return NotRun
+		return reports.Skipped
 	}
 }
 
@@ -672,13 +659,6 @@ func junitSeconds(sec float64) float64 {
 	return sec
 }
 
-func specIdentity(name, province string) string {
-	if province == "" {
-		return name
-	}
-	return name + " [" + province + "]"
-}
-
 func junitNonEmpty(ss []string) []string {
 	var out []string
 	for _, s := range ss {
@@ -687,15 +667,6 @@ func junitNonEmpty(ss []string) []string {
 		}
 	}
 	return out
-}
-
-func junitSortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 var junitANSIRe = regexp.MustCompile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
