@@ -124,7 +124,7 @@ func serveMock(ctx context.Context, t *testing.T, bin, targetFile string, extra 
 // runDvcqa runs `dvcqa run` and reads the summary it wrote.
 func runDvcqa(ctx context.Context, t *testing.T, bin, root, tmp, name string, extra ...string) *reports.Summary {
 	t.Helper()
-	args := append([]string{"run", "--reports", filepath.Join(tmp, name), "--run-id", name}, extra...)
+	args := append([]string{"run", "--runs", filepath.Join(tmp, name), "--run-id", name}, extra...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

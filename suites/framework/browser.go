@@ -10,21 +10,18 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
+	"github.com/dvcqa/dvcqa/vocab"
 )
-
-// BrowserURLEnv names a remote Chromium's DevTools URL; it overrides the
-// target profile's browser.remote_url.
-const BrowserURLEnv = "DVCQA_BROWSER_URL"
-
-// RunDirEnv is where `dvcqa run` wants evidence files (screenshots, pages).
-const RunDirEnv = "DVCQA_RUN_DIR"
 
 // NewPortalPage opens a fresh browser tab (own cookies) for the spec, with
 // evidence captured on failure before the tab closes, and returns the
 // portal's page object. Chromium starts on the first call in the process.
 func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	ginkgo.GinkgoHelper()
-	remote := os.Getenv(BrowserURLEnv)
+	run := RunConfig()
+	// A remote Chromium named for the run (DVCQA_BROWSER_URL of `dvcqa run`)
+	// overrides the target profile's.
+	remote := run.BrowserURL
 	if remote == "" {
 		remote = f.Target.Browser.RemoteURL
 	}
@@ -33,7 +30,7 @@ func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	tab, err := b.NewTab(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open a browser tab")
 	ginkgo.DeferCleanup(tab.Close)
-	browser.AttachOnFailure(tab, os.Getenv(RunDirEnv))
+	browser.AttachOnFailure(tab, run.RunDir)
 	profile, err := f.portalProfile()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
 	return &browser.Portal{Tab: tab, Base: f.Target.URLs.Portal, P: profile}
@@ -49,7 +46,7 @@ func (f *Framework) portalProfile() (*fixtures.PortalProfile, error) {
 // AxeScript returns axe-core's source for accessibility checks, installed
 // by scripts/setup.sh under tools/a11y; ok is false when it is missing.
 func AxeScript() (src string, ok bool) {
-	paths := []string{os.Getenv("DVCQA_AXE_PATH")}
+	paths := []string{os.Getenv(vocab.EnvAxePath)}
 	if wd, err := os.Getwd(); err == nil {
 		for dir := wd; ; dir = filepath.Dir(dir) {
 			paths = append(paths, filepath.Join(dir, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"))
