@@ -64,6 +64,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	env, err := framework.Setup(&t, cfg.Catalog)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
 	if ginkgo.GinkgoParallelProcess() == 1 {
+		if note := env.CitizenSharing(); note != "" {
+			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
+		}
 		// Every dependency's health at the start of the run, for BLOCKED
 		// verdicts and the report's system versions.
 		env.ReportHealth(ctx)

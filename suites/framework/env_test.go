@@ -43,13 +43,18 @@ func TestSetupResolvesAMockTarget(t *testing.T) {
 	if e.ShortSSO == nil {
 		t.Error("short-lived SSO client missing")
 	}
-	// Roles give distinct citizens, so parallel specs never share dossiers.
-	seen := map[string]bool{}
-	for _, c := range []Citizen{e.Citizen(RoleEndToEnd, 0), e.Citizen(RoleNegative, 0), e.Citizen(RoleConnection, 0), e.Citizen(RolePlatform, 4)} {
-		if seen[c.PersonalID] {
-			t.Errorf("citizen %s used by two roles", c.PersonalID)
+	// Every role and item has its own citizen, so parallel specs never
+	// share dossiers.
+	seen := map[string]pair{}
+	for _, p := range pairs(cat) {
+		c := e.Citizen(p.role, p.n)
+		if other, ok := seen[c.PersonalID]; ok {
+			t.Errorf("citizen %s used by %s #%d and %s #%d", c.PersonalID, other.role, other.n, p.role, p.n)
 		}
-		seen[c.PersonalID] = true
+		seen[c.PersonalID] = p
+	}
+	if e.CitizenSharing() != "" {
+		t.Errorf("mock target shares citizens: %s", e.CitizenSharing())
 	}
 	if _, ok := e.BusinessCitizen(); !ok {
 		t.Error("no citizen with a business-registration record")
