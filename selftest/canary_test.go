@@ -17,6 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestReportsLeakNoSecret runs dvcqa twice with failures of every kind and
@@ -193,7 +194,7 @@ func dvcqaRun(ctx context.Context, t *testing.T, runsDir, runID string, args ...
 	args = append([]string{"run", "--runs", runsDir, "--run-id", runID}, args...)
 	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), args...)
 	cmd.Dir = suites.Root
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=") // the flag's default must not come from the caller
 	return cmd
 }
 

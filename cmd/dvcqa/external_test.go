@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestExternalMock proves the suites only talk HTTP: the mock world started
@@ -128,7 +129,7 @@ func runDvcqa(ctx context.Context, t *testing.T, bin, root, tmp, name string, ex
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=") // the flag's default must not come from the caller
 	runErr := cmd.Run()
 	data, err := os.ReadFile(filepath.Join(tmp, name, name, reports.SummaryFile))
 	if err != nil {
