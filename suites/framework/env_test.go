@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -116,4 +117,31 @@ func TestPostPaymentCallback(t *testing.T) {
 func jsonBody(req *http.Request, v any) error {
 	defer req.Body.Close()
 	return json.NewDecoder(req.Body).Decode(v)
+}
+
+// A real target lists its accounts: too few for one per spec is a setup
+// error while data-mutating specs run, and shared, said so, when they do not.
+func TestRealTargetWithTooFewAccounts(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	tgt.Kind = fixtures.KindReal
+	tgt.Accounts = nil
+	for i := range 2 {
+		id, pw := fmt.Sprintf("DVCQA_TEST_CITIZEN%d_ID", i), fmt.Sprintf("DVCQA_TEST_CITIZEN%d_PASSWORD", i)
+		t.Setenv(id, fmt.Sprintf("00109900000%d", i))
+		t.Setenv(pw, "pw")
+		tgt.Accounts = append(tgt.Accounts, fixtures.Account{PersonalIDEnv: id, PasswordEnv: pw})
+	}
+	tgt.Allow.Submit = true
+	e := &Env{Target: tgt, Catalog: cat}
+	if err := e.loadCitizens(); err == nil || !strings.Contains(err.Error(), "2 test citizens, the specs need 81") {
+		t.Errorf("allow.submit with 2 accounts: %v", err)
+	}
+	tgt.Allow.Submit = false
+	e = &Env{Target: tgt, Catalog: cat}
+	if err := e.loadCitizens(); err != nil {
+		t.Fatal(err)
+	}
+	if e.CitizenSharing() == "" || e.Citizen(RoleBrowser, 24).PersonalID == "" {
+		t.Errorf("read-only run with 2 accounts: sharing %q", e.CitizenSharing())
+	}
 }
