@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit suites external selftest mock catalog bench clean
+.PHONY: all deps build run test check unit suites external selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -18,12 +18,12 @@ deps:
 build:
 	$(GO) build -o bin/dvcqa ./cmd/dvcqa
 
-## run: all suites against the embedded mock world; reports in reports/<run-id>/ and reports/latest/
+## run: all suites against the embedded mock world; reports in runs/<run-id>/ and runs/latest/
 run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps build check unit suites external selftest
+test: deps build clean-check check unit suites external selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -34,7 +34,7 @@ unit:
 	$(GO) test -count=1 -short $(UNIT_PKGS)
 
 suites:
-	$(DVCQA) run --reports reports/test-runs
+	$(DVCQA) run --runs runs/test-runs
 
 ## external: `dvcqa mock serve` as a separate process gives the same verdicts as the embedded run
 external:
@@ -44,10 +44,10 @@ external:
 selftest:
 	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses' ./selftest
 
-## mock: the mock world standalone on 127.0.0.1:8080 (target file in reports/mock-target.yaml)
+## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml)
 mock: deps build
-	@mkdir -p reports
-	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target reports/mock-target.yaml
+	@mkdir -p runs
+	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target runs/mock-target.yaml
 
 catalog: build
 	$(DVCQA) catalog
@@ -59,5 +59,13 @@ bench: deps
 	$(GO) test -run '^$$' -bench '^BenchmarkBrowserLayer$$' -benchtime 1x -timeout 30m ./bench
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -e '/suites$$' -e '/bench$$')
 
+## clean: remove run output (runs/) and built binaries (bin/); nothing tracked lives there
+CLEAN_DIRS := runs bin
 clean:
-	find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+	rm -rf $(CLEAN_DIRS)
+
+## clean-check: `make clean` would delete no tracked file, and run output is git-ignored
+clean-check:
+	@tracked=$$(git ls-files -- $(CLEAN_DIRS)); \
+	  if [ -n "$$tracked" ]; then echo "make clean would delete tracked files:"; echo "$$tracked"; exit 1; fi
+	@for p in runs/any-run/summary.json bin/dvcqa; do git check-ignore -q $$p || { echo "$$p is not git-ignored"; exit 1; }; done

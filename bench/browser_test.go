@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func startFlowEnv(b *testing.B) *flowEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	br, err := browser.Start(b.Context(), browser.Options{})
+	br, err := browser.Start(b.Context(), browser.Options{RemoteURL: os.Getenv(browser.RemoteURLEnv)})
 	if errors.Is(err, browser.ErrNoChromium) {
 		b.Skipf("browser benchmarks need Chromium: %v", err)
 	} else if err != nil {

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dvcqa/dvcqa/runconfig"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // BenchmarkBrowserLayer times the browser layer of the suites as dvcqa runs
@@ -77,12 +79,17 @@ func runLayer(b *testing.B, root, bin string, procs int, filter string) (time.Du
 	}
 	cmd := exec.CommandContext(b.Context(), "go", args...)
 	cmd.Dir = root
-	// DVCQA_TARGET empty: the embedded mock world, as `make run`. Ginkgo
-	// runs a compiled suite in the binary's folder, where the suites would
-	// not find axe-core by walking up: point them at the module's copy.
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=", "DVCQA_DEFECTS=", "DVCQA_RUN_DIR="+runDir)
-	if os.Getenv("DVCQA_AXE_PATH") == "" {
-		cmd.Env = append(cmd.Env, "DVCQA_AXE_PATH="+filepath.Join(root, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"))
+	// No target: the embedded mock world, as `make run`. Ginkgo runs a
+	// compiled suite in the binary's folder, where the suites would not find
+	// axe-core by walking up: point them at the module's copy.
+	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: "bench", RunDir: runDir, LabelFilter: filter,
+		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), configEnv)
+	if os.Getenv(vocab.EnvAxePath) == "" {
+		cmd.Env = append(cmd.Env, vocab.EnvAxePath+"="+filepath.Join(root, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"))
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -17,6 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestReportsLeakNoSecret runs dvcqa twice with failures of every kind and
@@ -37,7 +38,7 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	reportsDir := t.TempDir()
+	runsDir := t.TempDir()
 	runs := []struct{ id, defects, filter string }{
 		{"canary", "result-wrong-applicant@DV09,submit-disabled@DV07,population-db-down",
 			"(layer:api && (service:DV09 || service:DV07)) || (layer:browser && kind:e2e && service:DV07) || (kind:connection && db:tax) || system:sso"},
@@ -46,8 +47,8 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	}
 	consoles := map[string][]byte{}
 	for _, r := range runs {
-		out, _ := dvcqaRun(ctx, t, reportsDir, r.id, "--defect", r.defects, "--label-filter", r.filter).CombinedOutput() // fails by design
-		if _, err := os.Stat(filepath.Join(reportsDir, r.id, "summary.json")); err != nil {
+		out, _ := dvcqaRun(ctx, t, runsDir, r.id, "--defect", r.defects, "--label-filter", r.filter).CombinedOutput() // fails by design
+		if _, err := os.Stat(filepath.Join(runsDir, r.id, "summary.json")); err != nil {
 			t.Fatalf("run %s wrote no report: %v\n%s", r.id, err, tail(out))
 		}
 		if !strings.Contains(string(out), "[FAILED]") {
@@ -102,7 +103,7 @@ func TestReportsLeakNoSecret(t *testing.T) {
 	files := 0
 	for _, r := range runs {
 		check("the console of run "+r.id, string(consoles[r.id]))
-		err = filepath.WalkDir(filepath.Join(reportsDir, r.id), func(path string, d os.DirEntry, err error) error {
+		err = filepath.WalkDir(filepath.Join(runsDir, r.id), func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || strings.HasSuffix(path, ".png") {
 				return err
 			}
@@ -187,13 +188,13 @@ func dvcqaBinary(ctx context.Context, t *testing.T) string {
 }
 
 // dvcqaRun is `dvcqa run` against the embedded world, writing run runID
-// under reportsDir, started from the module root.
-func dvcqaRun(ctx context.Context, t *testing.T, reportsDir, runID string, args ...string) *exec.Cmd {
+// under runsDir, started from the module root.
+func dvcqaRun(ctx context.Context, t *testing.T, runsDir, runID string, args ...string) *exec.Cmd {
 	t.Helper()
-	args = append([]string{"run", "--reports", reportsDir, "--run-id", runID}, args...)
+	args = append([]string{"run", "--runs", runsDir, "--run-id", runID}, args...)
 	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), args...)
 	cmd.Dir = suites.Root
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=") // the flag's default must not come from the caller
 	return cmd
 }
 
@@ -205,14 +206,14 @@ func TestDiffListsTheRegressions(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	reportsDir := t.TempDir()
+	runsDir := t.TempDir()
 	run := func(id string, extra ...string) {
 		args := append([]string{"--label-filter", "layer:api && (service:DV09 || service:DV10)"}, extra...)
-		_ = dvcqaRun(ctx, t, reportsDir, id, args...).Run() // a filtered run fails the gate (services not run) by design
+		_ = dvcqaRun(ctx, t, runsDir, id, args...).Run() // a filtered run fails the gate (services not run) by design
 	}
 	run("1-healthy")
 	run("2-defect", "--defect", "result-unsigned@DV09")
-	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), "diff", "--json", "--reports", reportsDir, "1-healthy", "2-defect")
+	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), "diff", "--json", "--runs", runsDir, "1-healthy", "2-defect")
 	out, _ := cmd.Output()
 	var d struct {
 		Regressions []struct{ Name string } `json:"regressions"`

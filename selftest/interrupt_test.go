@@ -22,8 +22,8 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	reportsDir := t.TempDir()
-	cmd := dvcqaRun(ctx, t, reportsDir, "interrupted")
+	runsDir := t.TempDir()
+	cmd := dvcqaRun(ctx, t, runsDir, "interrupted")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Errorf("an interrupted run should exit 1 (gate not passed), got %v", err)
 	}
-	dir := filepath.Join(reportsDir, "interrupted")
+	dir := filepath.Join(runsDir, "interrupted")
 	for _, f := range []string{"summary.json", "index.html", "summary.md", "junit.xml", "ginkgo.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("interrupted run lacks %s: %v", f, err)

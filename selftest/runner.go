@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/runconfig"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -51,14 +52,19 @@ func BuildSuites(ctx context.Context, root, dir string) (*Suites, error) {
 }
 
 // Run runs the compiled suites against the embedded world with the defects
-// switched on and the label filter, serially, writing report and evidence
-// into dir, and reads the report.
+// switched on and the label filter, serially, writing the run configuration
+// (as `dvcqa run` does), report and evidence into dir, and reads the report.
 func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome, error) {
 	report := filepath.Join(dir, "report.json")
 	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
 		"-ginkgo.no-color", "-ginkgo.timeout=3m", "-test.timeout=4m")
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", vocab.EnvDefects+"="+defects, vocab.EnvRunDir+"="+dir)
+	configEnv, err := runconfig.Write(dir, runconfig.Config{RunID: filepath.Base(dir), Defects: runconfig.SplitList(defects),
+		RunDir: dir, LabelFilter: filter, BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(os.Environ(), configEnv)
 	out, runErr := cmd.CombinedOutput()
 	data, err := os.ReadFile(report)
 	if err != nil {
@@ -101,7 +107,11 @@ func (s *Suites) List(ctx context.Context, dir string) ([]Spec, error) {
 	report := filepath.Join(dir, "dry-run.json")
 	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.dry-run", "-ginkgo.json-report="+report, "-ginkgo.no-color", "-test.timeout=1m")
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", vocab.EnvDefects+"=", vocab.EnvRunDir+"="+dir)
+	configEnv, err := runconfig.Write(dir, runconfig.Config{RunID: "dry-run", RunDir: dir})
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(os.Environ(), configEnv)
 	out, runErr := cmd.CombinedOutput()
 	data, err := os.ReadFile(report)
 	if err != nil {

@@ -36,13 +36,13 @@ func TestPartialRunNeverPasses(t *testing.T) {
 	if err := os.WriteFile(target, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	reportsDir := t.TempDir()
-	out, err := dvcqaRun(ctx, t, reportsDir, "partial", "--target", target).CombinedOutput()
+	runsDir := t.TempDir()
+	out, err := dvcqaRun(ctx, t, runsDir, "partial", "--target", target).CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("dvcqa run with allow.submit: false: %v, want exit 1\n%s", err, tail(out))
 	}
-	runDir := filepath.Join(reportsDir, "partial")
+	runDir := filepath.Join(runsDir, "partial")
 	s, err := reports.LoadSummary(filepath.Join(runDir, reports.SummaryFile))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ package suites_test
 
 import (
 	"encoding/json"
-	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,10 +22,6 @@ import (
 	_ "github.com/dvcqa/dvcqa/suites/services"
 )
 
-// DefectsEnv lists seeded defects to switch on in the embedded world
-// (comma-separated, see `dvcqa defects`); `dvcqa run --defect` sets it.
-const DefectsEnv = "DVCQA_DEFECTS"
-
 func TestSuites(t *testing.T) {
 	// Failure messages are masked before Ginkgo sees them, so neither the
 	// console nor ginkgo.json carries a raw ID, name, date of birth or
@@ -41,13 +37,14 @@ func TestSuites(t *testing.T) {
 }
 
 // Process 1 resolves the target (starting the embedded world when the
-// profile names no URLs) and hands the resolved profile to every process.
+// profile names no URLs, with the run configuration's seeded defects) and
+// hands the resolved profile to every process.
 var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	cfg, err := framework.LoadConfig()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
 	t := *cfg.Target
-	switches, err := world.DefectSet(append(t.Defects, os.Getenv(DefectsEnv))...)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "seeded defects of target %s / %s", t.Name, DefectsEnv)
+	switches, err := world.DefectSet(append(slices.Clone(t.Defects), cfg.Run.Defects...)...)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "seeded defects of target %s / the run configuration", t.Name)
 	if t.Embedded() {
 		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
@@ -67,6 +64,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	env, err := framework.Setup(&t, cfg.Catalog)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
 	if ginkgo.GinkgoParallelProcess() == 1 {
+		if note := env.CitizenSharing(); note != "" {
+			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
+		}
 		// Every dependency's health at the start of the run, for BLOCKED
 		// verdicts and the report's system versions.
 		env.ReportHealth(ctx)

@@ -188,4 +188,5 @@ const (
 	EnvRunDir     = "DVCQA_RUN_DIR"     // the run folder (evidence)
 	EnvBrowserURL = "DVCQA_BROWSER_URL" // a remote Chromium's DevTools URL
 	EnvAxePath    = "DVCQA_AXE_PATH"    // axe-core's axe.min.js
+	EnvRunConfig  = "DVCQA_RUN_CONFIG"  // the run configuration file the suites read (runconfig)
 )

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestExternalMock proves the suites only talk HTTP: the mock world started
@@ -124,11 +125,11 @@ func serveMock(ctx context.Context, t *testing.T, bin, targetFile string, extra 
 // runDvcqa runs `dvcqa run` and reads the summary it wrote.
 func runDvcqa(ctx context.Context, t *testing.T, bin, root, tmp, name string, extra ...string) *reports.Summary {
 	t.Helper()
-	args := append([]string{"run", "--reports", filepath.Join(tmp, name), "--run-id", name}, extra...)
+	args := append([]string{"run", "--runs", filepath.Join(tmp, name), "--run-id", name}, extra...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET=")
+	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=") // the flag's default must not come from the caller
 	runErr := cmd.Run()
 	data, err := os.ReadFile(filepath.Join(tmp, name, name, reports.SummaryFile))
 	if err != nil {

@@ -17,7 +17,8 @@ import (
 // run.json), e.g. in another language or after a waiver was granted.
 func reportCmd(args []string) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	root := fs.String("reports", "reports", "reports root")
+	root := new(string)
+	runsFlag(fs, root)
 	lang := fs.String("lang", "vi", "vi or en")
 	waiversPath := fs.String("waivers", "", "waivers file to apply")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
@@ -53,7 +54,8 @@ func reportCmd(args []string) int {
 // diffCmd compares two runs.
 func diffCmd(args []string) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	root := fs.String("reports", "reports", "reports root")
+	root := new(string)
+	runsFlag(fs, root)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 2 {
 		return fail("usage: dvcqa diff [--json] <old-run> <new-run>   (run ids, folders, latest, previous)")
@@ -88,7 +90,8 @@ func diffCmd(args []string) int {
 // machines) into one run folder, through the same builder as a run.
 func mergeCmd(args []string) int {
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	root := fs.String("reports", "reports", "reports root")
+	root := new(string)
+	runsFlag(fs, root)
 	out := fs.String("run-id", "", "run id of the merged run (default: new)")
 	lang := fs.String("lang", "vi", "vi or en")
 	if err := fs.Parse(args); err != nil || fs.NArg() < 2 {

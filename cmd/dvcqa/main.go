@@ -11,7 +11,7 @@ import (
 const usage = `dvcqa — integration-test harness for Vietnam's public-service portals
 
 Usage:
-  dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--reports DIR]
+  dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--runs DIR]
             [--waivers FILE] [--flake-attempts N] [--lang vi|en]
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
@@ -23,7 +23,7 @@ Usage:
   dvcqa catalog [--json] list the 25 essential online public services
 
 Exit codes: 0 the go-live gate passed; 1 it failed; 2 the harness could not run.
-<run> is a run id under reports/, a run folder, "latest" or "previous".
+<run> is a run id under runs/ (--runs DIR; --reports is its old name), a run folder, "latest" or "previous".
 `
 
 func main() {

@@ -31,7 +31,7 @@ const runFile = "run.json"
 
 // publication is one report folder to write.
 type publication struct {
-	root    string // reports root (for trends and the automatic diff)
+	root    string // runs root: the folder of run folders (for trends and the automatic diff)
 	dir     string // the run folder
 	rec     *runRecord
 	shards  []reports.Shard
@@ -47,7 +47,7 @@ const trendRuns = 9
 // publish builds the summary and writes every file of the run folder, the
 // same way for a fresh run, a rebuilt report and a merge: summary.json,
 // index.html, summary.md, junit.xml, the masked ginkgo.json, diff.md against
-// the previous run; then reports/latest and the terminal table.
+// the previous run; then <runs>/latest and the terminal table.
 func publish(p publication) (*reports.Summary, error) {
 	sum := reports.Build(reports.Input{Shards: p.shards, Catalog: p.cat, Meta: p.rec.Meta, Gate: p.rec.Gate,
 		Waivers: p.waivers, Now: time.Now(), Masker: p.masker, OutDir: p.dir})
@@ -103,7 +103,7 @@ func publish(p publication) (*reports.Summary, error) {
 	return sum, nil
 }
 
-// previousRuns are the summaries of earlier runs in the reports root, oldest
+// previousRuns are the summaries of earlier runs in the runs root, oldest
 // first (run ids sort by time), without this one.
 func previousRuns(root, self string) []*reports.Summary {
 	entries, err := os.ReadDir(root)

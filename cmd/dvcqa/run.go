@@ -20,6 +20,8 @@ import (
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/runconfig"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // runOptions are the flags of `dvcqa run`.
@@ -27,7 +29,7 @@ type runOptions struct {
 	target        string
 	labelFilter   string
 	procs         int
-	reportsDir    string
+	runsDir       string
 	runID         string
 	timeout       time.Duration
 	suites        string
@@ -40,10 +42,10 @@ type runOptions struct {
 func runCmd(args []string) int {
 	var o runOptions
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&o.target, "target", os.Getenv("DVCQA_TARGET"), "target profile (YAML); default: the embedded mock world (env DVCQA_TARGET)")
+	fs.StringVar(&o.target, "target", os.Getenv(vocab.EnvTarget), "target profile (YAML); default: the embedded mock world (env "+vocab.EnvTarget+")")
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'layer:api && service:DV09'")
 	fs.IntVar(&o.procs, "procs", 2, "parallel Ginkgo processes")
-	fs.StringVar(&o.reportsDir, "reports", "reports", "folder for run reports")
+	runsFlag(fs, &o.runsDir)
 	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
 	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
@@ -95,13 +97,20 @@ func run(o runOptions) int {
 	if o.runID == "" {
 		o.runID = newRunID()
 	}
-	reportsRoot, err := filepath.Abs(o.reportsDir)
+	runsRoot, err := filepath.Abs(o.runsDir)
 	if err != nil {
-		return fail("reports: %v", err)
+		return fail("runs: %v", err)
 	}
-	runDir := filepath.Join(reportsRoot, o.runID)
+	runDir := filepath.Join(runsRoot, o.runID)
 	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return fail("reports: %v", err)
+		return fail("runs: %v", err)
+	}
+	// What the suites are told, in one file in the run folder.
+	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: o.runID, Target: o.target,
+		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
+		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
+	if err != nil {
+		return fail("%v", err)
 	}
 
 	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
@@ -110,7 +119,7 @@ func run(o runOptions) int {
 	}
 
 	started := time.Now()
-	ginkgoErr := runGinkgo(root, runDir, o, masker)
+	ginkgoErr := runGinkgo(root, runDir, configEnv, o, masker)
 	finished := time.Now()
 
 	reps, err := reports.LoadGinkgoJSON(filepath.Join(runDir, reports.GinkgoFile))
@@ -128,7 +137,7 @@ func run(o runOptions) int {
 	rec := &runRecord{Meta: reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started,
 		FinishedAt: finished, Commit: gitCommit(root), FlakeAttempts: o.flakeAttempts, WaiversFile: waiversFile},
 		Province: target.Province, Gate: target.Gate}
-	sum, err := publish(publication{root: reportsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
+	sum, err := publish(publication{root: runsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
 		shards: []reports.Shard{{RunID: o.runID, Province: target.Province, RunDir: runDir, Reports: reps}}})
 	if err != nil {
 		return fail("write reports: %v", err)
@@ -136,15 +145,16 @@ func run(o runOptions) int {
 	if sum.Totals.Specs == 0 && ginkgoErr != nil {
 		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)
 	}
-	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(reportsRoot, reports.LatestDir)))
+	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(runsRoot, reports.LatestDir)))
 	return gateExit(sum)
 }
 
 // runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
 // its own process group so that an interrupt reaches every Ginkgo process,
 // which then writes its reports before exiting. Its output reaches the
-// terminal masked line by line (see consoleMasker).
-func runGinkgo(root, runDir string, o runOptions, masker *redact.Masker) error {
+// terminal masked line by line (see consoleMasker). configEnv points the
+// suites at the run configuration (runconfig.Write).
+func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Masker) error {
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
@@ -165,7 +175,7 @@ func runGinkgo(root, runDir string, o runOptions, masker *redact.Masker) error {
 	// A Ginkgo process that outlives the CLI must not keep the output pipes,
 	// and so Wait, open for ever.
 	cmd.WaitDelay = 10 * time.Second
-	cmd.Env = append(os.Environ(), "DVCQA_TARGET="+o.target, "DVCQA_DEFECTS="+o.defects, "DVCQA_RUN_DIR="+runDir)
+	cmd.Env = append(os.Environ(), configEnv)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start ginkgo: %w", err)
@@ -245,4 +255,15 @@ func rel(p string) string {
 		}
 	}
 	return p
+}
+
+// DefaultRunsDir is where run folders go: runs/<run-id>/ and runs/latest/,
+// apart from every Go package (git-ignored).
+const DefaultRunsDir = "runs"
+
+// runsFlag registers --runs, the folder of run folders, and --reports, its
+// old name, on the same variable.
+func runsFlag(fs *flag.FlagSet, dir *string) {
+	fs.StringVar(dir, "runs", DefaultRunsDir, "folder of run folders (<run-id>/, latest/)")
+	fs.StringVar(dir, "reports", DefaultRunsDir, "old name of --runs")
 }

@@ -10,23 +10,18 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
-
 	"github.com/dvcqa/dvcqa/vocab"
 )
-
-// BrowserURLEnv names a remote Chromium's DevTools URL; it overrides the
-// target profile's browser.remote_url.
-const BrowserURLEnv = vocab.EnvBrowserURL
-
-// RunDirEnv is where `dvcqa run` wants evidence files (screenshots, pages).
-const RunDirEnv = vocab.EnvRunDir
 
 // NewPortalPage opens a fresh browser tab (own cookies) for the spec, with
 // evidence captured on failure before the tab closes, and returns the
 // portal's page object. Chromium starts on the first call in the process.
 func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	ginkgo.GinkgoHelper()
-	remote := os.Getenv(BrowserURLEnv)
+	run := RunConfig()
+	// A remote Chromium named for the run (DVCQA_BROWSER_URL of `dvcqa run`)
+	// overrides the target profile's.
+	remote := run.BrowserURL
 	if remote == "" {
 		remote = f.Target.Browser.RemoteURL
 	}
@@ -35,7 +30,7 @@ func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	tab, err := b.NewTab(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open a browser tab")
 	ginkgo.DeferCleanup(tab.Close)
-	browser.AttachOnFailure(tab, os.Getenv(RunDirEnv))
+	browser.AttachOnFailure(tab, run.RunDir)
 	profile, err := f.portalProfile()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
 	return &browser.Portal{Tab: tab, Base: f.Target.URLs.Portal, P: profile}

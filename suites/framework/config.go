@@ -2,19 +2,18 @@ package framework
 
 import (
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/runconfig"
 )
 
-// TargetEnv names the environment variable holding the path of the target
-// profile; empty means the embedded mock world.
-const TargetEnv = "DVCQA_TARGET"
-
-// Config is what a suite knows before RunSpecs: the catalog (specs are
-// generated from it) and the target profile (it sets the time budgets).
+// Config is what a suite knows before RunSpecs: the run configuration
+// (written by whoever started the suites, see package runconfig), the
+// catalog (specs are generated from it) and the target profile (it sets the
+// time budgets).
 type Config struct {
+	Run     runconfig.Config
 	Catalog *fixtures.Catalog
 	Target  *fixtures.Target
 }
@@ -25,30 +24,43 @@ var (
 	configErr  error
 )
 
-// LoadConfig loads the catalog and the target profile named by DVCQA_TARGET
-// once per process. Spec trees are built from it at init time, so a broken
-// file must not panic there: the error is kept and BeforeSuite reports it.
+// LoadConfig reads the run configuration (vocab.EnvRunConfig; none means the
+// embedded mock world), the catalog and the target profile, once per
+// process. Spec trees are built from it at init time, so a broken file must
+// not panic there: the error is kept and BeforeSuite reports it.
 func LoadConfig() (*Config, error) {
-	configOnce.Do(func() {
-		cat, err := fixtures.Load()
-		if err != nil {
-			configErr = fmt.Errorf("load fixtures: %w", err)
-			return
-		}
-		var t *fixtures.Target
-		if path := os.Getenv(TargetEnv); path != "" {
-			t, err = fixtures.LoadTarget(path, cat)
-		} else {
-			t, err = fixtures.DefaultTarget(cat)
-		}
-		if err != nil {
-			configErr = fmt.Errorf("load target profile: %w", err)
-			config = &Config{Catalog: cat}
-			return
-		}
-		config = &Config{Catalog: cat, Target: t}
-	})
+	configOnce.Do(func() { config, configErr = loadConfig() })
 	return config, configErr
+}
+
+func loadConfig() (*Config, error) {
+	cat, err := fixtures.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load fixtures: %w", err)
+	}
+	run, err := runconfig.FromEnv()
+	if err != nil {
+		return &Config{Catalog: cat}, err
+	}
+	c := &Config{Run: run, Catalog: cat}
+	if run.Target != "" {
+		c.Target, err = fixtures.LoadTarget(run.Target, cat)
+	} else {
+		c.Target, err = fixtures.DefaultTarget(cat)
+	}
+	if err != nil {
+		return c, fmt.Errorf("load target profile: %w", err)
+	}
+	return c, nil
+}
+
+// RunConfig is the run configuration of this process (the zero Config when
+// it could not be read; BeforeSuite then fails with the reason).
+func RunConfig() runconfig.Config {
+	if c, _ := LoadConfig(); c != nil {
+		return c.Run
+	}
+	return runconfig.Config{}
 }
 
 // Catalog returns the fixture catalog for building spec trees. An empty

@@ -36,9 +36,10 @@ type Env struct {
 	wire     *wireWatch
 	contract *contractCheck // nil when the target's profile turns validation off
 
-	citizens  []Citizen
-	business  *Citizen // a citizen with a business-registration record, if known
-	unknownID string
+	citizens   []Citizen
+	allocation *Allocation // which citizen each (role, item) gets
+	business   *Citizen    // a citizen with a business-registration record, if known
+	unknownID  string
 }
 
 // Citizen is a test account: who logs in, and with what.
@@ -162,6 +163,11 @@ func (e *Env) loadCitizens() error {
 	if len(e.citizens) == 0 {
 		return errors.New("no test citizens for the target's province")
 	}
+	a, err := Allocate(e.Catalog, len(e.citizens), t.Allow.Submit)
+	if err != nil {
+		return fmt.Errorf("target %s: %w", t.Name, err)
+	}
+	e.allocation = a
 	return nil
 }
 
@@ -172,23 +178,16 @@ func Active() *Env {
 	return active
 }
 
-// Role spreads specs over distinct citizens, so that specs running in
-// parallel never share one citizen's dossiers.
-type Role int
-
-const (
-	RoleEndToEnd   Role = 0
-	RoleNegative   Role = 25
-	RoleConnection Role = 50
-	RolePlatform   Role = 52
-	RoleBrowser    Role = 57
-)
-
-// Citizen returns the test citizen for the n-th item (e.g. service index)
-// of a role.
+// Citizen returns the test citizen of the n-th item (e.g. the service's
+// index in the catalog) of a role: its own, unless the target has too few
+// and runs no data-mutating spec (see Allocate).
 func (e *Env) Citizen(role Role, n int) Citizen {
-	return e.citizens[(int(role)+n)%len(e.citizens)]
+	return e.citizens[e.allocation.Index(role, n)]
 }
+
+// CitizenSharing says that test citizens are shared between specs, and
+// why; "" when every spec has its own.
+func (e *Env) CitizenSharing() string { return e.allocation.Shared }
 
 // BusinessCitizen returns a citizen with a business-registration record, if
 // the target has one.

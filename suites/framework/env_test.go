@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -43,13 +44,18 @@ func TestSetupResolvesAMockTarget(t *testing.T) {
 	if e.ShortSSO == nil {
 		t.Error("short-lived SSO client missing")
 	}
-	// Roles give distinct citizens, so parallel specs never share dossiers.
-	seen := map[string]bool{}
-	for _, c := range []Citizen{e.Citizen(RoleEndToEnd, 0), e.Citizen(RoleNegative, 0), e.Citizen(RoleConnection, 0), e.Citizen(RolePlatform, 4)} {
-		if seen[c.PersonalID] {
-			t.Errorf("citizen %s used by two roles", c.PersonalID)
+	// Every role and item has its own citizen, so parallel specs never
+	// share dossiers.
+	seen := map[string]pair{}
+	for _, p := range pairs(cat) {
+		c := e.Citizen(p.role, p.n)
+		if other, ok := seen[c.PersonalID]; ok {
+			t.Errorf("citizen %s used by %s #%d and %s #%d", c.PersonalID, other.role, other.n, p.role, p.n)
 		}
-		seen[c.PersonalID] = true
+		seen[c.PersonalID] = p
+	}
+	if e.CitizenSharing() != "" {
+		t.Errorf("mock target shares citizens: %s", e.CitizenSharing())
 	}
 	if _, ok := e.BusinessCitizen(); !ok {
 		t.Error("no citizen with a business-registration record")
@@ -111,4 +117,31 @@ func TestPostPaymentCallback(t *testing.T) {
 func jsonBody(req *http.Request, v any) error {
 	defer req.Body.Close()
 	return json.NewDecoder(req.Body).Decode(v)
+}
+
+// A real target lists its accounts: too few for one per spec is a setup
+// error while data-mutating specs run, and shared, said so, when they do not.
+func TestRealTargetWithTooFewAccounts(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	tgt.Kind = fixtures.KindReal
+	tgt.Accounts = nil
+	for i := range 2 {
+		id, pw := fmt.Sprintf("DVCQA_TEST_CITIZEN%d_ID", i), fmt.Sprintf("DVCQA_TEST_CITIZEN%d_PASSWORD", i)
+		t.Setenv(id, fmt.Sprintf("00109900000%d", i))
+		t.Setenv(pw, "pw")
+		tgt.Accounts = append(tgt.Accounts, fixtures.Account{PersonalIDEnv: id, PasswordEnv: pw})
+	}
+	tgt.Allow.Submit = true
+	e := &Env{Target: tgt, Catalog: cat}
+	if err := e.loadCitizens(); err == nil || !strings.Contains(err.Error(), "2 test citizens, the specs need 81") {
+		t.Errorf("allow.submit with 2 accounts: %v", err)
+	}
+	tgt.Allow.Submit = false
+	e = &Env{Target: tgt, Catalog: cat}
+	if err := e.loadCitizens(); err != nil {
+		t.Fatal(err)
+	}
+	if e.CitizenSharing() == "" || e.Citizen(RoleBrowser, 24).PersonalID == "" {
+		t.Errorf("read-only run with 2 accounts: sharing %q", e.CitizenSharing())
+	}
 }

@@ -22,14 +22,12 @@ import (
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
-// Environment variables the package reads.
-const (
-	// RemoteURLEnv holds the DevTools URL of a running Chromium to use
-	// instead of starting one (http://host:9222 or ws://.../devtools/browser/...).
-	RemoteURLEnv = vocab.EnvBrowserURL
-	// RunDirEnv is the run directory evidence goes under (<dir>/evidence).
-	RunDirEnv = vocab.EnvRunDir
-)
+// RemoteURLEnv is the environment variable a user sets to a remote
+// Chromium's DevTools URL (http://host:9222 or ws://.../devtools/browser/...)
+// instead of a local one. The package does not read it: `dvcqa run` and the
+// self-tests put it in the run configuration, and the framework passes it as
+// Options.RemoteURL. It is named here for messages.
+const RemoteURLEnv = vocab.EnvBrowserURL
 
 // Defaults of Options.
 const (
@@ -47,13 +45,13 @@ const InstallHint = "install Debian's chromium: apt-get install -y chromium font
 var ErrNoChromium = errors.New("no Chromium binary found")
 
 // Options configure Start. The zero value starts a local headless Chromium
-// (or attaches to DVCQA_BROWSER_URL when set) with the defaults below.
+// with the defaults below.
 type Options struct {
 	// ExecPath of the Chromium binary; default DefaultExecPath, else
 	// "chromium" on PATH.
 	ExecPath string
-	// RemoteURL of a running Chromium's DevTools endpoint; default the
-	// DVCQA_BROWSER_URL environment variable. "" starts a local browser.
+	// RemoteURL of a running Chromium's DevTools endpoint. "" starts a
+	// local browser.
 	RemoteURL string
 	// StepTimeout bounds every tab action; default 10s.
 	StepTimeout time.Duration
@@ -66,9 +64,6 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.RemoteURL == "" {
-		o.RemoteURL = os.Getenv(RemoteURLEnv)
-	}
 	if o.StepTimeout <= 0 {
 		o.StepTimeout = DefaultStepTimeout
 	}

@@ -39,7 +39,7 @@ func needBrowser(t *testing.T) *Browser {
 	t.Helper()
 	sharedOnce.Do(func() {
 		start := time.Now()
-		shared, sharedErr = Start(context.Background(), Options{})
+		shared, sharedErr = Start(context.Background(), Options{RemoteURL: os.Getenv(RemoteURLEnv)})
 		startTook = time.Since(start)
 	})
 	if errors.Is(sharedErr, ErrNoChromium) {
@@ -419,7 +419,6 @@ func TestReadingThePage(t *testing.T) {
 }
 
 func TestStartWithoutChromium(t *testing.T) {
-	t.Setenv(RemoteURLEnv, "")
 	_, err := Start(context.Background(), Options{ExecPath: "/khong-co/chromium"})
 	if !errors.Is(err, ErrNoChromium) || !strings.Contains(err.Error(), "apt-get install -y chromium fonts-liberation2") ||
 		!strings.Contains(err.Error(), RemoteURLEnv) {
@@ -428,7 +427,6 @@ func TestStartWithoutChromium(t *testing.T) {
 }
 
 func TestStartFailureIsExplained(t *testing.T) {
-	t.Setenv(RemoteURLEnv, "")
 	// A binary that exits at once: Chromium "fails to start".
 	fake := filepath.Join(t.TempDir(), "chromium")
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 'không khởi động được' >&2\nexit 3\n"), 0o755); err != nil {
@@ -448,7 +446,6 @@ func TestStartFailureIsExplained(t *testing.T) {
 }
 
 func TestProcessRemembersFailure(t *testing.T) {
-	t.Setenv(RemoteURLEnv, "")
 	p := &Process{}
 	_, err1 := p.Get(Options{ExecPath: "/khong-co/chromium"})
 	_, err2 := p.Get(Options{}) // would work, but a failed start is final
@@ -463,7 +460,6 @@ func TestProcessRemembersFailure(t *testing.T) {
 
 func TestProcessStartsOnceAndPID(t *testing.T) {
 	needBrowser(t) // skip without Chromium
-	t.Setenv(RemoteURLEnv, "")
 	p := &Process{}
 	b1, err := p.Get(Options{})
 	if err != nil {

@@ -159,8 +159,7 @@ func applyJS(masked string) string {
 
 // AttachOnFailure makes a failing spec leave evidence of the tab under
 // <runDir>/evidence/ and point at it from the report (entries "screenshot",
-// "page_html", "console"). runDir "" means $DVCQA_RUN_DIR, else
-// os.TempDir()/dvcqa-evidence. Ginkgo runs DeferOnFailure callbacks before
+// "page_html", "console"). runDir "" means os.TempDir()/dvcqa-evidence. Ginkgo runs DeferOnFailure callbacks before
 // any teardown, so the tab is still open whatever order the spec registered
 // its cleanups in.
 func AttachOnFailure(t *Tab, runDir string) {
@@ -188,14 +187,11 @@ func AttachOnFailure(t *Tab, runDir string) {
 	}, ginkgo.NodeTimeout(budget))
 }
 
-// RunDir resolves the run directory: dir, else $DVCQA_RUN_DIR, else
-// os.TempDir()/dvcqa-evidence.
+// RunDir resolves the run directory: dir, else os.TempDir()/dvcqa-evidence.
+// (The suites take dir from the run configuration.)
 func RunDir(dir string) string {
 	if dir != "" {
 		return dir
-	}
-	if d := os.Getenv(RunDirEnv); d != "" {
-		return d
 	}
 	return filepath.Join(os.TempDir(), "dvcqa-evidence")
 }

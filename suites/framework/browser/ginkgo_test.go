@@ -18,6 +18,9 @@ import (
 // on purpose must not fail this package's own run.
 const ginkgoSuiteEnv = "DVCQA_BROWSER_TEST_GINKGO_SUITE"
 
+// evidenceDirEnv hands the child the run folder its evidence goes under.
+const evidenceDirEnv = "DVCQA_BROWSER_TEST_RUN_DIR"
+
 func TestAttachOnFailure(t *testing.T) {
 	if os.Getenv(ginkgoSuiteEnv) != "" {
 		runEvidenceSuite(t)
@@ -29,7 +32,7 @@ func TestAttachOnFailure(t *testing.T) {
 	runDir, report := t.TempDir(), filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachOnFailure$", "-test.count=1",
 		"-ginkgo.json-report="+report, "-ginkgo.flake-attempts=2", "-ginkgo.no-color")
-	cmd.Env = append(os.Environ(), ginkgoSuiteEnv+"=1", RunDirEnv+"="+runDir)
+	cmd.Env = append(os.Environ(), ginkgoSuiteEnv+"=1", evidenceDirEnv+"="+runDir)
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		t.Fatalf("the suite fails one spec on purpose, yet it passed:\n%s", out)
@@ -93,12 +96,12 @@ func runEvidenceSuite(t *testing.T) {
 	})
 	ginkgo.AfterSuite(CloseProcess)
 	open := func(ctx ginkgo.SpecContext) *Tab {
-		b, err := ForProcess(Options{})
+		b, err := ForProcess(Options{RemoteURL: os.Getenv(RemoteURLEnv)})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
 		tab, err := b.NewTab(ctx)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred())
 		ginkgo.DeferCleanup(tab.Close)
-		AttachOnFailure(tab, "")
+		AttachOnFailure(tab, os.Getenv(evidenceDirEnv))
 		gomega.Expect(tab.Navigate(base + "/errors")).To(gomega.Succeed())
 		return tab
 	}
