@@ -13,6 +13,7 @@ import (
 
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/clock"
 )
 
 // maxSubmit bounds a submission body; attachments travel separately.
@@ -47,6 +48,8 @@ type dossier struct {
 
 	children []*dossier
 	result   *api.Result
+
+	timeline *clock.Timeline // the dossier's own world time, from its submission
 }
 
 // idemKey scopes an Idempotency-Key to one citizen: two citizens may
@@ -297,6 +300,7 @@ func (s *Server) open(d *dossier, at time.Time) {
 	d.id = "hs-" + randomID()
 	d.code = fmt.Sprintf("%s-%s-%04d", s.opts.Province.AgencyID, day, s.daySeq[day])
 	d.submittedAt = at
+	d.timeline = s.clock.Timeline(at)
 	s.dossiers[d.id] = d
 	s.byCode[d.code] = d
 	s.order = append(s.order, d)

@@ -36,7 +36,7 @@ type Options struct {
 	Province fixtures.Province
 	Catalog  *fixtures.Catalog
 	Calendar Calendar     // working days; nil = Catalog.Calendar
-	Clock    *clock.Clock // world clock; nil = real time
+	Clock    *clock.Clock // mock time: each dossier's timeline runs on it; nil = real time
 
 	SSOIssuer string       // OIDC issuer of the ID tokens
 	Audiences []string     // accepted aud values; nil = DefaultAudiences
@@ -182,8 +182,9 @@ func (s *Server) Close() {
 // SyncErrors lists pushes to the national portal that failed after retries.
 func (s *Server) SyncErrors() []SyncError { return s.sync.errors() }
 
-// Now is the world time, truncated to the second as every time the portal
-// records (RFC 3339 without fractions on the wire).
+// now is the real time of the clock (a new dossier's world time starts
+// there), truncated to the second as every time the portal records (RFC
+// 3339 without fractions on the wire).
 func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Second) }
 
 func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
