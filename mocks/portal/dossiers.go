@@ -13,7 +13,6 @@ import (
 
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
-	"github.com/dvcqa/dvcqa/mocks/clock"
 )
 
 // maxSubmit bounds a submission body; attachments travel separately.
@@ -49,7 +48,7 @@ type dossier struct {
 	children []*dossier
 	result   *api.Result
 
-	timeline *clock.Timeline // the dossier's own world time, from its submission
+	timeline *timeline // the dossier's own world time, from its submission
 }
 
 // idemKey scopes an Idempotency-Key to one citizen: two citizens may

@@ -36,7 +36,7 @@ type Options struct {
 	Province fixtures.Province
 	Catalog  *fixtures.Catalog
 	Calendar Calendar     // working days; nil = Catalog.Calendar
-	Clock    *clock.Clock // mock time: each dossier's timeline runs on it; nil = real time
+	Clock    *clock.Clock // world clock; nil = real time
 
 	SSOIssuer string       // OIDC issuer of the ID tokens
 	Audiences []string     // accepted aud values; nil = DefaultAudiences
@@ -186,6 +186,11 @@ func (s *Server) SyncErrors() []SyncError { return s.sync.errors() }
 // there), truncated to the second as every time the portal records (RFC
 // 3339 without fractions on the wire).
 func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Second) }
+
+// timeline is a dossier's own world time on the clock: it starts at the
+// dossier's submission and runs compressed while its officers have a step
+// scheduled (mocks/clock).
+type timeline = clock.Timeline
 
 func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
 
