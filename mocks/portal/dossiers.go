@@ -47,6 +47,8 @@ type dossier struct {
 
 	children []*dossier
 	result   *api.Result
+
+	timeline *timeline // the dossier's own world time, from its submission
 }
 
 // idemKey scopes an Idempotency-Key to one citizen: two citizens may
@@ -297,6 +299,7 @@ func (s *Server) open(d *dossier, at time.Time) {
 	d.id = "hs-" + randomID()
 	d.code = fmt.Sprintf("%s-%s-%04d", s.opts.Province.AgencyID, day, s.daySeq[day])
 	d.submittedAt = at
+	d.timeline = s.clock.Timeline(at)
 	s.dossiers[d.id] = d
 	s.byCode[d.code] = d
 	s.order = append(s.order, d)

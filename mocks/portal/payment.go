@@ -110,7 +110,7 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 		// amount again and restarts the officers' work.
 		if _, on := s.defect(defectCallbackRecordedTwice, d.serviceID); on && cb.Status == PaymentSucceeded {
 			d.paidAmount += cb.Amount
-			s.startOfficers(d, s.now())
+			s.startOfficers(d, d.now())
 		}
 		reply(http.StatusOK, "00", "Thành công") // already recorded
 	case cb.Status != PaymentSucceeded:
@@ -122,7 +122,7 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 		// but the dossier stays unpaid, waiting for payment.
 		if _, on := s.defect(defectPaymentNotRecorded, d.serviceID); !on {
 			d.paid, d.paidAmount, d.txnID = true, cb.Amount, cb.TransactionID
-			s.startOfficers(d, s.now())
+			s.startOfficers(d, d.now())
 		}
 		reply(http.StatusOK, "00", "Thành công")
 	}

@@ -182,9 +182,15 @@ func (s *Server) Close() {
 // SyncErrors lists pushes to the national portal that failed after retries.
 func (s *Server) SyncErrors() []SyncError { return s.sync.errors() }
 
-// Now is the world time, truncated to the second as every time the portal
-// records (RFC 3339 without fractions on the wire).
+// now is the real time of the clock (a new dossier's world time starts
+// there), truncated to the second as every time the portal records (RFC
+// 3339 without fractions on the wire).
 func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Second) }
+
+// timeline is a dossier's own world time on the clock: it starts at the
+// dossier's submission and runs compressed while its officers have a step
+// scheduled (mocks/clock).
+type timeline = clock.Timeline
 
 func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
 

@@ -25,15 +25,15 @@ const (
 // chainWorkflow is the workflow of a chain step that is not in the catalog.
 var chainWorkflow = []string{api.StatusSubmitted, api.StatusAccepted, api.StatusProcessing, api.StatusFinished, api.StatusDelivered}
 
-// after runs f with s.mu held at world time at, unless the portal closes
-// first. The caller holds s.mu.
-func (s *Server) after(at time.Time, f func()) {
+// after runs f with s.mu held once the dossier's timeline reaches world
+// time at, unless the portal closes first. The caller holds s.mu.
+func (s *Server) after(d *dossier, at time.Time, f func()) {
 	if s.closed {
 		return
 	}
 	s.timerSeq++
 	id := s.timerSeq
-	s.timers[id] = s.clock.AfterFunc(at, func() {
+	s.timers[id] = d.timeline.AfterFunc(at, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.closed {
@@ -44,13 +44,17 @@ func (s *Server) after(at time.Time, f func()) {
 	})
 }
 
+// now is the dossier's world time, truncated to the second like every time
+// the portal records. The caller holds s.mu.
+func (d *dossier) now() time.Time { return d.timeline.Now().Truncate(time.Second) }
+
 // schedule runs f, the dossier's next transition, at world time at, unless
 // the dossier is stuck where it is. The caller holds s.mu.
 func (s *Server) schedule(d *dossier, at time.Time, f func()) {
 	if s.stuck(d) {
 		return
 	}
-	s.after(at, f)
+	s.after(d, at, f)
 }
 
 // stuck reports whether the dossier may not leave its state. The caller

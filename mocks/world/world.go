@@ -26,7 +26,8 @@ import (
 type Options struct {
 	Addr        string        // listen address; default 127.0.0.1:0 (a free port)
 	Seed        int64         // world seed: citizens and credentials derive from it
-	Day         time.Duration // real duration of one world day; default 10ms
+	Day         time.Duration // real duration of one world day while a dossier is processed; default 10ms
+	Wall        clock.Wall    // real time; nil = the machine's (tests fast-forward a clock.Fake)
 	PerProvince int           // synthetic citizens per province; default citizens.DefaultPerProvince
 	Catalog     *fixtures.Catalog
 	Defects     *defects.Set // seeded defects in force; nil = none (switchable later at /admin/defects)
@@ -79,7 +80,10 @@ func Start(opts Options) (*World, error) {
 		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
 	}
 	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
-		clock: clock.New(time.Now(), opts.Day), done: make(chan struct{})}
+		clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
+	if opts.Wall != nil {
+		w.clock = clock.NewWall(opts.Wall, opts.Day)
+	}
 	mux, err := w.build(opts)
 	if err != nil {
 		ln.Close()
