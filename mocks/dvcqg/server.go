@@ -14,14 +14,12 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
 )
 
 // Options configure a Server.
 type Options struct {
 	Accounts   []Account
-	Procedures []dvcqg.ThuTuc // answered by LayDanhSachTTHC
+	Procedures []ThuTuc // answered by LayDanhSachTTHC
 	// Now drives session expiry only. Pass real time (nil: time.Now) or a
 	// test clock, not the world's compressed clock: 30 world minutes can pass
 	// in a fraction of a millisecond there, and every session would be stale.
@@ -44,7 +42,7 @@ type Account struct {
 // Server is the mock portal, an http.Handler safe for concurrent use.
 type Server struct {
 	accounts   map[string]Account
-	procedures []dvcqg.ThuTuc
+	procedures []ThuTuc
 	now        func() time.Time
 	ttl        time.Duration
 	mux        *http.ServeMux
@@ -52,7 +50,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[string]session
-	dossiers map[string]*dvcqg.HoSo // by MaHoSo, with QuaTrinhXuLy
+	dossiers map[string]*HoSo // by MaHoSo, with QuaTrinhXuLy
 }
 
 // New checks opts and builds a Server.
@@ -65,7 +63,7 @@ func New(opts Options) (*Server, error) {
 		mux:        http.NewServeMux(),
 		defects:    opts.Defects,
 		sessions:   make(map[string]session),
-		dossiers:   make(map[string]*dvcqg.HoSo),
+		dossiers:   make(map[string]*HoSo),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -77,7 +75,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("dvcqg mock: negative SessionTTL %v", s.ttl)
 	}
 	if s.procedures == nil {
-		s.procedures = []dvcqg.ThuTuc{} // answer [] rather than null
+		s.procedures = []ThuTuc{} // answer [] rather than null
 	}
 	for i, a := range opts.Accounts {
 		switch {
@@ -105,17 +103,17 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 
 // reply is the protocol envelope.
 type reply struct {
-	ErrorCode dvcqg.Code `json:"error_code"`
-	Message   string     `json:"message"`
-	Session   string     `json:"session,omitempty"`
-	Result    any        `json:"result,omitempty"`
+	ErrorCode Code   `json:"error_code"`
+	Message   string `json:"message"`
+	Session   string `json:"session,omitempty"`
+	Result    any    `json:"result,omitempty"`
 }
 
 func ok(result any) reply {
-	return reply{ErrorCode: dvcqg.CodeOK, Message: dvcqg.MessageOK, Result: result}
+	return reply{ErrorCode: codeOK, Message: messageOK, Result: result}
 }
 
-func fail(code dvcqg.Code, format string, args ...any) reply {
+func fail(code Code, format string, args ...any) reply {
 	return reply{ErrorCode: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -133,13 +131,13 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, fail(dvcqg.CodeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
+		writeJSON(w, http.StatusRequestEntityTooLarge, fail(codeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
 		return nil, false
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Không đọc được nội dung yêu cầu: %v", err))
+		writeJSON(w, http.StatusBadRequest, fail(codeFailed, "Không đọc được nội dung yêu cầu: %v", err))
 		return nil, false
 	case !json.Valid(raw):
-		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
+		writeJSON(w, http.StatusBadRequest, fail(codeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
 		return nil, false
 	}
 	return raw, true

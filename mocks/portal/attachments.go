@@ -12,8 +12,8 @@ import (
 	"regexp"
 	"slices"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // maxUpload is the hard limit of one file, before any service's own limit.

@@ -3,8 +3,8 @@ package portal
 import (
 	"net/http"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 func (s *Server) handleServices(w http.ResponseWriter, r *http.Request) {

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // maxSubmit bounds a submission body; attachments travel separately.

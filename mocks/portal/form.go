@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // lookupTimeout bounds the national-data lookups of one request.

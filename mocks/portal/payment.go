@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 const paymentTimeout = 10 * time.Second

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // issueResult signs a dossier's result document. The signed bytes are kept

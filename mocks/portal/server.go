@@ -19,9 +19,9 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // Version is reported by /healthz.

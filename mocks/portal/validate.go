@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 func bad(field, code, msg, msgVI string) api.FieldError {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"slices"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // A dossier's pages: its state (read from the store on every GET, so a
