@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"slices"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Audit returns a copy of the whole audit log, oldest first, with full

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/mocks/defects"
 )
 

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // maxHealthTimeout caps one database's health check, so /healthz stays quick

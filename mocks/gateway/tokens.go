@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // tokenTTL is the lifetime of an access token (expires_in 3600).

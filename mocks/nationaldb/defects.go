@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Defects are seeded defects: named switches read where the behaviour is

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/fixtures"
 )
 

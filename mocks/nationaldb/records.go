@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // suffixRecordsLost names the seeded defect "<db>-records-lost"; the other

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

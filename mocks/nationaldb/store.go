@@ -5,7 +5,7 @@ import (
 	"maps"
 	"slices"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/fixtures"
 )
 

@@ -10,6 +10,12 @@ type Defects interface {
 // with a wrong MaXacThuc are accepted as if signed.
 const defectUnsignedInit = "payment-init-unsigned-accepted"
 
+// defectFieldOrder (mocks/defects registry_shared.go): the platform builds
+// every MaXacThuc (INIT and QUERY checked, callbacks signed) over its fields
+// in reverse order, so genuine partners' messages fail and its callbacks do
+// not verify.
+const defectFieldOrder = "payment-signature-field-order"
+
 // defect reports whether a seeded defect is switched on. It is asked per
 // request: an admin endpoint may flip the switches while the world runs.
 // The platform's switches are world-wide, hence no service or province.
@@ -26,3 +32,6 @@ func (s *Server) defect(name string) bool {
 func (s *Server) signed(verified bool) bool {
 	return verified || s.defect(defectUnsignedInit) // seeded defect: the signature is not checked
 }
+
+// signer is the MaXacThuc builder in force for this request.
+func (s *Server) signer() signer { return signer{reversed: s.defect(defectFieldOrder)} }

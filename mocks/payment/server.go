@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/dvcqa/dvcqa/api/payment"
 )
 
 // Options configure a Server.
@@ -37,9 +35,9 @@ type Partner struct {
 // Transaction is the platform's record of one transaction.
 type Transaction struct {
 	MaGiaoDich  string
-	Request     payment.InitRequest // the first INIT, as received
+	Request     InitRequest // the first INIT, as received
 	TrangThaiGD string
-	ThoiGianGD  string // when paid or cancelled, payment.TimeLayout
+	ThoiGianGD  string // when paid or cancelled, TimeLayout
 	Created     time.Time
 	Callbacks   []CallbackAttempt // every delivery attempt, in order
 }
