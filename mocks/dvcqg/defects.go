@@ -17,6 +17,9 @@ const (
 	// defectReceivedDateUTC: TraCuuHoSo serves NgayTiepNhan (received) in
 	// UTC, seven hours before the Vietnam time it was synced in.
 	defectReceivedDateUTC = "dvcqg-received-date-utc" // lookup.go
+	// defectDateLayout: TraCuuHoSo serves every date (the dossier's and its
+	// history's) as dd/MM/yyyy HH:mm:ss instead of yyyyMMddHHmmss.
+	defectDateLayout = "dvcqg-date-layout" // lookup.go
 )
 
 // codeNotFoundWrong is the error_code the notfound defect answers.

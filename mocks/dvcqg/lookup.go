@@ -32,7 +32,29 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 			h.NgayTiepNhan = t.UTC().Format(wallClock)
 		}
 	}
+	if s.defect(defectDateLayout) {
+		relayout(&h, "02/01/2006 15:04:05")
+	}
 	return ok(h)
+}
+
+// relayout rewrites every date of a dossier and its history in another
+// layout (seeded defect dvcqg-date-layout); dates that do not parse stay.
+func relayout(h *HoSo, layout string) {
+	re := func(v *string) {
+		if t, err := parseWallClock(*v); err == nil {
+			*v = t.Format(layout)
+		}
+	}
+	re(&h.NgayTiepNhan)
+	re(&h.NgayHenTra)
+	re(&h.NgayTra)
+	for i := range h.QuaTrinhXuLy {
+		e := &h.QuaTrinhXuLy[i]
+		re(&e.ThoiDiemXuLy)
+		re(&e.NgayBatDau)
+		re(&e.NgayKetThucTheoQuyDinh)
+	}
 }
 
 // listProcedures is LayDanhSachTTHC.

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/fixtures"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // reply is a lookup's answer, kept apart from writing so the audit entry

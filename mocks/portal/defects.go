@@ -37,6 +37,11 @@ const (
 	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored" // dossiers.go, submitOnce
 	defectWebErrorHidden             = "web-error-hidden"             // web_form.go, renderForm
 	defectChainWrongApplicant        = "chain-wrong-applicant"        // workflow.go, openChainStep
+	defectStatusCodesSwapped         = "status-codes-swapped"         // rules.go, statusCode
+	defectCalendarSaturday           = "calendar-saturday-working"    // rules.go, calendar
+	defectDossierCodeFormat          = "dossier-code-format"          // rules.go, dossierCode
+	defectPersonalIDLenient          = "personal-id-lenient"          // rules.go, personalIDOK
+	defectResultDigest               = "result-signature-digest"      // result.go, issueResult
 	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
 )
 

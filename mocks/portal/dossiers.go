@@ -239,7 +239,8 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
 	}
 	_, idFormatUnchecked := s.defect(defectIDFormatUnchecked, svc.ID)
-	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked)
+	_, lenientID := s.defect(defectPersonalIDLenient, svc.ID)
+	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked, lenientID)
 	// Seeded defect required-as-format-error: an empty required field runs
 	// through the format check and is refused as malformed, not as missing.
 	if _, on := s.defect(defectRequiredAsFormat, svc.ID); on {
@@ -295,7 +296,8 @@ func (s *Server) open(d *dossier, at time.Time) {
 	day := at.In(fixtures.VietnamTZ).Format("060102")
 	s.daySeq[day]++
 	d.id = "hs-" + randomID()
-	d.code = fmt.Sprintf("%s-%s-%04d", s.opts.Province.AgencyID, day, s.daySeq[day])
+	_, longDate := s.defect(defectDossierCodeFormat, d.serviceID)
+	d.code = dossierCode(s.opts.Province.AgencyID, at, s.daySeq[day], longDate)
 	d.submittedAt = at
 	s.dossiers[d.id] = d
 	s.byCode[d.code] = d
@@ -361,7 +363,7 @@ func (s *Server) view(d *dossier) api.Dossier {
 		ProcedureCode: d.procedureCode,
 		Province:      s.opts.Province.Code,
 		Status:        d.status,
-		StatusCode:    fixtures.States[d.status],
+		StatusCode:    s.statusCode(d.serviceID, d.status),
 		Applicant:     api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
 		Fields:        maps.Clone(d.fields),
 		Attachments:   append([]api.Attachment{}, d.attachments...),

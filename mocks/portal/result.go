@@ -14,8 +14,10 @@ import (
 // holds s.mu.
 //
 // Seeded defects: result-wrong-applicant (the document names another
-// applicant, validly signed) and result-unsigned (the signature is over
-// other bytes than the document's, so it does not verify).
+// applicant, validly signed), result-unsigned (the signature is over
+// other bytes than the document's, so it does not verify) and
+// result-signature-digest (the document is hashed with SHA-384, not the
+// SHA-256 its algorithm ECDSA-P256-SHA256 names).
 func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	applicant := api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name}
 	if _, on := s.defect(defectResultWrongApplicant, d.serviceID); on {
@@ -38,7 +40,11 @@ func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	if _, on := s.defect(defectResultUnsigned, d.serviceID); on {
 		signed = append(slices.Clip(doc), '\n')
 	}
-	sig, err := s.signer.Sign(signed)
+	sign := s.signer.Sign
+	if _, on := s.defect(defectResultDigest, d.serviceID); on {
+		sign = s.signer.signSHA384 // seeded defect: the algorithm says SHA-256
+	}
+	sig, err := sign(signed)
 	if err != nil { // crypto/rand failed: nothing sensible is left to do
 		panic("portal: sign result: " + err.Error())
 	}

@@ -35,7 +35,7 @@ type Options struct {
 	BaseURL  string // external base, e.g. http://127.0.0.1:41234/portal/01; every absolute URL starts with it
 	Province fixtures.Province
 	Catalog  *fixtures.Catalog
-	Calendar Calendar     // working days; nil = Catalog.Calendar
+	Calendar Calendar     // working days; nil = the portal's own over Catalog.Calendar.Holidays
 	Clock    *clock.Clock // world clock; nil = real time
 
 	SSOIssuer string       // OIDC issuer of the ID tokens
@@ -59,6 +59,7 @@ type Server struct {
 	verifier *oidc.IDTokenVerifier
 	keySet   oidc.KeySet
 	signer   *Signer
+	office   officeCalendar // the portal's own working-day calendar over the catalog's holidays
 	mux      *http.ServeMux
 	sync     *syncer
 	web      *webFront
@@ -88,8 +89,12 @@ func New(opts Options) (*Server, error) {
 	case opts.SSOIssuer == "":
 		return nil, errors.New("portal: SSOIssuer is required")
 	}
+	office, err := newOfficeCalendar(opts.Catalog.Calendar.Holidays)
+	if err != nil {
+		return nil, fmt.Errorf("portal: calendar: %w", err)
+	}
 	if opts.Calendar == nil {
-		opts.Calendar = opts.Catalog.Calendar
+		opts.Calendar = office
 	}
 	if len(opts.Audiences) == 0 {
 		opts.Audiences = DefaultAudiences
@@ -101,6 +106,7 @@ func New(opts Options) (*Server, error) {
 		opts.WebClientID = DefaultAudiences[0]
 	}
 	s := &Server{
+		office:      office,
 		opts:        opts,
 		clock:       opts.Clock,
 		signer:      opts.Signer,

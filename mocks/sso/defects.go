@@ -20,6 +20,9 @@ const (
 	// defectRefreshNotRotated: a refresh answers the presented refresh token
 	// again and leaves it valid, so a stolen one works forever.
 	defectRefreshNotRotated = "sso-refresh-not-rotated" // token.go, store.go
+	// defectIssuedInFuture: ID tokens say they were issued (iat) an hour
+	// from now (token.go, issue).
+	defectIssuedInFuture = "sso-iat-future"
 )
 
 // defect reports whether a seeded defect is switched on. It is asked per

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +188,9 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 	}
 	if g.nonce != "" {
 		id["nonce"] = g.nonce
+	}
+	if s.defect(defectIssuedInFuture) {
+		id["iat"] = now.Add(c.TokenTTL + time.Hour).Unix() // seeded defect: issued "later"; exp unchanged
 	}
 	for _, k := range []string{"HoVaTen", "NgayThangNamSinh", "GioiTinh"} {
 		if v := a.Claims[k]; v != "" {

@@ -119,7 +119,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		}
 		pbase := base + "/portal/" + p.Code
 		ps, err := portal.New(portal.Options{
-			BaseURL: pbase, Province: p, Catalog: cat, Calendar: cat.Calendar, Clock: w.clock,
+			BaseURL: pbase, Province: p, Catalog: cat, Clock: w.clock,
 			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer, Defects: w.Defects,
 			Data:     portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal),
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
