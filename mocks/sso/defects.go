@@ -20,8 +20,8 @@ const (
 	// defectRefreshNotRotated: a refresh answers the presented refresh token
 	// again and leaves it valid, so a stolen one works forever.
 	defectRefreshNotRotated = "sso-refresh-not-rotated" // token.go, store.go
-	// defectIssuedInFuture: ID tokens say they were issued (iat) an hour
-	// from now (token.go, issue).
+	// defectIssuedInFuture: ID tokens say they were issued (iat) half their
+	// lifetime from now, still before exp (token.go, issue).
 	defectIssuedInFuture = "sso-iat-future"
 )
 

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +189,7 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 		id["nonce"] = g.nonce
 	}
 	if s.defect(defectIssuedInFuture) {
-		id["iat"] = now.Add(c.TokenTTL + time.Hour).Unix() // seeded defect: issued "later"; exp unchanged
+		id["iat"] = now.Add(c.TokenTTL / 2).Unix() // seeded defect: issued "later", still before exp
 	}
 	for _, k := range []string{"HoVaTen", "NgayThangNamSinh", "GioiTinh"} {
 		if v := a.Claims[k]; v != "" {
