@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"io"
 	"net/http"
 	"slices"
@@ -98,7 +99,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "dvcqg", "version": "mock-1"})
+	httpx.Health(w, "dvcqg")
 }
 
 // reply is the protocol envelope.
@@ -117,12 +118,6 @@ func fail(code Code, format string, args ...any) reply {
 	return reply{ErrorCode: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails
-}
-
 // readJSON reads a request body; a body that is not JSON at all is the
 // only case answered with HTTP 400, as the protocol answers everything else
 // with an error_code.
@@ -131,13 +126,13 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, fail(codeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
+		httpx.JSON(w, http.StatusRequestEntityTooLarge, fail(codeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
 		return nil, false
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, fail(codeFailed, "Không đọc được nội dung yêu cầu: %v", err))
+		httpx.JSON(w, http.StatusBadRequest, fail(codeFailed, "Không đọc được nội dung yêu cầu: %v", err))
 		return nil, false
 	case !json.Valid(raw):
-		writeJSON(w, http.StatusBadRequest, fail(codeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
+		httpx.JSON(w, http.StatusBadRequest, fail(codeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
 		return nil, false
 	}
 	return raw, true

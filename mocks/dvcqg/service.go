@@ -2,6 +2,7 @@ package dvcqg
 
 import (
 	"encoding/json"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 )
 
@@ -15,7 +16,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	if !okJSON {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.dispatch(raw))
+	httpx.JSON(w, http.StatusOK, s.dispatch(raw))
 }
 
 func (s *Server) dispatch(raw []byte) reply {

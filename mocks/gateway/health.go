@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	wg.Wait()
-	writeJSON(w, http.StatusOK, h)
+	httpx.JSON(w, http.StatusOK, h)
 }
 
 // probe reports whether url answers 200.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
@@ -67,7 +68,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	if rep.status == StatusClientGone {
 		return // nobody is listening
 	}
-	writeJSON(w, rep.status, rep.body)
+	httpx.JSON(w, rep.status, rep.body)
 }
 
 // lookup validates an authenticated request and forwards it.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,10 +38,10 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		if !errors.As(err, &e) {
 			e = malformed("%v", err)
 		}
-		writeJSON(w, e.status, map[string]string{"MaLoi": e.code, "MoTaLoi": e.msg})
+		httpx.JSON(w, e.status, map[string]string{"MaLoi": e.code, "MoTaLoi": e.msg})
 		return
 	}
-	writeJSON(w, http.StatusOK, answer)
+	httpx.JSON(w, http.StatusOK, answer)
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {

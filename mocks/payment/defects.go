@@ -1,10 +1,10 @@
 package payment
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // defectUnsignedInit (mocks/defects registry): INIT (and QUERY) messages
 // with a wrong MaXacThuc are accepted as if signed.
@@ -20,11 +20,7 @@ const defectFieldOrder = "payment-signature-field-order"
 // request: an admin endpoint may flip the switches while the world runs.
 // The platform's switches are world-wide, hence no service or province.
 func (s *Server) defect(name string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(name, "", "")
-	return on
+	return httpx.On(s.defects, name)
 }
 
 // signed decides whether a partner's message counts as signed, given

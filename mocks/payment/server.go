@@ -6,8 +6,8 @@
 package payment
 
 import (
-	"encoding/json"
 	"fmt"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"slices"
@@ -108,7 +108,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "payment", "version": "mock-1"})
+	httpx.Health(w, "payment")
 }
 
 // Transactions returns copies of every transaction in creation order; it is
@@ -128,10 +128,4 @@ func (t *Transaction) copy() Transaction {
 	c.Request.ThongTinBienLai.ChiTiet = slices.Clone(t.Request.ThongTinBienLai.ChiTiet)
 	c.Callbacks = slices.Clone(t.Callbacks)
 	return c
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -83,7 +84,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
-	writeJSON(w, http.StatusCreated, a)
+	httpx.JSON(w, http.StatusCreated, a)
 }
 
 // storeAttachment checks one uploaded file and keeps it for the citizen;

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -83,9 +84,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 	case replayed:
 		w.Header().Set(api.HeaderReplayed, "true")
-		writeJSON(w, http.StatusOK, view)
+		httpx.JSON(w, http.StatusOK, view)
 	default:
-		writeJSON(w, http.StatusCreated, view)
+		httpx.JSON(w, http.StatusCreated, view)
 	}
 }
 
@@ -321,7 +322,7 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request, c citize
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen) {
@@ -336,7 +337,7 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen
 		writeDossierNotFound(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, view)
+	httpx.JSON(w, http.StatusOK, view)
 }
 
 // owned is the caller's dossier with that id, or nil: another citizen's

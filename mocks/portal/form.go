@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -25,7 +26,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, c citizen) {
 		writeUpstream(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, form)
+	httpx.JSON(w, http.StatusOK, form)
 }
 
 // form is the service's form for the citizen, prefilled from national data;

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"time"
 )
 
@@ -41,9 +42,7 @@ type Calendar interface {
 
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = a correct portal.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // NationalDossier is a dossier as DVCQG stores it (HoSo). Times stay
 // time.Time here (zero = not known yet); the adapter formats them.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -73,7 +74,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	httpx.JSON(w, http.StatusOK, res)
 }
 
 // resultOf is the signed result of the citizen's dossier, for the API and

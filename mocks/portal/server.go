@@ -21,6 +21,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -195,17 +196,11 @@ func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Second) }
 func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, api.Health{Status: "ok", System: "portal", Province: s.opts.Province.Code, Version: Version})
+	httpx.JSON(w, http.StatusOK, api.Health{Status: "ok", System: "portal", Province: s.opts.Province.Code, Version: Version})
 }
 
 func (s *Server) handleTime(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, api.Time{Now: s.now()})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	httpx.JSON(w, http.StatusOK, api.Time{Now: s.now()})
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
@@ -213,7 +208,7 @@ func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
 }
 
 func writeAPIError(w http.ResponseWriter, e *api.APIError) {
-	writeJSON(w, e.Status, api.ErrorBody{Error: *e})
+	httpx.JSON(w, e.Status, api.ErrorBody{Error: *e})
 }
 
 // decodeJSON reads a JSON body of at most limit bytes into v, refusing

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -103,7 +104,7 @@ func (s *Server) downloadResult(w http.ResponseWriter, r *http.Request, c citize
 		name = doc.DocumentNo + ".json" // "KQ-" + dossier code: letters, digits, dots and dashes
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	writeJSON(w, http.StatusOK, res)
+	httpx.JSON(w, http.StatusOK, res)
 }
 
 type returnPage struct {

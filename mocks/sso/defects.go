@@ -1,10 +1,10 @@
 package sso
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // The seeded defects the SSO owns (mocks/defects registry).
 const (
@@ -29,9 +29,5 @@ const (
 // request: an admin endpoint may flip the switches while the world runs.
 // The SSO's switches are world-wide, hence no service or province.
 func (s *Server) defect(name string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(name, "", "")
-	return on
+	return httpx.On(s.defects, name)
 }

@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"math/big"
 	"net/http"
 )
@@ -50,12 +51,12 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		// says so (both fields are omitempty).
 		d.CodeChallengeMethodsSupported, d.GrantTypesSupported = nil, nil
 	}
-	writeJSON(w, http.StatusOK, d)
+	httpx.JSON(w, http.StatusOK, d)
 }
 
 func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
 	pub := &s.key.PublicKey
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
+	httpx.JSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
 		"kty": "RSA",
 		"use": "sig",
 		"alg": "RS256",

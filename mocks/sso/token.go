@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,7 +54,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		// successor issue stored is never handed out and expires unused.
 		resp.RefreshToken = form.Get("refresh_token")
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.JSON(w, http.StatusOK, resp)
 }
 
 // authenticateClient implements client_secret_basic, client_secret_post and

@@ -2,6 +2,7 @@ package sso
 
 import (
 	"encoding/json"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,7 +42,7 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 // otherAccount is the smallest personal ID other than sub (sub itself when
