@@ -1,20 +1,22 @@
 // Package dvcqg is a mock of the National Public Service Portal (Cổng Dịch
 // vụ công quốc gia, DVCQG) as provincial systems integrate with it: session
 // login, dossier sync, progress updates, lookups and the procedure list, all
-// answered protocol style (HTTP 200 with an error_code). Wire types come from
-// api/dvcqg, so the mock and the client cannot drift apart silently.
+// answered protocol style (HTTP 200 with an error_code). Its wire types and
+// rules are its own (wire.go), written from the protocol: the harness's
+// client (api/dvcqg) is a second, independent reading of it.
 package dvcqg
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Options configure a Server.

@@ -2,8 +2,9 @@ package dvcqg
 
 import (
 	"encoding/json"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // handler runs one service for an authenticated account; raw is the whole

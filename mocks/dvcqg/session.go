@@ -4,9 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 type session struct {

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // apiError is a protocol answer other than "00", with its HTTP status.

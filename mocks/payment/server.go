@@ -2,18 +2,20 @@
 // (portals) open signed transactions, citizens pay or cancel on a
 // Vietnamese pay page, and the platform calls the partner back with a
 // signed notice before sending the citizen to the partner's return URL.
-// Wire types and signatures come from api/payment.
+// Its message shapes and signatures are its own (wire.go), written from the
+// protocol, independent of the harness's client (api/payment).
 package payment
 
 import (
 	"fmt"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Options configure a Server.

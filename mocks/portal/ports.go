@@ -2,13 +2,14 @@ package portal
 
 import (
 	"context"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // The portal's three neighbours are reached through these ports, so that the
-// portal can be tested with in-memory fakes and wired to the real api/*
-// clients in adapters.go.
+// portal can be tested with in-memory fakes and wired to the portal's own
+// clients of the real systems in neighbours.go.
 
 // NationalData reads national databases through the data-exchange gateway.
 // "No record" is an empty result, not an error; an error means the data
@@ -34,7 +35,8 @@ type Payments interface {
 	VerifyCallback(body []byte) (cb PaymentCallback, ok bool, err error)
 }
 
-// Calendar knows working days; fixtures.Calendar satisfies it.
+// Calendar knows working days; the portal's own officeCalendar (rules.go)
+// is the default, tests may pass a simpler one.
 type Calendar interface {
 	// AddWorkingDays is 17:00 Vietnam time on the n-th working day strictly after from's date.
 	AddWorkingDays(from time.Time, n int) time.Time

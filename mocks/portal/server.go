@@ -4,7 +4,8 @@
 // pay fees and receive signed results while simulated officers move each
 // dossier through its workflow on the world's compressed clock. Every state
 // change is pushed to the national portal (DVCQG). The contract is
-// docs/contracts.md, "Provincial portal"; wire types live in api/portal.
+// docs/contracts.md, "Provincial portal"; its wire types are its own
+// (internal/wire), its rules too (rules.go).
 package portal
 
 import (

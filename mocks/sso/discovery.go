@@ -1,9 +1,10 @@
 package sso
 
 import (
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"math/big"
 	"net/http"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // discoveryDoc is the OpenID Provider Metadata (OpenID Connect Discovery

@@ -2,9 +2,10 @@ package sso
 
 import (
 	"errors"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // maxForm bounds form bodies: a login or token request is tiny.

@@ -10,7 +10,6 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"maps"
 	"net/http"
 	"net/url"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Lifetimes the contract fixes.

@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {

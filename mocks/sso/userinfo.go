@@ -2,11 +2,12 @@ package sso
 
 import (
 	"encoding/json"
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // accountTypeCitizen is LoaiTaiKhoan (account type) 1: a citizen.
