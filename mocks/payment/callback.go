@@ -22,7 +22,9 @@ func (s *Server) callBack(ctx context.Context, t Transaction) {
 		MaDoiTac: t.Request.MaDoiTac, MaThamChieu: t.Request.MaThamChieu, MaGiaoDich: t.MaGiaoDich,
 		SoTien: t.Request.SoTien, TrangThaiGD: t.TrangThaiGD, ThoiGianGD: t.ThoiGianGD,
 	}
-	s.signer().sign(&cb, s.partners[cb.MaDoiTac].Secret)
+	g := s.signer()
+	g.reversed = g.reversed || s.defect(defectCallbackFieldOrder)
+	g.sign(&cb, s.partners[cb.MaDoiTac].Secret)
 	body, _ := json.Marshal(cb) // plain strings and numbers cannot fail
 	for attempt := 1; attempt <= callbackAttempts; attempt++ {
 		status, err := s.post(ctx, t.Request.UrlCallback, body)

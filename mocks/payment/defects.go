@@ -16,6 +16,11 @@ const defectUnsignedInit = "payment-init-unsigned-accepted"
 // not verify.
 const defectFieldOrder = "payment-signature-field-order"
 
+// defectCallbackFieldOrder (registry_shared.go): only the callbacks are
+// signed over their fields in reverse order; INIT and QUERY are checked
+// right, so the citizen pays and the partner cannot believe it.
+const defectCallbackFieldOrder = "payment-callback-field-order"
+
 // defect reports whether a seeded defect is switched on. It is asked per
 // request: an admin endpoint may flip the switches while the world runs.
 // The platform's switches are world-wide, hence no service or province.
