@@ -245,3 +245,45 @@ func TestSuitesImportNoMocks(t *testing.T) {
 		}
 	}
 }
+
+// TestMocksImportNoHarness: a mock is the system's own implementation, so
+// it never builds with the harness's code (api/* clients, suites/*,
+// reports): mocks import data (fixtures, fixtures/citizens), the shared
+// vocabulary (vocab) and each other, nothing else of the module. Their
+// tests may drive them with the harness's api clients (a client's view of
+// the mock), but never with suites.
+func TestMocksImportNoHarness(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .TestImports " "}} {{join .XTestImports " "}}`, "../mocks/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const mod = "github.com/dvcqa/dvcqa/"
+	allowed := func(imp string) bool {
+		rest, ours := strings.CutPrefix(imp, mod)
+		if !ours {
+			return true // standard library and third-party modules
+		}
+		for _, ok := range []string{"fixtures", "fixtures/citizens", "vocab", "mocks"} {
+			if rest == ok || strings.HasPrefix(rest, ok+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		parts := strings.SplitN(line, "|", 3)
+		if len(parts) != 3 {
+			t.Fatalf("go list line %q", line)
+		}
+		for _, imp := range strings.Fields(parts[1]) {
+			if !allowed(imp) {
+				t.Errorf("%s imports %s: a mock implements its system with its own code (fixtures, vocab and mocks/* only)", parts[0], imp)
+			}
+		}
+		for _, imp := range strings.Fields(parts[2]) {
+			if strings.HasPrefix(imp, mod+"suites") {
+				t.Errorf("tests of %s import %s: mocks are tested over HTTP, never with the suites", parts[0], imp)
+			}
+		}
+	}
+}

@@ -1,10 +1,10 @@
 package dvcqg
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // The seeded defects the national portal owns (mocks/defects registry).
 const (
@@ -17,6 +17,9 @@ const (
 	// defectReceivedDateUTC: TraCuuHoSo serves NgayTiepNhan (received) in
 	// UTC, seven hours before the Vietnam time it was synced in.
 	defectReceivedDateUTC = "dvcqg-received-date-utc" // lookup.go
+	// defectDateLayout: TraCuuHoSo serves every date (the dossier's and its
+	// history's) as dd/MM/yyyy HH:mm:ss instead of yyyyMMddHHmmss.
+	defectDateLayout = "dvcqg-date-layout" // lookup.go
 )
 
 // codeNotFoundWrong is the error_code the notfound defect answers.
@@ -27,9 +30,5 @@ const codeNotFoundWrong = 2
 // The national portal's switches are world-wide, hence no service or
 // province.
 func (s *Server) defect(name string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(name, "", "")
-	return on
+	return httpx.On(s.defects, name)
 }

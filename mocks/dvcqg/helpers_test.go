@@ -59,7 +59,7 @@ func newWorldWith(t *testing.T, set Defects) *world {
 			{Username: "portal-79", Password: password("portal-79"), DstCode: "DST79", AgencyID: agency79},
 			{Username: auditor, Password: password(auditor), DstCode: "DVCQA", Auditor: true},
 		},
-		Procedures: []dvcqg.ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh"}},
+		Procedures: []ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh"}},
 		Now:        w.clock.Now,
 		Defects:    set,
 	})

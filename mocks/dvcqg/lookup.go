@@ -3,8 +3,6 @@ package dvcqg
 import (
 	"encoding/json"
 	"slices"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
 )
 
 // lookup is TraCuuHoSo: the dossier with its history.
@@ -13,28 +11,50 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 		MaHoSo string `json:"MaHoSo"`
 	}
 	if err := json.Unmarshal(raw, &req); err != nil || req.MaHoSo == "" {
-		return fail(dvcqg.CodeFailed, "Thiếu mã hồ sơ (MaHoSo)")
+		return fail(codeFailed, "Thiếu mã hồ sơ (MaHoSo)")
 	}
-	if !dvcqg.ValidDossierCode(req.MaHoSo) {
-		return fail(dvcqg.CodeFailed, "MaHoSo %q không đúng định dạng {madonvi}-{yyMMdd}-{NNNN}", req.MaHoSo)
+	if !validDossierCode(req.MaHoSo) {
+		return fail(codeFailed, "MaHoSo %q không đúng định dạng {madonvi}-{yyMMdd}-{NNNN}", req.MaHoSo)
 	}
 	if !mayAccess(a, req.MaHoSo) {
-		return fail(dvcqg.CodeFailed, "Tài khoản %s không có quyền tra cứu hồ sơ %s của đơn vị khác", a.Username, req.MaHoSo)
+		return fail(codeFailed, "Tài khoản %s không có quyền tra cứu hồ sơ %s của đơn vị khác", a.Username, req.MaHoSo)
 	}
 	h, found := s.Dossier(req.MaHoSo)
 	if !found {
 		if s.defect(defectNotFoundWrongCode) {
-			return fail(codeNotFoundWrong, dvcqg.MessageNotFound) // seeded defect: right words, wrong code
+			return fail(codeNotFoundWrong, messageNotFound) // seeded defect: right words, wrong code
 		}
-		return fail(dvcqg.CodeFailed, dvcqg.MessageNotFound)
+		return fail(codeFailed, messageNotFound)
 	}
 	if s.defect(defectReceivedDateUTC) {
 		// Seeded defect: the received date is served as UTC wall time.
-		if t, err := dvcqg.ParseTime(h.NgayTiepNhan); err == nil {
-			h.NgayTiepNhan = t.UTC().Format(dvcqg.TimeLayout)
+		if t, err := parseWallClock(h.NgayTiepNhan); err == nil {
+			h.NgayTiepNhan = t.UTC().Format(wallClock)
 		}
 	}
+	if s.defect(defectDateLayout) {
+		relayout(&h, "02/01/2006 15:04:05")
+	}
 	return ok(h)
+}
+
+// relayout rewrites every date of a dossier and its history in another
+// layout (seeded defect dvcqg-date-layout); dates that do not parse stay.
+func relayout(h *HoSo, layout string) {
+	re := func(v *string) {
+		if t, err := parseWallClock(*v); err == nil {
+			*v = t.Format(layout)
+		}
+	}
+	re(&h.NgayTiepNhan)
+	re(&h.NgayHenTra)
+	re(&h.NgayTra)
+	for i := range h.QuaTrinhXuLy {
+		e := &h.QuaTrinhXuLy[i]
+		re(&e.ThoiDiemXuLy)
+		re(&e.NgayBatDau)
+		re(&e.NgayKetThucTheoQuyDinh)
+	}
 }
 
 // listProcedures is LayDanhSachTTHC.
@@ -42,18 +62,18 @@ func (s *Server) listProcedures(Account, []byte) reply { return ok(s.procedures)
 
 // Dossier returns a copy of a stored dossier with its history; it is for
 // the mock's own tests.
-func (s *Server) Dossier(code string) (dvcqg.HoSo, bool) {
+func (s *Server) Dossier(code string) (HoSo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h, found := s.dossiers[code]
 	if !found {
-		return dvcqg.HoSo{}, false
+		return HoSo{}, false
 	}
 	return clone(*h), true
 }
 
 // clone copies a dossier deeply enough that callers cannot alias the store.
-func clone(h dvcqg.HoSo) dvcqg.HoSo {
+func clone(h HoSo) HoSo {
 	h.DinhDanhCHS = slices.Clone(h.DinhDanhCHS)
 	h.TaiLieuNop = slices.Clone(h.TaiLieuNop)
 	h.DanhSachLePhi = slices.Clone(h.DanhSachLePhi)

@@ -3,21 +3,19 @@ package dvcqg
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
 )
 
 // progress is CapNhatTienDoHoSoMC: entries are appended in the order sent,
 // the whole batch or none.
 func (s *Server) progress(a Account, raw []byte) reply {
 	var req struct {
-		Data []dvcqg.TienDo `json:"data"`
+		Data []TienDo `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &req); err != nil {
-		return fail(dvcqg.CodeFailed, "Dữ liệu tiến độ không hợp lệ: %v", err)
+		return fail(codeFailed, "Dữ liệu tiến độ không hợp lệ: %v", err)
 	}
 	if len(req.Data) == 0 {
-		return fail(dvcqg.CodeFailed, "Thiếu danh sách tiến độ (data)")
+		return fail(codeFailed, "Thiếu danh sách tiến độ (data)")
 	}
 	var p problems
 	for _, e := range req.Data {
@@ -37,7 +35,7 @@ func (s *Server) progress(a Account, raw []byte) reply {
 	defer s.mu.Unlock()
 	for _, e := range req.Data {
 		if _, known := s.dossiers[e.MaHoSo]; !known {
-			return fail(dvcqg.CodeFailed, "%s %s", dvcqg.MessageNotFound, e.MaHoSo)
+			return fail(codeFailed, "%s %s", messageNotFound, e.MaHoSo)
 		}
 	}
 	for _, e := range req.Data {

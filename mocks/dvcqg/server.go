@@ -1,8 +1,9 @@
 // Package dvcqg is a mock of the National Public Service Portal (Cổng Dịch
 // vụ công quốc gia, DVCQG) as provincial systems integrate with it: session
 // login, dossier sync, progress updates, lookups and the procedure list, all
-// answered protocol style (HTTP 200 with an error_code). Wire types come from
-// api/dvcqg, so the mock and the client cannot drift apart silently.
+// answered protocol style (HTTP 200 with an error_code). Its wire types and
+// rules are its own (wire.go), written from the protocol: the harness's
+// client (api/dvcqg) is a second, independent reading of it.
 package dvcqg
 
 import (
@@ -15,13 +16,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Options configure a Server.
 type Options struct {
 	Accounts   []Account
-	Procedures []dvcqg.ThuTuc // answered by LayDanhSachTTHC
+	Procedures []ThuTuc // answered by LayDanhSachTTHC
 	// Now drives session expiry only. Pass real time (nil: time.Now) or a
 	// test clock, not the world's compressed clock: 30 world minutes can pass
 	// in a fraction of a millisecond there, and every session would be stale.
@@ -44,7 +45,7 @@ type Account struct {
 // Server is the mock portal, an http.Handler safe for concurrent use.
 type Server struct {
 	accounts   map[string]Account
-	procedures []dvcqg.ThuTuc
+	procedures []ThuTuc
 	now        func() time.Time
 	ttl        time.Duration
 	mux        *http.ServeMux
@@ -52,7 +53,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[string]session
-	dossiers map[string]*dvcqg.HoSo // by MaHoSo, with QuaTrinhXuLy
+	dossiers map[string]*HoSo // by MaHoSo, with QuaTrinhXuLy
 }
 
 // New checks opts and builds a Server.
@@ -65,7 +66,7 @@ func New(opts Options) (*Server, error) {
 		mux:        http.NewServeMux(),
 		defects:    opts.Defects,
 		sessions:   make(map[string]session),
-		dossiers:   make(map[string]*dvcqg.HoSo),
+		dossiers:   make(map[string]*HoSo),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -77,7 +78,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("dvcqg mock: negative SessionTTL %v", s.ttl)
 	}
 	if s.procedures == nil {
-		s.procedures = []dvcqg.ThuTuc{} // answer [] rather than null
+		s.procedures = []ThuTuc{} // answer [] rather than null
 	}
 	for i, a := range opts.Accounts {
 		switch {
@@ -100,29 +101,23 @@ func New(opts Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "dvcqg", "version": "mock-1"})
+	httpx.Health(w, "dvcqg")
 }
 
 // reply is the protocol envelope.
 type reply struct {
-	ErrorCode dvcqg.Code `json:"error_code"`
-	Message   string     `json:"message"`
-	Session   string     `json:"session,omitempty"`
-	Result    any        `json:"result,omitempty"`
+	ErrorCode Code   `json:"error_code"`
+	Message   string `json:"message"`
+	Session   string `json:"session,omitempty"`
+	Result    any    `json:"result,omitempty"`
 }
 
 func ok(result any) reply {
-	return reply{ErrorCode: dvcqg.CodeOK, Message: dvcqg.MessageOK, Result: result}
+	return reply{ErrorCode: codeOK, Message: messageOK, Result: result}
 }
 
-func fail(code dvcqg.Code, format string, args ...any) reply {
+func fail(code Code, format string, args ...any) reply {
 	return reply{ErrorCode: code, Message: fmt.Sprintf(format, args...)}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails
 }
 
 // readJSON reads a request body; a body that is not JSON at all is the
@@ -133,13 +128,13 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, fail(dvcqg.CodeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
+		httpx.JSON(w, http.StatusRequestEntityTooLarge, fail(codeFailed, "Dữ liệu gửi lên vượt quá %d byte", tooBig.Limit))
 		return nil, false
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Không đọc được nội dung yêu cầu: %v", err))
+		httpx.JSON(w, http.StatusBadRequest, fail(codeFailed, "Không đọc được nội dung yêu cầu: %v", err))
 		return nil, false
 	case !json.Valid(raw):
-		writeJSON(w, http.StatusBadRequest, fail(dvcqg.CodeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
+		httpx.JSON(w, http.StatusBadRequest, fail(codeFailed, "Nội dung yêu cầu không phải JSON hợp lệ"))
 		return nil, false
 	}
 	return raw, true

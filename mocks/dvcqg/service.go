@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // handler runs one service for an authenticated account; raw is the whole
@@ -17,7 +17,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	if !okJSON {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.dispatch(raw))
+	httpx.JSON(w, http.StatusOK, s.dispatch(raw))
 }
 
 func (s *Server) dispatch(raw []byte) reply {
@@ -27,31 +27,31 @@ func (s *Server) dispatch(raw []byte) reply {
 		Service string `json:"service"`
 	}
 	if err := json.Unmarshal(raw, &env); err != nil {
-		return fail(dvcqg.CodeFailed, "Dữ liệu yêu cầu không hợp lệ: %v", err)
+		return fail(codeFailed, "Dữ liệu yêu cầu không hợp lệ: %v", err)
 	}
 	a, live := s.account(env.Session)
 	if !live {
-		return fail(dvcqg.CodeFailed, dvcqg.MessageInvalidSession)
+		return fail(codeFailed, messageInvalidSession)
 	}
 	var run handler
 	write := false
 	switch env.Service {
-	case dvcqg.ServiceSync:
+	case serviceSync:
 		run, write = s.sync, true
-	case dvcqg.ServiceProgress:
+	case serviceProgress:
 		run, write = s.progress, true
-	case dvcqg.ServiceLookup:
+	case serviceLookup:
 		run = s.lookup
-	case dvcqg.ServiceProcedures:
+	case serviceProcedures:
 		run = s.listProcedures
 	default:
-		return fail(dvcqg.CodeFailed, "Dịch vụ %q không được hỗ trợ", env.Service)
+		return fail(codeFailed, "Dịch vụ %q không được hỗ trợ", env.Service)
 	}
 	switch {
 	case a.Auditor && write:
-		return fail(dvcqg.CodeFailed, dvcqg.MessageReadOnly)
+		return fail(codeFailed, messageReadOnly)
 	case !a.Auditor && env.MaDonVi != a.AgencyID:
-		return fail(dvcqg.CodeFailed, "Mã đơn vị (madonvi) %q không khớp với tài khoản %s", env.MaDonVi, a.Username)
+		return fail(codeFailed, "Mã đơn vị (madonvi) %q không khớp với tài khoản %s", env.MaDonVi, a.Username)
 	}
 	return run(a, raw)
 }
@@ -59,6 +59,6 @@ func (s *Server) dispatch(raw []byte) reply {
 // mayAccess reports whether a may touch the dossier code: auditors every
 // agency, portal accounts their own (the code starts with the madonvi).
 func mayAccess(a Account, code string) bool {
-	agency, _ := dvcqg.DossierAgency(code)
+	agency, _ := splitDossierCode(code)
 	return a.Auditor || agency == a.AgencyID
 }

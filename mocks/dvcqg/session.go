@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/dvcqa/dvcqa/api/dvcqg"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 type session struct {
@@ -26,7 +26,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if err := json.Unmarshal(raw, &cred); err != nil {
-		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Dữ liệu đăng nhập không hợp lệ: %v", err))
+		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Dữ liệu đăng nhập không hợp lệ: %v", err))
 		return
 	}
 	a, known := s.accounts[cred.Username]
@@ -35,11 +35,11 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		passwordOK = true // seeded defect: the password is not checked
 	}
 	if !known || !passwordOK {
-		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Tên đăng nhập hoặc mật khẩu không đúng"))
+		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Tên đăng nhập hoặc mật khẩu không đúng"))
 		return
 	}
 	if dst := r.Header.Get("dstcode"); dst != a.DstCode {
-		writeJSON(w, http.StatusOK, fail(dvcqg.CodeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username))
+		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username))
 		return
 	}
 	token := rand.Text()
@@ -54,7 +54,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	rep := ok(nil)
 	rep.Session = token
-	writeJSON(w, http.StatusOK, rep)
+	httpx.JSON(w, http.StatusOK, rep)
 }
 
 // account returns the account of a live session.

@@ -4,19 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
 )
 
 // sync is DongBoHoSoMC. A batch is applied whole or not at all, so a
 // rejected sync leaves nothing half-written for the suites to trip over.
 func (s *Server) sync(a Account, raw []byte) reply {
 	var req struct {
-		IsUpdating string       `json:"isUpdating"`
-		Data       []dvcqg.HoSo `json:"data"`
+		IsUpdating string `json:"isUpdating"`
+		Data       []HoSo `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &req); err != nil {
-		return fail(dvcqg.CodeFailed, "Dữ liệu hồ sơ không hợp lệ: %v", err)
+		return fail(codeFailed, "Dữ liệu hồ sơ không hợp lệ: %v", err)
 	}
 	var updating bool
 	switch {
@@ -24,10 +22,10 @@ func (s *Server) sync(a Account, raw []byte) reply {
 		updating = true
 	case strings.EqualFold(req.IsUpdating, "False"):
 	default:
-		return fail(dvcqg.CodeFailed, "isUpdating phải là \"True\" hoặc \"False\" (nhận %q)", req.IsUpdating)
+		return fail(codeFailed, "isUpdating phải là \"True\" hoặc \"False\" (nhận %q)", req.IsUpdating)
 	}
 	if len(req.Data) == 0 {
-		return fail(dvcqg.CodeFailed, "Thiếu danh sách hồ sơ (data)")
+		return fail(codeFailed, "Thiếu danh sách hồ sơ (data)")
 	}
 	var p problems
 	for _, h := range req.Data {
@@ -44,9 +42,9 @@ func (s *Server) sync(a Account, raw []byte) reply {
 		_, exists := s.dossiers[h.MaHoSo]
 		switch {
 		case !updating && (exists || seen[h.MaHoSo]):
-			return fail(dvcqg.CodeDuplicate, "%s: %s", dvcqg.MessageDuplicate, h.MaHoSo)
+			return fail(codeDuplicate, "%s: %s", messageDuplicate, h.MaHoSo)
 		case updating && !exists:
-			return fail(dvcqg.CodeFailed, "%s %s để cập nhật", dvcqg.MessageNotFound, h.MaHoSo)
+			return fail(codeFailed, "%s %s để cập nhật", messageNotFound, h.MaHoSo)
 		}
 		seen[h.MaHoSo] = true
 	}
@@ -62,7 +60,7 @@ func (s *Server) sync(a Account, raw []byte) reply {
 	return ok(nil)
 }
 
-func checkDossier(p *problems, a Account, h dvcqg.HoSo) {
+func checkDossier(p *problems, a Account, h HoSo) {
 	who := fmt.Sprintf("Hồ sơ %s", h.MaHoSo)
 	p.code(a, who, h.MaHoSo)
 	p.status(who, "TrangThaiHoSo", h.TrangThaiHoSo)

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
 )
 
 // problems collects validation messages, each naming the dossier and field,
@@ -15,15 +13,15 @@ type problems []string
 
 func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
 
-func (p problems) reply() reply { return fail(dvcqg.CodeFailed, "%s", strings.Join(p, "; ")) }
+func (p problems) reply() reply { return fail(codeFailed, "%s", strings.Join(p, "; ")) }
 
 // code checks a dossier code's format and that a may write it.
 func (p *problems) code(a Account, who, code string) {
 	switch {
-	case !dvcqg.ValidDossierCode(code):
+	case !validDossierCode(code):
 		p.add("%s: MaHoSo %q không đúng định dạng {madonvi}-{yyMMdd}-{NNNN}", who, code)
 	case !mayAccess(a, code):
-		agency, _ := dvcqg.DossierAgency(code)
+		agency, _ := splitDossierCode(code)
 		p.add("%s: MaHoSo %s thuộc đơn vị %s, không phải đơn vị của tài khoản (%s)", who, code, agency, a.AgencyID)
 	}
 }
@@ -40,7 +38,7 @@ func (p *problems) date(who, field, v string) {
 	if v == "" {
 		return
 	}
-	if _, err := dvcqg.ParseTime(v); err != nil {
+	if _, err := parseWallClock(v); err != nil {
 		p.add("%s: %s %q không đúng định dạng yyyyMMddHHmmss", who, field, v)
 	}
 }

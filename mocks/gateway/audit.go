@@ -4,7 +4,8 @@ import (
 	"net/http"
 	"slices"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Audit returns a copy of the whole audit log, oldest first, with full
@@ -28,7 +29,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	subject := r.URL.Query().Get("subject")
 	if !gwapi.ValidPersonalID(subject) {
-		writeError(w, http.StatusBadRequest, "invalid_request",
+		httpx.Error(w, http.StatusBadRequest, "invalid_request",
 			"subject must be a 12-digit SoDinhDanh", "subject phải là số định danh gồm 12 chữ số", "subject")
 		return
 	}
@@ -41,5 +42,5 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, gwapi.AuditResponse{Entries: entries})
+	httpx.JSON(w, http.StatusOK, gwapi.AuditResponse{Entries: entries})
 }

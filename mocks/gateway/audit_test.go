@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 func TestAuditRecordsEveryLookup(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // TestConcurrentLookups fans lookups out the way parallel suites do; run

@@ -1,10 +1,10 @@
 package gateway
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // The seeded defects the gateway owns (mocks/defects registry).
 const (
@@ -30,9 +30,5 @@ const anonymousClient = "anonymous"
 // request: an admin endpoint may flip the switches while the world runs.
 // The gateway's switches are world-wide, hence no service or province.
 func (s *Server) defect(name string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(name, "", "")
-	return on
+	return httpx.On(s.defects, name)
 }

@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"testing"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/mocks/defects"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // auditAbout reads the audit endpoint as the client of tok.

@@ -6,7 +6,8 @@ import (
 	"sync"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // maxHealthTimeout caps one database's health check, so /healthz stays quick
@@ -41,7 +42,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	wg.Wait()
-	writeJSON(w, http.StatusOK, h)
+	httpx.JSON(w, http.StatusOK, h)
 }
 
 // probe reports whether url answers 200.

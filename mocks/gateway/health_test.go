@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 func TestHealth(t *testing.T) {

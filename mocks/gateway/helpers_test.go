@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/mocks/nationaldb"
 )
 

@@ -9,8 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // reply is a lookup's answer, kept apart from writing so the audit entry
@@ -67,7 +68,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	if rep.status == StatusClientGone {
 		return // nobody is listening
 	}
-	writeJSON(w, rep.status, rep.body)
+	httpx.JSON(w, rep.status, rep.body)
 }
 
 // lookup validates an authenticated request and forwards it.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 func TestLookupHappyPath(t *testing.T) {

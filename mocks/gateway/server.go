@@ -14,9 +14,10 @@ import (
 	"sync"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Options configure a Server.
@@ -127,7 +128,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("/api/v1/{db}/records", s.handleLookup)
 	s.mux.HandleFunc("/healthz", s.handleHealth)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")
+		httpx.Error(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")
 	})
 	return s, nil
 }
@@ -148,6 +149,6 @@ func allow(w http.ResponseWriter, r *http.Request, method string) bool {
 		return true
 	}
 	w.Header().Set("Allow", method)
-	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here", "Phương thức không được hỗ trợ", "")
+	httpx.Error(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here", "Phương thức không được hỗ trợ", "")
 	return false
 }

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // tokenTTL is the lifetime of an access token (expires_in 3600).
@@ -88,7 +89,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, gwapi.TokenResponse{
+	httpx.JSON(w, http.StatusOK, gwapi.TokenResponse{
 		AccessToken: tok,
 		TokenType:   "Bearer",
 		ExpiresIn:   int(tokenTTL / time.Second),
@@ -130,5 +131,5 @@ const bearerChallenge = `Bearer realm="gateway", error="invalid_token"`
 
 func writeUnauthenticated(w http.ResponseWriter, e *authError) {
 	w.Header().Set("WWW-Authenticate", bearerChallenge)
-	writeError(w, http.StatusUnauthorized, "unauthenticated", e.msg, e.msgVI, "")
+	httpx.Error(w, http.StatusUnauthorized, "unauthenticated", e.msg, e.msgVI, "")
 }

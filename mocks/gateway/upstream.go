@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/url"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // maxUpstreamAnswer bounds a database answer; records are small.

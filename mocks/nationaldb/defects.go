@@ -6,14 +6,13 @@ import (
 	"strings"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // The seeded defects a database owns, named after its id (mocks/defects
 // registry): "<db>-db-down", "<db>-db-slow", "<db>-stale",
@@ -35,11 +34,7 @@ const slowDelay = 2 * time.Second
 // request: an admin endpoint may flip the switches while the world runs.
 // The switches are world-wide, hence no service or province.
 func (s *Server) defect(suffix string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(s.db.ID+suffix, "", "")
-	return on
+	return httpx.On(s.defects, s.db.ID+suffix)
 }
 
 // formerGivenNames are the given names (tên) a stale record may carry.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/defects"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 var population = fixtures.Database{

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 const key = "internal-test-key"

@@ -8,7 +8,8 @@ import (
 	"net/url"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // suffixRecordsLost names the seeded defect "<db>-records-lost"; the other
@@ -25,18 +26,18 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	got := r.Header.Get(gwapi.HeaderInternalKey)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.internalKey)) != 1 {
-		writeError(w, http.StatusUnauthorized, "unauthenticated",
+		httpx.Error(w, http.StatusUnauthorized, "unauthenticated",
 			"missing or wrong "+gwapi.HeaderInternalKey, "Thiếu hoặc sai khóa nội bộ", "")
 		return
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request", "malformed query string", "Chuỗi truy vấn không hợp lệ", "")
+		httpx.Error(w, http.StatusBadRequest, "invalid_request", "malformed query string", "Chuỗi truy vấn không hợp lệ", "")
 		return
 	}
 	key, value, err := gwapi.ParseLookupQuery(s.db.Keys, q)
 	if qe, ok := errors.AsType[*gwapi.QueryError](err); ok {
-		writeError(w, http.StatusBadRequest, "invalid_request", qe.Message, qe.MessageVI, qe.Field)
+		httpx.Error(w, http.StatusBadRequest, "invalid_request", qe.Message, qe.MessageVI, qe.Field)
 		return
 	}
 	recs := s.store.find(key, value)
@@ -46,7 +47,7 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 		recs = nil
 	}
 	if len(recs) == 0 {
-		writeError(w, http.StatusNotFound, "not_found",
+		httpx.Error(w, http.StatusNotFound, "not_found",
 			fmt.Sprintf("no record in %s for %s %s", s.db.ID, key, gwapi.MaskID(value)),
 			fmt.Sprintf("Không có bản ghi trong %s với %s %s", s.db.ID, key, gwapi.MaskID(value)), "")
 		return
@@ -64,7 +65,7 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request) {
 			recs[i] = driftedCopy(recs[i])
 		}
 	}
-	writeJSON(w, http.StatusOK, gwapi.DatabaseAnswer{Records: recs})
+	httpx.JSON(w, http.StatusOK, gwapi.DatabaseAnswer{Records: recs})
 }
 
 // wait applies the configured delay; false when the request context ended

@@ -14,9 +14,10 @@ import (
 	"sync"
 	"time"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // Options configure a Server.
@@ -64,7 +65,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Not "not_found": that code means "no record", and a gateway pointed at a
 		// wrong path must not mistake it for an unknown person.
-		writeError(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")
+		httpx.Error(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")
 	})
 	return s, nil
 }
@@ -79,7 +80,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry.Status = httplog.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.isDown() {
-			writeError(w, http.StatusServiceUnavailable, "unavailable",
+			httpx.Error(w, http.StatusServiceUnavailable, "unavailable",
 				"database "+s.db.ID+" is down", "Cơ sở dữ liệu "+s.db.ID+" không hoạt động", "")
 			return
 		}
@@ -94,7 +95,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if !allowGet(w, r) {
 		return
 	}
-	writeJSON(w, http.StatusOK, gwapi.Health{Status: "ok", System: "nationaldb", Version: "mock-1", Database: s.db.ID})
+	httpx.JSON(w, http.StatusOK, gwapi.Health{Status: "ok", System: "nationaldb", Version: "mock-1", Database: s.db.ID})
 }
 
 // allowGet answers 405 for anything but GET (and HEAD, which net/http
@@ -104,6 +105,6 @@ func allowGet(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	w.Header().Set("Allow", "GET, HEAD")
-	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here", "Phương thức không được hỗ trợ", "")
+	httpx.Error(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here", "Phương thức không được hỗ trợ", "")
 	return false
 }

@@ -5,8 +5,8 @@ import (
 	"maps"
 	"slices"
 
-	gwapi "github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/fixtures"
+	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 )
 
 // store holds one database's records, indexed by each lookup key. It is

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // apiError is a protocol answer other than "00", with its HTTP status.
@@ -22,13 +22,13 @@ type apiError struct {
 func (e *apiError) Error() string { return e.msg }
 
 func malformed(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, payment.CodeMalformed, "Dữ liệu không hợp lệ: " + fmt.Sprintf(format, args...)}
+	return &apiError{http.StatusBadRequest, CodeMalformed, "Dữ liệu không hợp lệ: " + fmt.Sprintf(format, args...)}
 }
 
 var (
-	errBadSignature   = &apiError{http.StatusBadRequest, payment.CodeBadSignature, "Sai mã xác thực"}
-	errUnknownPartner = &apiError{http.StatusUnauthorized, payment.CodeUnknownPartner, "Đối tác không tồn tại"}
-	errUnknownRef     = &apiError{http.StatusNotFound, payment.CodeNotFound, "Không tìm thấy giao dịch"}
+	errBadSignature   = &apiError{http.StatusBadRequest, CodeBadSignature, "Sai mã xác thực"}
+	errUnknownPartner = &apiError{http.StatusUnauthorized, CodeUnknownPartner, "Đối tác không tồn tại"}
+	errUnknownRef     = &apiError{http.StatusNotFound, CodeNotFound, "Không tìm thấy giao dịch"}
 )
 
 // handleAPI is POST /api/v1/thanhtoan, dispatching on LoaiBanTin.
@@ -39,10 +39,10 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		if !errors.As(err, &e) {
 			e = malformed("%v", err)
 		}
-		writeJSON(w, e.status, map[string]string{"MaLoi": e.code, "MoTaLoi": e.msg})
+		httpx.JSON(w, e.status, map[string]string{"MaLoi": e.code, "MoTaLoi": e.msg})
 		return
 	}
-	writeJSON(w, http.StatusOK, answer)
+	httpx.JSON(w, http.StatusOK, answer)
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -58,14 +58,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, malformed("%v", err)
 	}
 	switch kind.LoaiBanTin {
-	case payment.MsgInit:
-		var req payment.InitRequest
+	case MsgInit:
+		var req InitRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
 			return nil, malformed("%v", err)
 		}
 		return s.open(req)
-	case payment.MsgQuery, payment.MsgGetBill:
-		var req payment.QueryRequest
+	case MsgQuery, MsgGetBill:
+		var req QueryRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
 			return nil, malformed("%v", err)
 		}
@@ -76,12 +76,12 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {
 }
 
 // open handles INIT: it opens a transaction; the same reference again returns the same one.
-func (s *Server) open(req payment.InitRequest) (*payment.InitResponse, error) {
+func (s *Server) open(req InitRequest) (*InitResponse, error) {
 	p, known := s.partners[req.MaDoiTac]
 	if !known {
 		return nil, errUnknownPartner
 	}
-	if !s.signed(req.Verify(p.Secret)) {
+	if !s.signed(s.signer().initOK(req, p.Secret)) {
 		return nil, errBadSignature
 	}
 	if err := checkInit(req); err != nil {
@@ -91,21 +91,21 @@ func (s *Server) open(req payment.InitRequest) (*payment.InitResponse, error) {
 	defer s.mu.Unlock()
 	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
 	if seen && t.Request.SoTien != req.SoTien {
-		return nil, &apiError{http.StatusConflict, payment.CodeConflict,
+		return nil, &apiError{http.StatusConflict, CodeConflict,
 			fmt.Sprintf("Mã tham chiếu %s đã dùng cho số tiền %d", req.MaThamChieu, t.Request.SoTien)}
 	}
 	if !seen {
-		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: payment.StatusPending, Created: s.now()}
+		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: StatusPending, Created: s.now()}
 		s.byID[t.MaGiaoDich] = t
 		s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}] = t
 		s.order = append(s.order, t)
 	}
-	return &payment.InitResponse{MaLoi: payment.CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
+	return &InitResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
 }
 
 func (s *Server) payURL(id string) string { return s.base + "/pay/" + url.PathEscape(id) }
 
-func checkInit(req payment.InitRequest) error {
+func checkInit(req InitRequest) error {
 	switch {
 	case req.MaThamChieu == "":
 		return malformed("thiếu MaThamChieu")
@@ -137,12 +137,12 @@ func absoluteHTTP(raw string) bool {
 }
 
 // query answers QUERY and GET_BILL.
-func (s *Server) query(req payment.QueryRequest) (any, error) {
+func (s *Server) query(req QueryRequest) (any, error) {
 	p, known := s.partners[req.MaDoiTac]
 	if !known {
 		return nil, errUnknownPartner
 	}
-	if !s.signed(req.Verify(p.Secret)) {
+	if !s.signed(s.signer().queryOK(req, p.Secret)) {
 		return nil, errBadSignature
 	}
 	s.mu.Lock()
@@ -155,10 +155,10 @@ func (s *Server) query(req payment.QueryRequest) (any, error) {
 	if !seen {
 		return nil, errUnknownRef
 	}
-	q := payment.QueryResponse{MaLoi: payment.CodeOK, MoTaLoi: "Thành công", MaGiaoDich: c.MaGiaoDich,
+	q := QueryResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: c.MaGiaoDich,
 		MaThamChieu: c.Request.MaThamChieu, SoTien: c.Request.SoTien, TrangThaiGD: c.TrangThaiGD}
-	if req.LoaiBanTin == payment.MsgQuery {
+	if req.LoaiBanTin == MsgQuery {
 		return q, nil
 	}
-	return payment.BillResponse{QueryResponse: q, ThoiGianGD: c.ThoiGianGD, ThongTinBienLai: c.Request.ThongTinBienLai}, nil
+	return BillResponse{QueryResponse: q, ThoiGianGD: c.ThoiGianGD, ThongTinBienLai: c.Request.ThongTinBienLai}, nil
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"time"
-
-	"github.com/dvcqa/dvcqa/api/payment"
 )
 
 const (
@@ -20,11 +18,13 @@ const (
 // callBack POSTs the signed Callback to the partner until it answers 2xx,
 // at most callbackAttempts times, recording every attempt.
 func (s *Server) callBack(ctx context.Context, t Transaction) {
-	cb := payment.Callback{
+	cb := Callback{
 		MaDoiTac: t.Request.MaDoiTac, MaThamChieu: t.Request.MaThamChieu, MaGiaoDich: t.MaGiaoDich,
 		SoTien: t.Request.SoTien, TrangThaiGD: t.TrangThaiGD, ThoiGianGD: t.ThoiGianGD,
 	}
-	cb.Sign(s.partners[cb.MaDoiTac].Secret)
+	g := s.signer()
+	g.reversed = g.reversed || s.defect(defectCallbackFieldOrder)
+	g.sign(&cb, s.partners[cb.MaDoiTac].Secret)
 	body, _ := json.Marshal(cb) // plain strings and numbers cannot fail
 	for attempt := 1; attempt <= callbackAttempts; attempt++ {
 		status, err := s.post(ctx, t.Request.UrlCallback, body)

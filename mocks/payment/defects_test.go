@@ -50,3 +50,36 @@ func TestDefectInitUnsignedAccepted(t *testing.T) {
 		t.Errorf("a properly signed QUERY after the switch went off: %v", err)
 	}
 }
+
+// The harness's client (api/payment) is the independent judge here: it
+// signs and verifies with its own code.
+func TestDefectSignatureFieldOrder(t *testing.T) {
+	set := defects.NewSet(defects.Switch{Name: "payment-signature-field-order"})
+	p := newPlatformWith(t, 0, func(o *Options) { o.Defects = set })
+	_, err := p.client.Init(context.Background(), p.initRequest("REF-1", 150000))
+	wantAPIError(t, "genuine INIT with the defect on", err, http.StatusBadRequest, payment.CodeBadSignature)
+	set.Replace(nil)
+	p.open(t, "REF-1", 150000)
+	set.Replace([]defects.Switch{{Name: "payment-signature-field-order"}})
+	_, err = p.client.Query(context.Background(), "REF-1")
+	wantAPIError(t, "genuine QUERY with the defect on", err, http.StatusBadRequest, payment.CodeBadSignature)
+}
+
+func TestDefectCallbackFieldOrder(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		var set *defects.Set
+		if on {
+			set = defects.NewSet(defects.Switch{Name: "payment-callback-field-order"})
+		}
+		p := newPlatformWith(t, 0, func(o *Options) { o.Defects = set })
+		opened := p.open(t, "REF-1", 150000) // INIT is checked right either way
+		p.post(t, opened.MaGiaoDich, "confirm")
+		_, accepted := p.rc.seen()
+		if len(accepted) != 1 {
+			t.Fatalf("defect %v: %d callbacks delivered", on, len(accepted))
+		}
+		if verifies := accepted[0].Verify(partnerSecret); verifies == on {
+			t.Errorf("defect %v: callback verifies = %v", on, verifies)
+		}
+	}
+}

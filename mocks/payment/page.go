@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/dvcqa/dvcqa/api/payment"
 )
 
 var pageTmpl = template.Must(template.New("pay").Parse(`<!DOCTYPE html>
@@ -75,7 +73,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	v := &txView{
 		Partner: s.partners[req.MaDoiTac].Name, Ref: req.MaThamChieu, Dossier: req.ThongTinBienLai.MaHoSo,
 		Payer: req.ThongTinBienLai.HoTenNguoiNop, Amount: formatVND(req.SoTien),
-		Pending: c.TrangThaiGD == payment.StatusPending, Status: statusText(c.TrangThaiGD), Action: s.payURL(id),
+		Pending: c.TrangThaiGD == StatusPending, Status: statusText(c.TrangThaiGD), Action: s.payURL(id),
 	}
 	for _, l := range req.ThongTinBienLai.ChiTiet {
 		v.Lines = append(v.Lines, lineView{l.NoiDung, formatVND(l.SoTien)})
@@ -95,9 +93,9 @@ func notFound(w http.ResponseWriter, id string) {
 
 func statusText(state string) string {
 	switch state {
-	case payment.StatusSuccess:
+	case StatusSuccess:
 		return "Giao dịch đã được thanh toán thành công."
-	case payment.StatusFailed:
+	case StatusFailed:
 		return "Giao dịch đã bị hủy."
 	}
 	return "Giao dịch đang chờ thanh toán."

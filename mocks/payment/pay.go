@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/dvcqa/dvcqa/api/payment"
 	"github.com/dvcqa/dvcqa/fixtures"
 )
 
@@ -18,9 +17,9 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request) {
 	var state string
 	switch r.PostFormValue("action") {
 	case "confirm":
-		state = payment.StatusSuccess
+		state = StatusSuccess
 	case "cancel":
-		state = payment.StatusFailed
+		state = StatusFailed
 	default:
 		writePage(w, http.StatusBadRequest, pageData{Title: "Yêu cầu không hợp lệ", Message: "Hãy chọn Thanh toán hoặc Hủy."})
 		return
@@ -33,10 +32,10 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request) {
 		notFound(w, id)
 		return
 	}
-	settled := t.TrangThaiGD == payment.StatusPending
+	settled := t.TrangThaiGD == StatusPending
 	if settled {
 		t.TrangThaiGD = state
-		t.ThoiGianGD = s.now().In(fixtures.VietnamTZ).Format(payment.TimeLayout)
+		t.ThoiGianGD = s.now().In(fixtures.VietnamTZ).Format(TimeLayout)
 	}
 	c := t.copy()
 	s.mu.Unlock()

@@ -2,11 +2,11 @@
 // (portals) open signed transactions, citizens pay or cancel on a
 // Vietnamese pay page, and the platform calls the partner back with a
 // signed notice before sending the citizen to the partner's return URL.
-// Wire types and signatures come from api/payment.
+// Its message shapes and signatures are its own (wire.go), written from the
+// protocol, independent of the harness's client (api/payment).
 package payment
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Options configure a Server.
@@ -37,9 +37,9 @@ type Partner struct {
 // Transaction is the platform's record of one transaction.
 type Transaction struct {
 	MaGiaoDich  string
-	Request     payment.InitRequest // the first INIT, as received
+	Request     InitRequest // the first INIT, as received
 	TrangThaiGD string
-	ThoiGianGD  string // when paid or cancelled, payment.TimeLayout
+	ThoiGianGD  string // when paid or cancelled, TimeLayout
 	Created     time.Time
 	Callbacks   []CallbackAttempt // every delivery attempt, in order
 }
@@ -110,7 +110,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "payment", "version": "mock-1"})
+	httpx.Health(w, "payment")
 }
 
 // Transactions returns copies of every transaction in creation order; it is
@@ -130,10 +130,4 @@ func (t *Transaction) copy() Transaction {
 	c.Request.ThongTinBienLai.ChiTiet = slices.Clone(t.Request.ThongTinBienLai.ChiTiet)
 	c.Callbacks = slices.Clone(t.Callbacks)
 	return c
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails
 }

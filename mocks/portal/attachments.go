@@ -12,8 +12,9 @@ import (
 	"regexp"
 	"slices"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // maxUpload is the hard limit of one file, before any service's own limit.
@@ -83,7 +84,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
-	writeJSON(w, http.StatusCreated, a)
+	httpx.JSON(w, http.StatusCreated, a)
 }
 
 // storeAttachment checks one uploaded file and keeps it for the citizen;

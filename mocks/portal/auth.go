@@ -10,7 +10,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // citizen is the authenticated caller.

@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -84,6 +85,14 @@ func (ca *CA) NewSigner(subject string) (*Signer, error) {
 // Sign returns an ASN.1 DER ECDSA signature over SHA-256 of doc.
 func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	sum := sha256.Sum256(doc)
+	return ecdsa.SignASN1(rand.Reader, s.key, sum[:])
+}
+
+// signSHA384 signs a SHA-384 digest of doc (seeded defect
+// result-signature-digest): ECDSA on P-256 truncates it to 256 bits, so it
+// verifies as ECDSA-P256-SHA256 for no document.
+func (s *Signer) signSHA384(doc []byte) ([]byte, error) {
+	sum := sha512.Sum384(doc)
 	return ecdsa.SignASN1(rand.Reader, s.key, sum[:])
 }
 

@@ -3,8 +3,9 @@ package portal
 import (
 	"net/http"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 func (s *Server) handleServices(w http.ResponseWriter, r *http.Request) {
@@ -12,7 +13,7 @@ func (s *Server) handleServices(w http.ResponseWriter, r *http.Request) {
 	for i := range s.opts.Catalog.Services {
 		out.Services = append(out.Services, serviceJSON(&s.opts.Catalog.Services[i]))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
@@ -20,7 +21,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, serviceJSON(svc))
+	httpx.JSON(w, http.StatusOK, serviceJSON(svc))
 }
 
 // service finds a catalog entry or answers 404.

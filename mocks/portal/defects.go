@@ -1,5 +1,7 @@
 package portal
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Seeded defects the portal reads (names of the registry in mocks/defects).
 // Each is decided in one place, next to the behaviour it breaks; the
 // comment there says what goes wrong.
@@ -37,6 +39,11 @@ const (
 	defectIdempotencyConflictIgnored = "idempotency-conflict-ignored" // dossiers.go, submitOnce
 	defectWebErrorHidden             = "web-error-hidden"             // web_form.go, renderForm
 	defectChainWrongApplicant        = "chain-wrong-applicant"        // workflow.go, openChainStep
+	defectStatusCodesSwapped         = "status-codes-swapped"         // rules.go, statusCode
+	defectCalendarSaturday           = "calendar-saturday-working"    // rules.go, calendar
+	defectDossierCodeFormat          = "dossier-code-format"          // rules.go, dossierCode
+	defectPersonalIDLenient          = "personal-id-lenient"          // rules.go, personalIDOK
+	defectResultDigest               = "result-signature-digest"      // result.go, issueResult
 	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
 )
 
@@ -44,8 +51,5 @@ const (
 // (the catalog id concerned, "" when not known) in this portal's province,
 // with its parameter. No Defects means a correct portal.
 func (s *Server) defect(name, service string) (param string, on bool) {
-	if s.opts.Defects == nil {
-		return "", false
-	}
-	return s.opts.Defects.Active(name, service, s.opts.Province.Code)
+	return httpx.Switch(s.opts.Defects, name, service, s.opts.Province.Code)
 }

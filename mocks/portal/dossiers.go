@@ -11,8 +11,9 @@ import (
 	"slices"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // maxSubmit bounds a submission body; attachments travel separately.
@@ -85,9 +86,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 	case replayed:
 		w.Header().Set(api.HeaderReplayed, "true")
-		writeJSON(w, http.StatusOK, view)
+		httpx.JSON(w, http.StatusOK, view)
 	default:
-		writeJSON(w, http.StatusCreated, view)
+		httpx.JSON(w, http.StatusCreated, view)
 	}
 }
 
@@ -241,7 +242,8 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
 	}
 	_, idFormatUnchecked := s.defect(defectIDFormatUnchecked, svc.ID)
-	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked)
+	_, lenientID := s.defect(defectPersonalIDLenient, svc.ID)
+	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked, lenientID)
 	// Seeded defect required-as-format-error: an empty required field runs
 	// through the format check and is refused as malformed, not as missing.
 	if _, on := s.defect(defectRequiredAsFormat, svc.ID); on {
@@ -297,7 +299,8 @@ func (s *Server) open(d *dossier, at time.Time) {
 	day := at.In(fixtures.VietnamTZ).Format("060102")
 	s.daySeq[day]++
 	d.id = "hs-" + randomID()
-	d.code = fmt.Sprintf("%s-%s-%04d", s.opts.Province.AgencyID, day, s.daySeq[day])
+	_, longDate := s.defect(defectDossierCodeFormat, d.serviceID)
+	d.code = dossierCode(s.opts.Province.AgencyID, at, s.daySeq[day], longDate)
 	d.submittedAt = at
 	d.timeline = s.clock.Timeline(at)
 	s.dossiers[d.id] = d
@@ -322,7 +325,7 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request, c citize
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen) {
@@ -337,7 +340,7 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen
 		writeDossierNotFound(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, view)
+	httpx.JSON(w, http.StatusOK, view)
 }
 
 // owned is the caller's dossier with that id, or nil: another citizen's
@@ -364,7 +367,7 @@ func (s *Server) view(d *dossier) api.Dossier {
 		ProcedureCode: d.procedureCode,
 		Province:      s.opts.Province.Code,
 		Status:        d.status,
-		StatusCode:    fixtures.States[d.status],
+		StatusCode:    s.statusCode(d.serviceID, d.status),
 		Applicant:     api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
 		Fields:        maps.Clone(d.fields),
 		Attachments:   append([]api.Attachment{}, d.attachments...),

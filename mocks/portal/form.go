@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // lookupTimeout bounds the national-data lookups of one request.
@@ -25,7 +26,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, c citizen) {
 		writeUpstream(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, form)
+	httpx.JSON(w, http.StatusOK, form)
 }
 
 // form is the service's form for the citizen, prefilled from national data;

@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 const paymentTimeout = 10 * time.Second
@@ -30,7 +31,7 @@ func (s *Server) handleStartPayment(w http.ResponseWriter, r *http.Request, c ci
 		writeAPIError(w, e)
 		return
 	}
-	writeJSON(w, http.StatusOK, start)
+	httpx.JSON(w, http.StatusOK, start)
 }
 
 // startPayment sends INIT for the citizen's dossier; the reference
@@ -75,7 +76,7 @@ func (s *Server) startPayment(ctx context.Context, c citizen, id string) (api.Pa
 // successful transaction for the full fee pays the dossier; a repeated one
 // is acknowledged and changes nothing.
 func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
-	reply := func(status int, code, msg string) { writeJSON(w, status, paymentReply{code, msg}) }
+	reply := func(status int, code, msg string) { httpx.JSON(w, status, paymentReply{code, msg}) }
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 	if err != nil || s.opts.Payments == nil {
 		reply(http.StatusBadRequest, "01", "Dữ liệu không hợp lệ")

@@ -3,11 +3,13 @@ package portal
 import (
 	"context"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // The portal's three neighbours are reached through these ports, so that the
-// portal can be tested with in-memory fakes and wired to the real api/*
-// clients in adapters.go.
+// portal can be tested with in-memory fakes and wired to the portal's own
+// clients of the real systems in neighbours.go.
 
 // NationalData reads national databases through the data-exchange gateway.
 // "No record" is an empty result, not an error; an error means the data
@@ -33,7 +35,8 @@ type Payments interface {
 	VerifyCallback(body []byte) (cb PaymentCallback, ok bool, err error)
 }
 
-// Calendar knows working days; fixtures.Calendar satisfies it.
+// Calendar knows working days; the portal's own officeCalendar (rules.go)
+// is the default, tests may pass a simpler one.
 type Calendar interface {
 	// AddWorkingDays is 17:00 Vietnam time on the n-th working day strictly after from's date.
 	AddWorkingDays(from time.Time, n int) time.Time
@@ -41,9 +44,7 @@ type Calendar interface {
 
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = a correct portal.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // NationalDossier is a dossier as DVCQG stores it (HoSo). Times stay
 // time.Time here (zero = not known yet); the adapter formats them.

@@ -6,7 +6,8 @@ import (
 	"slices"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // issueResult signs a dossier's result document. The signed bytes are kept
@@ -14,8 +15,10 @@ import (
 // holds s.mu.
 //
 // Seeded defects: result-wrong-applicant (the document names another
-// applicant, validly signed) and result-unsigned (the signature is over
-// other bytes than the document's, so it does not verify).
+// applicant, validly signed), result-unsigned (the signature is over
+// other bytes than the document's, so it does not verify) and
+// result-signature-digest (the document is hashed with SHA-384, not the
+// SHA-256 its algorithm ECDSA-P256-SHA256 names).
 func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	applicant := api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name}
 	if _, on := s.defect(defectResultWrongApplicant, d.serviceID); on {
@@ -38,7 +41,11 @@ func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	if _, on := s.defect(defectResultUnsigned, d.serviceID); on {
 		signed = append(slices.Clip(doc), '\n')
 	}
-	sig, err := s.signer.Sign(signed)
+	sign := s.signer.Sign
+	if _, on := s.defect(defectResultDigest, d.serviceID); on {
+		sign = s.signer.signSHA384 // seeded defect: the algorithm says SHA-256
+	}
+	sig, err := sign(signed)
 	if err != nil { // crypto/rand failed: nothing sensible is left to do
 		panic("portal: sign result: " + err.Error())
 	}
@@ -67,7 +74,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	httpx.JSON(w, http.StatusOK, res)
 }
 
 // resultOf is the signed result of the citizen's dossier, for the API and

@@ -4,7 +4,8 @@
 // pay fees and receive signed results while simulated officers move each
 // dossier through its workflow on the world's compressed clock. Every state
 // change is pushed to the national portal (DVCQG). The contract is
-// docs/contracts.md, "Provincial portal"; wire types live in api/portal.
+// docs/contracts.md, "Provincial portal"; its wire types are its own
+// (internal/wire), its rules too (rules.go).
 package portal
 
 import (
@@ -19,9 +20,10 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // Version is reported by /healthz.
@@ -35,7 +37,7 @@ type Options struct {
 	BaseURL  string // external base, e.g. http://127.0.0.1:41234/portal/01; every absolute URL starts with it
 	Province fixtures.Province
 	Catalog  *fixtures.Catalog
-	Calendar Calendar     // working days; nil = Catalog.Calendar
+	Calendar Calendar     // working days; nil = the portal's own over Catalog.Calendar.Holidays
 	Clock    *clock.Clock // world clock; nil = real time
 
 	SSOIssuer string       // OIDC issuer of the ID tokens
@@ -59,6 +61,7 @@ type Server struct {
 	verifier *oidc.IDTokenVerifier
 	keySet   oidc.KeySet
 	signer   *Signer
+	office   officeCalendar // the portal's own working-day calendar over the catalog's holidays
 	mux      *http.ServeMux
 	sync     *syncer
 	web      *webFront
@@ -88,8 +91,12 @@ func New(opts Options) (*Server, error) {
 	case opts.SSOIssuer == "":
 		return nil, errors.New("portal: SSOIssuer is required")
 	}
+	office, err := newOfficeCalendar(opts.Catalog.Calendar.Holidays)
+	if err != nil {
+		return nil, fmt.Errorf("portal: calendar: %w", err)
+	}
 	if opts.Calendar == nil {
-		opts.Calendar = opts.Catalog.Calendar
+		opts.Calendar = office
 	}
 	if len(opts.Audiences) == 0 {
 		opts.Audiences = DefaultAudiences
@@ -101,6 +108,7 @@ func New(opts Options) (*Server, error) {
 		opts.WebClientID = DefaultAudiences[0]
 	}
 	s := &Server{
+		office:      office,
 		opts:        opts,
 		clock:       opts.Clock,
 		signer:      opts.Signer,
@@ -195,17 +203,11 @@ type timeline = clock.Timeline
 func (s *Server) issuerName() string { return "Ủy ban nhân dân " + s.opts.Province.NameVI }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, api.Health{Status: "ok", System: "portal", Province: s.opts.Province.Code, Version: Version})
+	httpx.JSON(w, http.StatusOK, api.Health{Status: "ok", System: "portal", Province: s.opts.Province.Code, Version: Version})
 }
 
 func (s *Server) handleTime(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, api.Time{Now: s.now()})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	httpx.JSON(w, http.StatusOK, api.Time{Now: s.now()})
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
@@ -213,7 +215,7 @@ func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
 }
 
 func writeAPIError(w http.ResponseWriter, e *api.APIError) {
-	writeJSON(w, e.Status, api.ErrorBody{Error: *e})
+	httpx.JSON(w, e.Status, api.ErrorBody{Error: *e})
 }
 
 // decodeJSON reads a JSON body of at most limit bytes into v, refusing

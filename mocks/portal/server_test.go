@@ -34,7 +34,7 @@ func TestNewChecksOptions(t *testing.T) {
 
 func TestCalendarDefaultsToTheCatalogs(t *testing.T) {
 	cat := testCatalog()
-	cat.Calendar = fixtures.Calendar{Holidays: []string{"2026-04-30", "2026-05-01"}}
+	cat.Calendar = fixtures.Calendar{Holidays: []string{"2026-04-30", "2026-05-01"}} // data only: the portal counts with its own calendar
 	s, err := New(Options{BaseURL: "http://p.test", Province: testProvince, Catalog: cat, SSOIssuer: issuer})
 	if err != nil {
 		t.Fatal(err)

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/dvcqa/dvcqa/fixtures"
 )
 
 // Pushes to the national portal: each is tried pushAttempts times with a
@@ -186,7 +184,7 @@ func (s *Server) nationalDossier(d *dossier) NationalDossier {
 		TrichYeuHoSo:                summary,
 		NgayTiepNhan:                d.submittedAt,
 		NgayHenTra:                  d.appointmentAt,
-		TrangThaiHoSo:               fixtures.States[d.status],
+		TrangThaiHoSo:               s.statusCode(d.serviceID, d.status),
 		NgayTra:                     d.deliveredAt,
 		DonViXuLy:                   s.unitName(),
 		KenhThucHien:                "2",

@@ -1,14 +1,13 @@
 package portal
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 func bad(field, code, msg, msgVI string) api.FieldError {
@@ -24,7 +23,7 @@ func bad(field, code, msg, msgVI string) api.FieldError {
 // ID in a prefilled field is only compared with national data, so a
 // malformed one is refused as a mismatch, exactly like a well-formed ID of
 // somebody else, and the citizen is not told it is malformed.
-func validateFields(svc *fixtures.Service, values, national map[string]string, checkIDFormat bool) (map[string]string, []api.FieldError) {
+func validateFields(svc *fixtures.Service, values, national map[string]string, checkIDFormat, lenientID bool) (map[string]string, []api.FieldError) {
 	out := map[string]string{}
 	var errs []api.FieldError
 	for _, f := range svc.Form {
@@ -37,7 +36,7 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 			// different mistake from somebody else's valid one (a blank one
 			// is a change, the value is there for the taking).
 			if given && v != nv {
-				if fe, malformed := valueError(&f, v); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
+				if fe, malformed := valueError(&f, v, lenientID); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
 					errs = append(errs, fe)
 				} else {
 					errs = append(errs, mismatch(f.Name))
@@ -49,7 +48,7 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 		if v == "" && !f.Required {
 			continue
 		}
-		if fe, malformed := valueError(&f, v); malformed {
+		if fe, malformed := valueError(&f, v, lenientID); malformed {
 			errs = append(errs, fe)
 			continue
 		}
@@ -68,23 +67,21 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 	return out, errs
 }
 
-// valueError checks v against the catalog's own rules for the field (shared
-// with the harness that fills forms): an empty required value is
-// "required", anything else refused "invalid_format".
-func valueError(f *fixtures.Field, v string) (api.FieldError, bool) {
-	err := f.CheckValue(v)
-	if err == nil {
+// valueError checks v against the portal's field rules (rules.go): an
+// empty required value is "required", anything else refused
+// "invalid_format".
+func valueError(f *fixtures.Field, v string, lenientID bool) (api.FieldError, bool) {
+	if v == "" {
+		if !f.Required {
+			return api.FieldError{}, false
+		}
+		return bad(f.Name, api.FieldRequired, f.LabelEN+" is required", f.LabelVI+" là trường bắt buộc"), true
+	}
+	en, vi := fieldProblem(f, v, lenientID)
+	if en == "" {
 		return api.FieldError{}, false
 	}
-	ve, ok := errors.AsType[*fixtures.ValueError](err)
-	if !ok {
-		ve = &fixtures.ValueError{Message: err.Error(), MessageVI: "Giá trị không hợp lệ"}
-	}
-	code := api.FieldInvalidFormat
-	if v == "" {
-		code = api.FieldRequired
-	}
-	return bad(f.Name, code, f.LabelEN+" "+ve.Message, f.LabelVI+" "+ve.MessageVI), true
+	return bad(f.Name, api.FieldInvalidFormat, f.LabelEN+" "+en, f.LabelVI+" "+vi), true
 }
 
 func mismatch(field string) api.FieldError {

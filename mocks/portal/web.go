@@ -12,7 +12,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // The web front (docs/web.md): server-rendered Vietnamese pages for

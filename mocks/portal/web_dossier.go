@@ -5,7 +5,8 @@ import (
 	"net/http"
 	"slices"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // A dossier's pages: its state (read from the store on every GET, so a
@@ -103,7 +104,7 @@ func (s *Server) downloadResult(w http.ResponseWriter, r *http.Request, c citize
 		name = doc.DocumentNo + ".json" // "KQ-" + dossier code: letters, digits, dots and dashes
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	writeJSON(w, http.StatusOK, res)
+	httpx.JSON(w, http.StatusOK, res)
 }
 
 type returnPage struct {

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strings"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // The form: GET shows it prefilled (form), POST action=review checks it

@@ -72,7 +72,7 @@ func formatDate(v string) string {
 	return v
 }
 
-// statusVI are the Vietnamese names of the workflow states (fixtures.States).
+// statusVI are the Vietnamese names of the workflow states (nationalStatus in rules.go).
 var statusVI = map[string]string{
 	"submitted":            "Mới tiếp nhận",
 	"accepted":             "Đã tiếp nhận",

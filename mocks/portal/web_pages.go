@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strings"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // The catalog pages (home with search, one service) and the citizen's

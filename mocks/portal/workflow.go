@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // Officers' pace in world time. Acceptance and processing happen within
@@ -93,7 +93,7 @@ func (s *Server) appointment(d *dossier, accepted time.Time) time.Time {
 		a := accepted.In(fixtures.VietnamTZ)
 		return time.Date(a.Year(), a.Month(), a.Day()+d.processingDays, 17, 0, 0, 0, fixtures.VietnamTZ)
 	}
-	return s.opts.Calendar.AddWorkingDays(accepted, d.processingDays)
+	return s.calendar(d.serviceID).AddWorkingDays(accepted, d.processingDays)
 }
 
 func (s *Server) process(d *dossier, at time.Time) {
@@ -105,7 +105,7 @@ func (s *Server) process(d *dossier, at time.Time) {
 	// Seeded defect deadline-missed: the officers finish, and deliver, two
 	// working days after the appointment date.
 	if _, on := s.defect(defectDeadlineMissed, d.serviceID); on {
-		next = s.opts.Calendar.AddWorkingDays(d.appointmentAt, 2).Add(-deliveryDelay)
+		next = s.calendar(d.serviceID).AddWorkingDays(d.appointmentAt, 2).Add(-deliveryDelay)
 	}
 	s.schedule(d, next, func() { s.finish(d, next) })
 }
@@ -195,14 +195,14 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 		started = d.history[len(d.history)-1].At
 	}
 	o := s.officer(d, state)
-	e := api.HistoryEntry{Status: state, StatusCode: fixtures.States[state], At: at,
+	e := api.HistoryEntry{Status: state, StatusCode: s.statusCode(d.serviceID, state), At: at,
 		Officer: o.name, Title: o.title, Unit: o.unit, Note: o.note}
 	d.status = state
 	d.history = append(d.history, e)
 
 	deadline := d.appointmentAt
 	if deadline.IsZero() { // before acceptance: the statutory period from now
-		deadline = s.opts.Calendar.AddWorkingDays(at, d.processingDays)
+		deadline = s.calendar(d.serviceID).AddWorkingDays(at, d.processingDays)
 	}
 	p := push{
 		dossier:  s.nationalDossier(d),

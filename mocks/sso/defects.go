@@ -1,10 +1,10 @@
 package sso
 
+import "github.com/dvcqa/dvcqa/mocks/internal/httpx"
+
 // Defects are seeded defects: named switches read where the behaviour is
 // decided. *defects.Set (mocks/defects) implements it; nil = correct.
-type Defects interface {
-	Active(name, service, province string) (param string, on bool)
-}
+type Defects = httpx.Defects
 
 // The seeded defects the SSO owns (mocks/defects registry).
 const (
@@ -20,15 +20,14 @@ const (
 	// defectRefreshNotRotated: a refresh answers the presented refresh token
 	// again and leaves it valid, so a stolen one works forever.
 	defectRefreshNotRotated = "sso-refresh-not-rotated" // token.go, store.go
+	// defectIssuedInFuture: ID tokens say they were issued (iat) half their
+	// lifetime from now, still before exp (token.go, issue).
+	defectIssuedInFuture = "sso-iat-future"
 )
 
 // defect reports whether a seeded defect is switched on. It is asked per
 // request: an admin endpoint may flip the switches while the world runs.
 // The SSO's switches are world-wide, hence no service or province.
 func (s *Server) defect(name string) bool {
-	if s.defects == nil {
-		return false
-	}
-	_, on := s.defects.Active(name, "", "")
-	return on
+	return httpx.On(s.defects, name)
 }

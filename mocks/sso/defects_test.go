@@ -1,10 +1,13 @@
 package sso_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -143,4 +146,42 @@ func TestDefectRefreshNotRotated(t *testing.T) {
 	}
 	status, m = refresh(old)
 	wantOAuthError(t, status, m, http.StatusBadRequest, "invalid_grant")
+}
+
+// claimsOf reads a JWT's payload without verifying it: the test looks at
+// what the SSO wrote.
+func claimsOf(t *testing.T, jwt string) map[string]any {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestDefectIssuedInFuture(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		var set *defects.Set
+		if on {
+			set = defects.NewSet(defects.Switch{Name: "sso-iat-future"})
+		}
+		e := newEnvWith(t, func(o *sso.Options) { o.Defects = set })
+		now := time.Now().Unix()
+		c := claimsOf(t, idToken(t, e.loginTokens()))
+		iat, exp := int64(c["iat"].(float64)), int64(c["exp"].(float64))
+		switch {
+		case !on && (iat < now-5 || iat > now+5 || exp <= iat):
+			t.Errorf("correct SSO: iat %d exp %d now %d", iat, exp, now)
+		case on && (iat < now+60 || exp <= iat):
+			t.Errorf("seeded defect: iat %d is not well in the future (now %d) or exp %d not after it", iat, now, exp)
+		}
+	}
 }

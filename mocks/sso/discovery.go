@@ -4,15 +4,34 @@ import (
 	"math/big"
 	"net/http"
 
-	apisso "github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
+
+// discoveryDoc is the OpenID Provider Metadata (OpenID Connect Discovery
+// 1.0 §3) the mock publishes; the omitempty members may be left out.
+type discoveryDoc struct {
+	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	UserinfoEndpoint                  string   `json:"userinfo_endpoint"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	EndSessionEndpoint                string   `json:"end_session_endpoint,omitempty"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported,omitempty"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
+	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported             []string `json:"subject_types_supported"`
+	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	ClaimsSupported                   []string `json:"claims_supported,omitempty"`
+}
 
 // Scopes the provider knows; others are ignored (RFC 6749 §3.3 lets the
 // server grant less than asked).
 var supportedScopes = []string{"openid", "profile"}
 
 func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
-	d := apisso.Discovery{
+	d := discoveryDoc{
 		Issuer:                            s.issuer,
 		AuthorizationEndpoint:             s.issuer + "/authorize",
 		TokenEndpoint:                     s.issuer + "/token",
@@ -33,12 +52,12 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		// says so (both fields are omitempty).
 		d.CodeChallengeMethodsSupported, d.GrantTypesSupported = nil, nil
 	}
-	writeJSON(w, http.StatusOK, d)
+	httpx.JSON(w, http.StatusOK, d)
 }
 
 func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
 	pub := &s.key.PublicKey
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
+	httpx.JSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
 		"kty": "RSA",
 		"use": "sig",
 		"alg": "RS256",

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	apisso "github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/mocks/sso"
 )
 
@@ -34,7 +33,22 @@ func TestDiscoveryDocument(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("discovery: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	var d apisso.Discovery
+	var d struct {
+		Issuer                            string   `json:"issuer"`
+		AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+		TokenEndpoint                     string   `json:"token_endpoint"`
+		UserinfoEndpoint                  string   `json:"userinfo_endpoint"`
+		JWKSURI                           string   `json:"jwks_uri"`
+		EndSessionEndpoint                string   `json:"end_session_endpoint"`
+		ResponseTypesSupported            []string `json:"response_types_supported"`
+		GrantTypesSupported               []string `json:"grant_types_supported"`
+		CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
+		IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+		SubjectTypesSupported             []string `json:"subject_types_supported"`
+		ScopesSupported                   []string `json:"scopes_supported"`
+		TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+		ClaimsSupported                   []string `json:"claims_supported"`
+	}
 	if err := json.Unmarshal(body, &d); err != nil {
 		t.Fatal(err)
 	}

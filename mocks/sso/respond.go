@@ -1,10 +1,11 @@
 package sso
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // maxForm bounds form bodies: a login or token request is tiny.
@@ -15,17 +16,6 @@ const maxForm = 64 << 10
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	return r.ParseForm()
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // a failed write means the client went away
-}
-
-// writeError writes the house error body of the contract's general rules.
-func writeError(w http.ResponseWriter, status int, code, msg, msgVI string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg, "message_vi": msgVI}})
 }
 
 // oauthError is an RFC 6749 §5.2 error, used by the token and userinfo
@@ -70,7 +60,7 @@ func writeOAuthError(w http.ResponseWriter, err error) {
 	case "invalid_token":
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sso", error="invalid_token", error_description="`+strings.ReplaceAll(e.description, `"`, `'`)+`"`)
 	}
-	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.description})
+	httpx.JSON(w, e.status, map[string]string{"error": e.code, "error_description": e.description})
 }
 
 // noStore marks a response that carries credentials or one-time state.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // Lifetimes the contract fixes.
@@ -215,20 +217,20 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	methods, ok := s.routes[path]
 	if !ok {
-		writeError(w, http.StatusNotFound, "not_found", "no such endpoint", "Không tìm thấy địa chỉ yêu cầu")
+		httpx.Error(w, http.StatusNotFound, "not_found", "no such endpoint", "Không tìm thấy địa chỉ yêu cầu", "")
 		return
 	}
 	h, ok := methods[r.Method]
 	if !ok {
 		w.Header().Set("Allow", strings.Join(slices.Sorted(maps.Keys(methods)), ", "))
-		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed", "Phương thức không được hỗ trợ")
+		httpx.Error(w, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed", "Phương thức không được hỗ trợ", "")
 		return
 	}
 	h(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "system": "sso", "version": "mock-1"})
+	httpx.Health(w, "sso")
 }
 
 type statusRecorder struct {

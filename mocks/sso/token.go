@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +55,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		// successor issue stored is never handed out and expires unused.
 		resp.RefreshToken = form.Get("refresh_token")
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.JSON(w, http.StatusOK, resp)
 }
 
 // authenticateClient implements client_secret_basic, client_secret_post and
@@ -187,6 +189,9 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 	}
 	if g.nonce != "" {
 		id["nonce"] = g.nonce
+	}
+	if s.defect(defectIssuedInFuture) {
+		id["iat"] = now.Add(c.TokenTTL / 2).Unix() // seeded defect: issued "later", still before exp
 	}
 	for _, k := range []string{"HoVaTen", "NgayThangNamSinh", "GioiTinh"} {
 		if v := a.Claims[k]; v != "" {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // accountTypeCitizen is LoaiTaiKhoan (account type) 1: a citizen.
@@ -41,7 +43,7 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 // otherAccount is the smallest personal ID other than sub (sub itself when

@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	dvcqgapi "github.com/dvcqa/dvcqa/api/dvcqg"
-	gatewayapi "github.com/dvcqa/dvcqa/api/gateway"
-	paymentapi "github.com/dvcqa/dvcqa/api/payment"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/mocks/dvcqg"
@@ -90,13 +87,13 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	}
 	mount(mux, "/gateway", gw)
 
-	var procs []dvcqgapi.ThuTuc
+	var procs []dvcqg.ThuTuc
 	for _, s := range cat.Services {
 		code := s.ProcedureCode
 		if code == "" {
 			code = s.ID
 		}
-		procs = append(procs, dvcqgapi.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
+		procs = append(procs, dvcqg.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
 	}
 	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs, Defects: w.Defects})
 	if err != nil {
@@ -122,14 +119,12 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		}
 		pbase := base + "/portal/" + p.Code
 		ps, err := portal.New(portal.Options{
-			BaseURL: pbase, Province: p, Catalog: cat, Calendar: cat.Calendar, Clock: w.clock,
+			BaseURL: pbase, Province: p, Catalog: cat, Clock: w.clock,
 			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer, Defects: w.Defects,
-			Data: portal.GatewayData{Client: &gatewayapi.Client{BaseURL: base + "/gateway", ClientID: "province-" + p.Code,
-				ClientSecret: w.secret("gateway:province-" + p.Code), HTTP: internal}},
-			National: portal.DVCQGPortal{Client: &dvcqgapi.Client{BaseURL: base + "/dvcqg", Username: "portal-" + p.Code,
-				Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID, HTTP: internal}},
-			Payments: portal.PaymentPlatform{Client: &paymentapi.Client{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
-				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal}},
+			Data:     portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal),
+			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
+			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
+				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

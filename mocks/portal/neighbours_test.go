@@ -3,16 +3,13 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-
-	"github.com/dvcqa/dvcqa/api/dvcqg"
-	"github.com/dvcqa/dvcqa/api/gateway"
-	"github.com/dvcqa/dvcqa/api/payment"
-	"github.com/dvcqa/dvcqa/fixtures"
 )
 
 func TestGatewayDataNotFoundIsEmpty(t *testing.T) {
@@ -25,7 +22,7 @@ func TestGatewayDataNotFoundIsEmpty(t *testing.T) {
 		httpmock.NewStringResponder(404, `{"error":{"code":"not_found","message":"no record","message_vi":"Không có dữ liệu"}}`))
 	mt.RegisterResponder(http.MethodGet, "http://gw.test/gateway/api/v1/land/records",
 		httpmock.NewStringResponder(502, `{"error":{"code":"upstream_unavailable","message":"down","message_vi":"x"}}`))
-	data := GatewayData{Client: &gateway.Client{BaseURL: "http://gw.test/gateway", ClientID: "province-01", ClientSecret: "s", HTTP: &http.Client{Transport: mt}}}
+	data := NewGatewayData("http://gw.test/gateway", "province-01", "s", &http.Client{Transport: mt})
 	ctx := context.Background()
 	recs, err := data.Lookup(ctx, "population", "SoDinhDanh", "001090000001", "prefill DV09")
 	if err != nil || len(recs) != 1 || recs[0]["HoVaTen"] != "Nguyễn Văn An" {
@@ -41,13 +38,13 @@ func TestGatewayDataNotFoundIsEmpty(t *testing.T) {
 
 func TestDVCQGPortalFormatsHoSo(t *testing.T) {
 	at := time.Date(2026, 3, 2, 1, 30, 0, 0, time.UTC) // 08:30 in Vietnam
-	h := toHoSo(NationalDossier{
+	h := hoSoOf(NationalDossier{
 		MaHoSo: "000.00.00.H01-260302-0001", TrangThaiHoSo: 10, NgayTiepNhan: at,
 		DinhDanhCHS:   []NationalID{{"1", "001090000001"}},
 		DanhSachLePhi: []NationalFee{{"Cấp hộ chiếu phổ thông", 200000}},
 	})
 	if h.TrangThaiHoSo != "10" || h.NgayTiepNhan != "20260302083000" || h.NgayHenTra != "" || h.NgayTra != "" ||
-		h.DinhDanhCHS[0] != (dvcqg.DinhDanh{LoaiDinhDanh: "1", SoDinhDanh: "001090000001"}) || h.DanhSachLePhi[0].Gia != 200000 ||
+		h.DinhDanhCHS[0] != (NationalID{LoaiDinhDanh: "1", SoDinhDanh: "001090000001"}) || h.DanhSachLePhi[0].Gia != 200000 ||
 		h.TaiLieuNop == nil || h.DanhSachGiayToKetQua == nil {
 		t.Fatalf("HoSo %+v", h)
 	}
@@ -63,8 +60,7 @@ func TestDVCQGPortalFormatsHoSo(t *testing.T) {
 		sent = append(sent, body)
 		return httpmock.NewStringResponse(200, `{"error_code":0,"message":"Thành công"}`), nil
 	})
-	p := DVCQGPortal{Client: &dvcqg.Client{BaseURL: "http://dvcqg.test", Username: "portal-01", Password: "p", DstCode: "DST01",
-		AgencyID: "000.00.00.H01", HTTP: &http.Client{Transport: mt}}}
+	p := NewDVCQGPortal("http://dvcqg.test", "portal-01", "p", "DST01", "000.00.00.H01", &http.Client{Transport: mt})
 	ctx := context.Background()
 	if err := p.Sync(ctx, NationalDossier{MaHoSo: "000.00.00.H01-260302-0001", TrangThaiHoSo: 1, NgayTiepNhan: at}, false); err != nil {
 		t.Fatal(err)
@@ -72,7 +68,7 @@ func TestDVCQGPortalFormatsHoSo(t *testing.T) {
 	if err := p.Progress(ctx, ProgressEntry{MaHoSo: "000.00.00.H01-260302-0001", TrangThai: 2, ThoiDiemXuLy: at, NgayBatDau: at, NgayKetThucTheoQuyDinh: at}); err != nil {
 		t.Fatal(err)
 	}
-	if len(sent) != 2 || sent[0]["service"] != dvcqg.ServiceSync || sent[0]["isUpdating"] != "False" || sent[1]["service"] != dvcqg.ServiceProgress {
+	if len(sent) != 2 || sent[0]["service"] != "DongBoHoSoMC" || sent[0]["isUpdating"] != "False" || sent[1]["service"] != "CapNhatTienDoHoSoMC" {
 		t.Fatalf("sent %v", sent)
 	}
 	entry := sent[1]["data"].([]any)[0].(map[string]any)
@@ -81,8 +77,16 @@ func TestDVCQGPortalFormatsHoSo(t *testing.T) {
 	}
 }
 
-func TestPaymentPlatformAdapter(t *testing.T) {
-	var got payment.InitRequest
+// The signatures below were computed outside Go, with
+// printf '%s' 'INIT|PORTAL-01|R1|200000|VND|http://p/cb|http://p/ret|sec' | sha256sum
+// and the same for the callback fields, from docs/contracts.md's field lists.
+const (
+	initSigExample     = "e5a505c92c8cf894e58bcd23f972e041b32ac5a55d5995207e63670f9db19de5"
+	callbackSigExample = "e1caedf5feb9f8de8f4fb035f00173b9f9055238262b0b7b02643caab34c49d3"
+)
+
+func TestPaymentPlatformClient(t *testing.T) {
+	var got map[string]any
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, "http://pay.test/payment/api/v1/thanhtoan", func(r *http.Request) (*http.Response, error) {
 		if err := json.NewDecoder(r.Body).Decode(&got); err != nil {
@@ -90,37 +94,36 @@ func TestPaymentPlatformAdapter(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, `{"MaLoi":"00","MoTaLoi":"Thành công","MaGiaoDich":"GD1","UrlThanhToan":"http://pay.test/payment/pay/GD1"}`), nil
 	})
-	client := &payment.Client{BaseURL: "http://pay.test/payment", PartnerCode: "PORTAL-01", Secret: "sec", HTTP: &http.Client{Transport: mt}}
-	p := PaymentPlatform{Client: client}
+	p := PaymentPlatform{BaseURL: "http://pay.test/payment", PartnerCode: "PORTAL-01", Secret: "sec", HTTP: &http.Client{Transport: mt}}
 	payURL, txn, err := p.Init(context.Background(), PaymentRequest{Reference: "R1", Amount: 200000, DossierCode: "R1", AgencyID: "000.00.00.H01",
 		PayerName: "Nguyễn Văn An", Lines: []PaymentLine{{"Cấp hộ chiếu phổ thông", 200000}}, CallbackURL: "http://p/cb", ReturnURL: "http://p/ret"})
 	if err != nil || payURL != "http://pay.test/payment/pay/GD1" || txn != "GD1" {
 		t.Fatalf("Init = %q %q %v", payURL, txn, err)
 	}
-	if got.MaThamChieu != "R1" || got.SoTien != 200000 || got.UrlCallback != "http://p/cb" || got.ThongTinBienLai.ChiTiet[0].SoTien != 200000 || !got.Verify("sec") {
+	lines := got["ThongTinBienLai"].(map[string]any)["ChiTiet"].([]any)
+	if got["MaThamChieu"] != "R1" || got["SoTien"] != float64(200000) || got["UrlCallback"] != "http://p/cb" ||
+		lines[0].(map[string]any)["SoTien"] != float64(200000) || got["MaXacThuc"] != initSigExample {
 		t.Fatalf("INIT sent %+v", got)
 	}
 
-	cb := payment.Callback{MaDoiTac: "PORTAL-01", MaThamChieu: "R1", MaGiaoDich: "GD1", SoTien: 200000, TrangThaiGD: payment.StatusSuccess,
-		ThoiGianGD: time.Now().In(fixtures.VietnamTZ).Format(payment.TimeLayout)}
-	cb.Sign("sec")
+	cb := map[string]any{"MaDoiTac": "PORTAL-01", "MaThamChieu": "R1", "MaGiaoDich": "GD1", "SoTien": 200000, "TrangThaiGD": "1",
+		"ThoiGianGD": "20260302083000", "MaXacThuc": callbackSigExample}
 	body, _ := json.Marshal(cb)
 	pc, ok, err := p.VerifyCallback(body)
 	if err != nil || !ok || pc != (PaymentCallback{Reference: "R1", TransactionID: "GD1", Amount: 200000, Status: PaymentSucceeded}) {
 		t.Fatalf("genuine callback: %+v %v %v", pc, ok, err)
 	}
-	forged := cb
-	forged.SoTien = 2000
-	body, _ = json.Marshal(forged)
-	if _, ok, _ := p.VerifyCallback(body); ok {
-		t.Fatal("altered callback verified")
-	}
-	other := cb
-	other.MaDoiTac = "PORTAL-79"
-	other.Sign("sec")
-	body, _ = json.Marshal(other)
-	if _, ok, _ := p.VerifyCallback(body); ok {
-		t.Fatal("callback for another partner verified")
+	for name, change := range map[string]func(map[string]any){
+		"altered amount":    func(m map[string]any) { m["SoTien"] = 2000 },
+		"another partner":   func(m map[string]any) { m["MaDoiTac"] = "PORTAL-79" },
+		"upper-case digest": func(m map[string]any) { m["MaXacThuc"] = strings.ToUpper(callbackSigExample) },
+	} {
+		forged := maps.Clone(cb)
+		change(forged)
+		body, _ = json.Marshal(forged)
+		if _, ok, _ := p.VerifyCallback(body); ok {
+			t.Errorf("%s: callback verified", name)
+		}
 	}
 	if _, _, err := p.VerifyCallback([]byte("{")); err == nil {
 		t.Fatal("malformed callback is not an error")
