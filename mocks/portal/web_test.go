@@ -779,7 +779,7 @@ func TestWebFormats(t *testing.T) {
 	if formatDateTime(time.Time{}) != "" || formatDate("2026-02-20") != "20/02/2026" || formatDate("x") != "x" {
 		t.Error("date formats")
 	}
-	for st := range fixtures.States {
+	for _, st := range fixtures.WorkflowStates {
 		if statusText(st) == st {
 			t.Errorf("status %s has no Vietnamese text", st)
 		}
