@@ -43,6 +43,8 @@ const (
 	defectCalendarSaturday           = "calendar-saturday-working"    // rules.go, calendar
 	defectDossierCodeFormat          = "dossier-code-format"          // rules.go, dossierCode
 	defectPersonalIDLenient          = "personal-id-lenient"          // rules.go, personalIDOK
+	defectDateLenient                = "date-validation-lenient"      // rules.go, dateOK
+	defectPhoneLenient               = "phone-validation-lenient"     // rules.go, phoneOK
 	defectResultDigest               = "result-signature-digest"      // result.go, issueResult
 	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
 )

@@ -242,8 +242,11 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}
 	}
 	_, idFormatUnchecked := s.defect(defectIDFormatUnchecked, svc.ID)
-	_, lenientID := s.defect(defectPersonalIDLenient, svc.ID)
-	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked, lenientID)
+	var lax leniency
+	_, lax.id = s.defect(defectPersonalIDLenient, svc.ID)
+	_, lax.date = s.defect(defectDateLenient, svc.ID)
+	_, lax.phone = s.defect(defectPhoneLenient, svc.ID)
+	fields, errs := validateFields(svc, req.Fields, national, !idFormatUnchecked, lax)
 	// Seeded defect required-as-format-error: an empty required field runs
 	// through the format check and is refused as malformed, not as missing.
 	if _, on := s.defect(defectRequiredAsFormat, svc.ID); on {

@@ -170,22 +170,35 @@ func personalIDOK(v string, lenient bool) bool {
 	return digits(v) && len(v) == 12
 }
 
-// phoneOK: a Vietnamese phone number, 10 digits starting with 0.
-func phoneOK(v string) bool { return len(v) == 10 && v[0] == '0' && digits(v) }
+// phoneOK: a Vietnamese phone number, 10 digits starting with 0. lenient
+// is the seeded defect phone-validation-lenient: 9 to 11 digits.
+func phoneOK(v string, lenient bool) bool {
+	if lenient {
+		return len(v) >= 9 && len(v) <= 11 && digits(v)
+	}
+	return len(v) == 10 && v[0] == '0' && digits(v)
+}
 
-// dateOK: a real calendar date written YYYY-MM-DD.
-func dateOK(v string) bool {
+// dateOK: a real calendar date written YYYY-MM-DD. lenient is the seeded
+// defect date-validation-lenient: the shape only, so 2026-02-30 passes.
+func dateOK(v string, lenient bool) bool {
 	if len(v) != 10 || v[4] != '-' || v[7] != '-' || !digits(v[:4]) || !digits(v[5:7]) || !digits(v[8:]) {
 		return false
+	}
+	if lenient {
+		return true
 	}
 	t, err := time.Parse("2006-01-02", v)
 	return err == nil && t.Format("2006-01-02") == v
 }
 
+// leniency switches the seeded defects that loosen a field rule.
+type leniency struct{ id, date, phone bool }
+
 // fieldProblem checks a non-empty value against the field's type, length,
 // options and pattern; it returns the English and Vietnamese reasons, ""
 // when the value is good.
-func fieldProblem(f *fixtures.Field, v string, lenientID bool) (en, vi string) {
+func fieldProblem(f *fixtures.Field, v string, lax leniency) (en, vi string) {
 	if f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
 		return fmt.Sprintf("is longer than %d characters", f.MaxLen), fmt.Sprintf("dài quá %d ký tự", f.MaxLen)
 	}
@@ -196,7 +209,7 @@ func fieldProblem(f *fixtures.Field, v string, lenientID bool) (en, vi string) {
 		}
 	case "textarea":
 	case "date":
-		if !dateOK(v) {
+		if !dateOK(v, lax.date) {
 			return "is not a date (YYYY-MM-DD)", "không phải ngày hợp lệ (YYYY-MM-DD)"
 		}
 	case "number":
@@ -208,11 +221,11 @@ func fieldProblem(f *fixtures.Field, v string, lenientID bool) (en, vi string) {
 			return "is not one of the options", "không thuộc danh sách lựa chọn"
 		}
 	case "id_number":
-		if !personalIDOK(v, lenientID) {
+		if !personalIDOK(v, lax.id) {
 			return "is not a 12-digit personal ID number", "số định danh cá nhân phải gồm 12 chữ số"
 		}
 	case "phone":
-		if !phoneOK(v) {
+		if !phoneOK(v, lax.phone) {
 			return "is not a phone number (10 digits starting with 0)", "số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0"
 		}
 	case "email":

@@ -23,7 +23,7 @@ func bad(field, code, msg, msgVI string) api.FieldError {
 // ID in a prefilled field is only compared with national data, so a
 // malformed one is refused as a mismatch, exactly like a well-formed ID of
 // somebody else, and the citizen is not told it is malformed.
-func validateFields(svc *fixtures.Service, values, national map[string]string, checkIDFormat, lenientID bool) (map[string]string, []api.FieldError) {
+func validateFields(svc *fixtures.Service, values, national map[string]string, checkIDFormat bool, lax leniency) (map[string]string, []api.FieldError) {
 	out := map[string]string{}
 	var errs []api.FieldError
 	for _, f := range svc.Form {
@@ -36,7 +36,7 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 			// different mistake from somebody else's valid one (a blank one
 			// is a change, the value is there for the taking).
 			if given && v != nv {
-				if fe, malformed := valueError(&f, v, lenientID); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
+				if fe, malformed := valueError(&f, v, lax); v != "" && malformed && (checkIDFormat || f.Type != "id_number") {
 					errs = append(errs, fe)
 				} else {
 					errs = append(errs, mismatch(f.Name))
@@ -48,7 +48,7 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 		if v == "" && !f.Required {
 			continue
 		}
-		if fe, malformed := valueError(&f, v, lenientID); malformed {
+		if fe, malformed := valueError(&f, v, lax); malformed {
 			errs = append(errs, fe)
 			continue
 		}
@@ -70,14 +70,14 @@ func validateFields(svc *fixtures.Service, values, national map[string]string, c
 // valueError checks v against the portal's field rules (rules.go): an
 // empty required value is "required", anything else refused
 // "invalid_format".
-func valueError(f *fixtures.Field, v string, lenientID bool) (api.FieldError, bool) {
+func valueError(f *fixtures.Field, v string, lax leniency) (api.FieldError, bool) {
 	if v == "" {
 		if !f.Required {
 			return api.FieldError{}, false
 		}
 		return bad(f.Name, api.FieldRequired, f.LabelEN+" is required", f.LabelVI+" là trường bắt buộc"), true
 	}
-	en, vi := fieldProblem(f, v, lenientID)
+	en, vi := fieldProblem(f, v, lax)
 	if en == "" {
 		return api.FieldError{}, false
 	}

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -120,6 +121,36 @@ func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtur
 	gomega.Expect(refs.PersonalIDWellFormed(unknown)).To(gomega.BeTrue(), "harness: the unknown personal ID %s is not well-formed", redact.ID(unknown))
 	what = "submit of " + svc.ID + " with well-formed personal ID " + redact.ID(unknown) + " of nobody"
 	expectFieldErrors(submitWithID(unknown, what), []fieldVerdict{{"SoDinhDanh", portal.FieldNationalMismatch}}, what)
+}
+
+// malformedValues: every date and phone field of the form, sent with a value
+// its type forbids, is refused as a format error naming exactly that field
+// — prefilled ones included: a malformed value is a different mistake from
+// somebody else's valid one.
+func malformedValues(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	bad := map[string]string{"date": "2026-02-30", "phone": "091234567"}
+	// The harness's references (suites/framework/refs) hold them malformed.
+	gomega.Expect(refs.DateWellFormed(bad["date"])).To(gomega.BeFalse(), "harness: %q is meant to be a malformed date", bad["date"])
+	gomega.Expect(refs.PhoneWellFormed(bad["phone"])).To(gomega.BeFalse(), "harness: %q is meant to be a malformed phone number", bad["phone"])
+	var fields []fixtures.Field
+	for _, fd := range svc.Form {
+		if _, ok := bad[fd.Type]; ok {
+			fields = append(fields, fd)
+		}
+	}
+	if len(fields) == 0 {
+		ginkgo.Skip(svc.ID + "'s form has no date or phone field")
+	}
+	s := f.NewSubmission(ctx, svc, c)
+	for _, fd := range fields {
+		req := s.Request
+		req.Fields = framework.CloneFields(s.Request.Fields)
+		req.Fields[fd.Name] = bad[fd.Type]
+		what := fmt.Sprintf("submit of %s with malformed %s %s %q", svc.ID, fd.Type, fd.Name, bad[fd.Type])
+		_, _, err := s.Portal.Submit(ctx, framework.NewKey(), req)
+		expectFieldErrors(apiError(err, http.StatusUnprocessableEntity, portal.CodeValidationFailed, what),
+			[]fieldVerdict{{fd.Name, portal.FieldInvalidFormat}}, what)
+	}
 }
 
 // authAnswer is what a refused unauthenticated call must say: status, error

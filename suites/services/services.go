@@ -15,7 +15,7 @@ import (
 // specKind is one It template, generated for every service: its text, its
 // kind label and what it runs (i is the service's index in the catalog,
 // which picks its test citizen). Kept in a table so that a test can prove
-// every kind has a seeded defect (kinds_test.go).
+// every kind has a seeded defect (the selftest's spec-kind coverage).
 type specKind struct {
 	text string
 	kind ginkgo.Labels
@@ -41,6 +41,10 @@ var apiKinds = []specKind{
 	{"rejects a malformed personal ID with 422 naming SoDinhDanh", framework.KindNegative,
 		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
 			malformedPersonalID(ctx, f, svc, f.Citizen(framework.RoleNegative, i))
+		}},
+	{"rejects malformed dates and phone numbers with 422 naming each as a format error", framework.KindNegative,
+		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+			malformedValues(ctx, f, svc, f.Citizen(framework.RoleNegative, i))
 		}},
 	{"rejects unauthenticated calls with 401", framework.KindNegative,
 		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
