@@ -184,8 +184,6 @@ const (
 // Environment variables dvcqa reads.
 const (
 	EnvTarget     = "DVCQA_TARGET"      // target profile for `dvcqa run`
-	EnvDefects    = "DVCQA_DEFECTS"     // seeded defects of the embedded world
-	EnvRunDir     = "DVCQA_RUN_DIR"     // the run folder (evidence)
 	EnvBrowserURL = "DVCQA_BROWSER_URL" // a remote Chromium's DevTools URL
 	EnvAxePath    = "DVCQA_AXE_PATH"    // axe-core's axe.min.js
 	EnvRunConfig  = "DVCQA_RUN_CONFIG"  // the run configuration file the suites read (runconfig)

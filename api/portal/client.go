@@ -173,7 +173,7 @@ func (c *Client) CA(ctx context.Context) ([]byte, error) {
 	return raw, nil
 }
 
-// Time reads the world clock.
+// Time reads the portal's clock (real time; each dossier keeps its own compressed timeline).
 func (c *Client) Time(ctx context.Context) (time.Time, error) {
 	var t Time
 	if _, err := c.do(ctx, "time", http.MethodGet, "/api/v1/time", nil, "", nil, &t); err != nil {

@@ -233,7 +233,7 @@ type ResultDocument struct {
 	Issuer      string    `json:"issuer"` // e.g. "Ủy ban nhân dân Hà Nội"
 }
 
-// Time is the answer of GET /api/v1/time: the world clock.
+// Time is the answer of GET /api/v1/time: the portal's clock.
 type Time struct {
 	Now time.Time `json:"now"`
 }

@@ -38,7 +38,7 @@ type Options struct {
 	Province fixtures.Province
 	Catalog  *fixtures.Catalog
 	Calendar Calendar     // working days; nil = the portal's own over Catalog.Calendar.Holidays
-	Clock    *clock.Clock // world clock; nil = real time
+	Clock    *clock.Clock // gives each dossier its compressed timeline; nil = real time
 
 	SSOIssuer string       // OIDC issuer of the ID tokens
 	Audiences []string     // accepted aud values; nil = DefaultAudiences
