@@ -122,7 +122,7 @@ var registry = concat([]Defect{
 	{Name: "error-leaks-stack", System: "portal", Scopable: true,
 		Description: "Validation errors show internal details (a stack trace).",
 		Example:     "error-leaks-stack@DV09", Filter: "layer:api && (service:DV09 || service:DV10)",
-		ExpectedSpecs: []string{missing("DV09"), malformed("DV09")}, Symptom: "leaks internal details"},
+		ExpectedSpecs: []string{missing("DV09"), malformed("DV09"), `DV09 .* rejects malformed dates and phone numbers`}, Symptom: "leaks internal details"},
 	{Name: "submit-disabled", System: "portal", Scopable: true,
 		Description: "The web form's final \"Nộp hồ sơ\" (submit) button is disabled: citizens cannot submit online.",
 		Example:     "submit-disabled@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
