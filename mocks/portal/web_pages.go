@@ -49,7 +49,8 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 type servicePage struct {
 	*fixtures.Service
 	AgencyName  string
-	LowContrast bool // seeded defect a11y-contrast-low
+	FeeShown    int64 // the fee printed; the catalog's unless web-fee-wrong is on
+	LowContrast bool  // seeded defect a11y-contrast-low
 }
 
 func (s *Server) pageService(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +59,8 @@ func (s *Server) pageService(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, "service", svc.NameVI, servicePage{Service: svc, AgencyName: s.agencyName(svc.Agency), LowContrast: s.lowContrast(svc.ID)})
+	s.render(w, r, http.StatusOK, "service", svc.NameVI, servicePage{Service: svc, AgencyName: s.agencyName(svc.Agency),
+		FeeShown: s.feeShown(svc.ID, svc.FeeVND), LowContrast: s.lowContrast(svc.ID)})
 }
 
 // dossierRow is a dossier with the name of its procedure, which the wire

@@ -53,6 +53,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	framework.Step(framework.CheckCatalog, "finding the service by search")
 	gomega.Expect(p.Search(svc.NameVI)).To(gomega.Succeed(), "search the catalog for %q", svc.NameVI)
 	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open %s from the search results", svc.ID)
+	checkServicePage(p, svc)
 
 	framework.Step(framework.CheckPrefill, "checking the values prefilled from national databases")
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
@@ -117,6 +118,31 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	doc, err := portal.VerifyResult(&res, ca)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the downloaded result of %s does not verify", code)
 	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "downloaded result of %s names another applicant", code)
+}
+
+// checkServicePage compares what the service page shows the citizen — the
+// fee, the processing time and the required documents, as rendered text —
+// with the catalog, formatted the Vietnamese way by the harness.
+func checkServicePage(p *browser.Portal, svc fixtures.Service) {
+	ginkgo.GinkgoHelper()
+	got, err := p.ServiceDetails()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the service page of %s", svc.ID)
+	var m mismatches
+	m.check(fmt.Sprintf("service page of %s shows fee ≠ catalog fee_vnd %d", svc.ID, svc.FeeVND), got.Fee, framework.DisplayFee(svc.FeeVND))
+	m.check(fmt.Sprintf("service page of %s shows processing time ≠ catalog processing_days %d", svc.ID, svc.ProcessingDays),
+		got.ProcessingTime, framework.DisplayProcessingTime(svc.ProcessingDays))
+	want := framework.DisplayAttachments(svc)
+	for i := range max(len(got.Attachments), len(want)) {
+		var g, w string
+		if i < len(got.Attachments) {
+			g = got.Attachments[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		m.check(fmt.Sprintf("service page of %s shows required document %d ≠ catalog attachment", svc.ID, i+1), g, w)
+	}
+	gomega.Expect(m).To(gomega.BeEmpty(), "the service page of %s in the browser ≠ the catalog", svc.ID)
 }
 
 // browserMissingField leaves the first required typed field empty: the

@@ -207,6 +207,14 @@ func (t *Tab) Text(sel string) (string, error) {
 	return strings.TrimSpace(s), err
 }
 
+// Texts returns the visible text (innerText, trimmed) of every element
+// matching sel, in document order; none is an empty slice, not an error.
+func (t *Tab) Texts(sel string) ([]string, error) {
+	out := []string{}
+	err := t.evaluate("read the texts of "+sel, `[...document.querySelectorAll(`+jsString(sel)+`)].map(e => e.innerText.trim())`, &out)
+	return out, err
+}
+
 // Value returns the current value of a form control.
 func (t *Tab) Value(sel string) (string, error) {
 	return run(t, "read the value of", sel, chromedp.Value(chromedp.CSS(sel)))

@@ -81,6 +81,30 @@ func (p *Portal) OpenService(id string) error {
 	return wrap("open service "+id, p.clickTo(link, p.P.Pages.Service.Title))
 }
 
+// ServiceDetails is what a service page shows a citizen about the
+// procedure, as rendered text.
+type ServiceDetails struct {
+	Fee            string   // e.g. "150.000 ₫", "Miễn phí"
+	ProcessingTime string   // e.g. "5 ngày làm việc"
+	Attachments    []string // the required-documents list's items, in page order
+}
+
+// ServiceDetails reads the visible fee, processing time and required
+// documents of the service page shown.
+func (p *Portal) ServiceDetails() (ServiceDetails, error) {
+	s := p.P.Pages.Service
+	var d ServiceDetails
+	var err error
+	if d.Fee, err = p.Tab.Text(s.Fee); err != nil {
+		return d, wrap("read the service's fee", err)
+	}
+	if d.ProcessingTime, err = p.Tab.Text(s.ProcessingTime); err != nil {
+		return d, wrap("read the service's processing time", err)
+	}
+	d.Attachments, err = p.Tab.Texts(s.AttachmentItem)
+	return d, wrap("read the service's required documents", err)
+}
+
 // Login logs in through the SSO's login page, as a citizen does: login link,
 // credentials, back on the portal with the citizen's name shown.
 func (p *Portal) Login(personalID, password string) error {

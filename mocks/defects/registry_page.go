@@ -1,0 +1,17 @@
+package defects
+
+// browserE2E is the browser layer's end-to-end spec of a service.
+func browserE2E(svc string) string { return svc + ` .* is processed end to end in the browser` }
+
+// pageDefects prove the browser layer checks what the citizen sees (issue
+// 10): each makes the web front show a wrong value while the JSON API
+// stays right. Each runs the browser end-to-end specs of two services and
+// is scoped to the first: the second proves there is no false alarm.
+func pageDefects() []Defect {
+	return []Defect{
+		{Name: "web-fee-wrong", System: "portal", Scopable: true,
+			Description: "The service page shows a fee 10.000 ₫ above the catalog's (a free service shows a fee); dossiers are still charged the catalog's fee.",
+			Example:     "web-fee-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
+			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows fee ≠ catalog fee_vnd"},
+	}
+}

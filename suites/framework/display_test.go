@@ -1,0 +1,29 @@
+package framework
+
+import (
+	"testing"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+func TestDisplayFee(t *testing.T) {
+	for vnd, want := range map[int64]string{
+		0: "Miễn phí", 5: "5 ₫", 999: "999 ₫", 1000: "1.000 ₫", 20000: "20.000 ₫", 150000: "150.000 ₫",
+		1000000: "1.000.000 ₫", 1234567: "1.234.567 ₫", -50000: "-50.000 ₫",
+	} {
+		if got := DisplayFee(vnd); got != want {
+			t.Errorf("DisplayFee(%d) = %q, want %q", vnd, got, want)
+		}
+	}
+}
+
+func TestDisplayProcessingTimeAndAttachments(t *testing.T) {
+	if got := DisplayProcessingTime(5); got != "5 ngày làm việc" {
+		t.Errorf("DisplayProcessingTime(5) = %q", got)
+	}
+	svc := fixtures.Service{Attachments: []fixtures.Attachment{{NameVI: "Tờ khai", Required: true}, {NameVI: "Ảnh chân dung"}}}
+	got := DisplayAttachments(svc)
+	if len(got) != 2 || got[0] != "Tờ khai (bắt buộc)" || got[1] != "Ảnh chân dung (nếu có)" {
+		t.Errorf("DisplayAttachments = %q", got)
+	}
+}
