@@ -13,5 +13,13 @@ func pageDefects() []Defect {
 			Description: "The service page shows a fee 10.000 ₫ above the catalog's (a free service shows a fee); dossiers are still charged the catalog's fee.",
 			Example:     "web-fee-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
 			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows fee ≠ catalog fee_vnd"},
+		{Name: "web-status-label-wrong", System: "portal", Scopable: true,
+			Description: "The dossier page labels a delivered dossier \"Đã xử lý xong\" (finished) instead of \"Đã trả kết quả\"; its data-status and the API say delivered.",
+			Example:     "web-status-label-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
+			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows status label ≠ API status"},
+		{Name: "web-appointment-date-wrong", System: "portal", Scopable: true,
+			Description: "The dossier page shows the appointment one day later than the dossier's; the API's appointment_at is right.",
+			Example:     "web-appointment-date-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
+			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows appointment date"},
 	}
 }

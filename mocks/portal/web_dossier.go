@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
@@ -23,6 +24,11 @@ type dossierPage struct {
 	NameVI     string
 	PayPending bool // a fee is due: the pay button shows
 	ChainRows  []chainRow
+	// What the page prints as the status and the appointment: the
+	// dossier's unless web-status-label-wrong or web-appointment-date-wrong
+	// is on (web_page_defects.go).
+	StatusLabel      string
+	AppointmentShown time.Time
 }
 
 // finalStates end a dossier's story: nothing more happens on its own.
@@ -41,6 +47,8 @@ func (s *Server) pageDossier(w http.ResponseWriter, r *http.Request, c citizen) 
 	var data dossierPage
 	if d != nil {
 		data = dossierPage{Dossier: s.view(d), NameVI: d.nameVI, PayPending: d.fee > 0 && !d.paid}
+		data.StatusLabel = s.statusShown(d.serviceID, data.Status)
+		data.AppointmentShown = s.appointmentShown(d.serviceID, data.AppointmentAt)
 		for _, ch := range d.children {
 			data.ChainRows = append(data.ChainRows, chainRow{ChainLink: api.ChainLink{Step: ch.step, NameVI: ch.nameVI,
 				ServiceID: ch.serviceID, Code: ch.code, Status: ch.status}, ID: ch.id})

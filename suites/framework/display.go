@@ -3,6 +3,7 @@ package framework
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 )
@@ -55,4 +56,35 @@ func DisplayAttachments(svc fixtures.Service) []string {
 		out = append(out, DisplayAttachment(a))
 	}
 	return out
+}
+
+// statusLabels are the Vietnamese labels of the dossier states, as
+// docs/web.md gives them (the national portal's wording).
+var statusLabels = map[string]string{
+	"submitted":            "Mới tiếp nhận",
+	"accepted":             "Đã tiếp nhận",
+	"rejected":             "Từ chối tiếp nhận",
+	"processing":           "Đang xử lý",
+	"supplement_requested": "Yêu cầu bổ sung",
+	"payment_required":     "Chờ thanh toán",
+	"withdrawn":            "Công dân đã rút hồ sơ",
+	"stopped":              "Dừng xử lý",
+	"finished":             "Đã xử lý xong",
+	"delivered":            "Đã trả kết quả",
+}
+
+// DisplayStatus is the label a portal shows for a dossier status key, and
+// whether the key is known.
+func DisplayStatus(status string) (string, bool) {
+	l, ok := statusLabels[status]
+	return l, ok
+}
+
+// DisplayDate is a date as a Vietnamese page shows it, dd/MM/yyyy in
+// Vietnam time; "" for the zero time.
+func DisplayDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(fixtures.VietnamTZ).Format("02/01/2006")
 }

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 )
@@ -25,5 +26,21 @@ func TestDisplayProcessingTimeAndAttachments(t *testing.T) {
 	got := DisplayAttachments(svc)
 	if len(got) != 2 || got[0] != "Tờ khai (bắt buộc)" || got[1] != "Ảnh chân dung (nếu có)" {
 		t.Errorf("DisplayAttachments = %q", got)
+	}
+}
+
+func TestDisplayStatusAndDate(t *testing.T) {
+	if l, ok := DisplayStatus("delivered"); !ok || l != "Đã trả kết quả" {
+		t.Errorf("DisplayStatus(delivered) = %q, %v", l, ok)
+	}
+	if _, ok := DisplayStatus("nonsense"); ok {
+		t.Error("an unknown status has a label")
+	}
+	// 17:30 UTC is already the next day in Vietnam (UTC+7).
+	if got := DisplayDate(time.Date(2026, 12, 1, 17, 30, 0, 0, time.UTC)); got != "02/12/2026" {
+		t.Errorf("DisplayDate = %q", got)
+	}
+	if got := DisplayDate(time.Time{}); got != "" {
+		t.Errorf("DisplayDate(zero) = %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -101,6 +102,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 
 	framework.Step(framework.CheckProcessing, "following the status page until the result is delivered")
 	gomega.Expect(p.WaitStatus("delivered", f.Target.Timeouts.Result)).To(gomega.Succeed(), "dossier %s on its status page", code)
+	checkDossierPage(ctx, f, p, c, code)
 
 	framework.Step(framework.CheckResult, "downloading the result and verifying its signature")
 	gomega.Expect(p.OpenResult()).To(gomega.Succeed(), "open the result of %s", code)
@@ -143,6 +145,33 @@ func checkServicePage(p *browser.Portal, svc fixtures.Service) {
 		m.check(fmt.Sprintf("service page of %s shows required document %d ≠ catalog attachment", svc.ID, i+1), g, w)
 	}
 	gomega.Expect(m).To(gomega.BeEmpty(), "the service page of %s in the browser ≠ the catalog", svc.ID)
+}
+
+// appointmentDateRE finds a dd/MM/yyyy date in the displayed appointment
+// (which may carry a time after it).
+var appointmentDateRE = regexp.MustCompile(`\b\d{2}/\d{2}/\d{4}\b`)
+
+// checkDossierPage compares the status label and the appointment date the
+// dossier page shows the citizen with the dossier as the portal's API
+// answers it to the same citizen, the label by the harness's own mapping
+// (docs/web.md).
+func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, code string) {
+	ginkgo.GinkgoHelper()
+	d := findDossier(ctx, f.Portal(f.Login(ctx, c).IDToken), code)
+	gomega.Expect(d).NotTo(gomega.BeNil(), "the portal's API does not list dossier %s that its page shows", code)
+	label, err := p.StatusLabel()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the status label of %s", code)
+	shown, err := p.AppointmentText()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the appointment date of %s", code)
+	wantLabel, known := framework.DisplayStatus(d.Status)
+	gomega.Expect(known).To(gomega.BeTrue(), "the API answers dossier %s with unknown status %q", code, d.Status)
+	wantDate := framework.DisplayDate(d.AppointmentAt)
+	gomega.Expect(wantDate).NotTo(gomega.BeEmpty(), "the API answers dossier %s (%s) without an appointment", code, d.Status)
+	var m mismatches
+	m.check(fmt.Sprintf("dossier page of %s shows status label ≠ API status %s", code, d.Status), label, wantLabel)
+	m.check(fmt.Sprintf("dossier page of %s shows appointment date (in %q) ≠ API appointment_at", code, shown),
+		appointmentDateRE.FindString(shown), wantDate)
+	gomega.Expect(m).To(gomega.BeEmpty(), "the dossier page of %s in the browser ≠ the portal's API", code)
 }
 
 // browserMissingField leaves the first required typed field empty: the

@@ -313,6 +313,19 @@ func (p *Portal) Status() (string, error) {
 	return v, wrap("read the dossier status", err)
 }
 
+// StatusLabel is the dossier page's status as the citizen reads it (e.g.
+// "Đã trả kết quả").
+func (p *Portal) StatusLabel() (string, error) {
+	s, err := p.Tab.Text(p.P.Pages.Dossier.Status)
+	return s, wrap("read the dossier status label", err)
+}
+
+// AppointmentText is the dossier page's appointment as displayed.
+func (p *Portal) AppointmentText() (string, error) {
+	s, err := p.Tab.Text(p.P.Pages.Dossier.Appointment)
+	return s, wrap("read the dossier's appointment date", err)
+}
+
 // Pay pays the fee: the dossier's pay button, the payment platform's
 // confirm button, the success message on the return page, back to the
 // dossier.
