@@ -21,5 +21,9 @@ func pageDefects() []Defect {
 			Description: "The dossier page shows the appointment one day later than the dossier's; the API's appointment_at is right.",
 			Example:     "web-appointment-date-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
 			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows appointment date"},
+		{Name: "web-result-applicant-wrong", System: "portal", Scopable: true,
+			Description: "The result page shows the applicant's personal ID with its last digit off by one; the signed result and the API name the right applicant.",
+			Example:     "web-result-applicant-wrong@DV09", Filter: "layer:browser && kind:e2e && (service:DV09 || service:DV10)",
+			ExpectedSpecs: []string{browserE2E("DV09")}, Symptom: "shows applicant ID ≠ API result applicant"},
 	}
 }

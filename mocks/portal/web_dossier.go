@@ -96,6 +96,7 @@ func (s *Server) pageResult(w http.ResponseWriter, r *http.Request, c citizen) {
 		s.renderError(w, r, http.StatusInternalServerError, "Lỗi hệ thống", errorPage{Message: msgInternal})
 		return
 	}
+	data.Doc.Applicant.SoDinhDanh = s.applicantIDShown(data.Doc.ServiceID, data.Doc.Applicant.SoDinhDanh)
 	s.render(w, r, http.StatusOK, "result", data.Doc.NameVI, data)
 }
 

@@ -10,6 +10,7 @@ const (
 	defectWebFeeWrong         = "web-fee-wrong"              // web_page_defects.go, feeShown
 	defectWebStatusLabelWrong = "web-status-label-wrong"     // web_page_defects.go, statusShown
 	defectWebAppointmentWrong = "web-appointment-date-wrong" // web_page_defects.go, appointmentShown
+	defectWebResultApplicant  = "web-result-applicant-wrong" // web_page_defects.go, applicantIDShown
 )
 
 // feeShown is the fee the service page prints for a service of the
@@ -47,4 +48,19 @@ func (s *Server) appointmentShown(service string, at time.Time) time.Time {
 		return at.AddDate(0, 0, 1)
 	}
 	return at
+}
+
+// applicantIDShown is the recipient's personal ID the result page prints.
+//
+// Seeded defect web-result-applicant-wrong: the page prints the ID with
+// its last digit off by one (another citizen's ID on the citizen's
+// result); the signed result and the API name the right applicant.
+func (s *Server) applicantIDShown(service, id string) string {
+	if _, on := s.defect(defectWebResultApplicant, service); on && id != "" {
+		last := id[len(id)-1]
+		if last >= '0' && last <= '9' {
+			return id[:len(id)-1] + string(rune('0'+(last-'0'+1)%10))
+		}
+	}
+	return id
 }

@@ -10,7 +10,7 @@ import (
 // TestWebPageDefects: each page defect changes what the page prints, for
 // its service only, and is a portal defect of the registry.
 func TestWebPageDefects(t *testing.T) {
-	for _, name := range []string{defectWebFeeWrong, defectWebStatusLabelWrong, defectWebAppointmentWrong} {
+	for _, name := range []string{defectWebFeeWrong, defectWebStatusLabelWrong, defectWebAppointmentWrong, defectWebResultApplicant} {
 		if d, ok := defects.Lookup(name); !ok || d.System != "portal" || !d.Scopable || d.Param != "" {
 			t.Errorf("defect %q: registry entry %+v (found %v)", name, d, ok)
 		}
@@ -49,6 +49,16 @@ func TestWebPageDefects(t *testing.T) {
 		}
 		if got := e.portal.appointmentShown("DV09", time.Time{}); !got.IsZero() {
 			t.Errorf("no appointment yet: shown %v", got)
+		}
+	})
+	t.Run("web-result-applicant-wrong", func(t *testing.T) {
+		e := newWebEnv(t, defects.NewSet(defects.Switch{Name: defectWebResultApplicant, Service: "DV09"}))
+		for _, c := range []struct{ svc, id, want string }{
+			{"DV09", "001203004519", "001203004510"}, {"DV09", "001203004511", "001203004512"}, {"DV10", "001203004519", "001203004519"},
+		} {
+			if got := e.portal.applicantIDShown(c.svc, c.id); got != c.want {
+				t.Errorf("%s %s: shown %q, want %q", c.svc, c.id, got, c.want)
+			}
 		}
 	})
 }

@@ -102,15 +102,11 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 
 	framework.Step(framework.CheckProcessing, "following the status page until the result is delivered")
 	gomega.Expect(p.WaitStatus("delivered", f.Target.Timeouts.Result)).To(gomega.Succeed(), "dossier %s on its status page", code)
-	checkDossierPage(ctx, f, p, c, code)
+	api, dossier := checkDossierPage(ctx, f, p, c, code)
 
 	framework.Step(framework.CheckResult, "downloading the result and verifying its signature")
 	gomega.Expect(p.OpenResult()).To(gomega.Succeed(), "open the result of %s", code)
-	id, name, err := p.ResultApplicant()
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result page")
-	gomega.Expect(id).To(gomega.Equal(c.PersonalID), "result page of %s names another applicant", code)
-	pop := f.Record(ctx, "population", c.PersonalID)
-	gomega.Expect(name).To(gomega.Equal(pop["HoVaTen"]), "result page of %s: applicant name ≠ population database", code)
+	checkResultPage(ctx, f, p, c, api, dossier)
 	raw, err := p.SignedResultJSON()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the signed result of %s", code)
 	var res portal.Result
@@ -155,9 +151,12 @@ var appointmentDateRE = regexp.MustCompile(`\b\d{2}/\d{2}/\d{4}\b`)
 // dossier page shows the citizen with the dossier as the portal's API
 // answers it to the same citizen, the label by the harness's own mapping
 // (docs/web.md).
-func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, code string) {
+//
+// It returns the citizen's API client and the dossier, for the result page.
+func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, code string) (*portal.Client, *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	d := findDossier(ctx, f.Portal(f.Login(ctx, c).IDToken), code)
+	api := f.Portal(f.Login(ctx, c).IDToken)
+	d := findDossier(ctx, api, code)
 	gomega.Expect(d).NotTo(gomega.BeNil(), "the portal's API does not list dossier %s that its page shows", code)
 	label, err := p.StatusLabel()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the status label of %s", code)
@@ -172,6 +171,33 @@ func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Po
 	m.check(fmt.Sprintf("dossier page of %s shows appointment date (in %q) ≠ API appointment_at", code, shown),
 		appointmentDateRE.FindString(shown), wantDate)
 	gomega.Expect(m).To(gomega.BeEmpty(), "the dossier page of %s in the browser ≠ the portal's API", code)
+	return api, d
+}
+
+// checkResultPage compares the applicant the result page shows — ID and
+// name as displayed, unmasked (masking happens only when evidence is
+// captured) — with the citizen, the population database and the
+// applicant of the result the portal's API answers for the dossier.
+func checkResultPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, api *portal.Client, d *portal.Dossier) {
+	ginkgo.GinkgoHelper()
+	id, name, err := p.ResultApplicant()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result page")
+	pop := f.Record(ctx, "population", c.PersonalID)
+	res, err := api.Result(ctx, d.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result of %s from the portal's API", d.Code)
+	var doc portal.ResultDocument
+	gomega.Expect(json.Unmarshal(res.Document, &doc)).To(gomega.Succeed(), "the API's result document of %s is not JSON", d.Code)
+	var m mismatches
+	// IDs are compared in full and reported redacted.
+	if id != c.PersonalID {
+		m = append(m, fmt.Sprintf("result page of %s shows applicant ID ≠ the citizen who applied: got %s, want %s", d.Code, redact.ID(id), redact.ID(c.PersonalID)))
+	}
+	if id != doc.Applicant.SoDinhDanh {
+		m = append(m, fmt.Sprintf("result page of %s shows applicant ID ≠ API result applicant: got %s, want %s", d.Code, redact.ID(id), redact.ID(doc.Applicant.SoDinhDanh)))
+	}
+	m.check(fmt.Sprintf("result page of %s shows applicant name ≠ population database HoVaTen", d.Code), name, pop["HoVaTen"])
+	m.check(fmt.Sprintf("result page of %s shows applicant name ≠ API result applicant", d.Code), name, doc.Applicant.HoVaTen)
+	gomega.Expect(m).To(gomega.BeEmpty(), "the result page of %s names another applicant than the citizen, the population database and the API's result", d.Code)
 }
 
 // browserMissingField leaves the first required typed field empty: the
