@@ -82,7 +82,8 @@ func newFakePortal(t *testing.T) *fakePortal {
 <input id="tim-kiem" name="q" value="`+html.EscapeString(q)+`"><button id="nut-tim-kiem">Tìm kiếm</button></form><ul id="danh-sach-dich-vu">`+items+`</ul>`)
 	})
 	mux.HandleFunc("GET "+p+"/dich-vu/DV01", func(w http.ResponseWriter, r *http.Request) {
-		render(w, r, 200, "DV01", `<h1>Đăng ký khai sinh</h1><a id="nop-ho-so" href="`+p+`/ho-so/moi/DV01">Nộp hồ sơ trực tuyến</a>`)
+		render(w, r, 200, "DV01", `<h1>Đăng ký khai sinh</h1><dl><dt>Phí, lệ phí</dt><dd id="le-phi"> 150.000 ₫ </dd><dt>Thời hạn giải quyết</dt><dd id="thoi-han">5 ngày làm việc</dd></dl>`+
+			`<ul id="thanh-phan-ho-so"><li>Giấy chứng sinh (bắt buộc)</li><li>  Giấy tờ khác (nếu có)</li></ul><a id="nop-ho-so" href="`+p+`/ho-so/moi/DV01">Nộp hồ sơ trực tuyến</a>`)
 	})
 	mux.HandleFunc("GET "+p+"/dang-nhap", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sso/authorize?next="+url.QueryEscape(r.URL.Query().Get("next")), http.StatusFound)
@@ -190,7 +191,7 @@ func newFakePortal(t *testing.T) *fakePortal {
 		case "delivered":
 			extra = `<a id="tai-ket-qua" href="` + p + `/ho-so/` + dossierID + `/ket-qua">Xem và tải kết quả</a>`
 		}
-		render(w, r, 200, "Hồ sơ", `<h1>Hồ sơ <span id="ma-ho-so">`+dossierID+`</span></h1><p id="trang-thai" data-status="`+st+`">`+st+`</p><ol id="lich-su"><li>Mới tiếp nhận</li></ol>`+extra)
+		render(w, r, 200, "Hồ sơ", `<h1>Hồ sơ <span id="ma-ho-so">`+dossierID+`</span></h1><p id="trang-thai" data-status="`+st+`">Nhãn `+st+`</p><p id="ngay-hen-tra">05/12/2026 16:30</p><ol id="lich-su"><li>Mới tiếp nhận</li></ol>`+extra)
 	})
 	mux.HandleFunc("POST "+p+"/ho-so/"+dossierID+"/thanh-toan", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/payment/pay?MaThamChieu=TT1", http.StatusSeeOther)
@@ -258,6 +259,10 @@ func TestPortalCitizenJourney(t *testing.T) {
 		t.Errorf("user name = %q, %v", name, err)
 	}
 	must("open service", p.OpenService("DV01"))
+	if d, err := p.ServiceDetails(); err != nil || d.Fee != "150.000 ₫" || d.ProcessingTime != "5 ngày làm việc" ||
+		strings.Join(d.Attachments, "|") != "Giấy chứng sinh (bắt buộc)|Giấy tờ khác (nếu có)" {
+		t.Errorf("ServiceDetails = %+v, %v", d, err)
+	}
 	must("start dossier", p.StartDossier())
 
 	if !p.FieldPrefilled("HoVaTen") || p.FieldPrefilled("NgaySinh") {
@@ -321,6 +326,12 @@ func TestPortalCitizenJourney(t *testing.T) {
 	}
 	if st, err := p.Status(); st != "payment_required" || err != nil {
 		t.Errorf("Status = %q, %v", st, err)
+	}
+	if l, err := p.StatusLabel(); l != "Nhãn payment_required" || err != nil {
+		t.Errorf("StatusLabel = %q, %v", l, err)
+	}
+	if a, err := p.AppointmentText(); a != "05/12/2026 16:30" || err != nil {
+		t.Errorf("AppointmentText = %q, %v", a, err)
 	}
 	must("pay", p.Pay())
 	must("wait delivered", p.WaitStatus("delivered", 5*time.Second))
