@@ -33,7 +33,9 @@ func judge(s *Summary, specs []*spec, in Input) {
 		// What a service depends on is catalog data (services.yaml:
 		// default_systems, systems); never the portal, the system under
 		// test: a portal that is down is NOT READY.
-		services[svc.ID] = &item{v: &s.Services[i], deps: svc.Systems, required: columnOf, checks: required}
+		// The portal is each service's system under test: proven down, the
+		// service is NOT READY, never BLOCKED by anything else.
+		services[svc.ID] = &item{v: &s.Services[i], deps: svc.Systems, self: vocab.SystemPortal, required: columnOf, checks: required}
 	}
 	dbs := map[string]*item{}
 	for _, db := range cat.Databases {
@@ -283,9 +285,8 @@ func healthNotes(s *Summary, groups ...map[string]*item) []HealthNote {
 		}
 		n := 0
 		for _, g := range groups {
-			for id, it := range g {
-				own := id == h.System || vocab.DB(id) == h.System
-				if !own && !slices.Contains(it.deps, h.System) && !(h.System == vocab.SystemPortal && g[id].required != nil) {
+			for _, it := range g {
+				if it.self != h.System && !slices.Contains(it.deps, h.System) {
 					continue
 				}
 				for _, sp := range it.specs {
