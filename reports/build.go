@@ -267,6 +267,14 @@ func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard,
 			out.Evidence = append(out.Evidence, Evidence{Kind: e.Name, Path: relPath(outDir, sh.RunDir, v)})
 		case vocab.EntryHTTP:
 			out.HTTP = m.Text(v)
+		case vocab.EntryFields:
+			out.Fields = parseFields(v, m)
+		}
+	}
+	if n := len(out.Fields); n > 0 {
+		out.Headline = out.Fields[0].String()
+		if n > 1 {
+			out.Headline += fmt.Sprintf(" (+%d more)", n-1)
 		}
 	}
 	return out
@@ -319,3 +327,16 @@ func Truncate(s string, n int) string {
 }
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// parseFields reads the differing fields a spec reported, masked again:
+// the report never trusts a suite's masking alone.
+func parseFields(v string, m *redact.Masker) []vocab.FieldDiff {
+	var fs []vocab.FieldDiff
+	if json.Unmarshal([]byte(v), &fs) != nil {
+		return nil
+	}
+	for i := range fs {
+		fs[i].Want, fs[i].Got = m.Text(fs[i].Want), m.Text(fs[i].Got)
+	}
+	return fs
+}

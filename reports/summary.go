@@ -222,6 +222,9 @@ type Failure struct {
 	Attempt  int        `json:"attempt,omitempty"` // for flaky specs: which attempt failed
 	Evidence []Evidence `json:"evidence,omitempty"`
 	HTTP     string     `json:"http,omitempty"` // the last requests and answers before the failure, redacted
+	// Fields are the answers' fields that differed from their references,
+	// expected against actual (masked).
+	Fields []vocab.FieldDiff `json:"fields,omitempty"`
 }
 
 // Evidence is a file a failing spec left (paths relative to the run folder).

@@ -88,7 +88,30 @@ const (
 	EntryHTTP     = "dvcqa.http"     // the last HTTP exchanges of a failed spec
 	EntryContract = "dvcqa.contract" // portal-contract validation of a spec
 	EntryA11yWarn = "a11y warning"   // accessibility findings in warn mode
+	EntryFields   = "dvcqa.fields"   // fields of answers that differ from their reference (JSON list of FieldDiff)
 )
+
+// FieldDiff is one field of an answer that differs from its reference: the
+// system that told it, the operation that answered it, the field's path,
+// the expected and the actual value (both masked of personal data). Blame
+// is the system that first told the wrong value when it is another.
+type FieldDiff struct {
+	System    string `json:"system"`
+	Operation string `json:"operation"`
+	Field     string `json:"field"`
+	Want      string `json:"want"`
+	Got       string `json:"got"`
+	Blame     string `json:"blame,omitempty"`
+}
+
+// String is the field as a failure line: "system operation field: want X, got Y".
+func (f FieldDiff) String() string {
+	s := f.System + " " + f.Operation + " " + f.Field + ": want " + f.Want + ", got " + f.Got
+	if f.Blame != "" {
+		s += " — first told by " + f.Blame
+	}
+	return s
+}
 
 // Checks of an end-to-end flow, in the order they run.
 const (

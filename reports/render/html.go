@@ -208,6 +208,7 @@ type htmlFailureGroup struct {
 type htmlFailure struct {
 	Spec, Check, Attempt, Headline, Reason, Location, HTTP string
 	FullReason                                             bool // the reason says more than the headline
+	Fields                                                 []vocab.FieldDiff
 	Evidence                                               []htmlEvidence
 }
 
@@ -575,7 +576,7 @@ func htmlDash(s string) string {
 }
 
 func htmlFailureOf(f reports.Failure, runDir, lang string) htmlFailure {
-	out := htmlFailure{Spec: f.Spec, Headline: f.Headline, Reason: f.Reason, Location: f.Location, HTTP: f.HTTP}
+	out := htmlFailure{Spec: f.Spec, Headline: f.Headline, Reason: f.Reason, Location: f.Location, HTTP: f.HTTP, Fields: f.Fields}
 	if out.Headline == "" {
 		out.Headline = htmlFirstLine(f.Reason)
 	}

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
 	"time"
@@ -45,10 +46,16 @@ func NewDefaultFramework(name string) *Framework {
 		f.Env = e
 		e.httpLog.reset()
 		e.wire.reset()
+		resetFields()
 		// Diagnostics first, before any teardown: what the target answered
 		// last, and whether a dependency is down (the report says BLOCKED).
 		ginkgo.DeferOnFailure(func(ctx ginkgo.SpecContext) {
 			ginkgo.AddReportEntry(HTTPEntry, e.httpLog.String(), ginkgo.ReportEntryVisibilityNever)
+			if fs := recordedFields(); len(fs) > 0 {
+				if b, err := json.Marshal(fs); err == nil {
+					ginkgo.AddReportEntry(vocab.EntryFields, string(b), ginkgo.ReportEntryVisibilityNever)
+				}
+			}
 			e.ReportHealth(ctx)
 		}, ginkgo.NodeTimeout(2*e.Target.Timeouts.Request))
 		if e.contract != nil {
