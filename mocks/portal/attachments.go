@@ -113,7 +113,7 @@ func (s *Server) storeAttachment(c citizen, typ, filename, declared string, data
 	s.mu.Lock()
 	s.attachments[a.ID] = a
 	s.mu.Unlock()
-	return a.Attachment, nil
+	return s.receiptAnswer(a.Attachment), nil
 }
 
 func writeUploadReadError(w http.ResponseWriter, err error) {

@@ -11,7 +11,7 @@ import (
 func (s *Server) handleServices(w http.ResponseWriter, r *http.Request) {
 	out := api.Services{Services: make([]api.Service, 0, len(s.opts.Catalog.Services))}
 	for i := range s.opts.Catalog.Services {
-		out.Services = append(out.Services, serviceJSON(&s.opts.Catalog.Services[i]))
+		out.Services = append(out.Services, s.catalogAnswer(serviceJSON(&s.opts.Catalog.Services[i])))
 	}
 	httpx.JSON(w, http.StatusOK, out)
 }
@@ -21,7 +21,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	httpx.JSON(w, http.StatusOK, serviceJSON(svc))
+	httpx.JSON(w, http.StatusOK, s.catalogAnswer(serviceJSON(svc)))
 }
 
 // service finds a catalog entry or answers 404.

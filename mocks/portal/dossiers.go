@@ -336,7 +336,7 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen
 	d := s.owned(r.PathValue("id"), c)
 	var view api.Dossier
 	if d != nil {
-		view = s.view(d)
+		view = s.readBackAnswer(s.view(d))
 	}
 	s.mu.Unlock()
 	if d == nil {
@@ -387,5 +387,5 @@ func (s *Server) view(d *dossier) api.Dossier {
 	for _, c := range d.children {
 		v.Chain = append(v.Chain, api.ChainLink{Step: c.step, NameVI: c.nameVI, ServiceID: c.serviceID, Code: c.code, Status: c.status})
 	}
-	return v
+	return s.dossierAnswer(v)
 }

@@ -50,7 +50,7 @@ func (s *Server) form(ctx context.Context, svc *fixtures.Service, c citizen) (ap
 			Options: f.Options, Value: v, Prefilled: prefilled, Source: f.PrefillFrom, ReadOnly: prefilled,
 		})
 	}
-	return form, nil
+	return s.formAnswer(form), nil
 }
 
 func writeUpstream(w http.ResponseWriter, err error) {

@@ -52,7 +52,7 @@ func (s *Server) startPayment(ctx context.Context, c citizen, id string) (api.Pa
 	}
 	req := PaymentRequest{
 		Reference: d.code, Amount: d.fee, DossierCode: d.code, ProcedureCode: d.procedureCode,
-		AgencyID: s.opts.Province.AgencyID, PayerName: d.owner.Name,
+		AgencyID: s.opts.Province.AgencyID, PayerName: s.payerName(d.serviceID, d.owner.Name),
 		Lines:       []PaymentLine{{Description: d.nameVI, Amount: d.fee}},
 		CallbackURL: s.opts.BaseURL + "/api/v1/payment/callback",
 		ReturnURL:   s.opts.BaseURL + "/payment/return",
@@ -123,6 +123,11 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 		// but the dossier stays unpaid, waiting for payment.
 		if _, on := s.defect(defectPaymentNotRecorded, d.serviceID); !on {
 			d.paid, d.paidAmount, d.txnID = true, cb.Amount, cb.TransactionID
+			// Seeded defect payment-transaction-id-own: the portal records
+			// its own reference, not the platform's transaction id.
+			if _, on := s.defect(defectTransactionIDOwn, d.serviceID); on {
+				d.txnID = d.code
+			}
 			s.startOfficers(d, d.now())
 		}
 		reply(http.StatusOK, "00", "Thành công")

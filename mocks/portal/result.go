@@ -24,8 +24,12 @@ func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	if _, on := s.defect(defectResultWrongApplicant, d.serviceID); on {
 		applicant = otherApplicant(applicant)
 	}
+	docNo := "KQ-" + d.code
+	if _, on := s.defect(defectResultDocumentNo, d.serviceID); on { // the bare dossier code
+		docNo = d.code
+	}
 	doc, err := json.Marshal(api.ResultDocument{
-		DocumentNo:  "KQ-" + d.code,
+		DocumentNo:  docNo,
 		Type:        d.resultDoc.Type,
 		NameVI:      d.resultDoc.NameVI,
 		DossierCode: d.code,

@@ -21,6 +21,16 @@ type Submission struct {
 	Portal  *portal.Client
 	Form    *portal.Form
 	Request portal.SubmitRequest
+	// Uploads are the attachments uploaded, with what the portal's upload
+	// answer stated of each.
+	Uploads []Upload
+}
+
+// Upload is one attachment the harness uploaded and the portal's receipt.
+type Upload struct {
+	Type, Filename, ContentType string
+	Data                        []byte
+	Receipt                     portal.Attachment
 }
 
 // NewSubmission logs the citizen in, opens the service's form and fills it the way
@@ -56,6 +66,7 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		up, err := s.Portal.UploadAttachment(ctx, a.Type, name, a.MimeTypes[0], data)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "upload attachment %q for %s", a.Type, svc.ID)
 		s.Request.Attachments = append(s.Request.Attachments, portal.AttachmentRef{Type: a.Type, ID: up.ID})
+		s.Uploads = append(s.Uploads, Upload{Type: a.Type, Filename: name, ContentType: a.MimeTypes[0], Data: data, Receipt: *up})
 	}
 	return s
 }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
+	"time"
 
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
@@ -21,7 +22,8 @@ import (
 )
 
 // endToEnd is the "toàn trình" (fully online, end to end) check of one
-// service, each step asserting on what the target answered.
+// service, each step holding what the target answered, whole, to the
+// references (expect.go).
 func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
 	if !f.Target.Allow.Submit {
 		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
@@ -36,32 +38,35 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	framework.Step(framework.CheckCatalog, "reading the service from the portal's catalog")
 	checkCatalogEntry(ctx, svc, s.Portal)
 
-	framework.Step(framework.CheckPrefill, "checking every prefilled field against the national databases")
+	framework.Step(framework.CheckPrefill, "checking the whole form, every prefilled field against the national databases")
 	checkPrefill(ctx, f, svc, s.Form, c)
 
 	framework.Step(framework.CheckSubmit, "submitting the dossier with its attachments")
+	cal, err := refs.NewWorkingCalendar(f.Catalog.Calendar.Holidays)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the holiday calendar")
+	pop := f.Record(ctx, "population", c.PersonalID)
+	r := dossierRefs{Service: svc, Province: f.Target.Province, AgencyID: f.Target.DVCQG.AgencyID,
+		Applicant: portal.Applicant{SoDinhDanh: c.PersonalID, HoVaTen: pop["HoVaTen"]},
+		Request:   s.Request, Calendar: cal, From: time.Now()}
 	d, replayed, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
+	r.To = time.Now()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier for %s", svc.ID)
 	gomega.Expect(replayed).To(gomega.BeFalse(), "a first submit was answered as a replay")
-	gomega.Expect(dvcqg.ValidDossierCode(d.Code)).To(gomega.BeTrue(), "dossier code %q is not {agency}-{yyMMdd}-{NNNN}", d.Code)
-	gomega.Expect(d.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "dossier %s names another applicant", d.Code)
 	ginkgo.AddReportEntry("dossier", d.Code)
-	checkSubmitted(ctx, f, svc, s, d)
+	checkSubmitted(ctx, s, &r, d)
 
 	if svc.FeeVND > 0 {
-		pay(ctx, f, svc, s.Portal, d)
-	} else {
-		gomega.Expect(d.Fee.AmountVND).To(gomega.BeZero(), "free service %s asks a fee for dossier %s", svc.ID, d.Code)
+		r.Paid = pay(ctx, f, svc, s.Portal, d, pop["HoVaTen"])
 	}
 
 	framework.Step(framework.CheckProcessing, "waiting for the officers to process the dossier until its result is delivered")
 	d = waitForStatus(ctx, f, s.Portal, d, portal.StatusDelivered)
 
-	framework.Step(framework.CheckHistory, "checking the workflow history and the appointment date (working days)")
-	checkHistory(f, svc, d)
+	framework.Step(framework.CheckHistory, "checking the delivered dossier whole: history, officers, appointment date (working days), payment")
+	checkHistory(r, d)
 
 	framework.Step(framework.CheckResult, "verifying the signed result document")
-	checkResult(ctx, f, svc, s.Portal, d, c)
+	checkResult(ctx, f, svc, s.Portal, d)
 
 	framework.Step(framework.CheckSync, "checking the national portal shows the same dossier, status and history")
 	checkNationalPortal(ctx, f, svc, d)
@@ -72,94 +77,71 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 	}
 }
 
-// checkCatalogEntry holds the portal's catalog entry of the service to the
-// fixture catalog.
+// checkCatalogEntry holds the portal's catalog entry of the service, and
+// the same entry in the service list, whole to the fixture catalog.
 func checkCatalogEntry(ctx context.Context, svc fixtures.Service, p *portal.Client) {
 	ginkgo.GinkgoHelper()
 	entry, err := p.Service(ctx, svc.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s from the portal catalog", svc.ID)
-	var m mismatches
-	m.check("id", entry.ID, svc.ID)
-	m.check("procedure code", entry.ProcedureCode, svc.ProcedureCode)
-	m.check("name", entry.NameVI, svc.NameVI)
-	m.check("fee", entry.FeeVND, svc.FeeVND)
-	m.check("processing time (working days)", entry.ProcessingDays, svc.ProcessingDays)
-	m.check("workflow", entry.Workflow, svc.Workflow)
-	gomega.Expect(m).To(gomega.BeEmpty(), "portal catalog entry of %s ≠ catalog", svc.ID)
+	list, err := p.Services(ctx)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "list the portal catalog")
+	want := expectedEntry(svc)
+	var d framework.Diffs
+	d.Compare(ansService, want, *entry, equateEmpty)
+	listedDiffs(&d, want, list)
+	d.Expect("portal catalog entry of " + svc.ID + " ≠ catalog")
 }
 
-// checkPrefill holds every prefilled field of the form to the citizen's
-// national record, reporting every field that differs.
+// checkPrefill holds the whole form to the catalog and every prefilled
+// field to the citizen's national record, reporting every field that
+// differs.
 func checkPrefill(ctx context.Context, f *framework.Framework, svc fixtures.Service, form *portal.Form, c framework.Citizen) {
 	ginkgo.GinkgoHelper()
-	got := map[string]portal.FormField{}
-	for _, ff := range form.Fields {
-		got[ff.Name] = ff
-	}
 	records := map[string]map[string]string{}
-	var m mismatches
 	for _, fd := range svc.Form {
-		if fd.PrefillFrom == "" {
-			continue
-		}
-		db, field, _ := strings.Cut(fd.PrefillFrom, ".")
-		if records[db] == nil {
+		if db, _, ok := fd.Prefill(); ok && records[db] == nil {
 			records[db] = f.PrefillSource(ctx, svc, db, c)
 		}
-		ff, ok := got[fd.Name]
-		if !ok {
-			m = append(m, fmt.Sprintf("form of %s lacks field %s", svc.ID, fd.Name))
-			continue
-		}
-		want := records[db][field]
-		m.check(fmt.Sprintf("prefilled %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom), ff.Value, want)
-		if want == "" {
-			// Nothing to prefill (e.g. a licence class that never expires):
-			// the citizen may type it, so it need not be read-only.
-			continue
-		}
-		m.check(fmt.Sprintf("field %s of %s shown as prefilled from %s", fd.Name, svc.ID, fd.PrefillFrom), ff.Prefilled, true)
-		m.check(fmt.Sprintf("prefilled field %s of %s read-only", fd.Name, svc.ID), ff.ReadOnly, true)
 	}
-	gomega.Expect(m).To(gomega.BeEmpty(), "form of %s for citizen %s ≠ the national databases", svc.ID, redact.ID(c.PersonalID))
+	var d framework.Diffs
+	d.Compare(ansForm, expectedForm(svc, records), *form, equateEmpty)
+	d.Expect("form of " + svc.ID + " for citizen " + redact.ID(c.PersonalID) + " ≠ the catalog and the national databases")
 }
 
-// checkSubmitted holds the new dossier to what was sent: the service and
-// its procedure, the province, the applicant (named as in the population
-// database), every value of the request and the attachments uploaded.
-func checkSubmitted(ctx context.Context, f *framework.Framework, svc fixtures.Service, s *framework.Submission, d *portal.Dossier) {
+// checkSubmitted holds each upload receipt to the bytes sent, then the new
+// dossier — as the submit answered it and as read back — whole to what was
+// submitted (expect.go, dossierDiffs): what a citizen submitted survives.
+func checkSubmitted(ctx context.Context, s *framework.Submission, r *dossierRefs, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	pop := f.Record(ctx, "population", s.Citizen.PersonalID)
-	var m mismatches
-	m.check("service", d.ServiceID, svc.ID)
-	m.check("procedure code", d.ProcedureCode, svc.ProcedureCode)
-	m.check("province", d.Province, f.Target.Province)
-	m.check("applicant", d.Applicant, portal.Applicant{SoDinhDanh: s.Citizen.PersonalID, HoVaTen: pop["HoVaTen"]})
-	m.check("values", d.Fields, s.Request.Fields)
-	sent := map[string]string{}
-	for _, a := range s.Request.Attachments {
-		sent[a.Type] = a.ID
+	var diffs framework.Diffs
+	for i, u := range s.Uploads {
+		receiptDiffs(&diffs, u, u.Receipt)
+		r.Receipts = append(r.Receipts, s.Uploads[i].Receipt)
 	}
-	stored := map[string]string{}
-	for _, a := range d.Attachments {
-		stored[a.Type] = a.ID
-	}
-	m.check("attachments (type → id)", stored, sent)
-	gomega.Expect(m).To(gomega.BeEmpty(), "dossier %s of %s ≠ what was submitted", d.Code, svc.ID)
+	dossierDiffs(&diffs, ansSubmit, *r, d)
+	back, err := s.Portal.Dossier(ctx, d.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read back dossier %s", d.Code)
+	dossierDiffs(&diffs, ansDossier, *r, back)
+	diffs.Field(ansDossier, "code (read back)", d.Code, back.Code)
+	diffs.Expect("dossier " + d.Code + " of " + r.Service.ID + " ≠ what was submitted")
 }
 
-func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
+// pay pays the fee on the payment platform and checks every answer whole:
+// the portal's payment start, the platform's QUERY and bill, and the fee
+// as the portal then records it, with the platform's transaction id. It
+// returns the QUERY of the settled payment.
+func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, payer string) *payment.QueryResponse {
 	ginkgo.GinkgoHelper()
 	framework.Step(framework.CheckPayment, fmt.Sprintf("paying the fee of %d VND on the payment platform", svc.FeeVND))
 	if !f.Target.Allow.Pay {
 		ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
 	}
-	gomega.Expect(d.Status).To(gomega.Equal("payment_required"), "dossier %s of a paid service is not waiting for payment", d.Code)
-	gomega.Expect(d.Fee.AmountVND).To(gomega.Equal(svc.FeeVND), "dossier %s asks a fee ≠ catalog fee", d.Code)
-
+	from := time.Now()
 	start, err := p.StartPayment(ctx, d.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start payment of %s", d.Code)
-	gomega.Expect(start.AmountVND).To(gomega.Equal(svc.FeeVND), "payment of %s started for the wrong amount", d.Code)
+	var diffs framework.Diffs
+	paymentStartDiffs(&diffs, svc.FeeVND, d.Code, f.Payment.BaseURL, *start)
+	diffs.Expect("payment of " + d.Code + " started other than for the catalog fee")
 
 	ret, err := f.Payment.Pay(ctx, start.PayURL, true)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "confirm payment of %s on the pay page", d.Code)
@@ -167,15 +149,22 @@ func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *p
 
 	q, err := f.Payment.Query(ctx, start.Reference)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "QUERY payment %s", start.Reference)
-	gomega.Expect(q.TrangThaiGD).To(gomega.Equal(payment.StatusSuccess), "payment platform status of %s", start.Reference)
-	gomega.Expect(q.SoTien).To(gomega.Equal(svc.FeeVND), "payment platform amount of %s ≠ catalog fee", start.Reference)
+	bill, err := f.Payment.Bill(ctx, start.Reference)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "GET_BILL payment %s", start.Reference)
+	queryDiffs(&diffs, svc.FeeVND, start.Reference, *q)
+	billDiffs(&diffs, *q, d.Code, svc.ProcedureCode, f.Target.DVCQG.AgencyID, payer, svc.FeeVND, from, time.Now(), *bill)
+	diffs.Expect("payment platform's record of " + start.Reference + " ≠ the payment made")
 
 	gomega.Eventually(ctx, func(g gomega.Gomega) {
 		cur, err := p.Dossier(ctx, d.ID)
 		g.Expect(err).NotTo(gomega.HaveOccurred())
-		g.Expect(cur.Fee.Paid).To(gomega.BeTrue(), "portal never recorded the payment of dossier %s", d.Code)
-		g.Expect(cur.Fee.PaidAmountVND).To(gomega.Equal(svc.FeeVND), "portal recorded a paid amount ≠ fee for %s", d.Code)
+		var diffs framework.Diffs
+		diffs.Compare(ansDossier, portal.Fee{AmountVND: svc.FeeVND, Paid: true, PaidAmountVND: svc.FeeVND}, cur.Fee,
+			cmpopts.IgnoreFields(portal.Fee{}, "TransactionID"))
+		diffs.Same(ansDossier, "fee.transaction_id", ansQuery, q.MaGiaoDich, cur.Fee.TransactionID)
+		g.Expect(diffs.Err("portal's record of the payment of " + d.Code)).To(gomega.Succeed())
 	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
+	return q
 }
 
 // waitForStatus polls the portal until the dossier reaches the status; the
@@ -193,27 +182,17 @@ func waitForStatus(ctx context.Context, f *framework.Framework, p *portal.Client
 	return last
 }
 
-func checkHistory(f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
+// checkHistory holds the delivered dossier whole to the references: the
+// catalog workflow, named officers, times in order, the appointment by the
+// harness's working-day calendar, the payment, the result and the chain;
+// and the result delivered by the appointment date.
+func checkHistory(r dossierRefs, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	states := historyStates(d, "dossier "+d.Code)
-	gomega.Expect(states).To(gomega.Equal(svc.Workflow), "workflow of dossier %s ≠ catalog workflow of %s", d.Code, svc.ID)
-	code, _ := portal.StatusCode(d.Status)
-	gomega.Expect(d.StatusCode).To(gomega.Equal(code), "dossier %s: status %q has code %d, want %d (%s)", d.Code, d.Status, d.StatusCode, code, dvcqg.Status(code).Meaning())
-
-	accepted := d.AcceptedAt
-	gomega.Expect(accepted.IsZero()).To(gomega.BeFalse(), "dossier %s has no acceptance time", d.Code)
-	gomega.Expect(d.AppointmentAt.IsZero()).To(gomega.BeFalse(), "dossier %s has no appointment date", d.Code)
-	gomega.Expect(d.DeliveredAt.IsZero()).To(gomega.BeFalse(), "dossier %s has no delivery time", d.Code)
-	// The harness's own working-day reference over the catalog's holiday
-	// data (fixtures/calendar.yaml): the rule is coded apart from the mock's.
-	cal, err := refs.NewWorkingCalendar(f.Catalog.Calendar.Holidays)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the holiday calendar")
-	want := cal.Appointment(accepted, svc.ProcessingDays)
-	gomega.Expect(d.AppointmentAt.Equal(want)).To(gomega.BeTrue(),
-		"appointment date of %s is %s, want %s (%d working days after acceptance on %s)",
-		d.Code, d.AppointmentAt.Format("2006-01-02 15:04"), want.Format("2006-01-02 15:04"), svc.ProcessingDays, accepted.Format("2006-01-02 15:04"))
-	gomega.Expect(d.DeliveredAt.After(d.AppointmentAt)).To(gomega.BeFalse(),
-		"result of %s delivered %s, after its appointment date %s", d.Code, d.DeliveredAt.Format("2006-01-02 15:04"), d.AppointmentAt.Format("2006-01-02 15:04"))
+	var diffs framework.Diffs
+	dossierDiffs(&diffs, ansDossier, r, d)
+	diffs.Form(ansDossier, "delivered_at", d.DeliveredAt, !d.DeliveredAt.After(d.AppointmentAt),
+		"by the appointment date "+d.AppointmentAt.Format("2006-01-02 15:04"))
+	diffs.Expect("delivered dossier " + d.Code + " of " + r.Service.ID + " ≠ the catalog workflow and what was submitted")
 }
 
 // historyStates checks that every history entry of the dossier has its
@@ -233,24 +212,23 @@ func historyStates(d *portal.Dossier, what string) []string {
 	return states
 }
 
-func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, c framework.Citizen) {
+// checkResult verifies the result's signature against the portal's CA and
+// holds the signed document whole to the dossier and the catalog.
+func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
 	ginkgo.GinkgoHelper()
-	gomega.Expect(d.ResultAvailable).To(gomega.BeTrue(), "delivered dossier %s has no result", d.Code)
 	res, err := p.Result(ctx, d.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the result of %s", d.Code)
 	ca, err := p.CA(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
 	doc, err := portal.VerifyResult(res, ca)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the result of %s does not verify", d.Code)
-	var m mismatches
-	m.check("dossier code", doc.DossierCode, d.Code)
-	m.check("service", doc.ServiceID, d.ServiceID)
-	m.check("document type (catalog result)", doc.Type, svc.Result.Type)
-	m.check("document name (catalog result)", doc.NameVI, svc.Result.NameVI)
-	gomega.Expect(m).To(gomega.BeEmpty(), "result document of %s ≠ the dossier and the catalog", d.Code)
-	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "result of %s names another applicant than %s", d.Code, redact.ID(c.PersonalID))
-	pop := f.Record(ctx, "population", c.PersonalID)
-	gomega.Expect(doc.Applicant.HoVaTen).To(gomega.Equal(pop["HoVaTen"]), "result of %s: applicant name ≠ population database", d.Code)
+	province := ""
+	if pr, ok := f.Catalog.Province(f.Target.Province); ok {
+		province = pr.NameVI
+	}
+	var diffs framework.Diffs
+	resultDiffs(&diffs, svc, d, province, *doc)
+	diffs.Expect("result document of " + d.Code + " ≠ the dossier and the catalog")
 }
 
 // checkNationalPortal waits until the national portal (TraCuuHoSo) shows
