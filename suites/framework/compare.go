@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/onsi/ginkgo/v2"
+	gtypes "github.com/onsi/gomega/types"
 
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
 	"github.com/dvcqa/dvcqa/vocab"
@@ -41,6 +43,23 @@ func (d *Diffs) Compare(a Answer, want, got any, opts ...cmp.Option) {
 	cmp.Equal(want, got, append(opts, cmp.Reporter(&r))...)
 	for _, f := range r.diffs {
 		d.add(a, f.path, f.want, f.got)
+	}
+}
+
+// CompareField is Compare of a part of an answer, its paths under field.
+func (d *Diffs) CompareField(a Answer, field string, want, got any, opts ...cmp.Option) {
+	var r fieldReporter
+	cmp.Equal(want, got, append(opts, cmp.Reporter(&r))...)
+	for _, f := range r.diffs {
+		p := field
+		if f.path != "(whole answer)" {
+			if strings.HasPrefix(f.path, "[") {
+				p += f.path
+			} else {
+				p += "." + f.path
+			}
+		}
+		d.add(a, p, f.want, f.got)
 	}
 }
 
@@ -101,6 +120,10 @@ func (d *Diffs) Expect(what string) {
 
 func (d *Diffs) add(a Answer, field, want, got string) {
 	f := vocab.FieldDiff{System: a.System, Operation: a.Operation, Field: field, Want: pii.Mask(want), Got: pii.Mask(got)}
+	if f.Want == f.Got && want != got {
+		// Personal data masks alike: say that the values differ.
+		f.Got += " (masked personal data; differs from the expected value)"
+	}
 	f.Blame = firstTeller(f)
 	d.list = append(d.list, f)
 }
@@ -188,6 +211,10 @@ func pathString(p cmp.Path) string {
 			}
 			b.WriteString(name)
 		case cmp.SliceIndex:
+			if key := elementKey(s); key != "" {
+				fmt.Fprintf(&b, "[%s]", key)
+				continue
+			}
 			k := s.Key()
 			if k < 0 {
 				kx, ky := s.SplitKeys()
@@ -202,6 +229,27 @@ func pathString(p cmp.Path) string {
 		return "(whole answer)"
 	}
 	return b.String()
+}
+
+// keyFields name a list item better than its index: a form field by its
+// name, an attachment by its type, a history entry by its state.
+var keyFields = []string{"Name", "Type", "Status", "Step", "TrangThai", "Kid"}
+
+// elementKey is the key field of a list item of structs, "" when it has
+// none (either side's item, whichever is present).
+func elementKey(s cmp.SliceIndex) string {
+	vx, vy := s.Values()
+	for _, v := range []reflect.Value{vy, vx} {
+		if !v.IsValid() || v.Kind() != reflect.Struct {
+			continue
+		}
+		for _, name := range keyFields {
+			if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+				return f.String()
+			}
+		}
+	}
+	return ""
 }
 
 // show prints a value for a failure line: strings quoted, times in Vietnam
@@ -222,8 +270,37 @@ func show(v reflect.Value) string {
 		case fmt.Stringer:
 			return x.String()
 		}
+		switch v.Kind() {
+		case reflect.Struct, reflect.Map, reflect.Slice, reflect.Array:
+			if b, err := json.Marshal(v.Interface()); err == nil {
+				return string(b)
+			}
+		}
 	}
 	return fmt.Sprintf("%v", v)
 }
 
 var vietnam = time.FixedZone("ICT", 7*3600)
+
+// NoFieldDiffs is the matcher of Diffs.Err inside gomega.Eventually: its
+// failure is the error's own text, one line per differing field, not
+// gomega's dump of an error value.
+func NoFieldDiffs() gtypes.GomegaMatcher { return noFieldDiffs{} }
+
+type noFieldDiffs struct{}
+
+func (noFieldDiffs) Match(actual any) (bool, error) {
+	if actual == nil {
+		return true, nil
+	}
+	if _, ok := actual.(error); !ok {
+		return false, fmt.Errorf("NoFieldDiffs wants the error of Diffs.Err, got %T", actual)
+	}
+	return false, nil
+}
+
+func (noFieldDiffs) FailureMessage(actual any) string { return actual.(error).Error() }
+
+func (noFieldDiffs) NegatedFailureMessage(any) string {
+	return "want fields that differ, got none"
+}

@@ -21,7 +21,7 @@ func TestDiffsNameEveryFieldByWireName(t *testing.T) {
 	}
 	for _, line := range []string{
 		"portal GET /api/v1/dossiers/{id} fee.amount_vnd: want 150000, got 100000",
-		"portal GET /api/v1/dossiers/{id} history[1]: want ",
+		"portal GET /api/v1/dossiers/{id} history[accepted]: want {\"status\":\"accepted\"",
 	} {
 		if !strings.Contains(err.Error(), line) {
 			t.Errorf("failure lacks %q:\n%s", line, err)

@@ -157,7 +157,7 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 		h := got.History[i]
 		state := svc.Workflow[i]
 		code, _ := portal.StatusCode(state)
-		field := "history[" + itoa(i) + "]"
+		field := "history[" + state + "]"
 		officerDiffs(d, a, field, h)
 		at := h.At
 		switch {
@@ -165,7 +165,7 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 			d.Form(a, field+".at", h.At, h.At.Equal(got.SubmittedAt), "the submission time "+got.SubmittedAt.Format(time.RFC3339))
 			at = got.SubmittedAt
 		case h.At.Before(got.History[i-1].At):
-			d.Form(a, field+".at", h.At, false, "not before history["+itoa(i-1)+"] at "+got.History[i-1].At.Format(time.RFC3339))
+			d.Form(a, field+".at", h.At, false, "not before history["+svc.Workflow[i-1]+"] at "+got.History[i-1].At.Format(time.RFC3339))
 		}
 		want.History = append(want.History, portal.HistoryEntry{Status: state, StatusCode: code, At: at,
 			Officer: h.Officer, Title: h.Title, Unit: h.Unit, Note: h.Note})
@@ -192,13 +192,13 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 	if finished {
 		for i, st := range svc.Chain {
 			var link portal.ChainLink
-			if i < len(got.Chain) {
+			if i < len(got.Chain) { // an absent link is reported by the comparison
 				link = got.Chain[i]
+				f := "chain[" + st.Step + "]"
+				d.Form(a, f+".code", link.Code, dvcqg.ValidDossierCode(link.Code), "a dossier code {agency}-{yyMMdd}-{NNNN}")
+				_, known := portal.StatusCode(link.Status)
+				d.Form(a, f+".status", link.Status, known, "a workflow state")
 			}
-			f := "chain[" + itoa(i) + "]"
-			d.Form(a, f+".code", link.Code, dvcqg.ValidDossierCode(link.Code), "a dossier code {agency}-{yyMMdd}-{NNNN}")
-			_, known := portal.StatusCode(link.Status)
-			d.Form(a, f+".status", link.Status, known, "a workflow state")
 			want.Chain = append(want.Chain, portal.ChainLink{Step: st.Step, NameVI: st.NameVI, ServiceID: st.Service, Code: link.Code, Status: link.Status})
 		}
 	}
