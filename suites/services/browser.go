@@ -59,7 +59,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	framework.Step(framework.CheckPrefill, "checking the values prefilled from national databases")
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	records := map[string]map[string]string{}
-	var m mismatches
+	var m framework.Diffs
 	for _, fd := range svc.Form {
 		if fd.PrefillFrom == "" {
 			continue
@@ -71,12 +71,12 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 		want := records[db][field]
 		got, err := p.FieldValue(fd.Name)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read form field %s of %s", fd.Name, svc.ID)
-		m.check(fmt.Sprintf("page shows %s of %s ≠ national database %s", fd.Name, svc.ID, fd.PrefillFrom), got, want)
+		m.Field(webForm, "field "+fd.Name+" (national database "+fd.PrefillFrom+")", want, got)
 		if want != "" {
-			m.check(fmt.Sprintf("field %s of %s shown as prefilled, read-only national data", fd.Name, svc.ID), p.FieldPrefilled(fd.Name), true)
+			m.Field(webForm, "field "+fd.Name+" shown prefilled, read-only", true, p.FieldPrefilled(fd.Name))
 		}
 	}
-	gomega.Expect(m).To(gomega.BeEmpty(), "the form of %s in the browser ≠ the national databases", svc.ID)
+	m.Expect("the form of " + svc.ID + " in the browser ≠ the national databases")
 
 	framework.Step(framework.CheckSubmit, "filling the remaining fields and attaching the documents")
 	fillTyped(p, svc)
@@ -125,10 +125,10 @@ func checkServicePage(p *browser.Portal, svc fixtures.Service) {
 	ginkgo.GinkgoHelper()
 	got, err := p.ServiceDetails()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the service page of %s", svc.ID)
-	var m mismatches
-	m.check(fmt.Sprintf("service page of %s shows fee ≠ catalog fee_vnd %d", svc.ID, svc.FeeVND), got.Fee, framework.DisplayFee(svc.FeeVND))
-	m.check(fmt.Sprintf("service page of %s shows processing time ≠ catalog processing_days %d", svc.ID, svc.ProcessingDays),
-		got.ProcessingTime, framework.DisplayProcessingTime(svc.ProcessingDays))
+	var m framework.Diffs
+	m.Field(webService, fmt.Sprintf("fee (catalog fee_vnd %d)", svc.FeeVND), framework.DisplayFee(svc.FeeVND), got.Fee)
+	m.Field(webService, fmt.Sprintf("processing time (catalog processing_days %d)", svc.ProcessingDays),
+		framework.DisplayProcessingTime(svc.ProcessingDays), got.ProcessingTime)
 	want := framework.DisplayAttachments(svc)
 	for i := range max(len(got.Attachments), len(want)) {
 		var g, w string
@@ -138,9 +138,9 @@ func checkServicePage(p *browser.Portal, svc fixtures.Service) {
 		if i < len(want) {
 			w = want[i]
 		}
-		m.check(fmt.Sprintf("service page of %s shows required document %d ≠ catalog attachment", svc.ID, i+1), g, w)
+		m.Field(webService, fmt.Sprintf("required document %d (catalog attachments)", i+1), w, g)
 	}
-	gomega.Expect(m).To(gomega.BeEmpty(), "the service page of %s in the browser ≠ the catalog", svc.ID)
+	m.Expect("the service page of " + svc.ID + " in the browser ≠ the catalog")
 }
 
 // appointmentDateRE finds a dd/MM/yyyy date in the displayed appointment
@@ -166,11 +166,10 @@ func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Po
 	gomega.Expect(known).To(gomega.BeTrue(), "the API answers dossier %s with unknown status %q", code, d.Status)
 	wantDate := framework.DisplayDate(d.AppointmentAt)
 	gomega.Expect(wantDate).NotTo(gomega.BeEmpty(), "the API answers dossier %s (%s) without an appointment", code, d.Status)
-	var m mismatches
-	m.check(fmt.Sprintf("dossier page of %s shows status label ≠ API status %s", code, d.Status), label, wantLabel)
-	m.check(fmt.Sprintf("dossier page of %s shows appointment date (in %q) ≠ API appointment_at", code, shown),
-		appointmentDateRE.FindString(shown), wantDate)
-	gomega.Expect(m).To(gomega.BeEmpty(), "the dossier page of %s in the browser ≠ the portal's API", code)
+	var m framework.Diffs
+	m.Same(webDossier, "status label", ansDossier, wantLabel+" (status "+d.Status+")", label+" (status "+d.Status+")")
+	m.Same(webDossier, fmt.Sprintf("appointment date (shown %q)", shown), ansDossier, wantDate, appointmentDateRE.FindString(shown))
+	m.Expect("the dossier page of " + code + " in the browser ≠ the portal's API")
 	return api, d
 }
 
@@ -187,17 +186,13 @@ func checkResultPage(ctx context.Context, f *framework.Framework, p *browser.Por
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result of %s from the portal's API", d.Code)
 	var doc portal.ResultDocument
 	gomega.Expect(json.Unmarshal(res.Document, &doc)).To(gomega.Succeed(), "the API's result document of %s is not JSON", d.Code)
-	var m mismatches
-	// IDs are compared in full and reported redacted.
-	if id != c.PersonalID {
-		m = append(m, fmt.Sprintf("result page of %s shows applicant ID ≠ the citizen who applied: got %s, want %s", d.Code, redact.ID(id), redact.ID(c.PersonalID)))
-	}
-	if id != doc.Applicant.SoDinhDanh {
-		m = append(m, fmt.Sprintf("result page of %s shows applicant ID ≠ API result applicant: got %s, want %s", d.Code, redact.ID(id), redact.ID(doc.Applicant.SoDinhDanh)))
-	}
-	m.check(fmt.Sprintf("result page of %s shows applicant name ≠ population database HoVaTen", d.Code), name, pop["HoVaTen"])
-	m.check(fmt.Sprintf("result page of %s shows applicant name ≠ API result applicant", d.Code), name, doc.Applicant.HoVaTen)
-	gomega.Expect(m).To(gomega.BeEmpty(), "the result page of %s names another applicant than the citizen, the population database and the API's result", d.Code)
+	var m framework.Diffs
+	// IDs are compared in full and reported masked (framework.Diffs).
+	m.Field(webResult, "applicant ID (the citizen who applied)", c.PersonalID, id)
+	m.Same(webResult, "applicant ID", ansResult, doc.Applicant.SoDinhDanh, id)
+	m.Field(webResult, "applicant name (population database HoVaTen)", pop["HoVaTen"], name)
+	m.Same(webResult, "applicant name", ansResult, doc.Applicant.HoVaTen, name)
+	m.Expect("the result page of " + d.Code + " names another applicant than the citizen, the population database and the API's result")
 }
 
 // browserMissingField leaves the first required typed field empty: the
@@ -266,3 +261,11 @@ func attachRequired(p interface {
 		gomega.Expect(p.Attach(a.Type, name, a.MimeTypes[0], data)).To(gomega.Succeed(), "attach %s to %s", a.Type, svc.ID)
 	}
 }
+
+// The pages the browser specs read, named for failures.
+var (
+	webService = framework.Answer{System: "portal", Operation: "web: service page"}
+	webForm    = framework.Answer{System: "portal", Operation: "web: dossier form"}
+	webDossier = framework.Answer{System: "portal", Operation: "web: dossier page"}
+	webResult  = framework.Answer{System: "portal", Operation: "web: result page"}
+)

@@ -36,6 +36,7 @@ var (
 	ansUpload    = framework.Answer{System: "portal", Operation: "POST /api/v1/attachments"}
 	ansSubmit    = framework.Answer{System: "portal", Operation: "POST /api/v1/dossiers"}
 	ansDossier   = framework.Answer{System: "portal", Operation: "GET /api/v1/dossiers/{id}"}
+	ansDossiers  = framework.Answer{System: "portal", Operation: "GET /api/v1/dossiers"}
 	ansPayStart  = framework.Answer{System: "portal", Operation: "POST /api/v1/dossiers/{id}/payment"}
 	ansResult    = framework.Answer{System: "portal", Operation: "GET /api/v1/dossiers/{id}/result"}
 	ansQuery     = framework.Answer{System: "payment", Operation: "QUERY"}
