@@ -236,3 +236,29 @@ func TestDependenciesComeFromTheCatalog(t *testing.T) {
 		t.Errorf("DV03 %q by %v, want BLOCKED by sso", v.Readiness, v.BlockedBy)
 	}
 }
+
+// A failing spec's differing fields reach the summary, masked again, and
+// the first one is the headline.
+func TestFieldDiffsReachTheFailure(t *testing.T) {
+	sr := it(types.SpecStateFailed, "dossier X: 2 field(s) differ", "service:DV01", "layer:api", "kind:e2e")
+	e := types.ReportEntry{Name: vocab.EntryFields}
+	e.Value = types.WrapEntryValue(`[{"system":"dvcqg","operation":"TraCuuHoSo","field":"NgayTiepNhan","want":"\"20260304093000\"","got":"\"20260305093000\"","blame":"portal"},` +
+		`{"system":"portal","operation":"GET","field":"applicant.SoDinhDanh","want":"001090012345","got":"001090012399"}]`)
+	sr.ReportEntries = append(sr.ReportEntries, e)
+	s := build(t, []types.SpecReport{sr}, nil, apiOnly)
+	var f *Failure
+	for _, sv := range s.Services {
+		for i := range sv.Failures {
+			f = &sv.Failures[i]
+		}
+	}
+	if f == nil || len(f.Fields) != 2 {
+		t.Fatalf("failure fields = %+v", f)
+	}
+	if want := `dvcqg TraCuuHoSo NgayTiepNhan: want "20260304093000", got "20260305093000" — first told by portal (+1 more)`; f.Headline != want {
+		t.Errorf("headline = %q, want %q", f.Headline, want)
+	}
+	if strings.Contains(f.Fields[1].Want+f.Fields[1].Got, "001090012345") || strings.Contains(f.Fields[1].Got, "001090012399") {
+		t.Errorf("personal IDs not masked: %+v", f.Fields[1])
+	}
+}

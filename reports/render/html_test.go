@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const rendHostileSpec = `DV08 <script>alert(1)</script> is processed end to end`
@@ -124,7 +125,8 @@ func rendSummary() *reports.Summary {
 				}}},
 			{ID: "DV04", NameVI: "Đăng ký tạm trú", NameEN: "Temporary residence registration", Agency: "bca", Verdict: reports.Skipped, Readiness: reports.Blocked, BlockedBy: []string{"db:population"}, Skipped: 8},
 			{ID: "DV05", NameVI: "Khai báo tạm vắng", NameEN: "Temporary absence declaration", Agency: "bca", Verdict: reports.Pass, Readiness: reports.Flaky, Checks: flaky, Passed: 8, Flaky: 1,
-				Failures: []reports.Failure{{Spec: "DV05 is synced to the national portal", Headline: "sync: TraCuuHoSo answered error_code 1", Reason: "sync: TraCuuHoSo answered error_code 1", Check: "sync", Attempt: 1}}},
+				Failures: []reports.Failure{{Spec: "DV05 is synced to the national portal", Headline: "sync: TraCuuHoSo answered error_code 1", Reason: "sync: TraCuuHoSo answered error_code 1", Check: "sync", Attempt: 1,
+					Fields: []vocab.FieldDiff{{System: "dvcqg", Operation: "TraCuuHoSo", Field: "NgayTiepNhan", Want: `"20260304093000"`, Got: `"<b>20260305093000</b>"`, Blame: "portal"}}}}},
 			{ID: "DV06", NameVI: "Thông báo lưu trú", NameEN: "Stay notification", Agency: "bca", Verdict: reports.Fail, Readiness: reports.Waived, Checks: waived, Passed: 7, Failed: 1,
 				Waiver:   &reports.WaiverRef{Reason: "contrast fix scheduled", Ticket: "DVC-123", Owner: "vendor", Approver: "Sở KH&CN", Expires: "2026-12-31"},
 				Failures: []reports.Failure{{Spec: "DV06 a11y", Headline: "a11y: 3 color-contrast violations", Reason: "a11y: 3 color-contrast violations", Check: "a11y"}}},
@@ -574,5 +576,25 @@ func TestHTMLI18nStringsComplete(t *testing.T) {
 	}
 	if i18nLang("EN-gb") != LangEN || i18nLang("") != LangVI || i18nLang("fr") != LangVI {
 		t.Error("language normalisation")
+	}
+}
+
+// A failure's differing fields are a table of expected against actual,
+// escaped, with the system that first told a wrong value.
+func TestHTMLFieldTable(t *testing.T) {
+	s := rendSummary()
+	out, doc := rendHTML(t, s, rendRunDir(t), "en")
+	tables := rendFind(doc, func(n *html.Node) bool { return n.DataAtom == atom.Table && rendHasClass(n, "fields") })
+	if len(tables) != 1 {
+		t.Fatalf("%d field tables, want 1", len(tables))
+	}
+	txt := rendText(tables[0])
+	for _, want := range []string{"Expected", "Actual", "dvcqg", "TraCuuHoSo", "NgayTiepNhan", `"20260304093000"`, "first told by portal"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("field table %q lacks %q", txt, want)
+		}
+	}
+	if strings.Contains(out, "<b>20260305093000</b>") {
+		t.Error("field value not escaped")
 	}
 }
