@@ -28,7 +28,8 @@ type NationalRef struct {
 	// dates and history (the portal told the national portal these).
 	Dossier *portal.Dossier
 	// ProcedureCode, ProcedureName and FieldCode come from the catalog
-	// (services.yaml); ProcedureCode "" means the catalog has none.
+	// (services.yaml); "" means the catalog has none (then the field is
+	// checked for form only).
 	ProcedureCode, ProcedureName, FieldCode string
 	// Result is the catalog's result document; zero when not known.
 	Result fixtures.ResultDoc
@@ -109,6 +110,10 @@ func CheckNationalRecord(d *Diffs, ref NationalRef, got *dvcqg.HoSo) {
 	if ref.ProcedureCode == "" {
 		d.Form(a, "MaTTHC", got.MaTTHC, strings.TrimSpace(got.MaTTHC) != "", "a procedure code (the catalog has none for this service)")
 		want.MaTTHC = got.MaTTHC
+	}
+	if ref.ProcedureName == "" {
+		d.Form(a, "TenTTHC", got.TenTTHC, strings.TrimSpace(got.TenTTHC) != "", "a procedure name")
+		want.TenTTHC = got.TenTTHC
 	}
 	if ref.FieldCode == "" {
 		d.Form(a, "MaLinhVuc", got.MaLinhVuc, strings.TrimSpace(got.MaLinhVuc) != "", "a field code (the catalog has none for this service)")
