@@ -5,9 +5,9 @@ package defects
 // breaks one field the earlier checks did not read. The portal-side ones
 // leave the portal's own dossier right and tell the national portal a wrong
 // value (mocks/portal/sync_defects.go).
-// gatewayPrefillAudit is the platform spec holding the gateway's audit of
+// prefillAudited is the connection spec holding the gateway's audit of
 // the portal's prefill lookups to the citizen the portal prefilled for.
-const gatewayPrefillAudit = `names the citizen the portal prefilled the form for as the subject of its prefill lookups`
+const prefillAudited = `names the citizen the portal prefilled the form for as the subject of its prefill lookups`
 
 func nationalDefects() []Defect {
 	const dv09 = "layer:api && (service:DV09 || service:DV10)"
@@ -46,8 +46,8 @@ func nationalDefects() []Defect {
 			ExpectedSpecs: []string{dvcqgNewDossier}, Symptom: "PhongBanXuLy"},
 		{Name: "gateway-audit-wrong-subject", System: "gateway",
 			Description: "The gateway's audit answer names another person as the subject of each lookup.",
-			Example:     "gateway-audit-wrong-subject", Filter: "(" + connection("db:population || db:tax") + ") || (kind:platform && system:gateway)",
-			ExpectedSpecs: []string{dbSpec("population", audited), dbSpec("tax", audited), gatewayPrefillAudit}, Symptom: "value: want"},
+			Example:     "gateway-audit-wrong-subject", Filter: connection("db:population || db:tax"),
+			ExpectedSpecs: []string{dbSpec("population", audited), dbSpec("tax", audited), dbSpec("population", prefillAudited)}, Symptom: "value: want"},
 		{Name: "gateway-audit-request-id-lost", System: "gateway",
 			Description: "The gateway's audit log records an id of its own instead of the caller's X-Request-ID, so a lookup cannot be traced across systems.",
 			Example:     "gateway-audit-request-id-lost", Filter: connection("db:population || db:tax"),
