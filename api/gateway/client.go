@@ -123,11 +123,25 @@ func (c *Client) get(ctx context.Context, op, path string, q url.Values, token, 
 	return c.send(req, op, out)
 }
 
-// send performs req with a fresh X-Request-ID and decodes a 2xx JSON answer
+// requestIDKey carries a caller-chosen X-Request-ID in a context.
+type requestIDKey struct{}
+
+// WithRequestID makes the calls made with ctx send id as X-Request-ID
+// instead of a fresh one, so that a caller can find its lookup in the audit
+// log by the id it sent.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// send performs req with an X-Request-ID (the context's, else a fresh one) and decodes a 2xx JSON answer
 // into out; any other answer becomes an *Error.
 func (c *Client) send(req *http.Request, op string, out any) error {
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set(HeaderRequestID, rand.Text())
+	id, _ := req.Context().Value(requestIDKey{}).(string)
+	if id == "" {
+		id = rand.Text()
+	}
+	req.Header.Set(HeaderRequestID, id)
 	hc := c.HTTP
 	if hc == nil {
 		hc = defaultHTTP

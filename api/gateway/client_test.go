@@ -201,3 +201,16 @@ func TestRefusedCachedTokenIsRenewedOnce(t *testing.T) {
 }
 
 func errorsAs(err error) (*gateway.Error, bool) { return errors.AsType[*gateway.Error](err) }
+
+func TestWithRequestIDIsSentAndAudited(t *testing.T) {
+	m := newMockWorld(t)
+	c := &gateway.Client{BaseURL: m.url, ClientID: "province-01", ClientSecret: secret}
+	ctx := gateway.WithRequestID(context.Background(), "dvcqa-test-0001")
+	if _, err := c.Lookup(ctx, "population", "SoDinhDanh", an, "prefill DV01"); err != nil {
+		t.Fatal(err)
+	}
+	audit := m.gw.Audit()
+	if len(audit) != 1 || audit[0].RequestID != "dvcqa-test-0001" {
+		t.Errorf("audit = %+v, want one entry with request id dvcqa-test-0001", audit)
+	}
+}

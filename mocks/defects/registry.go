@@ -35,13 +35,13 @@ var registry = concat([]Defect{
 		Description: "The population database does not answer (the gateway gets 503).",
 		Example:     "population-db-down", Filter: connection("db:population || db:tax"),
 		ExpectedSpecs: []string{dbSpec("population", reachable), dbSpec("population", consistent), dbSpec("population", notFound),
-			dbSpec("population", audited), dbSpec("tax", consistent)},
+			dbSpec("population", audited), dbSpec("population", prefillAudited), dbSpec("tax", consistent)},
 		Symptom: "population"},
 	{Name: "population-db-slow", System: "nationaldb",
 		Description: "The population database answers after the gateway's deadline.",
 		Example:     "population-db-slow", Filter: connection("db:population || db:tax"),
 		ExpectedSpecs: []string{dbSpec("population", reachable), dbSpec("population", consistent), dbSpec("population", notFound),
-			dbSpec("population", audited), dbSpec("tax", consistent)},
+			dbSpec("population", audited), dbSpec("population", prefillAudited), dbSpec("tax", consistent)},
 		Symptom: "population"},
 	{Name: "gateway-auth-bypass", System: "gateway",
 		Description: "The gateway serves lookups without a valid token and issues tokens for a wrong secret.",
@@ -50,7 +50,7 @@ var registry = concat([]Defect{
 	{Name: "gateway-audit-missing", System: "gateway",
 		Description: "The gateway does not write lookups to its audit log.",
 		Example:     "gateway-audit-missing", Filter: connection("db:population || db:tax"),
-		ExpectedSpecs: []string{dbSpec("population", audited), dbSpec("tax", audited)}, Symptom: "audit log lacks"},
+		ExpectedSpecs: []string{dbSpec("population", audited), dbSpec("tax", audited), dbSpec("population", prefillAudited)}, Symptom: "audit log lacks"},
 	{Name: "sso-token-not-verified", System: "portal", Scopable: true,
 		Description: "The portal accepts ID tokens without checking their signature.",
 		Example:     "sso-token-not-verified", Filter: "system:sso",
@@ -135,7 +135,7 @@ var registry = concat([]Defect{
 		Description: "The follow-on dossiers of a liên thông (inter-linked) chain are never created.",
 		Example:     "chain-broken@DV15", Filter: "layer:api && (service:DV15 || service:DV16)",
 		ExpectedSpecs: []string{e2e("DV15")}, Symptom: `chain[thuong_tru]: want`},
-}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects())
+}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects(), nationalDefects())
 
 func concat(lists ...[]Defect) []Defect {
 	var out []Defect

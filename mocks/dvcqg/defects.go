@@ -20,6 +20,9 @@ const (
 	// defectDateLayout: TraCuuHoSo serves every date (the dossier's and its
 	// history's) as dd/MM/yyyy HH:mm:ss instead of yyyyMMddHHmmss.
 	defectDateLayout = "dvcqg-date-layout" // lookup.go
+	// defectProgressUnitDropped: TraCuuHoSo serves the progress entries
+	// without the department that handled each step (PhongBanXuLy).
+	defectProgressUnitDropped = "dvcqg-progress-unit-dropped" // lookup.go
 )
 
 // codeNotFoundWrong is the error_code the notfound defect answers.

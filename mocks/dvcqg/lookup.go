@@ -32,6 +32,11 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 			h.NgayTiepNhan = t.UTC().Format(wallClock)
 		}
 	}
+	if s.defect(defectProgressUnitDropped) {
+		for i := range h.QuaTrinhXuLy {
+			h.QuaTrinhXuLy[i].PhongBanXuLy = ""
+		}
+	}
 	if s.defect(defectDateLayout) {
 		relayout(&h, "02/01/2006 15:04:05")
 	}

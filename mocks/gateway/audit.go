@@ -37,10 +37,22 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	for _, e := range s.audit {
 		if e.ClientID == tok.clientID && e.Value == subject {
+			if s.defect(defectAuditWrongSubject) { // seeded defect: another person named
+				e.Value = neighbour(e.Value)
+			}
 			e.Value = gwapi.MaskID(e.Value)
 			entries = append(entries, e)
 		}
 	}
 	s.mu.Unlock()
 	httpx.JSON(w, http.StatusOK, gwapi.AuditResponse{Entries: entries})
+}
+
+// neighbour is another personal ID: the last digit moved on by one.
+func neighbour(id string) string {
+	b := []byte(id)
+	if n := len(b); n > 0 && b[n-1] >= '0' && b[n-1] <= '9' {
+		b[n-1] = '0' + (b[n-1]-'0'+1)%10
+	}
+	return string(b)
 }

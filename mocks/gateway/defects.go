@@ -20,6 +20,12 @@ const (
 	// defectUnknown200Empty: a lookup that finds no record answers 200
 	// with an empty list instead of 404 not_found.
 	defectUnknown200Empty = "gateway-unknown-200-empty" // upstream.go, forward
+	// defectAuditWrongSubject: the audit answer names each entry's subject
+	// by another person's (masked) personal ID.
+	defectAuditWrongSubject = "gateway-audit-wrong-subject" // audit.go, handleAudit
+	// defectAuditRequestIDLost: the audit log records an id of the
+	// gateway's own instead of the caller's X-Request-ID.
+	defectAuditRequestIDLost = "gateway-audit-request-id-lost" // lookup.go, handleLookup
 )
 
 // anonymousClient is who an unauthenticated lookup is served as under

@@ -38,7 +38,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 		Purpose:   r.Header.Get(gwapi.HeaderPurpose),
 		RequestID: r.Header.Get(gwapi.HeaderRequestID),
 	}
-	if e.RequestID == "" {
+	if e.RequestID == "" || s.defect(defectAuditRequestIDLost) { // seeded defect: the caller's id is lost
 		e.RequestID = "gw-" + rand.Text() // so every audit entry can be correlated
 	}
 	w.Header().Set(gwapi.HeaderRequestID, e.RequestID)

@@ -204,6 +204,7 @@ func (s *Server) nationalDossier(d *dossier) NationalDossier {
 	if d.paid {
 		hs.DuocThanhToanTrucTuyen = "1"
 	}
+	s.syncDefects(d, &hs) // seeded defects, sync_defects.go
 	return hs
 }
 

@@ -219,6 +219,7 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 	if _, on := s.defect(defectSyncMissing, d.serviceID); on {
 		return
 	}
+	s.progressDefects(d, &p.progress) // seeded defects, sync_defects.go
 	if _, on := s.defect(defectStatusLag, d.serviceID); on && !first {
 		p.skipSync = true
 	}

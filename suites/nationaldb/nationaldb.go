@@ -5,8 +5,10 @@ package nationaldb
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
@@ -68,17 +70,22 @@ var _ = ginkgo.Describe("National databases through the data-exchange gateway", 
 			ginkgo.It("records the lookup in the gateway's audit log", timeout, func(ctx ginkgo.SpecContext) {
 				c := citizenOf(f, db)
 				purpose := "dvcqa audit check " + db.ID
-				_, err := f.Gateway.Lookup(ctx, db.ID, "SoDinhDanh", c.PersonalID, purpose)
+				requestID := "dvcqa-audit-" + framework.NewKey()[:16]
+				start := time.Now()
+				_, err := f.Gateway.Lookup(gateway.WithRequestID(ctx, requestID), db.ID, "SoDinhDanh", c.PersonalID, purpose)
 				gomega.Expect(err).NotTo(gomega.HaveOccurred())
+				end := time.Now()
 				entries, err := f.Gateway.Audit(ctx, c.PersonalID)
 				gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the audit log")
-				gomega.Expect(entries).To(gomega.ContainElement(gomega.SatisfyAll(
-					gomega.HaveField("Database", db.ID),
-					gomega.HaveField("ClientID", f.Gateway.ClientID),
-					gomega.HaveField("Key", "SoDinhDanh"),
-					gomega.HaveField("Purpose", purpose),
-					gomega.HaveField("Status", http.StatusOK),
-				)), "audit log lacks the lookup of %s in %s by %s", redact.ID(c.PersonalID), db.ID, f.Gateway.ClientID)
+				got, found := auditEntryOf(entries, requestID, start)
+				gomega.Expect(found).To(gomega.BeTrue(), "audit log lacks the lookup of %s in %s by %s (request id %s)",
+					redact.ID(c.PersonalID), db.ID, f.Gateway.ClientID, requestID)
+				var d framework.Diffs
+				checkAuditEntry(&d, got, gateway.AuditEntry{
+					ClientID: f.Gateway.ClientID, Database: db.ID, Key: "SoDinhDanh", Value: gateway.MaskID(c.PersonalID),
+					Purpose: purpose, RequestID: requestID, Status: http.StatusOK,
+				}, start, end)
+				d.Expect(fmt.Sprintf("audit entry of the lookup of %s in %s by %s", redact.ID(c.PersonalID), db.ID, f.Gateway.ClientID))
 			})
 		})
 	}
@@ -111,4 +118,39 @@ func checkOtherKeys(ctx context.Context, f *framework.Framework, db fixtures.Dat
 		gomega.Expect(slices.ContainsFunc(recs, func(r gateway.Record) bool { return equalRecords(r, rec) })).To(gomega.BeTrue(),
 			"%s by %s returns another record than by SoDinhDanh", db.ID, key)
 	}
+}
+
+// auditAnswer is the answer the audit checks read.
+var auditAnswer = framework.Answer{System: "gateway", Operation: "GET /api/v1/audit"}
+
+// auditSkew is how far the gateway's clock may be from the harness's when
+// it stamps an audit entry (docs/contracts.md, gateway audit rules).
+const auditSkew = 2 * time.Second
+
+// auditEntryOf is the audit entry of the lookup the harness made: the one
+// with the request id it sent; failing that (a gateway that does not keep
+// the caller's id), the newest entry stamped since the lookup began, which
+// the whole-entry comparison then holds to the reference.
+func auditEntryOf(entries []gateway.AuditEntry, requestID string, start time.Time) (gateway.AuditEntry, bool) {
+	for _, e := range entries {
+		if e.RequestID == requestID {
+			return e, true
+		}
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if !entries[i].At.Before(start.Add(-auditSkew)) {
+			return entries[i], true
+		}
+	}
+	return gateway.AuditEntry{}, false
+}
+
+// checkAuditEntry compares an audit entry whole with the lookup the harness
+// made (want: every field but the time); the time is checked to lie in the
+// spec's window, start to end, give or take auditSkew.
+func checkAuditEntry(d *framework.Diffs, got, want gateway.AuditEntry, start, end time.Time) {
+	d.Form(auditAnswer, "at", got.At, !got.At.Before(start.Add(-auditSkew)) && !got.At.After(end.Add(auditSkew)),
+		fmt.Sprintf("a time between %s and %s (the lookup, ± %s)", start.Format(time.RFC3339), end.Format(time.RFC3339), auditSkew))
+	want.At = got.At
+	d.Compare(auditAnswer, want, got)
 }

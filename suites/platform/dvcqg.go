@@ -1,16 +1,13 @@
 package platform
 
 import (
-	"slices"
-	"strconv"
-	"time"
+	"fmt"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
 	"github.com/dvcqa/dvcqa/api/dvcqg"
-	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework"
@@ -41,19 +38,47 @@ var _ = ginkgo.Describe("National Public Service Portal sync (DVCQG)", framework
 		c := f.Citizen(framework.RolePlatform, 4)
 		pop := f.Record(ctx, "population", c.PersonalID)
 		s := f.NewSubmission(ctx, svc, c)
+		claims, err := sso.Claims(s.IDToken)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the claims of the ID token")
+		account, _ := claims["sub"].(string)
 		d, _, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier of %s", svc.ID)
+		ref := framework.NationalRef{
+			ProcedureCode: svc.ProcedureCode, ProcedureName: svc.NameVI, FieldCode: svc.FieldCode,
+			Result: svc.Result, FeeVND: svc.FeeVND,
+			PersonalID: c.PersonalID, Name: pop["HoVaTen"], Account: account,
+			Files:     framework.SubmittedFiles(svc, s.Request),
+			PortalURL: f.Target.URLs.Portal, ProvinceName: provinceName(f),
+		}
+		what := fmt.Sprintf("national portal record of dossier %s of %s", d.Code, redact.ID(c.PersonalID))
+		receipt := "" // SoBienNhan as first seen: it must not change
 		gomega.Eventually(ctx, func(g gomega.Gomega) {
 			cur, err := s.Portal.Dossier(ctx, d.ID)
 			g.Expect(err).NotTo(gomega.HaveOccurred())
 			hs, err := f.DVCQG.Lookup(ctx, d.Code)
 			g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal never learned of dossier %s", d.Code)
-			want := expectedNational(svc, cur, c.PersonalID, pop["HoVaTen"])
-			g.Expect(cmp.Diff(want, nationalViewOf(hs))).To(gomega.BeEmpty(),
-				"national portal record of dossier %s of %s ≠ what the portal was sent (-want +got)", d.Code, redact.ID(c.PersonalID))
+			if receipt == "" {
+				receipt = hs.SoBienNhan
+			}
+			ref.Dossier = cur
+			var diffs framework.Diffs
+			framework.CheckNationalRecord(&diffs, ref, hs)
+			diffs.Same(framework.AnswerTraCuuHoSo, "SoBienNhan (stable)", framework.AnswerTraCuuHoSo, receipt, hs.SoBienNhan)
+			g.Expect(diffs.Err(what)).To(framework.NoFieldDiffs())
+			var hist framework.Diffs
+			framework.CheckProgress(&hist, cur, hs.QuaTrinhXuLy)
+			g.Expect(hist.Err("national portal history of dossier " + d.Code + " ≠ the portal's history")).To(framework.NoFieldDiffs())
 		}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
 	})
 })
+
+// provinceName is the target province's name_vi in the catalog.
+func provinceName(f *framework.Framework) string {
+	if p, ok := f.Catalog.Province(f.Target.Province); ok {
+		return p.NameVI
+	}
+	return ""
+}
 
 // procedureService is the first catalog service with a procedure code
 // (mã TTHC): the national portal keys its records by it.
@@ -66,75 +91,4 @@ func procedureService() fixtures.Service {
 	}
 	ginkgo.Fail("catalog has no service with a procedure code")
 	return fixtures.Service{}
-}
-
-// nationalView is the part of a national-portal record (HoSo) the harness
-// can know from what it sent and what the portal answered; attachments by
-// file name and fees as their sum, as the portal may split lines.
-type nationalView struct {
-	MaHoSo, MaTTHC, TenTTHC, MaLinhVuc string
-	ChuHoSo, LoaiDoiTuong              string
-	DinhDanhCHS                        []dvcqg.DinhDanh
-	NgayTiepNhan, NgayHenTra, NgayTra  string
-	TrangThaiHoSo, KenhThucHien        string
-	TepDinhKem                         []string
-	LePhiVND                           int64
-	TaiKhoanDuocXacThucVoiVNeID        string
-	DuocThanhToanTrucTuyen             string
-}
-
-func nationalViewOf(h *dvcqg.HoSo) nationalView {
-	v := nationalView{
-		MaHoSo: h.MaHoSo, MaTTHC: h.MaTTHC, TenTTHC: h.TenTTHC, MaLinhVuc: h.MaLinhVuc,
-		ChuHoSo: h.ChuHoSo, LoaiDoiTuong: h.LoaiDoiTuong, DinhDanhCHS: h.DinhDanhCHS,
-		NgayTiepNhan: h.NgayTiepNhan, NgayHenTra: h.NgayHenTra, NgayTra: h.NgayTra,
-		TrangThaiHoSo: h.TrangThaiHoSo, KenhThucHien: h.KenhThucHien,
-		TaiKhoanDuocXacThucVoiVNeID: h.TaiKhoanDuocXacThucVoiVNeID, DuocThanhToanTrucTuyen: h.DuocThanhToanTrucTuyen,
-	}
-	for _, t := range h.TaiLieuNop {
-		v.TepDinhKem = append(v.TepDinhKem, t.TenTepDinhKem)
-	}
-	slices.Sort(v.TepDinhKem)
-	for _, l := range h.DanhSachLePhi {
-		v.LePhiVND += l.Gia
-	}
-	return v
-}
-
-// expectedNational is the record the contract (docs/contracts.md, DVCQG)
-// makes of the dossier: catalog procedure, the applicant as the population
-// database names them, the portal's dates and status in Vietnam time, an
-// online channel, VNeID login, the files the harness uploaded and the
-// catalog fee.
-func expectedNational(svc fixtures.Service, d *portal.Dossier, personalID, name string) nationalView {
-	v := nationalView{
-		MaHoSo: d.Code, MaTTHC: svc.ProcedureCode, TenTTHC: svc.NameVI, MaLinhVuc: svc.FieldCode,
-		ChuHoSo: name, LoaiDoiTuong: "1",
-		DinhDanhCHS:  []dvcqg.DinhDanh{{LoaiDinhDanh: "1", SoDinhDanh: personalID}},
-		NgayTiepNhan: wireTime(d.SubmittedAt), NgayHenTra: wireTime(d.AppointmentAt), NgayTra: wireTime(d.DeliveredAt),
-		TrangThaiHoSo: strconv.Itoa(d.StatusCode), KenhThucHien: "2",
-		LePhiVND:                    svc.FeeVND,
-		TaiKhoanDuocXacThucVoiVNeID: "1", DuocThanhToanTrucTuyen: "0",
-	}
-	if d.Fee.Paid {
-		v.DuocThanhToanTrucTuyen = "1"
-	}
-	for _, a := range svc.Attachments {
-		if a.Required { // what NewSubmission uploads
-			name, _ := framework.SampleFile(a.MimeTypes[0])
-			v.TepDinhKem = append(v.TepDinhKem, name)
-		}
-	}
-	slices.Sort(v.TepDinhKem)
-	return v
-}
-
-// wireTime is a time as the contract says the national portal writes it,
-// yyyyMMddHHmmss in Vietnam time (the harness's reference, api/dvcqg,
-// pinned by golden vectors); "" when not known yet.
-func wireTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return dvcqg.FormatTime(t)
 }

@@ -3,8 +3,6 @@ package services
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"strconv"
 	"time"
 
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -231,46 +229,6 @@ func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Servi
 	diffs.Expect("result document of " + d.Code + " ≠ the dossier and the catalog")
 }
 
-// checkNationalPortal waits until the national portal (TraCuuHoSo) shows
-// the dossier as the portal does, reporting every field that differs.
-func checkNationalPortal(ctx context.Context, f *framework.Framework, svc fixtures.Service, d *portal.Dossier) {
-	ginkgo.GinkgoHelper()
-	var want []string
-	for _, h := range d.History {
-		want = append(want, strconv.Itoa(h.StatusCode))
-	}
-	gomega.Eventually(ctx, func(g gomega.Gomega) {
-		hs, err := f.DVCQG.Lookup(ctx, d.Code)
-		g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no dossier %s", d.Code)
-		var m mismatches
-		m.check("national portal status", hs.TrangThaiHoSo, strconv.Itoa(d.StatusCode))
-		m.check("national portal procedure name", hs.TenTTHC, svc.NameVI)
-		if svc.ProcedureCode != "" {
-			m.check("national portal procedure code", hs.MaTTHC, svc.ProcedureCode)
-		}
-		m.check("national portal submission date", hs.NgayTiepNhan, dvcqg.FormatTime(d.SubmittedAt))
-		m.check("national portal appointment date", hs.NgayHenTra, dvcqg.FormatTime(d.AppointmentAt))
-		m.check("national portal delivery date", hs.NgayTra, dvcqg.FormatTime(d.DeliveredAt))
-		m.check("national portal applicant", hs.ChuHoSo, d.Applicant.HoVaTen)
-		var ids []string
-		for _, id := range hs.DinhDanhCHS {
-			ids = append(ids, id.SoDinhDanh)
-		}
-		m.check("national portal applicant IDs", ids, []string{d.Applicant.SoDinhDanh})
-		var fee int64
-		for _, l := range hs.DanhSachLePhi {
-			fee += l.Gia
-		}
-		m.check("national portal fee lines (sum)", fee, svc.FeeVND)
-		var got []string
-		for _, t := range hs.QuaTrinhXuLy {
-			got = append(got, t.TrangThai)
-		}
-		m.check("national portal history", got, want)
-		g.Expect(m).To(gomega.BeEmpty(), "national portal ≠ portal for dossier %s", d.Code)
-	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
-}
-
 // defaultFreeWorkflow is the contract's workflow of a dossier without a fee
 // (docs/contracts.md, portal workflow).
 var defaultFreeWorkflow = []string{portal.StatusSubmitted, portal.StatusAccepted, portal.StatusProcessing, portal.StatusFinished, portal.StatusDelivered}
@@ -358,42 +316,4 @@ func findDossier(ctx context.Context, p *portal.Client, code string) *portal.Dos
 		}
 	}
 	return nil
-}
-
-// checkFollowOnSync waits until the national portal shows the follow-on
-// dossier's final status and the same history as the portal.
-func checkFollowOnSync(ctx context.Context, f *framework.Framework, child *portal.Dossier, what string) {
-	ginkgo.GinkgoHelper()
-	var want []string
-	for _, h := range child.History {
-		want = append(want, strconv.Itoa(h.StatusCode))
-	}
-	gomega.Eventually(ctx, func(g gomega.Gomega) {
-		hs, err := f.DVCQG.Lookup(ctx, child.Code)
-		g.Expect(err).NotTo(gomega.HaveOccurred(), "national portal has no %s", what)
-		g.Expect(hs.TrangThaiHoSo).To(gomega.Equal(strconv.Itoa(child.StatusCode)), "national portal status of %s ≠ portal status %q", what, child.Status)
-		var got []string
-		for _, t := range hs.QuaTrinhXuLy {
-			got = append(got, t.TrangThai)
-		}
-		g.Expect(got).To(gomega.Equal(want), "national portal history of %s ≠ portal history", what)
-	}).WithTimeout(f.Target.Timeouts.Sync).WithPolling(framework.PollInterval).Should(gomega.Succeed())
-}
-
-// mismatches collects what differs between an answer and its expectation,
-// one line per field, so that a failure reports every differing field at
-// once instead of the first.
-type mismatches []string
-
-func (m *mismatches) check(what string, got, want any) {
-	if reflect.DeepEqual(got, want) {
-		return
-	}
-	q := func(v any) string {
-		if s, ok := v.(string); ok {
-			return strconv.Quote(s)
-		}
-		return fmt.Sprintf("%v", v)
-	}
-	*m = append(*m, fmt.Sprintf("%s: got %s, want %s", what, q(got), q(want)))
 }
