@@ -33,7 +33,7 @@ func grantedScopes(asked []string) string {
 	return strings.Join(granted, " ")
 }
 
-// releasedClaims reports whether a scope string releases the identity claim
+// releasedClaim reports whether a scope string releases the identity claim
 // k. sub, SoDinhDanh and LoaiTaiKhoan are always released: they identify
 // the account, which is what openid asks for.
 func (s *Server) releasedClaim(scope, k string) bool {

@@ -21,7 +21,7 @@ var userinfoClaims = []string{
 
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
-	authz, sent := r.Header["Authorization"]
+	_, sent := r.Header["Authorization"]
 	if !sent && !s.defect(defectInvalidTokenWithoutCredentials) {
 		// RFC 6750 §3.1: a request without any authentication information
 		// gets the challenge, and no error code.
@@ -29,7 +29,7 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	token, ok := strings.CutPrefix(strings.Join(authz, ""), "Bearer ")
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
 		writeOAuthError(w, invalidToken("missing bearer token"))
 		return

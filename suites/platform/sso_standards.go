@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -41,7 +42,7 @@ var _ = ginkgo.Describe("Single sign-on held to the OpenID Connect and OAuth sta
 		get, err := f.SSO.Authorize(ctx, sso.NewAuthRequest(sso.LoginScope))
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "authorization request by GET")
 		post := sso.NewAuthRequest(sso.LoginScope)
-		post.Method = "POST"
+		post.Method = http.MethodPost
 		posted, err := f.SSO.Authorize(ctx, post)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "authorization request by POST")
 		gomega.Expect(authorizePostProblems(get, posted)).To(gomega.Succeed())
