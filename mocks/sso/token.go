@@ -171,7 +171,7 @@ func (s *Server) refreshGrant(c Client, form url.Values) (*grant, string, string
 	s.mu.Lock()
 	known, ok := s.refresh[rt]
 	s.mu.Unlock()
-	if ok && narrowed && !subsetScope(asked[0], known.scope) && !s.defect(defectRefreshWidensScope) {
+	if ok && known.clientID == c.ID && narrowed && !subsetScope(asked[0], known.scope) && !s.defect(defectRefreshWidensScope) {
 		// Checked before rotation: a refused request leaves the token usable.
 		return nil, "", "", &oauthError{http.StatusBadRequest, "invalid_scope", "scope asks for more than the refresh token was granted"}
 	}
