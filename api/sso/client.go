@@ -61,6 +61,12 @@ func (c *Client) passwordField() string {
 	return "password"
 }
 
+// LoginScope is the scopes Login asks for: openid and OIDC Core §5.4's
+// standard scopes, which release every identity claim the harness checks
+// (docs/contracts.md, SSO: profile → HoVaTen, NgayThangNamSinh, GioiTinh;
+// address → ThuongTru; phone → SoDienThoai; email → ThuDienTu).
+const LoginScope = oidc.ScopeOpenID + " profile address phone email"
+
 // oauthConfig builds the oauth2 configuration from discovery. A public client
 // sends its id in the form: some providers reject Basic with an empty secret.
 func (c *Client) oauthConfig(d *Discovery) *oauth2.Config {
@@ -72,7 +78,7 @@ func (c *Client) oauthConfig(d *Discovery) *oauth2.Config {
 		ClientID:     c.ClientID,
 		ClientSecret: c.ClientSecret,
 		RedirectURL:  c.RedirectURI,
-		Scopes:       []string{oidc.ScopeOpenID, "profile"},
+		Scopes:       strings.Fields(LoginScope),
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   d.AuthorizationEndpoint,
 			TokenURL:  d.TokenEndpoint,

@@ -131,6 +131,12 @@ func (b *browser) signIn(ctx context.Context, authURL, userField, username, pass
 	if err != nil {
 		return nil, fmt.Errorf("sso login: %w", err)
 	}
+	return b.signInFrom(ctx, req, userField, username, passField, password)
+}
+
+// signInFrom is signIn from an authorization request already built (a GET
+// of the authorize URL, or a POST of its parameters).
+func (b *browser) signInFrom(ctx context.Context, req *http.Request, userField, username, passField, password string) (*url.URL, error) {
 	p, err := b.do(req)
 	if err != nil {
 		return nil, fmt.Errorf("sso login: authorize: %w", err)

@@ -21,7 +21,7 @@ func platformKindDefects() []Defect {
 		{Name: "sso-discovery-incomplete", System: "sso",
 			Description: "The OIDC discovery document leaves out code_challenge_methods_supported and grant_types_supported: by RFC 8414 the provider then supports neither PKCE nor refresh.",
 			Example:     "sso-discovery-incomplete", Filter: "system:sso",
-			ExpectedSpecs: []string{ssoDiscovery}, Symptom: "discovery document"},
+			ExpectedSpecs: []string{ssoDiscovery, ssoPKCE}, Symptom: "discovery document"},
 		{Name: "sso-userinfo-wrong-citizen", System: "sso",
 			Description: "The SSO's userinfo endpoint answers another citizen's claims for a valid access token.",
 			Example:     "sso-userinfo-wrong-citizen", Filter: "system:sso",

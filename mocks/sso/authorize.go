@@ -6,13 +6,15 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
 
 // authParams are the authorization request parameters the login page
 // carries in hidden inputs; others are ignored (RFC 6749 §3.1).
 var authParams = []string{
 	"response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
-	"code_challenge", "code_challenge_method", "acr_values",
+	"code_challenge", "code_challenge_method", "acr_values", "prompt",
 }
 
 // msgBadCredentials is the contract's login failure message.
@@ -59,13 +61,10 @@ func (s *Server) checkAuthRequest(in url.Values) (*authRequest, *pageError, *oau
 	if !slices.Contains(asked, "openid") {
 		return req, nil, &oauthError{http.StatusFound, "invalid_scope", "scope must include openid"}
 	}
-	var granted []string
-	for _, sc := range supportedScopes {
-		if slices.Contains(asked, sc) {
-			granted = append(granted, sc)
-		}
+	req.scope = grantedScopes(asked)
+	if prompt := strings.Fields(p.Get("prompt")); slices.Contains(prompt, "none") && len(prompt) > 1 {
+		return req, nil, &oauthError{http.StatusFound, "invalid_request", "prompt=none cannot be combined with other values"} // OIDC Core §3.1.2.1
 	}
-	req.scope = strings.Join(granted, " ")
 	challenge := p.Get("code_challenge")
 	switch {
 	case challenge == "" && c.Secret == "":
@@ -89,14 +88,33 @@ func validChallenge(c string) bool {
 	return err == nil
 }
 
+// authorize answers GET and POST alike (OIDC Core §3.1.2.1: a POST carries
+// the parameters form-encoded). The mock keeps no login session, so
+// prompt=none is always login_required (§3.1.2.6).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
-	req, perr, oerr := s.checkAuthRequest(r.URL.Query())
+	in := r.URL.Query()
+	if r.Method == http.MethodPost {
+		if s.defect(defectAuthorizePostRefused) {
+			// Seeded defect: POST is not routed.
+			w.Header().Set("Allow", http.MethodGet)
+			httpx.Error(w, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed", "Phương thức không được hỗ trợ", "")
+			return
+		}
+		if err := parseForm(w, r); err != nil {
+			s.renderError(w, http.StatusBadRequest, &pageError{"Dữ liệu gửi lên không hợp lệ.", "malformed form body"})
+			return
+		}
+		in = r.PostForm
+	}
+	req, perr, oerr := s.checkAuthRequest(in)
 	switch {
 	case perr != nil:
 		s.renderError(w, http.StatusBadRequest, perr)
 	case oerr != nil:
 		s.redirect(w, req, url.Values{"error": {oerr.code}, "error_description": {oerr.description}})
+	case slices.Contains(strings.Fields(req.params.Get("prompt")), "none") && !s.defect(defectPromptNoneShowsLogin):
+		s.redirect(w, req, url.Values{"error": {"login_required"}, "error_description": {"no login session, and prompt=none forbids the login page"}})
 	default:
 		s.renderLogin(w, http.StatusOK, req, "", "")
 	}

@@ -185,7 +185,7 @@ func TestLogout(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("Bạn đã đăng xuất")) {
 		t.Errorf("logout page: %d %s", resp.StatusCode, body)
 	}
-	resp, _ = e.get(e.issuer + "/logout?" + url.Values{"post_logout_redirect_uri": {"http://portal.test/01/"}, "state": {"s"}}.Encode())
+	resp, _ = e.get(e.issuer + "/logout?" + url.Values{"post_logout_redirect_uri": {loggedOutURI}, "client_id": {publicID}, "state": {"s"}}.Encode())
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != "http://portal.test/01/?state=s" {
 		t.Errorf("logout redirect: %d %q", resp.StatusCode, loc)
 	}

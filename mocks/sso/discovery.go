@@ -26,10 +26,6 @@ type discoveryDoc struct {
 	ClaimsSupported                   []string `json:"claims_supported,omitempty"`
 }
 
-// Scopes the provider knows; others are ignored (RFC 6749 §3.3 lets the
-// server grant less than asked).
-var supportedScopes = []string{"openid", "profile"}
-
 func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 	d := discoveryDoc{
 		Issuer:                            s.issuer,
@@ -57,12 +53,16 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
 	pub := &s.key.PublicKey
-	httpx.JSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
+	key := map[string]string{
 		"kty": "RSA",
-		"use": "sig",
+		"use": "sig", // RFC 7517 §4.2: the key verifies signatures
 		"alg": "RS256",
 		"kid": s.kid,
 		"n":   b64.EncodeToString(pub.N.Bytes()),
 		"e":   b64.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}})
+	}
+	if s.defect(defectJWKSUseMissing) {
+		delete(key, "use") // seeded defect: the key's use is not said
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{key}})
 }

@@ -70,7 +70,7 @@ func TestDiscoveryDocument(t *testing.T) {
 		"code_challenge_methods_supported":      {d.CodeChallengeMethodsSupported, []string{"S256"}},
 		"id_token_signing_alg_values_supported": {d.IDTokenSigningAlgValuesSupported, []string{"RS256"}},
 		"subject_types_supported":               {d.SubjectTypesSupported, []string{"public"}},
-		"scopes_supported":                      {d.ScopesSupported, []string{"openid", "profile"}},
+		"scopes_supported":                      {d.ScopesSupported, []string{"openid", "profile", "address", "phone", "email"}},
 		"token_endpoint_auth_methods_supported": {d.TokenEndpointAuthMethodsSupported, []string{"none", "client_secret_basic", "client_secret_post"}},
 	} {
 		if !slices.Equal(c.got, c.want) {

@@ -21,7 +21,7 @@ func TestStandardClientsInteroperate(t *testing.T) {
 	provider := e.provider()
 	cfg := &oauth2.Config{
 		ClientID: publicID, RedirectURL: redirectURI, Endpoint: provider.Endpoint(),
-		Scopes: []string{oidc.ScopeOpenID, "profile"},
+		Scopes: []string{oidc.ScopeOpenID, "profile", "address", "phone", "email"},
 	}
 	cfg.Endpoint.AuthStyle = oauth2.AuthStyleInParams
 	verifier := oauth2.GenerateVerifier()
@@ -31,7 +31,7 @@ func TestStandardClientsInteroperate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Exchange: %v", err)
 	}
-	if tok.TokenType != "Bearer" || tok.RefreshToken == "" || tok.Extra("scope") != "openid profile" {
+	if tok.TokenType != "Bearer" || tok.RefreshToken == "" || tok.Extra("scope") != "openid profile address phone email" {
 		t.Errorf("token = %+v scope %v", tok, tok.Extra("scope"))
 	}
 	if d := time.Until(tok.Expiry); d < 9*time.Minute || d > 11*time.Minute {

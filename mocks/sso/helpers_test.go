@@ -31,6 +31,7 @@ const (
 	confID       = "partner-app"
 	confSecret   = "s3cr:et/+&="
 	redirectURI  = "http://portal.test/01/auth/callback"
+	loggedOutURI = "http://portal.test/01/"
 	confRedirect = "http://partner.test/cb?tenant=01"
 )
 
@@ -96,7 +97,7 @@ func newEnvWith(t *testing.T, tweak func(*sso.Options)) *env {
 			},
 		}},
 		Clients: []sso.Client{
-			{ID: publicID, RedirectURIs: []string{redirectURI}},
+			{ID: publicID, RedirectURIs: []string{redirectURI}, PostLogoutRedirectURIs: []string{loggedOutURI}},
 			{ID: confID, Secret: confSecret, RedirectURIs: []string{confRedirect}, TokenTTL: time.Minute},
 		},
 		Now: clock.Now,
@@ -120,7 +121,7 @@ func newEnvWith(t *testing.T, tweak func(*sso.Options)) *env {
 func (e *env) oauthConfig(clientID, secret, redirect string, style oauth2.AuthStyle) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID: clientID, ClientSecret: secret, RedirectURL: redirect,
-		Scopes: []string{oidc.ScopeOpenID, "profile"},
+		Scopes: []string{oidc.ScopeOpenID, "profile", "address", "phone", "email"},
 		Endpoint: oauth2.Endpoint{
 			AuthURL: e.issuer + "/authorize", TokenURL: e.issuer + "/token", AuthStyle: style,
 		},

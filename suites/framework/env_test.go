@@ -41,6 +41,9 @@ func TestSetupResolvesAMockTarget(t *testing.T) {
 	if e.SSO.RedirectURI != "http://portal.test/portal/01/auth/callback" {
 		t.Errorf("default redirect URI %q", e.SSO.RedirectURI)
 	}
+	if e.PostLogoutURI != "http://portal.test/portal/01/" {
+		t.Errorf("default post-logout URI %q", e.PostLogoutURI)
+	}
 	if e.ShortSSO == nil {
 		t.Error("short-lived SSO client missing")
 	}
