@@ -233,7 +233,7 @@ func pathString(p cmp.Path) string {
 
 // keyFields name a list item better than its index: a form field by its
 // name, an attachment by its type, a history entry by its state.
-var keyFields = []string{"Name", "Type", "Status", "Step", "TrangThai", "Kid"}
+var keyFields = []string{"Name", "Type", "Status", "Step", "Kid"}
 
 // elementKey is the key field of a list item of structs, "" when it has
 // none (either side's item, whichever is present).

@@ -215,7 +215,7 @@ func TestJWKSUseProblems(t *testing.T) {
 func TestPKCEAdvertised(t *testing.T) {
 	wantJudged(t, "S256", pkceAdvertised(&sso.Discovery{Issuer: "https://sso.test", CodeChallengeMethodsSupported: []string{"plain", "S256"}}), true)
 	wantJudged(t, "plain only", pkceAdvertised(&sso.Discovery{Issuer: "https://sso.test", CodeChallengeMethodsSupported: []string{"plain"}}), false,
-		"discovery document of https://sso.test", `GET /.well-known/openid-configuration code_challenge_methods_supported: want a list holding "S256", got [plain]`)
+		"discovery document of https://sso.test", `GET /.well-known/openid-configuration code_challenge_methods_supported: want a list holding "S256", got ["plain"]`)
 	wantJudged(t, "omitted", pkceAdvertised(&sso.Discovery{Issuer: "https://sso.test"}), false, "code_challenge_methods_supported")
 }
 
