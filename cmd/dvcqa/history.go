@@ -24,6 +24,9 @@ func reportCmd(args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		return fail("usage: dvcqa report [--lang en] [--waivers FILE] <run-id|folder|latest>")
 	}
+	if *lang != "vi" && *lang != "en" {
+		return fail("report: --lang %q: want vi or en", *lang)
+	}
 	cat, err := fixtures.Load()
 	if err != nil {
 		return fail("%v", err)
@@ -96,6 +99,14 @@ func mergeCmd(args []string) int {
 	lang := fs.String("lang", "vi", "vi or en")
 	if err := fs.Parse(args); err != nil || fs.NArg() < 2 {
 		return fail("usage: dvcqa merge [--run-id ID] <run> <run> [<run>...]")
+	}
+	if *out != "" {
+		if err := checkRunID(*out); err != nil {
+			return fail("merge: --run-id: %v", err)
+		}
+	}
+	if *lang != "vi" && *lang != "en" {
+		return fail("merge: --lang %q: want vi or en", *lang)
 	}
 	cat, err := fixtures.Load()
 	if err != nil {

@@ -7,13 +7,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
@@ -40,13 +44,29 @@ type runOptions struct {
 }
 
 func runCmd(args []string) int {
+	o, err := parseRunArgs(args, os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return fail("run: %v (see dvcqa run -h)", err)
+	}
+	return run(o)
+}
+
+// parseRunArgs reads and checks the flags of `dvcqa run`: every value is
+// checked here, before anything runs, and anything it does not know —
+// an unknown flag, a positional argument, a flag after one — is refused.
+// getenv supplies the flags' defaults from the environment (os.Getenv).
+func parseRunArgs(args []string, getenv func(string) string) (runOptions, error) {
 	var o runOptions
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&o.target, "target", os.Getenv(vocab.EnvTarget), "target profile (YAML); default: the embedded mock world (env "+vocab.EnvTarget+")")
+	fs := flag.NewFlagSet("dvcqa run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.target, "target", getenv(vocab.EnvTarget), "target profile (YAML); default: the embedded mock world (env "+vocab.EnvTarget+")")
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'layer:api && service:DV09'")
 	fs.IntVar(&o.procs, "procs", 2, "parallel Ginkgo processes")
 	runsFlag(fs, &o.runsDir)
-	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
+	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix): letters, digits, '.', '_', '-'")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
 	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
 	fs.StringVar(&o.waivers, "waivers", "", "waivers file (default: the target profile's waivers:)")
@@ -54,9 +74,68 @@ func runCmd(args []string) int {
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+		}
+		return o, err
 	}
-	return run(o)
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if fs.NArg() > 0 {
+		bad("unexpected argument %q (flags go before it; `dvcqa run` takes no arguments)", fs.Arg(0))
+	}
+	if o.procs < 1 || o.procs > maxProcs {
+		bad("--procs %d: want 1 to %d parallel processes", o.procs, maxProcs)
+	}
+	if o.timeout <= 0 {
+		bad("--timeout %s: want a positive duration, e.g. 20m", o.timeout)
+	}
+	if o.flakeAttempts < 0 {
+		bad("--flake-attempts %d: want 0 (no retries) or more", o.flakeAttempts)
+	}
+	if o.lang != "vi" && o.lang != "en" {
+		bad("--lang %q: want vi or en", o.lang)
+	}
+	if strings.TrimSpace(o.runsDir) == "" {
+		bad("--runs: empty folder name")
+	}
+	if strings.TrimSpace(o.suites) == "" {
+		bad("--suites: empty package")
+	}
+	if o.runID != "" {
+		if err := checkRunID(o.runID); err != nil {
+			bad("--run-id: %v", err)
+		}
+	}
+	if o.labelFilter != "" {
+		if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+			bad("--label-filter %q: %v", o.labelFilter, err)
+		}
+	}
+	return o, errors.Join(errs...)
+}
+
+// maxProcs bounds --procs: each process is a suite binary (and perhaps a
+// Chromium); more than this is a typo.
+const maxProcs = 64
+
+// runIDRE is what a run id may be: one folder name inside the runs folder.
+var runIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// checkRunID refuses a run id that is not one plain folder name inside the
+// runs folder (no separator, no "..", not absolute), or that names one of
+// the folder's own entries (latest, previous).
+func checkRunID(id string) error {
+	switch {
+	case id == reports.LatestDir || id == "previous":
+		return fmt.Errorf("%q is reserved (it names another run)", id)
+	case strings.ContainsAny(id, `/\`) || filepath.IsAbs(id) || strings.Contains(id, ".."):
+		return fmt.Errorf("%q must be a folder name inside the runs folder (no path separators, no \"..\")", id)
+	case !runIDRE.MatchString(id):
+		return fmt.Errorf("%q: want letters, digits, '.', '_' or '-' (up to 100, starting with a letter or digit)", id)
+	}
+	return nil
 }
 
 func run(o runOptions) int {
@@ -89,31 +168,34 @@ func run(o runOptions) int {
 	if len(switches) > 0 && !target.Embedded() {
 		return fail("seeded defects switch on only in the embedded mock world; for a standalone one use `dvcqa mock serve --defect ...`")
 	}
+	// Every secret the target names must be set: all missing ones at once,
+	// each with the line of the file that names it.
+	if err := target.MissingSecrets(os.LookupEnv); err != nil {
+		return fail("target %s: secrets not set:\n%v", target.Name, err)
+	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
 		return fail("%v", err)
 	}
-
-	if o.runID == "" {
-		o.runID = newRunID()
+	// The waivers are read before the run folder exists, so a bad file
+	// leaves nothing behind.
+	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
+	if err != nil {
+		return fail("%v", err)
 	}
+
 	runsRoot, err := filepath.Abs(o.runsDir)
 	if err != nil {
 		return fail("runs: %v", err)
 	}
-	runDir := filepath.Join(runsRoot, o.runID)
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
+	runDir, err := makeRunDir(runsRoot, &o.runID)
+	if err != nil {
 		return fail("runs: %v", err)
 	}
 	// What the suites are told, in one file in the run folder.
 	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: o.runID, Target: o.target,
 		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
 		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
-	if err != nil {
-		return fail("%v", err)
-	}
-
-	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -224,6 +306,33 @@ func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error
 		secrets = append(secrets, os.Getenv(a.PasswordEnv))
 	}
 	return redact.NewMasker(secrets...), nil
+}
+
+// makeRunDir creates the run folder runsRoot/<id>, exclusively: two runs
+// never share one. An empty id is generated (and generated again on a
+// collision); a given one that exists already is refused.
+func makeRunDir(runsRoot string, id *string) (string, error) {
+	if err := os.MkdirAll(runsRoot, 0o755); err != nil {
+		return "", err
+	}
+	generate := *id == ""
+	for attempt := 0; ; attempt++ {
+		if generate {
+			*id = newRunID()
+		}
+		dir := filepath.Join(runsRoot, *id)
+		err := os.Mkdir(dir, 0o755)
+		switch {
+		case err == nil:
+			return dir, nil
+		case errors.Is(err, os.ErrExist) && generate && attempt < 10:
+			continue
+		case errors.Is(err, os.ErrExist):
+			return "", fmt.Errorf("run folder %s exists already (choose another --run-id)", dir)
+		default:
+			return "", err
+		}
+	}
 }
 
 func newRunID() string {
