@@ -190,14 +190,14 @@ func run(o runOptions) int {
 	}
 	runDir, err := makeRunDir(runsRoot, &o.runID)
 	if err != nil {
-		return fail("runs: %v", err)
+		return fail("runs: %v", writeError(runsRoot, err))
 	}
 	// What the suites are told, in one file in the run folder.
 	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: o.runID, Target: o.target,
 		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
 		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
 	if err != nil {
-		return fail("%v", err)
+		return fail("%v", writeError(runDir, err))
 	}
 
 	started := time.Now()
