@@ -49,6 +49,8 @@ func main() {
 		code = diffCmd(args)
 	case "merge":
 		code = mergeCmd(args)
+	case watchCommand:
+		code = watchCmd(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -231,12 +232,47 @@ func run(o runOptions) int {
 	return gateExit(sum)
 }
 
-// runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
-// its own process group so that an interrupt reaches every Ginkgo process,
-// which then writes its reports before exiting. Its output reaches the
-// terminal masked line by line (see consoleMasker). configEnv points the
-// suites at the run configuration (runconfig.Write).
-func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Masker) error {
+// runGinkgo builds the suites into the run's own scratch folder (so runs
+// started together never share, or delete, one another's binary) and runs
+// that binary with the Ginkgo CLI pinned in go.mod. Every process it
+// starts ends with the run, however the run ends (see runProcs). The
+// Ginkgo CLI runs in its own process group, so that an interrupt reaches
+// every Ginkgo process, which then writes its reports before exiting. Its
+// output reaches the terminal masked line by line (see consoleMasker).
+// configEnv points the suites at the run configuration (runconfig.Write).
+func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Masker) (err error) {
+	// Pdeathsig follows the thread that started the child: keep this one.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	procs, err := startRunProcs(o.runID)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := procs.close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	stdout, stderr := newConsoleMasker(os.Stdout, masker), newConsoleMasker(os.Stderr, masker)
+	// Whatever ends the run, the last open line still reaches the terminal.
+	defer func() { _ = stdout.Flush(); _ = stderr.Flush() }()
+	env := append(os.Environ(), configEnv)
+	if os.Getenv(vocab.EnvAxePath) == "" {
+		// The suites run in the scratch folder, not under the checkout.
+		if axe := filepath.Join(root, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"); fileExists(axe) {
+			env = append(env, vocab.EnvAxePath+"="+axe)
+		}
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	bin := filepath.Join(procs.scratch, "suites.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, o.suites)
+	if err := runChild(procs, build, root, env, stdout, stderr, sigs, false); err != nil {
+		return fmt.Errorf("build the suites: %w", err)
+	}
+
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
@@ -247,24 +283,22 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	if o.labelFilter != "" {
 		args = append(args, "--label-filter="+o.labelFilter)
 	}
-	args = append(args, o.suites)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	stdout, stderr := newConsoleMasker(os.Stdout, masker), newConsoleMasker(os.Stderr, masker)
-	// Whatever ends the run, the last open line still reaches the terminal.
-	defer func() { _ = stdout.Flush(); _ = stderr.Flush() }()
+	args = append(args, bin)
+	return runChild(procs, exec.Command("go", args...), root, env, stdout, stderr, sigs, true)
+}
+
+// runChild runs one process of the run to its end. An interrupt is passed
+// on to its process group (the Ginkgo CLI then stops the suites, which
+// write their reports) when forward is set, else it stops the process.
+func runChild(procs *runProcs, cmd *exec.Cmd, dir string, env []string, stdout, stderr io.Writer, sigs <-chan os.Signal, forward bool) error {
+	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// A Ginkgo process that outlives the CLI must not keep the output pipes,
+	// A process that outlives its parent must not keep the output pipes,
 	// and so Wait, open for ever.
 	cmd.WaitDelay = 10 * time.Second
-	cmd.Env = append(os.Environ(), configEnv)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start ginkgo: %w", err)
+	if err := procs.start(cmd); err != nil {
+		return fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
 	}
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	for {
@@ -272,10 +306,20 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		case err := <-done:
 			return err
 		case sig := <-sigs:
-			fmt.Fprintf(os.Stderr, "\ndvcqa: %v: interrupting the suites; reports are still written\n", sig)
-			_ = syscall.Kill(-cmd.Process.Pid, sig.(syscall.Signal))
+			if forward {
+				fmt.Fprintf(os.Stderr, "\ndvcqa: %v: interrupting the suites; reports are still written\n", sig)
+				_ = syscall.Kill(-cmd.Process.Pid, sig.(syscall.Signal))
+			} else {
+				fmt.Fprintf(os.Stderr, "\ndvcqa: %v: stopping\n", sig)
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			}
 		}
 	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // maskerFor collects every secret the run could see, so no written file
