@@ -198,6 +198,7 @@ func run(o runOptions) int {
 		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
 		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
 	if err != nil {
+		_ = os.RemoveAll(runDir) // nothing ran: no empty run folder
 		return fail("%v", writeError(runDir, err))
 	}
 
