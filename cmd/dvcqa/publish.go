@@ -83,7 +83,10 @@ func publish(p publication) (*reports.Summary, error) {
 		writeFile("diff.md", func(f io.Writer) error { return render.WriteDiffText(f, diff) })
 	}
 	if err := errors.Join(errs...); err != nil {
-		return sum, writeError(p.dir, err)
+		if reports.DiskFull(err) {
+			err = fmt.Errorf("%w\nfree space, then rebuild the reports: dvcqa report --runs %s %s", writeError(p.dir, err), p.root, filepath.Base(p.dir))
+		}
+		return sum, err
 	}
 	if err := reports.CopyLatest(p.root, p.dir); err != nil {
 		return sum, writeError(p.root, err)
@@ -148,11 +151,11 @@ func gitCommit(root string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// writeError says a full disk in words: which folder, and that no report
-// was left half written (each is the old file or none).
+// writeError says a full disk in words: which folder, and that no file was
+// left half written (each is the old file or none).
 func writeError(dir string, err error) error {
 	if reports.DiskFull(err) {
-		return fmt.Errorf("the disk holding %s is full (no space left on device): reports not written, and none left half written; free space, then rebuild them with `dvcqa report`: %w", dir, err)
+		return fmt.Errorf("the disk holding %s is full (no space left on device); no file was left half written: %w", dir, err)
 	}
 	return err
 }
