@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/dvcqa/dvcqa/reports"
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -60,13 +62,26 @@ func TestFullDisk(t *testing.T) {
 		t.Fatalf("dvcqa %v: %v", args, err)
 		return -1, ""
 	}
-	if code, out := dvcqa("run", "--runs", runs, "--run-id", "first", "--label-filter", "layer:api && service:DV09"); code != 1 {
-		t.Fatalf("the run on the tmpfs exited %d, want 1 (filtered):\n%s", code, out)
+	// A run folder as a run leaves it (a few specs, no suites started: the
+	// report builder does the writing), its reports built on the tmpfs.
+	writeRunFolder(t, filepath.Join(runs, "first"))
+	if code, out := dvcqa("report", "--runs", runs, "first"); code != 1 {
+		t.Fatalf("building the reports on the tmpfs exited %d, want 1 (gate not passed):\n%s", code, out)
 	}
 	before := snapshot(t, runs)
+	if _, ok := before[filepath.Join("first", reports.JUnitFile)]; !ok {
+		t.Fatalf("no junit.xml written: %v", keys(before))
+	}
 
-	// Leave 64 KiB: small files fit, the summary, page and JUnit do not.
-	filler := fill(t, mnt, 64<<10)
+	// Leave 16 KiB: small files fit, the summary and the page do not (their
+	// writes start, then fail half-way).
+	const slack = 16 << 10
+	for _, f := range []string{reports.SummaryFile, "index.html"} {
+		if n := len(before[filepath.Join("first", f)]); n <= slack {
+			t.Fatalf("%s is %d bytes: it would fit in the %d bytes left", f, n, slack)
+		}
+	}
+	filler := fill(t, mnt, slack)
 	code, out := dvcqa("report", "--runs", runs, "first")
 	if code != 2 || !strings.Contains(out, "is full (no space left on device)") {
 		t.Errorf("rebuilding the reports on a full disk exited %d, want 2 saying the disk is full:\n%s", code, out)
@@ -74,7 +89,7 @@ func TestFullDisk(t *testing.T) {
 	t.Logf("report on a full disk: exit %d: %s", code, lastLine(out))
 	after := snapshot(t, runs)
 	if after[filepath.Join("first", reports.JUnitFile)] != before[filepath.Join("first", reports.JUnitFile)] {
-		t.Error("junit.xml changed although it could not be written")
+		t.Error("junit.xml changed: rebuilt from the same files it is the same, or it is the old one")
 	}
 	for name := range before {
 		if _, ok := after[name]; !ok {
@@ -181,4 +196,45 @@ func checkWhole(t *testing.T, dir string) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// writeRunFolder writes run.json and a ginkgo.json of a few specs of DV09.
+func writeRunFolder(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	rep := types.Report{SuiteDescription: "dvcqa", SuitePath: "/checkout/suites", SuiteSucceeded: true,
+		StartTime: t0, EndTime: t0.Add(time.Minute), RunTime: time.Minute}
+	for i, name := range []string{"API end-to-end", "negative: unauthenticated", "negative: wrong fee"} {
+		rep.SpecReports = append(rep.SpecReports, types.SpecReport{
+			ContainerHierarchyTexts: []string{"services", "DV09"}, LeafNodeText: name, LeafNodeType: types.NodeTypeIt,
+			LeafNodeLabels: []string{"service:DV09", "layer:api"}, State: types.SpecStatePassed,
+			StartTime: t0.Add(time.Duration(i) * time.Second), EndTime: t0.Add(time.Duration(i+1) * time.Second),
+			RunTime: time.Second, ParallelProcess: 1, NumAttempts: 1})
+	}
+	ginkgo, err := json.Marshal([]types.Report{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := json.Marshal(runRecord{Meta: reports.Meta{RunID: "first", StartedAt: t0, FinishedAt: t0.Add(time.Minute),
+		Target: reports.TargetInfo{Name: "mock", Kind: "mock", Province: "01", Seed: 20250701}}, Province: "01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// summary.json marks the folder as a run's; `dvcqa report` rewrites it.
+	for name, data := range map[string][]byte{reports.GinkgoFile: ginkgo, runFile: rec, reports.SummaryFile: []byte("{}\n")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
