@@ -54,18 +54,31 @@ func TestReapEndsEveryProcessOfTheRun(t *testing.T) {
 }
 
 // TestKilledRunLeavesNothing: a `dvcqa run` killed with SIGKILL in the
-// middle of its browser specs leaves no process behind — not the Ginkgo
-// CLI, the suite processes with the embedded world, nor Chromium and its
-// helpers — and no scratch or Chromium profile folder.
+// middle of its browser specs, or interrupted twice in a row (Ctrl-C, then
+// Ctrl-C again), leaves no process behind — not the Ginkgo CLI, the suite
+// processes with the embedded world, nor Chromium and its helpers — and no
+// scratch or Chromium profile folder.
 func TestKilledRunLeavesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs dvcqa; `make procs` runs it")
 	}
 	bin, root := dvcqaBinary(t)
+	for _, tc := range []struct {
+		name string
+		sigs []syscall.Signal
+	}{
+		{"SIGKILL", []syscall.Signal{syscall.SIGKILL}},
+		{"SIGINT twice", []syscall.Signal{syscall.SIGINT, syscall.SIGINT}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { killRun(t, bin, root, tc.sigs) })
+	}
+}
+
+func killRun(t *testing.T, bin, root string, sigs []syscall.Signal) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	tmp := t.TempDir()
-	const runID = "killed"
+	runID := "killed-" + strconv.Itoa(int(sigs[0])) + "-" + strconv.Itoa(len(sigs))
 	cmd := exec.CommandContext(ctx, bin, "run", "--runs", filepath.Join(tmp, "runs"), "--run-id", runID,
 		"--procs", "2", "--label-filter", "layer:browser && service:DV09")
 	cmd.Dir = root
@@ -75,7 +88,7 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill once the suites run (and, with a local Chromium, once it runs).
+	// Stop it once the suites run (and, with a local Chromium, once it runs).
 	_, noChromium := exec.LookPath("/usr/lib/chromium/chromium")
 	want := "suites.test"
 	if noChromium == nil && os.Getenv(vocab.EnvBrowserURL) == "" {
@@ -92,11 +105,24 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
+	for i, sig := range sigs {
+		if i > 0 {
+			time.Sleep(100 * time.Millisecond) // a second Ctrl-C, as a person would press it
+		}
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
 	}
-	_ = cmd.Wait()
-	killed := time.Now()
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case <-waitErr:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Errorf("dvcqa still running 30 s after %v:\n%s", sigs, out.String())
+		<-waitErr
+	}
+	stopped := time.Now()
 	for {
 		var left []proc
 		for _, p := range append(seen, tokenProcs(runID)...) {
@@ -107,18 +133,26 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 		if len(left) == 0 {
 			break
 		}
-		if time.Since(killed) > 5*time.Second {
+		if time.Since(stopped) > 5*time.Second {
 			for _, p := range left {
-				t.Errorf("still running 5 s after the kill: %d %.120s", p.pid, p.cmdline)
+				t.Errorf("still running 5 s after dvcqa ended: %d %.120s", p.pid, p.cmdline)
 				_ = syscall.Kill(p.pid, syscall.SIGKILL)
 			}
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Logf("%d processes of the run ended %v after the SIGKILL", len(seen)-1, time.Since(killed).Round(time.Millisecond))
+	t.Logf("%v: dvcqa exited %d; %d processes of the run ended %v after it", sigs, cmd.ProcessState.ExitCode(),
+		len(seen)-1, time.Since(stopped).Round(time.Millisecond))
+	if sigs[0] == syscall.SIGINT {
+		// Interrupted, the run still ends as dvcqa: gate not passed (1),
+		// or the harness could not finish (2); never killed by the signal.
+		if c := cmd.ProcessState.ExitCode(); c != 1 && c != 2 {
+			t.Errorf("an interrupted run exited %d, want 1 or 2:\n%s", c, out.String())
+		}
+	}
 	// The watchdog removes the scratch folder (suite binary, profiles) last.
-	for time.Since(killed) < 5*time.Second && len(leftovers(tmp)) > 0 {
+	for time.Since(stopped) < 5*time.Second && len(leftovers(tmp)) > 0 {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if l := leftovers(tmp); len(l) > 0 {
