@@ -149,3 +149,30 @@ func secretLines(file string, tg *fixtures.Target) []string {
 	}
 	return out
 }
+
+// TestCommandsRefuseTrailingArguments: the other commands refuse what they
+// do not take, with exit 2, before doing anything.
+func TestCommandsRefuseTrailingArguments(t *testing.T) {
+	var buf bytes.Buffer
+	stderr = &buf
+	defer func() { stderr = os.Stderr }()
+	for _, tc := range []struct {
+		name string
+		cmd  func([]string) int
+		args []string
+		want string
+	}{
+		{"catalog", catalogCmd, []string{"--json", "extra"}, `unexpected argument "extra"`},
+		{"defects", defectsCmd, []string{"x"}, `unexpected argument "x"`},
+		{"mock serve", mockCmd, []string{"serve", "8080"}, `unexpected argument "8080"`},
+		{"mock serve --day", mockCmd, []string{"serve", "--day", "-1s"}, "--day -1s"},
+		{"merge --run-id", mergeCmd, []string{"--run-id", "../x", "a", "b"}, "--run-id"},
+		{"merge --lang", mergeCmd, []string{"--lang", "fr", "a", "b"}, "--lang"},
+		{"report --lang", reportCmd, []string{"--lang", "fr", "a"}, "--lang"},
+	} {
+		buf.Reset()
+		if code := tc.cmd(tc.args); code != 2 || !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("%s %q = %d, %q; want 2 saying %q", tc.name, tc.args, code, buf.String(), tc.want)
+		}
+	}
+}
