@@ -112,13 +112,6 @@ func mergeCmd(args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	if *out == "" {
-		*out = newRunID()
-	}
-	dir := filepath.Join(*root, *out)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fail("%v", err)
-	}
 	var merged *runRecord
 	var shards []reports.Shard
 	for _, ref := range fs.Args() {
@@ -157,6 +150,12 @@ func mergeCmd(args []string) int {
 		if rec.Province != merged.Province {
 			merged.Meta.Target.Province += "," + rec.Province
 		}
+	}
+	// The merged run's folder is made once its shards are read: a bad one
+	// leaves no empty folder.
+	dir, err := makeRunDir(*root, out)
+	if err != nil {
+		return fail("merge: %v", writeError(*root, err))
 	}
 	merged.Meta.RunID = *out
 	sum, err := publish(publication{root: *root, dir: dir, rec: merged, cat: cat, masker: redact.NewMasker(), lang: *lang, shards: shards})
