@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit suites external selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit suites external procs selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -23,7 +23,7 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps build clean-check check unit suites external selftest
+test: deps build clean-check check unit suites external procs selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -39,6 +39,10 @@ suites:
 ## external: `dvcqa mock serve` as a separate process gives the same verdicts as the embedded run
 external:
 	$(GO) test -count=1 -run 'TestExternalMock' ./cmd/dvcqa
+
+## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
+procs:
+	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk' ./cmd/dvcqa
 
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
 selftest:

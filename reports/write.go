@@ -26,10 +26,7 @@ func WriteSummary(dir string, s *Summary) error {
 	if err != nil {
 		return fmt.Errorf("encode summary: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write summary: %w", err)
-	}
-	return nil
+	return WriteBytesAtomic(filepath.Join(dir, SummaryFile), append(data, '\n'), 0o644)
 }
 
 // MaskJSONFile rewrites a JSON file with every string value masked. Only
@@ -53,7 +50,7 @@ func MaskJSONFile(path string, m *redact.Masker) error {
 	if err := enc.Encode(maskValue(v, m)); err != nil {
 		return fmt.Errorf("mask %s: %w", path, err)
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return WriteBytesAtomic(path, buf.Bytes(), 0o644)
 }
 
 func maskValue(v any, m *redact.Masker) any {
@@ -79,38 +76,53 @@ func MaskTextFile(path string, m *redact.Masker) error {
 	if err != nil {
 		return fmt.Errorf("mask %s: %w", path, err)
 	}
-	return os.WriteFile(path, []byte(m.Text(string(data))), 0o644)
+	return WriteBytesAtomic(path, []byte(m.Text(string(data))), 0o644)
 }
 
 // CopyLatest makes root/latest a copy of the run folder (a copy, not a
-// symlink, so it survives archiving by CI systems).
-func CopyLatest(root, runDir string) error {
+// symlink, so it survives archiving by CI systems). The copy is made in a
+// folder of its own unique name (.latest-<random>), then swapped with the
+// old latest in one step, so latest is always a whole run and two runs
+// finishing at once never share a temporary folder.
+func CopyLatest(root, runDir string) (err error) {
 	latest := filepath.Join(root, LatestDir)
-	tmp := latest + ".tmp"
-	_ = os.RemoveAll(tmp)
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
+	tmp, err := os.MkdirTemp(root, "."+LatestDir+"-*")
+	if err != nil {
 		return fmt.Errorf("latest: %w", err)
 	}
-	err := filepath.WalkDir(runDir, func(path string, d os.DirEntry, err error) error {
+	defer func() {
+		if rerr := os.RemoveAll(tmp); rerr != nil && err == nil {
+			err = fmt.Errorf("latest: remove the old copy: %w", rerr)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("latest: %w", err)
+	}
+	err = filepath.WalkDir(runDir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, err := filepath.Rel(runDir, path)
-		if err != nil {
+		if err != nil || rel == "." {
 			return err
 		}
 		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(tmp, rel), 0o755)
+			return os.Mkdir(filepath.Join(tmp, rel), 0o755)
 		}
 		return copyFile(path, filepath.Join(tmp, rel))
 	})
 	if err != nil {
 		return fmt.Errorf("latest: %w", err)
 	}
-	if err := os.RemoveAll(latest); err != nil {
-		return fmt.Errorf("latest: %w", err)
+	// First latest: a plain rename. Else (or when another run made one in
+	// between) an exchange; the old copy, now at tmp, is removed.
+	if err := os.Rename(tmp, latest); err == nil {
+		return nil
 	}
-	return os.Rename(tmp, latest)
+	if err := exchange(tmp, latest); err != nil {
+		return fmt.Errorf("latest: replace %s: %w", latest, err)
+	}
+	return nil
 }
 
 func copyFile(from, to string) error {
@@ -147,7 +159,7 @@ func MaskEvidence(runDir string, m *redact.Masker) error {
 			if err != nil {
 				return fmt.Errorf("mask %s: %w", path, err)
 			}
-			return os.WriteFile(path, []byte(m.Body("text/html", data)), 0o644)
+			return WriteBytesAtomic(path, []byte(m.Body("text/html", data)), 0o644)
 		case strings.HasSuffix(path, ".txt"):
 			return MaskTextFile(path, m)
 		}

@@ -210,4 +210,8 @@ const (
 	EnvBrowserURL = "DVCQA_BROWSER_URL" // a remote Chromium's DevTools URL
 	EnvAxePath    = "DVCQA_AXE_PATH"    // axe-core's axe.min.js
 	EnvRunConfig  = "DVCQA_RUN_CONFIG"  // the run configuration file the suites read (runconfig)
+	// EnvRunToken marks every process a `dvcqa run` starts (and all they
+	// start): its value is unique to the run, so what is left of a killed
+	// run can be found and ended.
+	EnvRunToken = "DVCQA_RUN_TOKEN"
 )

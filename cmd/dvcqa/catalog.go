@@ -31,6 +31,9 @@ func catalogCmd(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		return fail("catalog: unexpected argument %q (it takes none)", fs.Arg(0))
+	}
 	cat, err := fixtures.Load()
 	if err != nil {
 		return fail("%v", err)

@@ -17,6 +17,9 @@ func defectsCmd(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		return fail("defects: unexpected argument %q (it takes none)", fs.Arg(0))
+	}
 	all := defects.All()
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)

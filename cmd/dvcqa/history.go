@@ -24,6 +24,9 @@ func reportCmd(args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		return fail("usage: dvcqa report [--lang en] [--waivers FILE] <run-id|folder|latest>")
 	}
+	if *lang != "vi" && *lang != "en" {
+		return fail("report: --lang %q: want vi or en", *lang)
+	}
 	cat, err := fixtures.Load()
 	if err != nil {
 		return fail("%v", err)
@@ -97,15 +100,16 @@ func mergeCmd(args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() < 2 {
 		return fail("usage: dvcqa merge [--run-id ID] <run> <run> [<run>...]")
 	}
+	if *out != "" {
+		if err := checkRunID(*out); err != nil {
+			return fail("merge: --run-id: %v", err)
+		}
+	}
+	if *lang != "vi" && *lang != "en" {
+		return fail("merge: --lang %q: want vi or en", *lang)
+	}
 	cat, err := fixtures.Load()
 	if err != nil {
-		return fail("%v", err)
-	}
-	if *out == "" {
-		*out = newRunID()
-	}
-	dir := filepath.Join(*root, *out)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail("%v", err)
 	}
 	var merged *runRecord
@@ -146,6 +150,12 @@ func mergeCmd(args []string) int {
 		if rec.Province != merged.Province {
 			merged.Meta.Target.Province += "," + rec.Province
 		}
+	}
+	// The merged run's folder is made once its shards are read: a bad one
+	// leaves no empty folder.
+	dir, err := makeRunDir(*root, out)
+	if err != nil {
+		return fail("merge: %v", writeError(*root, err))
 	}
 	merged.Meta.RunID = *out
 	sum, err := publish(publication{root: *root, dir: dir, rec: merged, cat: cat, masker: redact.NewMasker(), lang: *lang, shards: shards})

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -48,6 +49,8 @@ func main() {
 		code = diffCmd(args)
 	case "merge":
 		code = mergeCmd(args)
+	case watchCommand:
+		code = watchCmd(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:
@@ -57,8 +60,11 @@ func main() {
 	os.Exit(code)
 }
 
+// stderr is where harness errors go (a test reads them).
+var stderr io.Writer = os.Stderr
+
 // fail prints a harness error and returns exit code 2.
 func fail(format string, args ...any) int {
-	fmt.Fprintf(os.Stderr, "dvcqa: "+format+"\n", args...)
+	fmt.Fprintf(stderr, "dvcqa: "+format+"\n", args...)
 	return 2
 }

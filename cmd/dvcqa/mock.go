@@ -28,6 +28,12 @@ func mockCmd(args []string) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		return fail("mock serve: unexpected argument %q (flags go before it; it takes none)", fs.Arg(0))
+	}
+	if *day <= 0 {
+		return fail("mock serve: --day %s: want a positive duration, e.g. 10ms", *day)
+	}
 	cat, err := fixtures.Load()
 	if err != nil {
 		return fail("%v", err)

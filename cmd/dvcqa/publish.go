@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,29 +58,21 @@ func publish(p publication) (*reports.Summary, error) {
 	// Evidence pages and logs were masked for IDs when captured; names and
 	// secrets the browser could not know are masked before anything embeds them.
 	errs := []error{reports.MaskEvidence(p.dir, p.masker)}
-	writeFile := func(name string, write func(f *os.File) error) {
-		f, err := os.Create(filepath.Join(p.dir, name))
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		if err := write(f); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-		}
-		if err := f.Close(); err != nil {
-			errs = append(errs, err)
-		}
+	// Every file through a temporary file and a rename: a full disk or a
+	// crash leaves the old file or the new one, never half of one.
+	writeFile := func(name string, write func(w io.Writer) error) {
+		errs = append(errs, reports.WriteFileAtomic(filepath.Join(p.dir, name), 0o644, write))
 	}
 	rec, _ := json.MarshalIndent(p.rec, "", "  ")
-	errs = append(errs, os.WriteFile(filepath.Join(p.dir, runFile), append(rec, '\n'), 0o644))
+	errs = append(errs, reports.WriteBytesAtomic(filepath.Join(p.dir, runFile), append(rec, '\n'), 0o644))
 	errs = append(errs, reports.WriteSummary(p.dir, sum))
-	writeFile(render.HTMLFile, func(f *os.File) error { return render.WriteHTML(f, sum, p.dir, p.lang) })
-	writeFile(render.MarkdownFile, func(f *os.File) error { return render.WriteMarkdown(f, sum, p.lang) })
+	writeFile(render.HTMLFile, func(f io.Writer) error { return render.WriteHTML(f, sum, p.dir, p.lang) })
+	writeFile(render.MarkdownFile, func(f io.Writer) error { return render.WriteMarkdown(f, sum, p.lang) })
 	var reps []types.Report
 	for _, sh := range p.shards {
 		reps = append(reps, sh.Reports...)
 	}
-	writeFile(reports.JUnitFile, func(f *os.File) error { return render.WriteJUnit(f, reps, sum, p.masker.Text) })
+	writeFile(reports.JUnitFile, func(f io.Writer) error { return render.WriteJUnit(f, reps, sum, p.masker.Text) })
 	if _, err := os.Stat(filepath.Join(p.dir, reports.GinkgoFile)); err == nil {
 		errs = append(errs, reports.MaskJSONFile(filepath.Join(p.dir, reports.GinkgoFile), p.masker))
 	}
@@ -87,13 +80,16 @@ func publish(p publication) (*reports.Summary, error) {
 	var diff *reports.Diff
 	if len(prev) > 0 {
 		diff = reports.Compare(prev[len(prev)-1], sum, reports.DurationThreshold{})
-		writeFile("diff.md", func(f *os.File) error { return render.WriteDiffText(f, diff) })
+		writeFile("diff.md", func(f io.Writer) error { return render.WriteDiffText(f, diff) })
 	}
 	if err := errors.Join(errs...); err != nil {
+		if reports.DiskFull(err) {
+			err = fmt.Errorf("%w\nfree space, then rebuild the reports: dvcqa report --runs %s %s", writeError(p.dir, err), p.root, filepath.Base(p.dir))
+		}
 		return sum, err
 	}
 	if err := reports.CopyLatest(p.root, p.dir); err != nil {
-		return sum, err
+		return sum, writeError(p.root, err)
 	}
 	render.PrintTable(os.Stdout, sum)
 	if diff != nil {
@@ -112,7 +108,7 @@ func previousRuns(root, self string) []*reports.Summary {
 	}
 	var out []*reports.Summary
 	for _, e := range entries {
-		if !e.IsDir() || e.Name() == reports.LatestDir || e.Name() >= self {
+		if !e.IsDir() || e.Name() == reports.LatestDir || strings.HasPrefix(e.Name(), ".") || e.Name() >= self {
 			continue
 		}
 		s, err := reports.LoadSummary(filepath.Join(root, e.Name(), reports.SummaryFile))
@@ -153,4 +149,13 @@ func gitCommit(root string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// writeError says a full disk in words: which folder, and that no file was
+// left half written (each is the old file or none).
+func writeError(dir string, err error) error {
+	if reports.DiskFull(err) {
+		return fmt.Errorf("the disk holding %s is full (no space left on device); no file was left half written: %w", dir, err)
+	}
+	return err
 }

@@ -7,13 +7,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
@@ -40,13 +45,29 @@ type runOptions struct {
 }
 
 func runCmd(args []string) int {
+	o, err := parseRunArgs(args, os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return fail("run: %v (see dvcqa run -h)", err)
+	}
+	return run(o)
+}
+
+// parseRunArgs reads and checks the flags of `dvcqa run`: every value is
+// checked here, before anything runs, and anything it does not know —
+// an unknown flag, a positional argument, a flag after one — is refused.
+// getenv supplies the flags' defaults from the environment (os.Getenv).
+func parseRunArgs(args []string, getenv func(string) string) (runOptions, error) {
 	var o runOptions
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&o.target, "target", os.Getenv(vocab.EnvTarget), "target profile (YAML); default: the embedded mock world (env "+vocab.EnvTarget+")")
+	fs := flag.NewFlagSet("dvcqa run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.target, "target", getenv(vocab.EnvTarget), "target profile (YAML); default: the embedded mock world (env "+vocab.EnvTarget+")")
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'layer:api && service:DV09'")
 	fs.IntVar(&o.procs, "procs", 2, "parallel Ginkgo processes")
 	runsFlag(fs, &o.runsDir)
-	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix)")
+	fs.StringVar(&o.runID, "run-id", "", "run id (default: UTC time + random suffix): letters, digits, '.', '_', '-'")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "time limit of the whole run")
 	fs.StringVar(&o.suites, "suites", "./suites", "suite package to run")
 	fs.StringVar(&o.waivers, "waivers", "", "waivers file (default: the target profile's waivers:)")
@@ -54,9 +75,68 @@ func runCmd(args []string) int {
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+		}
+		return o, err
 	}
-	return run(o)
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if fs.NArg() > 0 {
+		bad("unexpected argument %q (flags go before it; `dvcqa run` takes no arguments)", fs.Arg(0))
+	}
+	if o.procs < 1 || o.procs > maxProcs {
+		bad("--procs %d: want 1 to %d parallel processes", o.procs, maxProcs)
+	}
+	if o.timeout <= 0 {
+		bad("--timeout %s: want a positive duration, e.g. 20m", o.timeout)
+	}
+	if o.flakeAttempts < 0 {
+		bad("--flake-attempts %d: want 0 (no retries) or more", o.flakeAttempts)
+	}
+	if o.lang != "vi" && o.lang != "en" {
+		bad("--lang %q: want vi or en", o.lang)
+	}
+	if strings.TrimSpace(o.runsDir) == "" {
+		bad("--runs: empty folder name")
+	}
+	if strings.TrimSpace(o.suites) == "" {
+		bad("--suites: empty package")
+	}
+	if o.runID != "" {
+		if err := checkRunID(o.runID); err != nil {
+			bad("--run-id: %v", err)
+		}
+	}
+	if o.labelFilter != "" {
+		if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+			bad("--label-filter %q: %v", o.labelFilter, err)
+		}
+	}
+	return o, errors.Join(errs...)
+}
+
+// maxProcs bounds --procs: each process is a suite binary (and perhaps a
+// Chromium); more than this is a typo.
+const maxProcs = 64
+
+// runIDRE is what a run id may be: one folder name inside the runs folder.
+var runIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// checkRunID refuses a run id that is not one plain folder name inside the
+// runs folder (no separator, no "..", not absolute), or that names one of
+// the folder's own entries (latest, previous).
+func checkRunID(id string) error {
+	switch {
+	case id == reports.LatestDir || id == "previous":
+		return fmt.Errorf("%q is reserved (it names another run)", id)
+	case strings.ContainsAny(id, `/\`) || filepath.IsAbs(id) || strings.Contains(id, ".."):
+		return fmt.Errorf("%q must be a folder name inside the runs folder (no path separators, no \"..\")", id)
+	case !runIDRE.MatchString(id):
+		return fmt.Errorf("%q: want letters, digits, '.', '_' or '-' (up to 100, starting with a letter or digit)", id)
+	}
+	return nil
 }
 
 func run(o runOptions) int {
@@ -89,33 +169,37 @@ func run(o runOptions) int {
 	if len(switches) > 0 && !target.Embedded() {
 		return fail("seeded defects switch on only in the embedded mock world; for a standalone one use `dvcqa mock serve --defect ...`")
 	}
+	// Every secret the target names must be set: all missing ones at once,
+	// each with the line of the file that names it.
+	if err := target.MissingSecrets(os.LookupEnv); err != nil {
+		return fail("target %s: secrets not set:\n%v", target.Name, err)
+	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
 		return fail("%v", err)
 	}
-
-	if o.runID == "" {
-		o.runID = newRunID()
+	// The waivers are read before the run folder exists, so a bad file
+	// leaves nothing behind.
+	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
+	if err != nil {
+		return fail("%v", err)
 	}
+
 	runsRoot, err := filepath.Abs(o.runsDir)
 	if err != nil {
 		return fail("runs: %v", err)
 	}
-	runDir := filepath.Join(runsRoot, o.runID)
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return fail("runs: %v", err)
+	runDir, err := makeRunDir(runsRoot, &o.runID)
+	if err != nil {
+		return fail("runs: %v", writeError(runsRoot, err))
 	}
 	// What the suites are told, in one file in the run folder.
 	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: o.runID, Target: o.target,
 		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
 		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
 	if err != nil {
-		return fail("%v", err)
-	}
-
-	waivers, waiversFile, err := loadWaivers(o.waivers, target, cat)
-	if err != nil {
-		return fail("%v", err)
+		_ = os.RemoveAll(runDir) // nothing ran: no empty run folder
+		return fail("%v", writeError(runDir, err))
 	}
 
 	started := time.Now()
@@ -149,12 +233,47 @@ func run(o runOptions) int {
 	return gateExit(sum)
 }
 
-// runGinkgo runs the suites with the Ginkgo CLI pinned in go.mod. It runs in
-// its own process group so that an interrupt reaches every Ginkgo process,
-// which then writes its reports before exiting. Its output reaches the
-// terminal masked line by line (see consoleMasker). configEnv points the
-// suites at the run configuration (runconfig.Write).
-func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Masker) error {
+// runGinkgo builds the suites into the run's own scratch folder (so runs
+// started together never share, or delete, one another's binary) and runs
+// that binary with the Ginkgo CLI pinned in go.mod. Every process it
+// starts ends with the run, however the run ends (see runProcs). The
+// Ginkgo CLI runs in its own process group, so that an interrupt reaches
+// every Ginkgo process, which then writes its reports before exiting. Its
+// output reaches the terminal masked line by line (see consoleMasker).
+// configEnv points the suites at the run configuration (runconfig.Write).
+func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Masker) (err error) {
+	// Pdeathsig follows the thread that started the child: keep this one.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	procs, err := startRunProcs(o.runID)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := procs.close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	stdout, stderr := newConsoleMasker(os.Stdout, masker), newConsoleMasker(os.Stderr, masker)
+	// Whatever ends the run, the last open line still reaches the terminal.
+	defer func() { _ = stdout.Flush(); _ = stderr.Flush() }()
+	env := append(os.Environ(), configEnv)
+	if os.Getenv(vocab.EnvAxePath) == "" {
+		// The suites run in the scratch folder, not under the checkout.
+		if axe := filepath.Join(root, "tools", "a11y", "node_modules", "axe-core", "axe.min.js"); fileExists(axe) {
+			env = append(env, vocab.EnvAxePath+"="+axe)
+		}
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	bin := filepath.Join(procs.scratch, "suites.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, o.suites)
+	if err := runChild(procs, build, root, env, stdout, stderr, sigs, false); err != nil {
+		return fmt.Errorf("build the suites: %w", err)
+	}
+
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
@@ -165,24 +284,22 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	if o.labelFilter != "" {
 		args = append(args, "--label-filter="+o.labelFilter)
 	}
-	args = append(args, o.suites)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	stdout, stderr := newConsoleMasker(os.Stdout, masker), newConsoleMasker(os.Stderr, masker)
-	// Whatever ends the run, the last open line still reaches the terminal.
-	defer func() { _ = stdout.Flush(); _ = stderr.Flush() }()
+	args = append(args, bin)
+	return runChild(procs, exec.Command("go", args...), root, env, stdout, stderr, sigs, true)
+}
+
+// runChild runs one process of the run to its end. An interrupt is passed
+// on to its process group (the Ginkgo CLI then stops the suites, which
+// write their reports) when forward is set, else it stops the process.
+func runChild(procs *runProcs, cmd *exec.Cmd, dir string, env []string, stdout, stderr io.Writer, sigs <-chan os.Signal, forward bool) error {
+	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// A Ginkgo process that outlives the CLI must not keep the output pipes,
+	// A process that outlives its parent must not keep the output pipes,
 	// and so Wait, open for ever.
 	cmd.WaitDelay = 10 * time.Second
-	cmd.Env = append(os.Environ(), configEnv)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start ginkgo: %w", err)
+	if err := procs.start(cmd); err != nil {
+		return fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
 	}
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	for {
@@ -190,10 +307,20 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		case err := <-done:
 			return err
 		case sig := <-sigs:
-			fmt.Fprintf(os.Stderr, "\ndvcqa: %v: interrupting the suites; reports are still written\n", sig)
-			_ = syscall.Kill(-cmd.Process.Pid, sig.(syscall.Signal))
+			if forward {
+				fmt.Fprintf(os.Stderr, "\ndvcqa: %v: interrupting the suites; reports are still written\n", sig)
+				_ = syscall.Kill(-cmd.Process.Pid, sig.(syscall.Signal))
+			} else {
+				fmt.Fprintf(os.Stderr, "\ndvcqa: %v: stopping\n", sig)
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			}
 		}
 	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // maskerFor collects every secret the run could see, so no written file
@@ -224,6 +351,33 @@ func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error
 		secrets = append(secrets, os.Getenv(a.PasswordEnv))
 	}
 	return redact.NewMasker(secrets...), nil
+}
+
+// makeRunDir creates the run folder runsRoot/<id>, exclusively: two runs
+// never share one. An empty id is generated (and generated again on a
+// collision); a given one that exists already is refused.
+func makeRunDir(runsRoot string, id *string) (string, error) {
+	if err := os.MkdirAll(runsRoot, 0o755); err != nil {
+		return "", err
+	}
+	generate := *id == ""
+	for attempt := 0; ; attempt++ {
+		if generate {
+			*id = newRunID()
+		}
+		dir := filepath.Join(runsRoot, *id)
+		err := os.Mkdir(dir, 0o755)
+		switch {
+		case err == nil:
+			return dir, nil
+		case errors.Is(err, os.ErrExist) && generate && attempt < 10:
+			continue
+		case errors.Is(err, os.ErrExist):
+			return "", fmt.Errorf("run folder %s exists already (choose another --run-id)", dir)
+		default:
+			return "", err
+		}
+	}
 }
 
 func newRunID() string {
