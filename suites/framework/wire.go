@@ -1,16 +1,13 @@
 package framework
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"syscall"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // wireWatch remembers, for the running spec, which systems its own requests
@@ -52,6 +49,13 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	what := req.Method + " " + req.URL.Path
 	switch {
+	case err == nil && resp.StatusCode < 500:
+		// A cut, reset or stalled body is found by whoever reads it.
+		resp.Body = &watchedBody{ReadCloser: resp.Body, onErr: func(rerr error) {
+			if down, why := TransportFailure(rerr); down {
+				w.note(sys, what+": "+why)
+			}
+		}}
 	case err != nil:
 		if down, why := TransportFailure(err); down {
 			w.note(sys, what+": "+why)
@@ -67,6 +71,24 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 		w.note(sys, fmt.Sprintf("%s: HTTP %d", what, resp.StatusCode))
 	}
 	return resp, err
+}
+
+// watchedBody reports the first read error of an answer's body, other than
+// its end.
+type watchedBody struct {
+	io.ReadCloser
+	n     int
+	onErr func(error)
+	once  sync.Once
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += n
+	if err != nil && err != io.EOF {
+		b.once.Do(func() { b.onErr(netreason.Body(err, b.n)) })
+	}
+	return n, err
 }
 
 func (w *wireWatch) systemOf(u string) (name, rest string) {
@@ -118,26 +140,15 @@ func (w *wireWatch) observed() []SystemHealth {
 }
 
 // TransportFailure says whether err proves the other side down, in words a
-// QA engineer can pass on: refused, reset, timed out, or TLS failure.
+// QA engineer can pass on: refused, reset, timed out (waiting for headers or
+// reading the body), TLS failure, body cut (see package netreason).
 func TransportFailure(err error) (down bool, what string) {
-	var ne net.Error
-	var certErr *tls.CertificateVerificationError
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false, ""
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return true, "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return true, "connection reset"
-	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &recErr):
-		return true, "TLS failure: " + err.Error()
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return true, "timeout: " + err.Error()
-	case errors.Is(err, context.Canceled):
-		return false, "cancelled" // the spec ended, not the system
 	}
-	return false, err.Error()
+	r := netreason.Of(err)
+	if r.Kind == netreason.Other {
+		return false, err.Error()
+	}
+	return r.Kind.Down(), r.Error()
 }
