@@ -188,10 +188,15 @@ func Read(resp *http.Response, limit int64) ([]byte, error) {
 }
 
 // CheckJSONType refuses an answer whose content type says it is not JSON
-// (an HTML error page behind a 200, say); an empty content type passes.
+// (an HTML error page behind a 200, say). An empty content type passes, and
+// so does text/plain on a body that starts as JSON does (a server that let
+// Go sniff its JSON).
 func CheckJSONType(contentType string, body []byte) error {
 	ct := strings.ToLower(strings.TrimSpace(contentType))
 	if ct == "" || strings.Contains(ct, "json") {
+		return nil
+	}
+	if t := bytes.TrimSpace(body); strings.HasPrefix(ct, "text/plain") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return nil
 	}
 	return &Error{Kind: ContentType, Detail: fmt.Sprintf("%q, want JSON: %s", contentType, Excerpt(body, 0))}
