@@ -59,7 +59,7 @@ func (e *Error) Error() string {
 	if e.Detail != "" {
 		s += " " + e.Detail
 	}
-	if e.Err != nil {
+	if e.Err != nil && e.Kind != TLS { // a TLS failure's detail is its reason
 		s += " (" + e.Err.Error() + ")"
 	}
 	return s
@@ -111,7 +111,7 @@ func Transport(err error) *Error {
 		return &Error{Kind: Reset, Err: err}
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr),
 		errors.As(err, &recErr), errors.As(err, &alert), strings.Contains(err.Error(), "tls: "):
-		return &Error{Kind: TLS, Detail: "(" + tlsReason(err) + ")"}
+		return &Error{Kind: TLS, Detail: "(" + tlsReason(err) + ")", Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Cancelled, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
