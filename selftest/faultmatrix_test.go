@@ -31,11 +31,11 @@ const matrixFilter = "layer:api && kind:e2e && service:DV07"
 
 // matrixTimeouts are the cells' target budgets: short, so that a fault
 // shows within seconds.
-var matrixTimeouts = fixtures.TargetTimeouts{Request: 800 * time.Millisecond, Result: 5 * time.Second, Sync: 5 * time.Second, Spec: 30 * time.Second}
+var matrixTimeouts = fixtures.TargetTimeouts{Request: time.Second, Result: 5 * time.Second, Sync: 5 * time.Second, Spec: 30 * time.Second}
 
 // matrixLatency is under the request timeout but over half of it: the
 // system is slow, never down.
-const matrixLatency = 450 * time.Millisecond
+const matrixLatency = 550 * time.Millisecond
 
 // cellWant is what a cell's summary must say of DV07.
 type cellWant struct {
@@ -148,13 +148,21 @@ func TestFaultMatrix(t *testing.T) {
 // runCell starts a world behind a proxy with the fault on sys, runs the
 // matrix spec against it as a standalone target, and builds the summary.
 func runCell(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Catalog, sys string, f faultproxy.Kind) (*reports.Summary, error) {
+	return runFaulted(ctx, t, s, cat, sys, f, matrixFilter)
+}
+
+// runFaulted is runCell with a label filter; sys "" faults every system.
+func runFaulted(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Catalog, sys string, f faultproxy.Kind, filter string) (*reports.Summary, error) {
 	tgt, err := fixtures.DefaultTarget(cat)
 	if err != nil {
 		return nil, err
 	}
 	prefix := "/" + sys
-	if sys == vocab.SystemPortal {
+	switch sys {
+	case vocab.SystemPortal:
 		prefix = "/portal/" + tgt.Province
+	case "":
+		prefix = ""
 	}
 	p, err := faultproxy.New(faultproxy.Fault{Kind: f, Prefix: prefix, Delay: matrixLatency, CutAfter: 16})
 	if err != nil {
@@ -184,10 +192,10 @@ func runCell(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Catalog
 		return nil, err
 	}
 	report := filepath.Join(dir, "report.json")
-	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+matrixFilter, "-ginkgo.json-report="+report,
+	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
 		"-ginkgo.no-color", "-ginkgo.timeout=2m", "-test.timeout=3m")
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	env, err := runconfig.Write(dir, runconfig.Config{RunID: "faults", RunDir: dir, LabelFilter: matrixFilter, Target: file})
+	env, err := runconfig.Write(dir, runconfig.Config{RunID: "faults", RunDir: dir, LabelFilter: filter, Target: file})
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +211,7 @@ func runCell(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Catalog
 	}
 	sum := reports.Build(reports.Input{Shards: []reports.Shard{{RunID: "faults", Province: tgt.Province, Reports: reps}},
 		Catalog: cat, Gate: tgt.Gate, Now: time.Now(),
-		Meta: reports.Meta{RunID: "faults", LabelFilter: matrixFilter,
+		Meta: reports.Meta{RunID: "faults", LabelFilter: filter,
 			Target: reports.TargetInfo{Name: tgt.Name, Kind: tgt.Kind, Allow: &reports.Allow{Submit: tgt.Allow.Submit, Pay: tgt.Allow.Pay}}}})
 	if p.Hits() == 0 && f != faultproxy.None {
 		return sum, fmt.Errorf("no request reached %s through the proxy", sys)
@@ -250,6 +258,9 @@ func judgeCell(s *reports.Summary, sys string, w cellWant) (got string, problems
 	if w.reason != "" && !strings.Contains(reason+" "+health, w.reason) {
 		problems = append(problems, fmt.Sprintf("no %q in DV07's failure (%s) nor %s's health (%s)", w.reason, firstLine(reason), sys, health))
 	}
+	if w.readiness == reports.NotReady && !strings.Contains(reason, sys+" ") {
+		problems = append(problems, fmt.Sprintf("DV07's failure does not name %s: %s", sys, firstLine(reason)))
+	}
 	if w.health != "" && !strings.HasPrefix(health, w.health+":") {
 		problems = append(problems, fmt.Sprintf("%s health at the start is %q, want %s", sys, health, w.health))
 	}
@@ -275,4 +286,55 @@ func redactCut(s string, n int) string {
 		}
 	}
 	return s
+}
+
+// TestSilentTargetEndsFast: a target that accepts connections and never
+// answers is given up on system by system after a few request timeouts;
+// the remaining specs end at once, BLOCKED or NOT READY, never READY.
+func TestSilentTargetEndsFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suites; `make selftest` runs it")
+	}
+	const filter = "layer:api && (service:DV07 || service:DV09 || kind:platform || db:population)"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	suites, err := BuildSuites(ctx, root, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s, err := runFaulted(ctx, t, suites, cat, "", faultproxy.Blackhole, filter)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A few request timeouts per system, not one per request of every spec.
+	if bound := 40 * matrixTimeouts.Request; took > bound {
+		t.Errorf("a silent target took %s to judge, want under %s", took.Round(time.Second), bound)
+	}
+	if s.Gate.Passed || s.Totals.Passed > 0 {
+		t.Errorf("a silent target passed something: gate %v, %d specs passed", s.Gate.Passed, s.Totals.Passed)
+	}
+	judged := 0
+	for _, v := range s.Services {
+		if v.ID != "DV07" && v.ID != "DV09" {
+			continue
+		}
+		judged++
+		if v.Readiness != reports.Blocked && v.Readiness != reports.NotReady {
+			t.Errorf("%s is %s, want BLOCKED or NOT READY", v.ID, v.Readiness)
+		}
+	}
+	t.Logf("silent target judged in %s: %d specs, %d failed; DV07/DV09 judged %d", took.Round(100*time.Millisecond), s.Totals.Specs, s.Totals.Failed, judged)
+	for _, h := range s.Health {
+		t.Logf("health %s: %s %s", h.System, h.Status, h.Detail)
+	}
 }
