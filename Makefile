@@ -46,7 +46,7 @@ procs:
 
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
 selftest:
-	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses' ./selftest
+	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml)
 mock: deps build

@@ -190,3 +190,12 @@ func ruleAt(g GateResult, id string) RuleResult {
 	}
 	panic("no gate rule " + id)
 }
+
+// TestSlowIsNotDown: a system that answered late is never a reason for
+// BLOCKED; only "down" is.
+func TestSlowIsNotDown(t *testing.T) {
+	hs := []SystemHealth{{System: "payment", Status: vocab.HealthSlow, Detail: "answered in 3s"}, {System: "gateway", Status: vocab.HealthDown}}
+	if got := downDeps([]string{"payment", "gateway"}, hs, nil); len(got) != 1 || got[0] != "gateway" {
+		t.Errorf("down dependencies %v, want only gateway", got)
+	}
+}

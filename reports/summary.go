@@ -115,7 +115,7 @@ type SummaryMeta struct {
 // SystemHealth is one dependency's health check.
 type SystemHealth struct {
 	System  string `json:"system"` // sso, portal, gateway, db:population, dvcqg, payment
-	Status  string `json:"status"` // ok | down | unknown (no probe, or a probe that proves nothing)
+	Status  string `json:"status"` // ok | slow | down | unknown (no probe, or a probe that proves nothing)
 	Version string `json:"version,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }

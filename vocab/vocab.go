@@ -74,9 +74,12 @@ var SystemNames = map[string]string{
 }
 
 // Health statuses of a system (report entry EntryHealth). Only evidence
-// makes a system "down"; "unknown" never blames it.
+// makes a system "down"; "unknown" never blames it. "slow" answered as the
+// system should, but late (over half the request timeout): it is not down,
+// and never makes an item BLOCKED by itself.
 const (
 	HealthOK      = "ok"
+	HealthSlow    = "slow"
 	HealthDown    = "down"
 	HealthUnknown = "unknown"
 )

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Service names, the "service" field of a call.
@@ -150,7 +151,7 @@ func (c *Client) post(ctx context.Context, path, service string, header map[stri
 		return nil, fmt.Errorf("dvcqg %s: %w", service, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	raw, err := netreason.ReadBody(resp.Body, 16<<20)
 	if err != nil {
 		return nil, fmt.Errorf("dvcqg %s: read reply: %w", service, err)
 	}
@@ -158,8 +159,11 @@ func (c *Client) post(ctx context.Context, path, service string, header map[stri
 		return nil, fmt.Errorf("dvcqg %s: HTTP %d: %s", service, resp.StatusCode, snippet(raw))
 	}
 	var r reply
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("dvcqg %s: decode reply %q: %w", service, snippet(raw), err)
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
+		return nil, fmt.Errorf("dvcqg %s: decode reply: %w", service, err)
+	}
+	if err := netreason.Decode(raw, &r); err != nil {
+		return nil, fmt.Errorf("dvcqg %s: decode reply: %w", service, err)
 	}
 	if r.ErrorCode == nil {
 		return nil, fmt.Errorf("dvcqg %s: reply without error_code: %s", service, snippet(raw))

@@ -3,15 +3,15 @@ package gateway
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Client talks to the data-exchange gateway as one registered client
@@ -155,7 +155,7 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 		return fmt.Errorf("gateway %s: %w", op, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	body, err := netreason.ReadBody(resp.Body, maxAnswer)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
@@ -165,7 +165,10 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return errorFromAnswer(op, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), body); err != nil {
+		return fmt.Errorf("gateway %s: %d answer is not the expected JSON: %w", op, resp.StatusCode, err)
+	}
+	if err := netreason.Decode(body, out); err != nil {
 		return fmt.Errorf("gateway %s: %d answer is not the expected JSON: %w", op, resp.StatusCode, err)
 	}
 	return nil

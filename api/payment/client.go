@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Client talks to the platform as one partner (a portal).
@@ -101,18 +102,21 @@ func (c *Client) send(ctx context.Context, msg string, body, out any) error {
 		return fmt.Errorf("payment %s: %w", msg, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	raw, err := netreason.ReadBody(resp.Body, 4<<20)
 	if err != nil {
 		return fmt.Errorf("payment %s: read answer: %w", msg, err)
 	}
 	var status struct{ MaLoi, MoTaLoi string }
-	if err := json.Unmarshal(raw, &status); err != nil {
-		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON (%v): %s", msg, resp.StatusCode, err, snippet(raw))
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
+		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
+	}
+	if err := netreason.Decode(raw, &status); err != nil {
+		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
 	}
 	if status.MaLoi != CodeOK || resp.StatusCode/100 != 2 {
 		return &Error{Status: resp.StatusCode, MaLoi: status.MaLoi, MoTaLoi: status.MoTaLoi}
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
+	if err := netreason.Decode(raw, out); err != nil {
 		return fmt.Errorf("payment %s: decode answer: %w", msg, err)
 	}
 	return nil

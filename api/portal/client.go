@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Client calls one provincial portal. Token is the citizen's SSO ID token,
@@ -211,7 +213,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, body io.Reader
 		return nil, fmt.Errorf("portal %s: %w", op, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	data, err := netreason.ReadBody(resp.Body, maxAnswer)
 	if err != nil {
 		return nil, fmt.Errorf("portal %s: read answer: %w", op, err)
 	}
@@ -224,7 +226,10 @@ func (c *Client) do(ctx context.Context, op, method, path string, body io.Reader
 		*raw = data
 		return resp, nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), data); err != nil {
+		return nil, fmt.Errorf("portal %s: decode answer (%d bytes): %w", op, len(data), err)
+	}
+	if err := netreason.Decode(data, out); err != nil {
 		return nil, fmt.Errorf("portal %s: decode answer (%d bytes): %w", op, len(data), err)
 	}
 	return resp, nil

@@ -2,14 +2,14 @@ package sso
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Discovery is the OpenID provider metadata document
@@ -51,7 +51,7 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 		return nil, fmt.Errorf("sso discover: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := netreason.ReadBody(resp.Body, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("sso discover: read %s: %w", u, err)
 	}
@@ -59,7 +59,10 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 		return nil, fmt.Errorf("sso discover: GET %s: status %d: %s", u, resp.StatusCode, snippet(body))
 	}
 	var d Discovery
-	if err := json.Unmarshal(body, &d); err != nil {
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), body); err != nil {
+		return nil, fmt.Errorf("sso discover: decode %s: %w", u, err)
+	}
+	if err := netreason.Decode(body, &d); err != nil {
 		return nil, fmt.Errorf("sso discover: decode %s: %w", u, err)
 	}
 	if d.Issuer != c.Issuer {

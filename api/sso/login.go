@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Login signs in as a citizen the way a browser would, over plain HTTP:
@@ -109,7 +110,7 @@ func (b *browser) do(req *http.Request) (*page, error) {
 	if resp.Request != nil {
 		final = resp.Request.URL
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := netreason.ReadBody(resp.Body, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", final, err)
 	}

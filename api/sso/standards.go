@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // The raw exchanges below let the platform suite hold the provider to the
@@ -188,7 +190,7 @@ func (c *Client) TokenRequest(ctx context.Context, form url.Values) (*TokenAnswe
 		return nil, fmt.Errorf("sso token: POST %s (%s): %w", d.TokenEndpoint, form.Get("grant_type"), err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := netreason.ReadBody(resp.Body, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("sso token: read answer of %s: %w", d.TokenEndpoint, err)
 	}
@@ -248,7 +250,7 @@ func (c *Client) UserInfoAnswer(ctx context.Context, accessToken string) (*Resou
 		return nil, fmt.Errorf("sso userinfo: GET %s: %w", d.UserinfoEndpoint, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := netreason.ReadBody(resp.Body, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("sso userinfo: read answer of %s: %w", d.UserinfoEndpoint, err)
 	}

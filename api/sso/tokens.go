@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Refresh trades a refresh token for new tokens (the provider may rotate the
@@ -88,7 +89,7 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		return nil, fmt.Errorf("sso userinfo: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := netreason.ReadBody(resp.Body, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("sso userinfo: read: %w", err)
 	}
@@ -96,7 +97,7 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		return nil, fmt.Errorf("sso userinfo: status %d: %s", resp.StatusCode, oauthError(body, resp.Header.Get("WWW-Authenticate")))
 	}
 	var claims map[string]any
-	if err := json.Unmarshal(body, &claims); err != nil {
+	if err := netreason.Decode(body, &claims); err != nil {
 		return nil, fmt.Errorf("sso userinfo: decode: %w", err)
 	}
 	if claims == nil {

@@ -1,9 +1,12 @@
 package world
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -31,6 +34,18 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	cat, base := w.Catalog, w.URL
 	mux := http.NewServeMux()
 	internal := &http.Client{Timeout: 10 * time.Second}
+	if ext, err := url.Parse(base); err == nil && ext.Host != w.listen {
+		// Behind a proxy (Options.URL): the systems reach one another directly.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		var d net.Dialer
+		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if addr == ext.Host {
+				addr = w.listen
+			}
+			return d.DialContext(ctx, network, addr)
+		}
+		internal.Transport = tr
+	}
 
 	// SSO: every synthetic citizen can log in.
 	var accounts []sso.Account

@@ -24,7 +24,12 @@ import (
 
 // Options configure a world.
 type Options struct {
-	Addr        string        // listen address; default 127.0.0.1:0 (a free port)
+	Addr string // listen address; default 127.0.0.1:0 (a free port)
+	// URL, when set, is the world's external base URL (a proxy in front of
+	// it, e.g. a fault-injecting one): issuers, base URLs and redirects name
+	// it, while the systems' own calls to one another go straight to the
+	// listener.
+	URL         string
 	Seed        int64         // world seed: citizens and credentials derive from it
 	Day         time.Duration // real duration of one world day while a dossier is processed; default 10ms
 	Wall        clock.Wall    // real time; nil = the machine's (tests fast-forward a clock.Fake)
@@ -44,6 +49,7 @@ type World struct {
 	Citizens *citizens.World
 	Defects  *defects.Set
 
+	listen  string // the listener's address (host:port)
 	srv     *http.Server
 	clock   *clock.Clock
 	portals []*portal.Server
@@ -79,10 +85,13 @@ func Start(opts Options) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
 	}
-	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
+	w := &World{URL: "http://" + ln.Addr().String(), listen: ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
 		clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
 	if opts.Wall != nil {
 		w.clock = clock.NewWall(opts.Wall, opts.Day)
+	}
+	if opts.URL != "" {
+		w.URL = strings.TrimRight(opts.URL, "/")
 	}
 	mux, err := w.build(opts)
 	if err != nil {
@@ -97,6 +106,10 @@ func Start(opts Options) (*World, error) {
 	}()
 	return w, nil
 }
+
+// Addr is the listener's address (host:port); with Options.URL set, what a
+// proxy in front of the world forwards to.
+func (w *World) Addr() string { return w.listen }
 
 // URLs are where a province's target finds each system.
 func (w *World) URLs(province string) fixtures.URLs {

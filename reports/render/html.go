@@ -151,7 +151,7 @@ type htmlRule struct {
 
 type htmlSystem struct {
 	System, Version, Status, Detail string
-	OK, Known, Unknown              bool // Unknown: no probe, or one that proves nothing
+	OK, Known, Unknown, Slow        bool // Unknown: no probe, or one that proves nothing
 }
 
 type htmlColumn struct{ ID, Abbr, Name string }
@@ -444,9 +444,12 @@ func htmlSystems(s *reports.Summary, lang string) []htmlSystem {
 			r.Known = true
 			r.OK = strings.EqualFold(h.Status, vocab.HealthOK)
 			r.Unknown = strings.EqualFold(h.Status, vocab.HealthUnknown)
+			r.Slow = strings.EqualFold(h.Status, vocab.HealthSlow)
 			switch {
 			case r.OK:
 				r.Status = i18nT(lang, "health_ok")
+			case r.Slow:
+				r.Status = i18nT(lang, "health_slow")
 			case r.Unknown:
 				r.Status = i18nT(lang, "health_unknown")
 			default:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -58,6 +59,12 @@ func NewDefaultFramework(name string) *Framework {
 			}
 			e.ReportHealth(ctx)
 		}, ginkgo.NodeTimeout(2*e.Target.Timeouts.Request))
+		// A system this spec needs has stopped answering: the spec ends at
+		// once, BLOCKED by it, rather than waiting out its own timeouts.
+		if g := e.wire.givenUpAny(specSystems(e.Catalog, ginkgo.CurrentSpecReport().Labels())); g != nil {
+			e.wire.note(g.System, "before the spec: "+g.Error())
+			ginkgo.Fail("not run: " + g.Error())
+		}
 		if e.contract != nil {
 			// Cleanups run last-in-first-out, so this one runs after those
 			// the spec registers itself: every exchange of the spec is judged.
@@ -147,4 +154,32 @@ func (f *Framework) Record(ctx context.Context, db, personalID string) map[strin
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "look up %s in national database %s", redact.ID(personalID), db)
 	gomega.Expect(recs).NotTo(gomega.BeEmpty(), "national database %s has no record of %s", db, redact.ID(personalID))
 	return recs[0]
+}
+
+// specSystems are the systems a spec talks to, by its labels and the
+// catalog (the same dependencies the report's BLOCKED rests on): a service's
+// catalog systems and its portal; a national database's gateway; a
+// platform system, the portal and the gateway its flow goes through.
+func specSystems(cat *fixtures.Catalog, labels []string) []string {
+	var out []string
+	add := func(sys ...string) {
+		for _, s := range sys {
+			if !strings.HasPrefix(s, vocab.Prefix(vocab.KeyDB)) && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	if id := vocab.LabelValue(labels, vocab.KeyService); id != "" && cat != nil {
+		if svc, ok := cat.Service(id); ok {
+			add(vocab.SystemPortal)
+			add(svc.Systems...)
+		}
+	}
+	if vocab.LabelValue(labels, vocab.KeyDB) != "" {
+		add(vocab.SystemGateway)
+	}
+	if sys := vocab.LabelValue(labels, vocab.KeySystem); sys != "" {
+		add(sys, vocab.SystemPortal, vocab.SystemGateway)
+	}
+	return out
 }

@@ -8,9 +8,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/dvcqa/dvcqa/internal/netreason"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -23,6 +25,7 @@ const HealthEntry = vocab.EntryHealth
 // "unknown": the report never blames a system it could not prove down.
 const (
 	HealthOK      = vocab.HealthOK
+	HealthSlow    = vocab.HealthSlow
 	HealthDown    = vocab.HealthDown
 	HealthUnknown = vocab.HealthUnknown
 )
@@ -30,7 +33,7 @@ const (
 // SystemHealth is one dependency's health, as the report builder reads it.
 type SystemHealth struct {
 	System  string `json:"system"` // sso, portal, gateway, db:<id>, dvcqg, payment
-	Status  string `json:"status"` // ok | down | unknown
+	Status  string `json:"status"` // ok | slow | down | unknown
 	Version string `json:"version,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }
@@ -72,9 +75,13 @@ func (e *Env) probe(ctx context.Context, system, url string) SystemHealth {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.Target.Timeouts.Request)
 	defer cancel()
-	var body struct{ Status, Version string }
-	code, err := getJSON(ctx, e.HTTP, url, &body)
-	h.Status, h.Detail = judgeProbe(code, err, body.Status)
+	var body struct{ Status, Version, Issuer string }
+	a := e.getProbe(ctx, url, &body)
+	shape := body.Status != ""
+	if system == "sso" {
+		shape = body.Issuer != ""
+	}
+	h.Status, h.Detail = judgeProbe(system, a, shape, body.Status, e.Target.Timeouts.Request)
 	h.Version = body.Version
 	return h
 }
@@ -94,11 +101,11 @@ func (e *Env) probeGateway(ctx context.Context) []SystemHealth {
 		Status, Version string
 		Databases       map[string]string
 	}
-	code, err := getJSON(ctx, e.HTTP, url, &body)
-	gw.Status, gw.Detail = judgeProbe(code, err, body.Status)
+	a := e.getProbe(ctx, url, &body)
+	gw.Status, gw.Detail = judgeProbe("gateway", a, body.Status != "", body.Status, e.Target.Timeouts.Request)
 	gw.Version = body.Version
 	var out []SystemHealth
-	if code/100 == 2 {
+	if a.err == nil && a.code/100 == 2 {
 		dbs := make([]string, 0, len(body.Databases))
 		for db := range body.Databases {
 			dbs = append(dbs, db)
@@ -116,38 +123,73 @@ func (e *Env) probeGateway(ctx context.Context) []SystemHealth {
 	return append(out, gw)
 }
 
-// judgeProbe turns a probe's answer into a status with the wire detail.
-func judgeProbe(code int, err error, said string) (status, detail string) {
-	switch {
-	case err != nil:
-		if down, what := TransportFailure(err); down {
-			return HealthDown, what
-		}
-		return HealthUnknown, err.Error()
-	case code >= 500:
-		return HealthDown, fmt.Sprintf("HTTP %d", code)
-	case code/100 != 2:
-		return HealthUnknown, fmt.Sprintf("probe answered HTTP %d (not a health endpoint?)", code)
-	case strings.EqualFold(said, "down"):
-		return HealthDown, "reports itself down"
-	}
-	return HealthOK, ""
+// probeAnswer is what a probe got: the status code, the wire failure (of
+// the exchange, or of the answer's content type or JSON) and how long the
+// whole answer took.
+type probeAnswer struct {
+	code    int
+	err     error
+	latency time.Duration
 }
 
-// getJSON GETs url and decodes a JSON answer into out; an answer that is
-// not JSON leaves out empty (the status code still counts).
-func getJSON(ctx context.Context, c *http.Client, url string, out any) (int, error) {
+// probeBodyLimit bounds a health answer; health documents are small.
+const probeBodyLimit = 1 << 20
+
+// getProbe GETs url and, for a 2xx answer, decodes its JSON into out; an
+// answer that is not JSON is a wire failure (wrong content type, malformed
+// JSON), which judgeProbe tells apart from the system being down.
+func (e *Env) getProbe(ctx context.Context, url string, out any) probeAnswer {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return 0, err
+		return probeAnswer{err: err}
 	}
-	resp, err := c.Do(req)
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := e.HTTP.Do(req)
 	if err != nil {
-		return 0, err
+		return probeAnswer{err: netreason.Transport(err), latency: time.Since(start)}
 	}
 	defer resp.Body.Close()
-	_ = json.NewDecoder(resp.Body).Decode(out)
-	return resp.StatusCode, nil
+	body, err := netreason.Read(resp, probeBodyLimit)
+	a := probeAnswer{code: resp.StatusCode, err: err, latency: time.Since(start)}
+	if err == nil && resp.StatusCode/100 == 2 {
+		a.err = netreason.Decode(body, out)
+	}
+	return a
+}
+
+// judgeProbe turns a probe's answer into a status with the wire detail: a
+// 2xx that is not the system's health document (an HTML page, garbage, a
+// JSON without its fields) proves nothing and is "unknown"; a right answer
+// that took over half the request timeout is "slow", with its latency.
+func judgeProbe(system string, a probeAnswer, shape bool, said string, timeout time.Duration) (status, detail string) {
+	what := "health document (JSON with a status)"
+	if system == "sso" {
+		what = "discovery document (JSON with an issuer)"
+	}
+	switch {
+	case a.err != nil && a.code == 0:
+		if down, why := TransportFailure(a.err); down {
+			return HealthDown, why
+		}
+		return HealthUnknown, a.err.Error()
+	case a.code >= 500:
+		return HealthDown, fmt.Sprintf("HTTP %d", a.code)
+	case a.err != nil:
+		if down, why := TransportFailure(a.err); down {
+			return HealthDown, fmt.Sprintf("HTTP %d, then %s", a.code, why)
+		}
+		return HealthUnknown, fmt.Sprintf("wrong answer: HTTP %d is not a %s: %v", a.code, what, a.err)
+	case a.code/100 != 2:
+		return HealthUnknown, fmt.Sprintf("probe answered HTTP %d (not a health endpoint?)", a.code)
+	case !shape:
+		return HealthUnknown, fmt.Sprintf("wrong answer: HTTP %d JSON is not a %s", a.code, what)
+	case strings.EqualFold(said, "down"):
+		return HealthDown, "reports itself down"
+	case timeout > 0 && a.latency > timeout/2:
+		return HealthSlow, fmt.Sprintf("answered in %s, over half the %s request timeout", a.latency.Round(time.Millisecond), timeout)
+	}
+	return HealthOK, ""
 }
 
 // ReportHealth attaches a health check to the current node's report: the

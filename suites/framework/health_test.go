@@ -89,3 +89,57 @@ func TestHealthOnlyEvidenceIsDown(t *testing.T) {
 		t.Errorf("a spec's failing request must override an ok probe: %+v", merged)
 	}
 }
+
+// TestHealthWantsTheSystemsAnswer: a 2xx that is not the system's health
+// document proves nothing ("unknown", wrong answer), a late right answer
+// is "slow" with its latency, never down.
+func TestHealthWantsTheSystemsAnswer(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/sso/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`)) // no issuer: not a discovery document
+	})
+	mux.HandleFunc("/portal/01/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(`<html><body>Hệ thống đang bảo trì</body></html>`))
+	})
+	mux.HandleFunc("/dvcqg/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok",`))
+	})
+	mux.HandleFunc("/payment/healthz", func(w http.ResponseWriter, r *http.Request) {
+		select { // answers, late: 300 ms of a 400 ms budget
+		case <-time.After(300 * time.Millisecond):
+		case <-release:
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok","system":"payment"}`))
+	})
+	mux.HandleFunc("/gateway/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok","databases":{"population":"ok"}}`))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	tgt := &fixtures.Target{Timeouts: fixtures.TargetTimeouts{Request: 400 * time.Millisecond},
+		URLs: fixtures.URLs{SSO: srv.URL + "/sso", Portal: srv.URL + "/portal/01", DVCQG: srv.URL + "/dvcqg",
+			Payment: srv.URL + "/payment", Gateway: srv.URL + "/gateway"}}
+	e := &Env{Target: tgt, HTTP: &http.Client{Timeout: tgt.Timeouts.Request}}
+	got := map[string]SystemHealth{}
+	for _, h := range e.CheckHealth(context.Background()) {
+		got[h.System] = h
+	}
+	for sys, want := range map[string][2]string{
+		"sso":     {HealthUnknown, "wrong answer: HTTP 200 JSON is not a discovery document"},
+		"portal":  {HealthUnknown, `wrong content type "text/html; charset=utf-8"`},
+		"dvcqg":   {HealthUnknown, "malformed JSON (the body ends after 15 bytes"},
+		"payment": {HealthSlow, "over half the 400ms request timeout"},
+		"gateway": {HealthOK, ""},
+	} {
+		if got[sys].Status != want[0] || !strings.Contains(got[sys].Detail, want[1]) {
+			t.Errorf("%s: %q (%s), want %q (%s)", sys, got[sys].Status, got[sys].Detail, want[0], want[1])
+		}
+	}
+}

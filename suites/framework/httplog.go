@@ -2,12 +2,14 @@ package framework
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 
+	"github.com/dvcqa/dvcqa/internal/netreason"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
@@ -44,9 +46,15 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 		line += fmt.Sprintf(" → %d", resp.StatusCode)
 		if isJSON(resp.Header.Get("Content-Type")) && !secretPath(req.URL.Path) {
 			body, rerr := readKeep(resp)
-			if rerr == nil {
+			switch {
+			case rerr == nil:
 				pii.Learn(body)
 				line += " " + excerpt(resp.Header.Get("Content-Type"), body)
+			case errors.Is(rerr, errTooLong):
+				line += " " + rerr.Error() + ", passed on whole"
+			default:
+				// The caller reads the same error; the log says it too.
+				line += " body: " + pii.Mask(rerr.Error())
 			}
 		}
 	}
@@ -64,18 +72,22 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 func readKeep(resp *http.Response) ([]byte, error) {
 	head, err := io.ReadAll(io.LimitReader(resp.Body, httpLogRead+1))
 	if err != nil {
-		// The caller gets what was read and the same error.
+		// The caller gets what was read and the same error, classified.
+		err = netreason.Body(err, len(head))
 		resp.Body = readErrCloser{io.MultiReader(bytes.NewReader(head), errReader{err}), resp.Body}
 		return nil, err
 	}
 	if len(head) > httpLogRead {
+		// Only the log stops reading: the caller reads the whole answer.
 		resp.Body = readErrCloser{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
-		return nil, fmt.Errorf("answer longer than %d bytes", httpLogRead)
+		return nil, fmt.Errorf("%w %d bytes (not logged)", errTooLong, httpLogRead)
 	}
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(head))
 	return head, nil
 }
+
+var errTooLong = errors.New("answer longer than")
 
 type readErrCloser struct {
 	io.Reader

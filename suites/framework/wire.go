@@ -2,26 +2,101 @@ package framework
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"syscall"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // wireWatch remembers, for the running spec, which systems its own requests
 // proved down (a Ginkgo process runs one spec at a time). That is evidence
 // for a BLOCKED verdict even when the system's health probe said nothing.
+//
+// It also stops waiting on a dead system: after GiveUpAfter consecutive
+// transport failures to one system (refused, reset, timeouts, cut bodies),
+// that system is down for the rest of the process, and every later request
+// to it fails at once naming the first failure, instead of each waiting out
+// its own timeout.
 type wireWatch struct {
 	next    http.RoundTripper
 	systems []wireSystem // longest base first
 
-	mu   sync.Mutex
-	seen []SystemHealth
+	mu     sync.Mutex
+	seen   []SystemHealth
+	streak map[string]*failStreak // by system, for the whole process
+}
+
+// GiveUpAfter is how many consecutive transport failures make a system down
+// for the rest of the run (in one Ginkgo process).
+const GiveUpAfter = 3
+
+// failStreak counts a system's consecutive transport failures; the first
+// one is what a given-up system is blamed with.
+type failStreak struct {
+	n     int
+	first string
+}
+
+// GivenUpError is the answer to a request to a system given up on.
+type GivenUpError struct {
+	System string
+	Fails  int
+	First  string // the first failure of the streak: "GET /path: connection reset"
+}
+
+func (e *GivenUpError) Error() string {
+	return fmt.Sprintf("%s stopped answering: %d consecutive transport failures, the first %s (not asked again in this run)", e.System, e.Fails, e.First)
+}
+
+// givenUpAny is the error of the first of systems given up on, or nil.
+func (w *wireWatch) givenUpAny(systems []string) *GivenUpError {
+	for _, s := range systems {
+		if g := w.givenUp(s); g != nil {
+			return g
+		}
+	}
+	return nil
+}
+
+// failed counts a transport failure of sys.
+func (w *wireWatch) failed(sys, detail string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.streak == nil {
+		w.streak = map[string]*failStreak{}
+	}
+	s := w.streak[sys]
+	if s == nil || s.n == 0 {
+		s = &failStreak{first: detail}
+		w.streak[sys] = s
+	}
+	s.n++
+}
+
+// answered ends sys's streak, unless it was already given up on.
+func (w *wireWatch) answered(sys string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s := w.streak[sys]; s != nil && s.n < GiveUpAfter {
+		s.n = 0
+	}
+}
+
+// givenUp is the error of a system given up on, nil while it is not.
+func (w *wireWatch) givenUp(sys string) *GivenUpError {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s := w.streak[sys]; s != nil && s.n >= GiveUpAfter {
+		return &GivenUpError{System: sys, Fails: s.n, First: s.first}
+	}
+	return nil
 }
 
 type wireSystem struct{ name, base string }
@@ -45,16 +120,45 @@ func newWireWatch(next http.RoundTripper, bases map[string]string) *wireWatch {
 }
 
 func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := w.next.RoundTrip(req)
 	sys, rest := w.systemOf(req.URL.String())
+	if g := w.givenUp(sys); sys != "" && g != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		w.note(sys, req.Method+" "+req.URL.Path+": "+g.Error())
+		return nil, g
+	}
+	resp, err := w.next.RoundTrip(req)
+	if err != nil {
+		// The caller reads the wire reason too. A request cancelled on a
+		// reused connection says only "request canceled": its context
+		// tells a timeout from a spec that gave up.
+		if errors.Is(req.Context().Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+			err = &netreason.Error{Kind: netreason.HeaderTimeout, Err: err}
+		} else {
+			err = netreason.Transport(err)
+		}
+	}
 	if sys == "" {
 		return resp, err
 	}
 	what := req.Method + " " + req.URL.Path
 	switch {
+	case err == nil && resp.StatusCode < 500:
+		// A cut, reset or stalled body is found by whoever reads it; a
+		// body read to its end ends the system's failure streak.
+		resp.Body = &watchedBody{ReadCloser: resp.Body, onEnd: func(rerr error) {
+			if rerr == nil {
+				w.answered(sys)
+			} else if down, why := TransportFailure(rerr); down {
+				w.note(sys, what+": "+why)
+				w.failed(sys, what+": "+why)
+			}
+		}}
 	case err != nil:
 		if down, why := TransportFailure(err); down {
 			w.note(sys, what+": "+why)
+			w.failed(sys, what+": "+why)
 		}
 	case resp.StatusCode >= 500:
 		if sys == "gateway" && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
@@ -67,6 +171,27 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 		w.note(sys, fmt.Sprintf("%s: HTTP %d", what, resp.StatusCode))
 	}
 	return resp, err
+}
+
+// watchedBody reports, once, how reading an answer's body ended: nil at its
+// end, else the read error.
+type watchedBody struct {
+	io.ReadCloser
+	n     int
+	onEnd func(error)
+	once  sync.Once
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += n
+	switch {
+	case err == io.EOF:
+		b.once.Do(func() { b.onEnd(nil) })
+	case err != nil:
+		b.once.Do(func() { b.onEnd(netreason.Body(err, b.n)) })
+	}
+	return n, err
 }
 
 func (w *wireWatch) systemOf(u string) (name, rest string) {
@@ -118,26 +243,18 @@ func (w *wireWatch) observed() []SystemHealth {
 }
 
 // TransportFailure says whether err proves the other side down, in words a
-// QA engineer can pass on: refused, reset, timed out, or TLS failure.
+// QA engineer can pass on: refused, reset, timed out (waiting for headers or
+// reading the body), TLS failure, body cut (see package netreason).
 func TransportFailure(err error) (down bool, what string) {
-	var ne net.Error
-	var certErr *tls.CertificateVerificationError
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false, ""
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return true, "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return true, "connection reset"
-	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &recErr):
-		return true, "TLS failure: " + err.Error()
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return true, "timeout: " + err.Error()
-	case errors.Is(err, context.Canceled):
-		return false, "cancelled" // the spec ended, not the system
 	}
-	return false, err.Error()
+	if g, ok := errors.AsType[*GivenUpError](err); ok {
+		return true, g.Error()
+	}
+	r := netreason.Of(err)
+	if r.Kind == netreason.Other {
+		return false, err.Error()
+	}
+	return r.Kind.Down(), r.Error()
 }

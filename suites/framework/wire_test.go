@@ -1,0 +1,79 @@
+package framework
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+)
+
+// TestWireGivesUpOnADeadSystem: after GiveUpAfter consecutive transport
+// failures a system is not asked again — the next request fails at once,
+// naming the system and the first failure — while an answer read to its
+// end ends a streak before it gets there.
+func TestWireGivesUpOnADeadSystem(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/silent") && r.URL.Path != "/silent/ok" {
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	}))
+	defer srv.Close()
+	defer close(release)
+	wire := newWireWatch(http.DefaultTransport, map[string]string{"payment": srv.URL + "/silent", "sso": srv.URL + "/sso"})
+	c := &http.Client{Transport: wire, Timeout: 100 * time.Millisecond}
+	get := func(url string) error {
+		resp, err := c.Get(url)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, err = io.ReadAll(resp.Body)
+		return err
+	}
+	// Two failures, an answer, two failures: no streak of three.
+	for _, path := range []string{"/silent/a", "/silent/b", "/silent/ok", "/silent/c", "/silent/d"} {
+		_ = get(srv.URL + path)
+	}
+	if g := wire.givenUp("payment"); g != nil {
+		t.Fatalf("given up after a streak of 2: %v", g)
+	}
+	_ = get(srv.URL + "/silent/e")
+	start := time.Now()
+	err := get(srv.URL + "/silent/f")
+	var g *GivenUpError
+	if !errors.As(err, &g) || time.Since(start) > 50*time.Millisecond {
+		t.Fatalf("after 3 failures: %v in %s, want an immediate GivenUpError", err, time.Since(start))
+	}
+	if down, why := TransportFailure(err); !down || !strings.Contains(why, "payment stopped answering: 3 consecutive transport failures, the first GET /silent/c: timeout waiting for headers") {
+		t.Errorf("TransportFailure: %v %q", down, why)
+	}
+	if g := wire.givenUpAny(specSystems(nil, []string{"system:payment"})); g == nil || g.System != "payment" {
+		t.Errorf("a payment platform spec is not blocked at once: %v", g)
+	}
+	if g := wire.givenUp("sso"); g != nil {
+		t.Errorf("sso given up: %v", g)
+	}
+}
+
+// TestSpecSystems: what a spec needs comes from its labels and the catalog.
+func TestSpecSystems(t *testing.T) {
+	cat := &fixtures.Catalog{Services: []fixtures.Service{{ID: "DV07", Systems: []string{"sso", "dvcqg", "gateway", "db:population", "payment"}}}}
+	got := strings.Join(specSystems(cat, []string{"service:DV07", "layer:api"}), ",")
+	if got != "portal,sso,dvcqg,gateway,payment" {
+		t.Errorf("DV07 needs %s", got)
+	}
+	if got := strings.Join(specSystems(cat, []string{"db:tax", "kind:connection"}), ","); got != "gateway" {
+		t.Errorf("a database connection spec needs %s", got)
+	}
+}
