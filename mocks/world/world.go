@@ -31,6 +31,13 @@ type Options struct {
 	PerProvince int           // synthetic citizens per province; default citizens.DefaultPerProvince
 	Catalog     *fixtures.Catalog
 	Defects     *defects.Set // seeded defects in force; nil = none (switchable later at /admin/defects)
+	// AdminToken is the bearer token /admin/* wants; "" = a random one
+	// (NewAdminToken), read back with World.AdminToken.
+	AdminToken string
+	// AllowRemote lets Addr be a non-loopback address. Without it Start
+	// refuses one: the mock has no real security and is meant for one
+	// machine (see ErrRemoteAddr).
+	AllowRemote bool
 }
 
 // DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
@@ -44,10 +51,11 @@ type World struct {
 	Citizens *citizens.World
 	Defects  *defects.Set
 
-	srv     *http.Server
-	clock   *clock.Clock
-	portals []*portal.Server
-	done    chan struct{}
+	adminToken string
+	srv        *http.Server
+	clock      *clock.Clock
+	portals    []*portal.Server
+	done       chan struct{}
 }
 
 // Start builds every system and serves them on one listener.
@@ -57,6 +65,12 @@ func Start(opts Options) (*World, error) {
 	}
 	if opts.Day == 0 {
 		opts.Day = DefaultDay
+	}
+	if opts.AdminToken == "" {
+		opts.AdminToken = NewAdminToken()
+	}
+	if err := CheckAddr(opts.Addr, opts.AllowRemote); err != nil {
+		return nil, err
 	}
 	if opts.Defects == nil {
 		opts.Defects = defects.NewSet()
@@ -79,8 +93,8 @@ func Start(opts Options) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
 	}
-	w := &World{URL: "http://" + ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
-		clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
+	w := &World{URL: reachableURL(ln.Addr()), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
+		adminToken: opts.AdminToken, clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
 	if opts.Wall != nil {
 		w.clock = clock.NewWall(opts.Wall, opts.Day)
 	}
