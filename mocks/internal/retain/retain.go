@@ -67,6 +67,16 @@ func (o *Order[K]) Add(k K) { o.keys = append(o.keys, k) }
 // Len is the number of keys noted (live or not yet forgotten).
 func (o *Order[K]) Len() int { return len(o.keys) }
 
+// Each calls f on every key noted, oldest first (some may be gone from the
+// map), until f returns false.
+func (o *Order[K]) Each(f func(K) bool) {
+	for _, k := range o.keys {
+		if !f(k) {
+			return
+		}
+	}
+}
+
 // Evicted is how many entries Trim has evicted since the start.
 func (o *Order[K]) Evicted() int { return o.evicted }
 
