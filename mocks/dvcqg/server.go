@@ -165,13 +165,13 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 // use. The caller holds s.mu.
 func (s *Server) trim() {
 	now := s.now()
-	s.order.Trim(len(s.dossiers), s.maxDossiers, func(code string) bool { return s.dossiers[code] != nil }, func(code string) bool {
+	s.order.Trim(len(s.dossiers), s.maxDossiers, func(code string) bool { return s.dossiers[code] != nil }, func(code string) int {
 		if now.Sub(s.touched[code]) < s.idle {
-			return false
+			return 0
 		}
 		delete(s.dossiers, code)
 		delete(s.touched, code)
-		return true
+		return 1
 	})
 }
 

@@ -154,14 +154,14 @@ func (s *Server) Transactions() []Transaction {
 // use. The caller holds s.mu.
 func (s *Server) trim() {
 	now := time.Now() // real time: Now may be a compressed world clock
-	s.order.Trim(len(s.byID), s.maxTxns, func(id string) bool { return s.byID[id] != nil }, func(id string) bool {
+	s.order.Trim(len(s.byID), s.maxTxns, func(id string) bool { return s.byID[id] != nil }, func(id string) int {
 		t := s.byID[id]
 		if now.Sub(t.touched) < s.idle {
-			return false
+			return 0
 		}
 		delete(s.byID, id)
 		delete(s.byRef, refKey{t.Request.MaDoiTac, t.Request.MaThamChieu})
-		return true
+		return 1
 	})
 }
 

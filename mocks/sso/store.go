@@ -57,7 +57,7 @@ func (s *Server) putCode(c *authCode) string {
 // refused as unknown, as after a restart.
 func trimMap[V any](o *retain.Order[string], m map[string]V, max int) {
 	o.Trim(len(m), max, func(k string) bool { _, ok := m[k]; return ok },
-		func(k string) bool { delete(m, k); return true })
+		func(k string) int { delete(m, k); return 1 })
 }
 
 // Evicted is how many grants (codes, redeemed codes, token families,

@@ -82,11 +82,12 @@ func (o *Order[K]) Evicted() int { return o.evicted }
 
 // Trim holds a map of size entries to max: it walks the keys oldest first,
 // forgets those live reports gone, and while the map is over max asks
-// evict to remove each (evict reports false for an entry in use, which
-// keeps its place). It returns how many were evicted. Walking stops once
+// evict to remove each: evict reports how many entries it removed (more
+// than one when an entry takes others with it), 0 for an entry in use,
+// which keeps its place. It returns how many were evicted. Walking stops once
 // the map is within max, unless forgotten keys have piled up (more than
 // twice the live ones), when it walks them all.
-func (o *Order[K]) Trim(size, max int, live func(K) bool, evict func(K) bool) int {
+func (o *Order[K]) Trim(size, max int, live func(K) bool, evict func(K) int) int {
 	sweep := len(o.keys) > 2*size+64
 	if size <= max && !sweep {
 		return 0
@@ -99,14 +100,17 @@ func (o *Order[K]) Trim(size, max int, live func(K) bool, evict func(K) bool) in
 			break
 		}
 		k := o.keys[i]
-		switch {
-		case !live(k):
-		case size > max && evict(k):
-			size--
-			n++
-		default:
-			kept = append(kept, k)
+		if !live(k) {
+			continue
 		}
+		if size > max {
+			if gone := evict(k); gone > 0 {
+				size -= gone
+				n += gone
+				continue
+			}
+		}
+		kept = append(kept, k)
 	}
 	kept = append(kept, o.keys[i:]...)
 	var zero K

@@ -30,12 +30,12 @@ func TestOrderEvictsOldestButNotInUse(t *testing.T) {
 	m := map[int]bool{} // value: in use
 	var o Order[int]
 	live := func(k int) bool { _, ok := m[k]; return ok }
-	evict := func(k int) bool {
+	evict := func(k int) int {
 		if m[k] {
-			return false
+			return 0
 		}
 		delete(m, k)
-		return true
+		return 1
 	}
 	for i := range 10 {
 		m[i] = i == 1 // 1 is in use
