@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit suites external selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit soak suites external selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -23,7 +23,7 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps build clean-check check unit suites external selftest
+test: deps build clean-check check unit soak suites external selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -32,6 +32,10 @@ check:
 
 unit:
 	$(GO) test -count=1 -short $(UNIT_PKGS)
+
+## soak: the mock world under ~10 s of load on loopback keeps its memory bounded (skipped by -short, so `unit` leaves it here)
+soak:
+	$(GO) test -count=1 -v -timeout 60s -run '^TestSoakMemoryStaysBounded$$' ./mocks/world
 
 suites:
 	$(DVCQA) run --runs runs/test-runs

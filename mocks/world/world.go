@@ -38,6 +38,7 @@ type Options struct {
 	// refuses one: the mock has no real security and is meant for one
 	// machine (see ErrRemoteAddr).
 	AllowRemote bool
+	Retention   Retention // how much history each system keeps (retention.go); zero fields = defaults
 }
 
 // DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
@@ -55,6 +56,7 @@ type World struct {
 	srv        *http.Server
 	clock      *clock.Clock
 	portals    []*portal.Server
+	systems    systems // for Evicted
 	done       chan struct{}
 }
 
