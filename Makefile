@@ -22,7 +22,7 @@ build:
 run: deps build
 	$(DVCQA) run $(ARGS)
 
-## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
+## test: formatting, vet, unit tests, the mock's memory soak, the suites against the embedded mock, the standalone-mock proof
 test: deps build clean-check check unit soak suites external selftest
 
 check:
@@ -48,7 +48,7 @@ external:
 selftest:
 	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses' ./selftest
 
-## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml)
+## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml, admin token beside it)
 mock: deps build
 	@mkdir -p runs
 	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target runs/mock-target.yaml
