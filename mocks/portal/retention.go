@@ -24,6 +24,7 @@ type Retention struct {
 	MaxDossiers    int           // dossiers kept (follow-on dossiers count); 0 = DefaultMaxDossiers
 	MaxAttachments int           // uploads kept; 0 = DefaultMaxAttachments
 	DossierIdle    time.Duration // 0 = DefaultDossierIdle
+	MaxSessions    int           // web sessions kept (besides their 30 min idle expiry); 0 = DefaultMaxSessions
 }
 
 // Defaults, per province's portal: the world runs 34, so a soak that
@@ -33,12 +34,14 @@ const (
 	DefaultMaxDossiers    = 2000
 	DefaultMaxAttachments = 4000
 	DefaultDossierIdle    = 10 * time.Minute
+	DefaultMaxSessions    = 5000
 )
 
 func (r Retention) withDefaults() Retention {
 	r.MaxDossiers = cmp.Or(r.MaxDossiers, DefaultMaxDossiers)
 	r.MaxAttachments = cmp.Or(r.MaxAttachments, DefaultMaxAttachments)
 	r.DossierIdle = cmp.Or(r.DossierIdle, DefaultDossierIdle)
+	r.MaxSessions = cmp.Or(r.MaxSessions, DefaultMaxSessions)
 	return r
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -98,4 +99,21 @@ func TestUploadsAreBounded(t *testing.T) {
 	}
 	_, _, err := c.Submit(context.Background(), "k", old)
 	apiErr(t, err, http.StatusUnprocessableEntity)
+}
+
+// TestWebSessionsAreBounded: past MaxSessions the oldest sessions not used
+// recently end; the newest stay.
+func TestWebSessionsAreBounded(t *testing.T) {
+	e := newEnvFrom(t, envConfig{day: worldDay, tweak: func(o *Options) { o.Retention = Retention{MaxSessions: 2} }})
+	f := e.portal.web
+	f.sessBusy = 0 // every session idle enough to go
+	for range 5 {
+		e.portal.startSession(httptest.NewRecorder(), citizen{ID: an.ID, Name: an.Name})
+	}
+	f.mu.Lock()
+	n, ev := len(f.sessions), f.order.Evicted()
+	f.mu.Unlock()
+	if n != 2 || ev != 3 {
+		t.Errorf("kept %d sessions, evicted %d; want 2, 3", n, ev)
+	}
 }

@@ -135,7 +135,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
 			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
 				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal},
-			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle},
+			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle, MaxSessions: ret.Sessions},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

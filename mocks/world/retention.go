@@ -25,6 +25,7 @@ type Retention struct {
 	NationalRecords int           // dossiers at the national portal [dvcqg.DefaultMaxDossiers, 20000]
 	Transactions    int           // payment transactions [payment.DefaultMaxTransactions, 20000]
 	AuditEntries    int           // gateway audit entries [gateway.DefaultMaxAudit, 20000]
+	Sessions        int           // web sessions per portal, besides their 30 min idle expiry [portal.DefaultMaxSessions, 5000]
 	LogEntries      int           // each system's request log [10000]
 	Grants          int           // each of the SSO's code, token-family, revocation and refresh-token tables [sso.DefaultMaxGrants, 20000]
 }
