@@ -41,7 +41,7 @@ type Options struct {
 // Retention defaults.
 const (
 	DefaultMaxDossiers = 20000
-	DefaultDossierIdle = 10 * time.Minute
+	DefaultDossierIdle = time.Minute
 )
 
 // Account is an integration account. A portal account writes and reads
@@ -173,6 +173,14 @@ func (s *Server) trim() {
 		delete(s.touched, code)
 		return 1
 	})
+}
+
+// Trim evicts the dossiers over the bound no longer in use (a sync trims
+// too; the world calls it now and then so memory comes back after a burst).
+func (s *Server) Trim() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trim()
 }
 
 // Evicted is how many dossiers were dropped for the bound.

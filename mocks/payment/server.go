@@ -83,7 +83,7 @@ type Server struct {
 // pay page, a portal asking QUERY after the callback.
 const (
 	DefaultMaxTransactions = 20000
-	DefaultTransactionIdle = 10 * time.Minute
+	DefaultTransactionIdle = time.Minute
 )
 
 // refKey: references are unique per partner only.
@@ -163,6 +163,14 @@ func (s *Server) trim() {
 		delete(s.byRef, refKey{t.Request.MaDoiTac, t.Request.MaThamChieu})
 		return 1
 	})
+}
+
+// Trim evicts the transactions over the bound no longer in use (INIT trims
+// too; the world calls it now and then so memory comes back after a burst).
+func (s *Server) Trim() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trim()
 }
 
 // Evicted is how many transactions were dropped for the bound.

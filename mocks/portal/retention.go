@@ -33,7 +33,7 @@ type Retention struct {
 const (
 	DefaultMaxDossiers    = 2000
 	DefaultMaxAttachments = 4000
-	DefaultDossierIdle    = 10 * time.Minute
+	DefaultDossierIdle    = time.Minute
 	DefaultMaxSessions    = 5000
 )
 
@@ -50,6 +50,16 @@ func (s *Server) Evicted() (dossiers, attachments int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.order.Evicted(), s.attOrder.Evicted()
+}
+
+// Trim evicts what is over the bounds and no longer in use. Adding a
+// dossier or an upload trims too; the world also calls Trim now and then,
+// so that memory comes back after a burst even when nothing new arrives.
+func (s *Server) Trim() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trimDossiers()
+	s.trimAttachments()
 }
 
 // Kept is how many dossiers and uploads the portal holds now.

@@ -117,3 +117,35 @@ func TestWebSessionsAreBounded(t *testing.T) {
 		t.Errorf("kept %d sessions, evicted %d; want 2, 3", n, ev)
 	}
 }
+
+// TestTrimGivesBackWithoutNewTraffic: dossiers over the bound that were in
+// use go once idle when Trim is called (the world's sweep), with no new
+// submission.
+func TestTrimGivesBackWithoutNewTraffic(t *testing.T) {
+	e := newEnvFrom(t, envConfig{day: worldDay, tweak: func(o *Options) {
+		o.Retention = Retention{MaxDossiers: 2, DossierIdle: time.Second}
+	}})
+	c := e.as(an)
+	for i := range 4 {
+		d, _, err := c.Submit(context.Background(), fmt.Sprint("k", i), e.birthRequest(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(c, d.ID, "delivered", delivered)
+	}
+	if kept, _ := e.portal.Kept(); kept != 4 { // a loaded machine: some went idle before the last submission
+		t.Logf("kept %d while in use (4 on an idle machine)", kept)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		e.portal.Trim()
+		if kept, _ := e.portal.Kept(); kept == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			kept, _ := e.portal.Kept()
+			t.Fatalf("still %d dossiers 5 s after they went idle, want 2", kept)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/gateway"
 	"github.com/dvcqa/dvcqa/mocks/nationaldb"
 	"github.com/dvcqa/dvcqa/mocks/payment"
+	"github.com/dvcqa/dvcqa/mocks/portal"
 	"github.com/dvcqa/dvcqa/mocks/sso"
 )
 
@@ -21,7 +22,7 @@ import (
 type Retention struct {
 	Dossiers        int           // per province's portal, follow-on dossiers counted [portal.DefaultMaxDossiers, 2000]
 	Attachments     int           // uploads per portal [portal.DefaultMaxAttachments, 4000]
-	DossierIdle     time.Duration // how long a dossier, record or transaction stays in use after its last use [10 min]
+	DossierIdle     time.Duration // how long a dossier, record or transaction stays in use after its last use [1 min]
 	NationalRecords int           // dossiers at the national portal [dvcqg.DefaultMaxDossiers, 20000]
 	Transactions    int           // payment transactions [payment.DefaultMaxTransactions, 20000]
 	AuditEntries    int           // gateway audit entries [gateway.DefaultMaxAudit, 20000]
@@ -37,6 +38,34 @@ type systems struct {
 	dbs     []*nationaldb.Server
 	dvcqg   *dvcqg.Server
 	payment *payment.Server
+}
+
+// sweepEvery is how often the world trims every store: half the idle time,
+// between 100 ms and 30 s. Stores also trim as entries are added; the
+// sweep gives memory back after a burst when nothing new arrives.
+func sweepEvery(idle time.Duration) time.Duration {
+	if idle <= 0 {
+		idle = portal.DefaultDossierIdle
+	}
+	return min(max(idle/2, 100*time.Millisecond), 30*time.Second)
+}
+
+// sweep trims every store that bounds entries in use, until stop closes.
+func (w *World) sweep(every time.Duration, stop <-chan struct{}) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			for _, p := range w.portals {
+				p.Trim()
+			}
+			w.systems.dvcqg.Trim()
+			w.systems.payment.Trim()
+		}
+	}
 }
 
 // Evicted counts what every system has dropped for its retention bound

@@ -56,7 +56,9 @@ type World struct {
 	srv        *http.Server
 	clock      *clock.Clock
 	portals    []*portal.Server
-	systems    systems // for Evicted
+	systems    systems // for Evicted and the sweep
+	stopSweep  chan struct{}
+	sweepDone  chan struct{}
 	done       chan struct{}
 }
 
@@ -107,6 +109,11 @@ func Start(opts Options) (*World, error) {
 		return nil, err
 	}
 	w.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	w.stopSweep, w.sweepDone = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(w.sweepDone)
+		w.sweep(sweepEvery(opts.Retention.DossierIdle), w.stopSweep)
+	}()
 	go func() {
 		defer close(w.done)
 		_ = w.srv.Serve(ln)
@@ -129,6 +136,8 @@ func (w *World) URLs(province string) fixtures.URLs {
 // first (they still need the server), then the server, waiting up to 5 s for
 // requests in flight before cutting them, then the clock.
 func (w *World) Close() error {
+	close(w.stopSweep)
+	<-w.sweepDone
 	for _, p := range w.portals {
 		p.Close()
 	}
