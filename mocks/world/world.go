@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -58,6 +59,7 @@ type World struct {
 	portals    []*portal.Server
 	systems    systems // for Evicted and the sweep
 	stopSweep  chan struct{}
+	sweepOnce  sync.Once
 	sweepDone  chan struct{}
 	done       chan struct{}
 }
@@ -136,7 +138,7 @@ func (w *World) URLs(province string) fixtures.URLs {
 // first (they still need the server), then the server, waiting up to 5 s for
 // requests in flight before cutting them, then the clock.
 func (w *World) Close() error {
-	close(w.stopSweep)
+	w.sweepOnce.Do(func() { close(w.stopSweep) }) // Close may be called twice
 	<-w.sweepDone
 	for _, p := range w.portals {
 		p.Close()
