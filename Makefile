@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit suites external procs selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit soak suites external procs selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -22,8 +22,8 @@ build:
 run: deps build
 	$(DVCQA) run $(ARGS)
 
-## test: formatting, vet, unit tests, the suites against the embedded mock, the standalone-mock proof
-test: deps build clean-check check unit suites external procs selftest
+## test: formatting, vet, unit tests, the mock's memory soak, the suites against the embedded mock, the standalone-mock proof, the run's processes
+test: deps build clean-check check unit soak suites external procs selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -32,6 +32,10 @@ check:
 
 unit:
 	$(GO) test -count=1 -short $(UNIT_PKGS)
+
+## soak: the mock world under ~10 s of load on loopback keeps its memory bounded (skipped by -short, so `unit` leaves it here)
+soak:
+	$(GO) test -count=1 -v -timeout 60s -run '^TestSoakMemoryStaysBounded$$' ./mocks/world
 
 suites:
 	$(DVCQA) run --runs runs/test-runs
@@ -48,7 +52,7 @@ procs:
 selftest:
 	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
 
-## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml)
+## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml, admin token beside it)
 mock: deps build
 	@mkdir -p runs
 	$(DVCQA) mock serve --addr 127.0.0.1:8080 --write-target runs/mock-target.yaml

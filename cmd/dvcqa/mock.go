@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,10 +18,11 @@ import (
 
 func mockCmd(args []string) int {
 	if len(args) == 0 || args[0] != "serve" {
-		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--province 01] [--write-target FILE]")
+		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE]")
 	}
 	fs := flag.NewFlagSet("mock serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback unless --allow-remote)")
+	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr (other machines can then reach the mock and its seed-derived credentials)")
 	seed := fs.Int64("seed", 0, "world seed (default: the embedded target's seed)")
 	day := fs.Duration("day", world.DefaultDay, "real duration of one world day (compressed clock)")
 	province := fs.String("province", "", "province of the written target file (default: the embedded target's)")
@@ -33,6 +36,9 @@ func mockCmd(args []string) int {
 	}
 	if *day <= 0 {
 		return fail("mock serve: --day %s: want a positive duration, e.g. 10ms", *day)
+	}
+	if err := world.CheckAddr(*addr, *allowRemote); err != nil {
+		return fail("mock serve: --addr %s is not a loopback address: refusing without --allow-remote (the mock's passwords derive from a public seed)", *addr)
 	}
 	cat, err := fixtures.Load()
 	if err != nil {
@@ -57,7 +63,7 @@ func mockCmd(args []string) int {
 		return fail("%v", err)
 	}
 	start := time.Now()
-	w, err := world.Start(world.Options{Addr: *addr, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set})
+	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -65,9 +71,17 @@ func mockCmd(args []string) int {
 	target.Name = "mock-standalone"
 	target.URLs = w.URLs(target.Province)
 	if *writeTarget != "" {
+		// The token first: whoever waits for the target file finds it there.
+		if err := writeAdminToken(*writeTarget+AdminTokenSuffix, w.AdminToken()); err != nil {
+			return fail("%v", err)
+		}
 		if err := writeTargetFile(*writeTarget, target); err != nil {
 			return fail("%v", err)
 		}
+	}
+	if !world.IsLoopbackAddr(*addr) {
+		fmt.Fprintf(os.Stderr, "WARNING: the mock world listens on %s, reachable from other machines as %s (--allow-remote).\n"+
+			"         Its citizens' passwords and clients' secrets derive from the seed and are NOT secret; never put real data in it.\n", *addr, w.URL)
 	}
 
 	fmt.Printf("dvcqa mock world (seed %d, one world day = %s) up in %s at %s\n", target.Seed, *day, time.Since(start).Round(time.Millisecond), w.URL)
@@ -81,12 +95,15 @@ func mockCmd(args []string) int {
 	fmt.Printf("  portals             %s/portal/{01..96} (province %s: %s)\n", w.URL, target.Province, target.URLs.Portal)
 	fmt.Printf("  index               %s/  · every system answers GET <url>/healthz\n", w.URL)
 	fmt.Printf("  seeded defects      %s/admin/defects (GET, PUT {\"defects\":[...]}); on: %v\n", w.URL, set.List())
+	// Printed once, here, for the person who started it; never written into a run's reports.
+	fmt.Printf("  admin token         %s  (Authorization: Bearer <token> on /admin/*)\n", w.AdminToken())
 	if a := w.Citizens.Applicants(target.Province); len(a) > 0 {
 		// Synthetic, seed-derived credentials, printed so QA can log in by hand.
 		fmt.Printf("  test citizen        %s (%s) password %s\n", a[0].PersonalID, a[0].FullName, a[0].Password)
 	}
 	if *writeTarget != "" {
 		fmt.Printf("  target profile      %s  (dvcqa run --target %s)\n", *writeTarget, *writeTarget)
+		fmt.Printf("  admin token file    %s%s  (mode 0600)\n", *writeTarget, AdminTokenSuffix)
 	}
 	fmt.Println("Ctrl-C stops it.")
 
@@ -96,6 +113,22 @@ func mockCmd(args []string) int {
 	return 0
 }
 
+// AdminTokenSuffix names the file beside the written target that holds the
+// admin token: its own file, readable by its owner only, so the target
+// profile (which people copy and commit) never carries it.
+const AdminTokenSuffix = ".admin-token"
+
+func writeAdminToken(path, token string) error {
+	// Remove first: WriteFile keeps an existing file's looser mode.
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write admin token: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write admin token: %w", err)
+	}
+	return nil
+}
+
 // writeTargetFile writes a mock target profile with the world's URLs.
 // Secrets are not in it: a mock target derives them from the seed.
 func writeTargetFile(path string, t *fixtures.Target) error {
@@ -103,7 +136,7 @@ func writeTargetFile(path string, t *fixtures.Target) error {
 	if err != nil {
 		return fmt.Errorf("write target: %w", err)
 	}
-	header := "# Written by `dvcqa mock serve`: a mock world on loopback. Secrets derive from the seed.\n"
+	header := "# Written by `dvcqa mock serve`: a mock world. Secrets derive from the seed; the admin token is in the file beside it (" + AdminTokenSuffix + ").\n"
 	if err := os.WriteFile(path, append([]byte(header), data...), 0o644); err != nil {
 		return fmt.Errorf("write target: %w", err)
 	}

@@ -52,8 +52,14 @@ func newWorld(t *testing.T) *world {
 // newWorldWith is newWorld with seeded defects read from set.
 func newWorldWith(t *testing.T, set Defects) *world {
 	t.Helper()
+	return newWorldTweaked(t, func(o *Options) { o.Defects = set })
+}
+
+// newWorldTweaked is newWorld with the options adjusted by tweak first.
+func newWorldTweaked(t *testing.T, tweak func(*Options)) *world {
+	t.Helper()
 	w := &world{clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, fixtures.VietnamTZ)}}
-	srv, err := New(Options{
+	opts := Options{
 		Accounts: []Account{
 			{Username: "portal-01", Password: password("portal-01"), DstCode: "DST01", AgencyID: agency01},
 			{Username: "portal-79", Password: password("portal-79"), DstCode: "DST79", AgencyID: agency79},
@@ -61,8 +67,9 @@ func newWorldWith(t *testing.T, set Defects) *world {
 		},
 		Procedures: []ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh"}},
 		Now:        w.clock.Now,
-		Defects:    set,
-	})
+	}
+	tweak(&opts)
+	srv, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

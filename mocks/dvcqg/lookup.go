@@ -26,6 +26,7 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 		}
 		return fail(codeFailed, messageNotFound)
 	}
+	s.touch(req.MaHoSo)
 	if s.defect(defectReceivedDateUTC) {
 		// Seeded defect: the received date is served as UTC wall time.
 		if t, err := parseWallClock(h.NgayTiepNhan); err == nil {
@@ -75,6 +76,15 @@ func (s *Server) Dossier(code string) (HoSo, bool) {
 		return HoSo{}, false
 	}
 	return clone(*h), true
+}
+
+// touch notes a dossier as in use now, if it is still kept.
+func (s *Server) touch(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, kept := s.dossiers[code]; kept {
+		s.touched[code] = s.now()
+	}
 }
 
 // clone copies a dossier deeply enough that callers cannot alias the store.

@@ -43,6 +43,7 @@ func (s *Server) progress(a Account, raw []byte) reply {
 		// History only: the dossier's status comes from DongBoHoSoMC, so a
 		// provincial system that stops re-syncing shows as a stale status.
 		h.QuaTrinhXuLy = append(h.QuaTrinhXuLy, e)
+		s.touched[e.MaHoSo] = s.now()
 	}
 	return ok(nil)
 }

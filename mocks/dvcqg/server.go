@@ -7,6 +7,7 @@
 package dvcqg
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Options configure a Server.
@@ -29,7 +31,18 @@ type Options struct {
 	Now        func() time.Time
 	SessionTTL time.Duration // 0: 30 minutes
 	Defects    Defects       // seeded defects, read per request; nil = a correct portal
+	// MaxDossiers bounds the dossiers kept, oldest synced first, but never
+	// one in use: synced, updated or looked up less than DossierIdle ago
+	// (real time, Now). 0 = DefaultMaxDossiers, DefaultDossierIdle.
+	MaxDossiers int
+	DossierIdle time.Duration
 }
+
+// Retention defaults.
+const (
+	DefaultMaxDossiers = 20000
+	DefaultDossierIdle = time.Minute
+)
 
 // Account is an integration account. A portal account writes and reads
 // dossiers of its own agency (madonvi = AgencyID); an auditor reads every
@@ -53,20 +66,28 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[string]session
-	dossiers map[string]*HoSo // by MaHoSo, with QuaTrinhXuLy
+	dossiers map[string]*HoSo     // by MaHoSo, with QuaTrinhXuLy
+	touched  map[string]time.Time // by MaHoSo: last sync, update or lookup
+	order    retain.Order[string] // MaHoSo, first synced first
+
+	maxDossiers int
+	idle        time.Duration
 }
 
 // New checks opts and builds a Server.
 func New(opts Options) (*Server, error) {
 	s := &Server{
-		accounts:   make(map[string]Account, len(opts.Accounts)),
-		procedures: slices.Clone(opts.Procedures),
-		now:        opts.Now,
-		ttl:        opts.SessionTTL,
-		mux:        http.NewServeMux(),
-		defects:    opts.Defects,
-		sessions:   make(map[string]session),
-		dossiers:   make(map[string]*HoSo),
+		accounts:    make(map[string]Account, len(opts.Accounts)),
+		procedures:  slices.Clone(opts.Procedures),
+		now:         opts.Now,
+		ttl:         opts.SessionTTL,
+		mux:         http.NewServeMux(),
+		defects:     opts.Defects,
+		sessions:    make(map[string]session),
+		dossiers:    make(map[string]*HoSo),
+		touched:     make(map[string]time.Time),
+		maxDossiers: cmp.Or(opts.MaxDossiers, DefaultMaxDossiers),
+		idle:        cmp.Or(opts.DossierIdle, DefaultDossierIdle),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -138,4 +159,33 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		return nil, false
 	}
 	return raw, true
+}
+
+// trim holds the dossiers to maxDossiers, oldest first, keeping those in
+// use. The caller holds s.mu.
+func (s *Server) trim() {
+	now := s.now()
+	s.order.Trim(len(s.dossiers), s.maxDossiers, func(code string) bool { return s.dossiers[code] != nil }, func(code string) int {
+		if now.Sub(s.touched[code]) < s.idle {
+			return 0
+		}
+		delete(s.dossiers, code)
+		delete(s.touched, code)
+		return 1
+	})
+}
+
+// Trim evicts the dossiers over the bound no longer in use (a sync trims
+// too; the world calls it now and then so memory comes back after a burst).
+func (s *Server) Trim() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trim()
+}
+
+// Evicted is how many dossiers were dropped for the bound.
+func (s *Server) Evicted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.order.Evicted()
 }

@@ -54,9 +54,13 @@ func (s *Server) sync(a Account, raw []byte) reply {
 		h.QuaTrinhXuLy = nil
 		if old, exists := s.dossiers[h.MaHoSo]; exists {
 			h.QuaTrinhXuLy = old.QuaTrinhXuLy
+		} else {
+			s.order.Add(h.MaHoSo)
 		}
 		s.dossiers[h.MaHoSo] = &h
+		s.touched[h.MaHoSo] = s.now()
 	}
+	s.trim()
 	return ok(nil)
 }
 

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
@@ -13,7 +12,15 @@ import (
 func (s *Server) Audit() []gwapi.AuditEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.audit)
+	return s.audit.All()
+}
+
+// Evicted is how many audit entries and request-log entries were dropped
+// for their bounds.
+func (s *Server) Evicted() (audit, log int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.audit.Evicted(), s.requests.Evicted()
 }
 
 // handleAudit serves GET /api/v1/audit?subject={SoDinhDanh}: the calling
@@ -35,7 +42,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	entries := []gwapi.AuditEntry{} // [] rather than null when there are none
 	s.mu.Lock()
-	for _, e := range s.audit {
+	s.audit.Each(func(e gwapi.AuditEntry) bool {
 		if e.ClientID == tok.clientID && e.Value == subject {
 			if s.defect(defectAuditWrongSubject) { // seeded defect: another person named
 				e.Value = neighbour(e.Value)
@@ -43,7 +50,8 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 			e.Value = gwapi.MaskID(e.Value)
 			entries = append(entries, e)
 		}
-	}
+		return true
+	})
 	s.mu.Unlock()
 	httpx.JSON(w, http.StatusOK, gwapi.AuditResponse{Entries: entries})
 }

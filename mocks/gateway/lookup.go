@@ -62,7 +62,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	e.Status, e.Code = rep.status, rep.code
 	if !s.defect(defectAuditMissing) { // seeded defect: the lookup leaves no audit trace
 		s.mu.Lock()
-		s.audit = append(s.audit, e)
+		s.audit.Add(e)
 		s.mu.Unlock()
 	}
 	if rep.status == StatusClientGone {

@@ -5,6 +5,7 @@
 package gateway
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Options configure a Server.
@@ -31,7 +33,18 @@ type Options struct {
 	Now             func() time.Time // token expiry and audit times; nil: time.Now
 	UpstreamTimeout time.Duration    // per database call; 0: 3 s
 	Defects         Defects          // seeded defects, read per request; nil = a correct gateway
+	// MaxAudit and MaxLog bound the audit log and the request log (the
+	// newest kept); 0 = DefaultMaxAudit, DefaultMaxLog. An audit entry is
+	// read back within seconds of its lookup (suites/nationaldb); the bound
+	// only drops entries older than that many lookups.
+	MaxAudit, MaxLog int
 }
+
+// Retention defaults.
+const (
+	DefaultMaxAudit = 20000
+	DefaultMaxLog   = 10000
+)
 
 // Client is a registered gateway client (one per province in the world).
 type Client struct {
@@ -57,8 +70,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	tokens   map[string]token
-	audit    []gwapi.AuditEntry
-	requests []Request
+	audit    *retain.Log[gwapi.AuditEntry]
+	requests *retain.Log[Request]
 }
 
 // New checks the configuration: every database has a server URL, every
@@ -81,6 +94,8 @@ func New(opts Options) (*Server, error) {
 		upstreamTimeout: opts.UpstreamTimeout,
 		defects:         opts.Defects,
 		tokens:          map[string]token{},
+		audit:           retain.NewLog[gwapi.AuditEntry](cmp.Or(opts.MaxAudit, DefaultMaxAudit)),
+		requests:        retain.NewLog[Request](cmp.Or(opts.MaxLog, DefaultMaxLog)),
 	}
 	for _, db := range opts.Databases {
 		if db.ID == "" || len(db.Keys) == 0 {
@@ -138,7 +153,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := Request{At: s.now(), Method: r.Method, Path: r.URL.Path}
 	entry.Status = httplog.Serve(s.mux, w, r)
 	s.mu.Lock()
-	s.requests = append(s.requests, entry)
+	s.requests.Add(entry)
 	s.mu.Unlock()
 }
 

@@ -1,7 +1,6 @@
 package nationaldb
 
 import (
-	"slices"
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
@@ -27,5 +26,12 @@ type Request struct {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.log)
+	return s.log.All()
+}
+
+// Evicted is how many request-log entries were dropped for the bound.
+func (s *Server) Evicted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.Evicted()
 }

@@ -8,6 +8,7 @@
 package nationaldb
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/internal/httplog"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Options configure a Server.
@@ -26,7 +28,11 @@ type Options struct {
 	Records     []map[string]string // flat records; copied by New
 	InternalKey string              // expected X-Internal-Key, MockSecret(seed, "db-internal") in the world
 	Defects     Defects             // seeded defects, read per request; nil = a correct database
+	MaxLog      int                 // request log bound, newest kept; 0 = DefaultMaxLog
 }
+
+// DefaultMaxLog bounds the request log.
+const DefaultMaxLog = 10000
 
 // Server is an http.Handler serving one national database.
 type Server struct {
@@ -39,7 +45,7 @@ type Server struct {
 	mu    sync.Mutex
 	down  bool
 	delay time.Duration
-	log   []Request
+	log   *retain.Log[Request]
 }
 
 // New indexes the records by each of the database's keys.
@@ -59,7 +65,8 @@ func New(opts Options) (*Server, error) {
 	}
 	db := opts.DB
 	db.Keys, db.Fields = slices.Clone(db.Keys), slices.Clone(db.Fields)
-	s := &Server{db: db, internalKey: opts.InternalKey, store: st, mux: http.NewServeMux(), defects: opts.Defects}
+	s := &Server{db: db, internalKey: opts.InternalKey, store: st, mux: http.NewServeMux(), defects: opts.Defects,
+		log: retain.NewLog[Request](cmp.Or(opts.MaxLog, DefaultMaxLog))}
 	s.mux.HandleFunc("/records", s.handleRecords)
 	s.mux.HandleFunc("/healthz", s.handleHealth)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +94,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 	}), w, r)
 	s.mu.Lock()
-	s.log = append(s.log, entry)
+	s.log.Add(entry)
 	s.mu.Unlock()
 }
 

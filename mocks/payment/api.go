@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
@@ -98,8 +99,10 @@ func (s *Server) open(req InitRequest) (*InitResponse, error) {
 		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: StatusPending, Created: s.now()}
 		s.byID[t.MaGiaoDich] = t
 		s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}] = t
-		s.order = append(s.order, t)
+		s.order.Add(t.MaGiaoDich)
 	}
+	t.touched = time.Now()
+	s.trim()
 	return &InitResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
 }
 
@@ -149,6 +152,7 @@ func (s *Server) query(req QueryRequest) (any, error) {
 	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
 	var c Transaction
 	if seen {
+		t.touched = time.Now()
 		c = t.copy()
 	}
 	s.mu.Unlock()

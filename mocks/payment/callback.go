@@ -33,7 +33,9 @@ func (s *Server) callBack(ctx context.Context, t Transaction) {
 			rec.Err = err.Error()
 		}
 		s.mu.Lock()
-		s.byID[t.MaGiaoDich].Callbacks = append(s.byID[t.MaGiaoDich].Callbacks, rec)
+		if kept := s.byID[t.MaGiaoDich]; kept != nil { // nil: evicted meanwhile
+			kept.Callbacks = append(kept.Callbacks, rec)
+		}
 		s.mu.Unlock()
 		if err == nil && status/100 == 2 {
 			return

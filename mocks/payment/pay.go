@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 )
@@ -32,6 +33,7 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request) {
 		notFound(w, id)
 		return
 	}
+	t.touched = time.Now()
 	settled := t.TrangThaiGD == StatusPending
 	if settled {
 		t.TrangThaiGD = state

@@ -7,6 +7,7 @@
 package payment
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Options configure a Server.
@@ -25,6 +27,11 @@ type Options struct {
 	HTTP     *http.Client     // for callbacks; nil: a plain client (each attempt has its own timeout)
 	Now      func() time.Time // stamps ThoiGianGD; the world's clock fits; nil: time.Now
 	Defects  Defects          // seeded defects, read per request; nil = a correct platform
+	// MaxTransactions bounds the transactions kept, oldest evicted first
+	// but never one in use: created or changed less than TransactionIdle
+	// ago in real time. 0 = DefaultMaxTransactions, DefaultTransactionIdle.
+	MaxTransactions int
+	TransactionIdle time.Duration
 }
 
 // Partner is a portal allowed to collect fees.
@@ -42,6 +49,8 @@ type Transaction struct {
 	ThoiGianGD  string // when paid or cancelled, TimeLayout
 	Created     time.Time
 	Callbacks   []CallbackAttempt // every delivery attempt, in order
+
+	touched time.Time // created or last changed, for the retention bound
 }
 
 // CallbackAttempt is one POST of the Callback to the partner.
@@ -63,8 +72,19 @@ type Server struct {
 	mu    sync.Mutex
 	byID  map[string]*Transaction
 	byRef map[refKey]*Transaction
-	order []*Transaction // creation order, for Transactions
+	order retain.Order[string] // MaGiaoDich in creation order, for Transactions and the bound
+
+	maxTxns int
+	idle    time.Duration
 }
+
+// Retention defaults: transactions kept, and how long one stays in use
+// (never evicted) after it was created or last changed — a citizen on the
+// pay page, a portal asking QUERY after the callback.
+const (
+	DefaultMaxTransactions = 20000
+	DefaultTransactionIdle = time.Minute
+)
 
 // refKey: references are unique per partner only.
 type refKey struct{ partner, ref string }
@@ -84,6 +104,8 @@ func New(opts Options) (*Server, error) {
 		mux:      http.NewServeMux(),
 		byID:     make(map[string]*Transaction),
 		byRef:    make(map[refKey]*Transaction),
+		maxTxns:  cmp.Or(opts.MaxTransactions, DefaultMaxTransactions),
+		idle:     cmp.Or(opts.TransactionIdle, DefaultTransactionIdle),
 	}
 	if s.http == nil {
 		s.http = &http.Client{}
@@ -118,11 +140,44 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) Transactions() []Transaction {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Transaction, len(s.order))
-	for i, t := range s.order {
-		out[i] = t.copy()
-	}
+	out := make([]Transaction, 0, len(s.byID))
+	s.order.Each(func(id string) bool {
+		if t := s.byID[id]; t != nil {
+			out = append(out, t.copy())
+		}
+		return true
+	})
 	return out
+}
+
+// trim holds the transactions to maxTxns, oldest first, keeping those in
+// use. The caller holds s.mu.
+func (s *Server) trim() {
+	now := time.Now() // real time: Now may be a compressed world clock
+	s.order.Trim(len(s.byID), s.maxTxns, func(id string) bool { return s.byID[id] != nil }, func(id string) int {
+		t := s.byID[id]
+		if now.Sub(t.touched) < s.idle {
+			return 0
+		}
+		delete(s.byID, id)
+		delete(s.byRef, refKey{t.Request.MaDoiTac, t.Request.MaThamChieu})
+		return 1
+	})
+}
+
+// Trim evicts the transactions over the bound no longer in use (INIT trims
+// too; the world calls it now and then so memory comes back after a burst).
+func (s *Server) Trim() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trim()
+}
+
+// Evicted is how many transactions were dropped for the bound.
+func (s *Server) Evicted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.order.Evicted()
 }
 
 func (t *Transaction) copy() Transaction {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
@@ -25,7 +26,8 @@ var attachmentTypeKey = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // attachment is an uploaded file; the bytes themselves are not kept.
 type attachment struct {
 	api.Attachment
-	owner string // SoDinhDanh of the uploader
+	owner string    // SoDinhDanh of the uploader
+	at    time.Time // when uploaded (real time), for the retention bound
 }
 
 // handleUpload reads a multipart form with a "type" field and a "file" part,
@@ -111,7 +113,10 @@ func (s *Server) storeAttachment(c citizen, typ, filename, declared string, data
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
 	}}
 	s.mu.Lock()
+	a.at = s.clock.Now()
 	s.attachments[a.ID] = a
+	s.attOrder.Add(a.ID)
+	s.trimAttachments()
 	s.mu.Unlock()
 	return s.receiptAnswer(a.Attachment), nil
 }

@@ -50,6 +50,14 @@ type dossier struct {
 	result   *api.Result
 
 	timeline *timeline // the dossier's own world time, from its submission
+
+	// Retention (retention.go): the main dossier of a chain step, when it
+	// was last used (real time), officer steps scheduled, and the
+	// idempotency key that created it.
+	parent  *dossier
+	usedAt  time.Time
+	pending int
+	idem    *idemKey
 }
 
 // idemKey scopes an Idempotency-Key to one citizen: two citizens may
@@ -133,6 +141,9 @@ func (s *Server) submitOnce(ctx context.Context, c citizen, key string, req *api
 		}
 		entry.dossier = d
 		close(entry.done)
+		if d != nil {
+			d.idem = &ik
+		}
 	}
 	if d != nil {
 		view = s.view(d)
@@ -308,7 +319,9 @@ func (s *Server) open(d *dossier, at time.Time) {
 	d.timeline = s.clock.Timeline(at)
 	s.dossiers[d.id] = d
 	s.byCode[d.code] = d
-	s.order = append(s.order, d)
+	s.order.Add(d.id)
+	s.touch(d)
+	s.trimDossiers()
 	s.advance(d, api.StatusSubmitted, at)
 	if d.fee > 0 {
 		if !s.stuck(d) {
@@ -322,11 +335,12 @@ func (s *Server) open(d *dossier, at time.Time) {
 func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request, c citizen) {
 	s.mu.Lock()
 	out := api.Dossiers{Dossiers: []api.Dossier{}}
-	for _, d := range s.order {
+	s.eachDossier(func(d *dossier) {
 		if d.owner.ID == c.ID {
+			s.touch(d)
 			out.Dossiers = append(out.Dossiers, s.view(d))
 		}
-	}
+	})
 	s.mu.Unlock()
 	httpx.JSON(w, http.StatusOK, out)
 }
@@ -350,6 +364,7 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request, c citizen
 // dossier is indistinguishable from a missing one. The caller holds s.mu.
 func (s *Server) owned(id string, c citizen) *dossier {
 	if d := s.dossiers[id]; d != nil && d.owner.ID == c.ID {
+		s.touch(d)
 		return d
 	}
 	return nil

@@ -90,6 +90,9 @@ func (s *Server) handlePaymentCallback(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.byCode[cb.Reference]
+	if d != nil {
+		s.touch(d)
+	}
 	if !ok {
 		// Seeded defect payment-callback-unsigned-accepted: a bad MaXacThuc
 		// is let through for the dossier's service; the amount and status

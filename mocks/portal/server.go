@@ -23,6 +23,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -52,6 +53,8 @@ type Options struct {
 	Defects  Defects        // seeded defects (defects.go); nil = none
 
 	WebClientID string // SSO client of the web login (web_login.go); "" = "dvcqa-portal"
+
+	Retention Retention // how many dossiers and uploads are kept (retention.go); zero = defaults
 }
 
 // Server is one provincial portal, an http.Handler.
@@ -71,8 +74,9 @@ type Server struct {
 	attachments map[string]*attachment
 	dossiers    map[string]*dossier // by id
 	byCode      map[string]*dossier
-	order       []*dossier
-	daySeq      map[string]int // dossier codes issued per world day (yyMMdd)
+	order       retain.Order[string] // dossier ids, oldest first
+	attOrder    retain.Order[string] // attachment ids, oldest first
+	daySeq      map[string]int       // dossier codes issued per world day (yyMMdd)
 	idem        map[idemKey]*idemEntry
 	timers      map[uint64]func() bool // pending workflow steps, cancelled by Close
 	timerSeq    uint64
@@ -144,6 +148,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.web = web
+	s.opts.Retention = opts.Retention.withDefaults()
 	s.sync = newSyncer(opts.National)
 	s.routes()
 	return s, nil

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Pushes to the national portal: each is tried pushAttempts times with a
@@ -50,12 +52,16 @@ type syncer struct {
 
 	mu     sync.Mutex
 	closed bool
-	queues map[string][]push // by dossier code; present while being drained
-	errs   []SyncError
+	queues map[string][]push      // by dossier code; present while being drained
+	errs   *retain.Log[SyncError] // the newest maxSyncErrors
 }
 
+// maxSyncErrors bounds the failed pushes remembered: enough to diagnose a
+// run, not a record of a national portal down for a week.
+const maxSyncErrors = 1000
+
 func newSyncer(np NationalPortal) *syncer {
-	return &syncer{np: np, backoff: pushBackoff, stop: make(chan struct{}), queues: map[string][]push{}}
+	return &syncer{np: np, backoff: pushBackoff, stop: make(chan struct{}), queues: map[string][]push{}, errs: retain.NewLog[SyncError](maxSyncErrors)}
 }
 
 // enqueue adds a push to a dossier's queue; it never blocks.
@@ -122,7 +128,7 @@ func (y *syncer) try(code, service string, status int, f func(context.Context) e
 		pause *= 2
 	}
 	y.mu.Lock()
-	y.errs = append(y.errs, SyncError{Code: code, Service: service, Status: status, Attempts: attempts, Err: err})
+	y.errs.Add(SyncError{Code: code, Service: service, Status: status, Attempts: attempts, Err: err})
 	y.mu.Unlock()
 }
 
@@ -153,7 +159,7 @@ func (y *syncer) close() {
 func (y *syncer) errors() []SyncError {
 	y.mu.Lock()
 	defer y.mu.Unlock()
-	return append([]SyncError(nil), y.errs...)
+	return y.errs.All()
 }
 
 // nationalDossier maps a dossier onto DVCQG's HoSo. The caller holds s.mu.

@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -29,6 +31,9 @@ type webFront struct {
 
 	mu       sync.Mutex
 	sessions map[string]*webSession
+	order    retain.Order[string] // session ids, oldest first
+	maxSess  int
+	sessBusy time.Duration  // a session used this recently is not evicted for the bound
 	provider *oidc.Provider // discovered on the first login: the SSO may start after the portal
 }
 
@@ -41,7 +46,8 @@ func newWebFront(opts Options) (*webFront, error) {
 	_, _ = rand.Read(key)
 	return &webFront{
 		base: strings.TrimSuffix(u.Path, "/"), clientID: opts.WebClientID, secure: u.Scheme == "https",
-		key: key, sessions: map[string]*webSession{},
+		key: key, sessions: map[string]*webSession{}, maxSess: opts.Retention.withDefaults().MaxSessions,
+		sessBusy: time.Minute,
 	}, nil
 }
 

@@ -73,11 +73,12 @@ type dossierRow struct {
 func (s *Server) pageDossiers(w http.ResponseWriter, r *http.Request, c citizen) {
 	var rows []dossierRow
 	s.mu.Lock()
-	for _, d := range s.order {
+	s.eachDossier(func(d *dossier) {
 		if d.owner.ID == c.ID {
+			s.touch(d)
 			rows = append(rows, dossierRow{Dossier: s.view(d), NameVI: d.nameVI})
 		}
-	}
+	})
 	s.mu.Unlock()
 	s.render(w, r, http.StatusOK, "dossiers", "Hồ sơ của tôi", rows)
 }

@@ -35,6 +35,16 @@ func (s *Server) startSession(w http.ResponseWriter, c citizen) {
 		}
 	}
 	f.sessions[id] = &webSession{citizen: c, created: now, usedAt: now}
+	f.order.Add(id)
+	// Past the bound the oldest sessions end, as after a restart; those
+	// used within the last minute are kept (a citizen mid-form).
+	f.order.Trim(len(f.sessions), f.maxSess, func(k string) bool { return f.sessions[k] != nil }, func(k string) int {
+		if now.Sub(f.sessions[k].usedAt) < f.sessBusy {
+			return 0
+		}
+		delete(f.sessions, k)
+		return 1
+	})
 	f.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: f.cookiePath(),
 		HttpOnly: true, Secure: f.secure, SameSite: http.SameSiteLaxMode})

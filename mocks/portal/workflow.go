@@ -33,6 +33,7 @@ func (s *Server) after(d *dossier, at time.Time, f func()) {
 	}
 	s.timerSeq++
 	id := s.timerSeq
+	d.pending++ // in use while an officer has a step scheduled on it
 	s.timers[id] = d.timeline.AfterFunc(at, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -40,6 +41,7 @@ func (s *Server) after(d *dossier, at time.Time, f func()) {
 			return
 		}
 		delete(s.timers, id)
+		d.pending--
 		f()
 	})
 }
@@ -142,6 +144,7 @@ func (s *Server) openChainStep(parent *dossier, step fixtures.ChainStep, at time
 		processingDays: chainStepDays,
 		resultDoc:      fixtures.ResultDoc{Type: step.Step, NameVI: step.NameVI, NameEN: step.NameEN},
 		step:           step.Step,
+		parent:         parent,
 		fields:         maps.Clone(parent.fields),
 		// fee stays 0: a chain step is covered by the main dossier.
 	}
@@ -199,6 +202,7 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 		Officer: o.name, Title: o.title, Unit: o.unit, Note: o.note}
 	d.status = state
 	d.history = append(d.history, e)
+	s.touch(d)
 
 	deadline := d.appointmentAt
 	if deadline.IsZero() { // before acceptance: the statutory period from now

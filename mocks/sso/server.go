@@ -6,6 +6,7 @@
 package sso
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // Lifetimes the contract fixes.
@@ -39,7 +41,20 @@ type Options struct {
 	Now      func() time.Time // default time.Now
 	Key      *rsa.PrivateKey  // RS256 signing key; nil: a fresh 2048-bit key
 	Defects  Defects          // seeded defects, read per request; nil = a correct provider
+	// MaxLog bounds the request log (newest kept); 0 = DefaultMaxLog.
+	MaxLog int
+	// MaxGrants bounds each of the codes, redeemed codes, token families,
+	// revoked jtis and refresh tokens kept (besides their expiry): past it
+	// the oldest go first; 0 = DefaultMaxGrants.
+	MaxGrants int
 }
+
+// Retention defaults: a day of a busy test run fits, memory stays within
+// tens of MB.
+const (
+	DefaultMaxLog    = 10000
+	DefaultMaxGrants = 20000
+)
 
 // Account is a citizen who can log in.
 type Account struct {
@@ -88,7 +103,10 @@ type Server struct {
 	issued  map[string]*issuedFamily
 	revoked map[string]time.Time // access token jti → its exp
 	refresh map[string]*refreshGrant
-	log     []RequestLogEntry
+	log     *retain.Log[RequestLogEntry]
+	// Insertion order of the maps above, to hold each to maxGrants.
+	codeOrder, usedOrder, issuedOrder, revokedOrder, refreshOrder retain.Order[string]
+	maxGrants                                                     int
 }
 
 // New checks the options and builds a Server.
@@ -98,17 +116,19 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		issuer:   issuer,
-		now:      opts.Now,
-		key:      opts.Key,
-		defects:  opts.Defects,
-		accounts: make(map[string]Account, len(opts.Accounts)),
-		clients:  make(map[string]Client, len(opts.Clients)),
-		codes:    map[string]*authCode{},
-		used:     map[string]*usedCode{},
-		issued:   map[string]*issuedFamily{},
-		revoked:  map[string]time.Time{},
-		refresh:  map[string]*refreshGrant{},
+		issuer:    issuer,
+		now:       opts.Now,
+		key:       opts.Key,
+		defects:   opts.Defects,
+		accounts:  make(map[string]Account, len(opts.Accounts)),
+		clients:   make(map[string]Client, len(opts.Clients)),
+		codes:     map[string]*authCode{},
+		used:      map[string]*usedCode{},
+		issued:    map[string]*issuedFamily{},
+		revoked:   map[string]time.Time{},
+		refresh:   map[string]*refreshGrant{},
+		log:       retain.NewLog[RequestLogEntry](cmp.Or(opts.MaxLog, DefaultMaxLog)),
+		maxGrants: cmp.Or(opts.MaxGrants, DefaultMaxGrants),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -208,7 +228,7 @@ func (s *Server) Issuer() string { return s.issuer }
 func (s *Server) Requests() []RequestLogEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.log)
+	return s.log.All()
 }
 
 // ServeHTTP routes a request; paths are relative to the mount point.
@@ -216,7 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	s.route(rec, r)
 	s.mu.Lock()
-	s.log = append(s.log, RequestLogEntry{Time: s.now(), Method: r.Method, Path: r.URL.Path, Status: rec.status})
+	s.log.Add(RequestLogEntry{Time: s.now(), Method: r.Method, Path: r.URL.Path, Status: rec.status})
 	s.mu.Unlock()
 }
 

@@ -3,6 +3,8 @@ package sso
 import (
 	"crypto/rand"
 	"time"
+
+	"github.com/dvcqa/dvcqa/mocks/internal/retain"
 )
 
 // grant is what a code or refresh token stands for: who logged in, for
@@ -44,7 +46,27 @@ func (s *Server) putCode(c *authCode) string {
 		}
 	}
 	s.codes[code] = c
+	s.codeOrder.Add(code)
+	trimMap(&s.codeOrder, s.codes, s.maxGrants)
 	return code
+}
+
+// trimMap holds one of the grant maps to max entries, oldest first. Past
+// their expiry they are swept anyway; this bounds a burst within it. None
+// is "in use" beyond being in the map: an evicted code or refresh token is
+// refused as unknown, as after a restart.
+func trimMap[V any](o *retain.Order[string], m map[string]V, max int) {
+	o.Trim(len(m), max, func(k string) bool { _, ok := m[k]; return ok },
+		func(k string) int { delete(m, k); return 1 })
+}
+
+// Evicted is how many grants (codes, redeemed codes, token families,
+// revoked jtis, refresh tokens) were dropped for the count bound, and how
+// many request-log entries.
+func (s *Server) Evicted() (grants, log int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.codeOrder.Evicted() + s.usedOrder.Evicted() + s.issuedOrder.Evicted() + s.revokedOrder.Evicted() + s.refreshOrder.Evicted(), s.log.Evicted()
 }
 
 // usedCode is a redeemed code, remembered until it would have expired so
@@ -85,6 +107,8 @@ func (s *Server) takeCode(code, family string) (c *authCode, ok, replay bool) {
 	delete(s.codes, code)
 	if ok {
 		s.used[code] = &usedCode{clientID: c.clientID, family: family, expires: c.expires}
+		s.usedOrder.Add(code)
+		trimMap(&s.usedOrder, s.used, s.maxGrants)
 	}
 	return c, ok, false
 }
@@ -108,6 +132,8 @@ func (s *Server) noteIssued(family, jti string, exp time.Time) {
 	if f == nil {
 		f = &issuedFamily{jtis: map[string]time.Time{}}
 		s.issued[family] = f
+		s.issuedOrder.Add(family)
+		trimMap(&s.issuedOrder, s.issued, s.maxGrants)
 	}
 	f.jtis[jti] = exp
 	f.expires = now.Add(RefreshTTL)
@@ -117,8 +143,12 @@ func (s *Server) noteIssued(family, jti string, exp time.Time) {
 func (s *Server) revokeFamilyLocked(family string) {
 	if f := s.issued[family]; f != nil {
 		for jti, exp := range f.jtis {
+			if _, dup := s.revoked[jti]; !dup {
+				s.revokedOrder.Add(jti)
+			}
 			s.revoked[jti] = exp
 		}
+		trimMap(&s.revokedOrder, s.revoked, s.maxGrants)
 	}
 	for k, v := range s.refresh {
 		if v.family == family {
@@ -146,6 +176,8 @@ func (s *Server) putRefresh(g *refreshGrant) string {
 		}
 	}
 	s.refresh[token] = g
+	s.refreshOrder.Add(token)
+	trimMap(&s.refreshOrder, s.refresh, s.maxGrants)
 	return token
 }
 

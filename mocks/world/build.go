@@ -60,27 +60,31 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		redirects = append(redirects, base+"/portal/"+p.Code+"/auth/callback")
 		loggedOut = append(loggedOut, base+"/portal/"+p.Code+"/") // after logout: the portal's home page
 	}
-	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Defects: w.Defects, Clients: []sso.Client{
-		{ID: PortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 10 * time.Minute},
-		// Tokens that expire within seconds let specs prove expiry is enforced;
-		// 2 s because exp has whole-second resolution (validity is 1–2 s).
-		{ID: ShortPortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 2 * time.Second},
-	}})
+	ret := opts.Retention
+	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Defects: w.Defects,
+		MaxLog: ret.LogEntries, MaxGrants: ret.Grants, Clients: []sso.Client{
+			{ID: PortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 10 * time.Minute},
+			// Tokens that expire within seconds let specs prove expiry is enforced;
+			// 2 s because exp has whole-second resolution (validity is 1–2 s).
+			{ID: ShortPortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 2 * time.Second},
+		}})
 	if err != nil {
 		return nil, fmt.Errorf("world: sso: %w", err)
 	}
 	mount(mux, "/sso", ssoSrv)
+	w.systems.sso = ssoSrv
 
 	// National databases, each its own server, behind the gateway.
 	internalKey := w.secret("db-internal")
 	dbURLs := map[string]string{}
 	var scopes []string
 	for _, db := range cat.Databases {
-		srv, err := nationaldb.New(nationaldb.Options{DB: db, Records: recordMaps(w.Citizens.Records(db.ID)), InternalKey: internalKey, Defects: w.Defects})
+		srv, err := nationaldb.New(nationaldb.Options{DB: db, Records: recordMaps(w.Citizens.Records(db.ID)), InternalKey: internalKey, Defects: w.Defects, MaxLog: ret.LogEntries})
 		if err != nil {
 			return nil, fmt.Errorf("world: database %s: %w", db.ID, err)
 		}
 		mount(mux, "/db/"+db.ID, srv)
+		w.systems.dbs = append(w.systems.dbs, srv)
 		dbURLs[db.ID] = base + "/db/" + db.ID
 		scopes = append(scopes, db.ID)
 	}
@@ -97,11 +101,12 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	gw, err := gateway.New(gateway.Options{BaseURL: base + "/gateway", Databases: cat.Databases, DatabaseURLs: dbURLs,
 		InternalKey: internalKey, Clients: gwClients, HTTP: internal, Defects: w.Defects,
 		// Short, so a slow database shows as a timeout within a spec's budget.
-		UpstreamTimeout: time.Second})
+		UpstreamTimeout: time.Second, MaxAudit: ret.AuditEntries, MaxLog: ret.LogEntries})
 	if err != nil {
 		return nil, fmt.Errorf("world: gateway: %w", err)
 	}
 	mount(mux, "/gateway", gw)
+	w.systems.gateway = gw
 
 	var procs []dvcqg.ThuTuc
 	for _, s := range cat.Services {
@@ -111,17 +116,21 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		}
 		procs = append(procs, dvcqg.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
 	}
-	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs, Defects: w.Defects})
+	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs, Defects: w.Defects,
+		MaxDossiers: ret.NationalRecords, DossierIdle: ret.DossierIdle})
 	if err != nil {
 		return nil, fmt.Errorf("world: national portal: %w", err)
 	}
 	mount(mux, "/dvcqg", dv)
+	w.systems.dvcqg = dv
 
-	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal, Defects: w.Defects})
+	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal, Defects: w.Defects,
+		MaxTransactions: ret.Transactions, TransactionIdle: ret.DossierIdle})
 	if err != nil {
 		return nil, fmt.Errorf("world: payment platform: %w", err)
 	}
 	mount(mux, "/payment", pay)
+	w.systems.payment = pay
 
 	// One portal per province, each with its own credentials everywhere.
 	ca, err := portal.NewCA("Mock CA dvcqa (không dùng thật)")
@@ -141,6 +150,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
 			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
 				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal},
+			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle, MaxSessions: ret.Sessions},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -36,6 +37,14 @@ type Options struct {
 	PerProvince int           // synthetic citizens per province; default citizens.DefaultPerProvince
 	Catalog     *fixtures.Catalog
 	Defects     *defects.Set // seeded defects in force; nil = none (switchable later at /admin/defects)
+	// AdminToken is the bearer token /admin/* wants; "" = a random one
+	// (NewAdminToken), read back with World.AdminToken.
+	AdminToken string
+	// AllowRemote lets Addr be a non-loopback address. Without it Start
+	// refuses one: the mock has no real security and is meant for one
+	// machine (see ErrRemoteAddr).
+	AllowRemote bool
+	Retention   Retention // how much history each system keeps (retention.go); zero fields = defaults
 }
 
 // DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
@@ -49,11 +58,16 @@ type World struct {
 	Citizens *citizens.World
 	Defects  *defects.Set
 
-	listen  string // the listener's address (host:port)
-	srv     *http.Server
-	clock   *clock.Clock
-	portals []*portal.Server
-	done    chan struct{}
+	listen     string // the listener's address (host:port)
+	adminToken string
+	srv        *http.Server
+	clock      *clock.Clock
+	portals    []*portal.Server
+	systems    systems // for Evicted and the sweep
+	stopSweep  chan struct{}
+	sweepOnce  sync.Once
+	sweepDone  chan struct{}
+	done       chan struct{}
 }
 
 // Start builds every system and serves them on one listener.
@@ -63,6 +77,12 @@ func Start(opts Options) (*World, error) {
 	}
 	if opts.Day == 0 {
 		opts.Day = DefaultDay
+	}
+	if opts.AdminToken == "" {
+		opts.AdminToken = NewAdminToken()
+	}
+	if err := CheckAddr(opts.Addr, opts.AllowRemote); err != nil {
+		return nil, err
 	}
 	if opts.Defects == nil {
 		opts.Defects = defects.NewSet()
@@ -85,8 +105,8 @@ func Start(opts Options) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", opts.Addr, err)
 	}
-	w := &World{URL: "http://" + ln.Addr().String(), listen: ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
-		clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
+	w := &World{URL: reachableURL(ln.Addr()), listen: ln.Addr().String(), Seed: opts.Seed, Catalog: cat, Citizens: people, Defects: opts.Defects,
+		adminToken: opts.AdminToken, clock: clock.New(time.Time{}, opts.Day), done: make(chan struct{})}
 	if opts.Wall != nil {
 		w.clock = clock.NewWall(opts.Wall, opts.Day)
 	}
@@ -100,6 +120,11 @@ func Start(opts Options) (*World, error) {
 		return nil, err
 	}
 	w.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	w.stopSweep, w.sweepDone = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(w.sweepDone)
+		w.sweep(sweepEvery(opts.Retention.DossierIdle), w.stopSweep)
+	}()
 	go func() {
 		defer close(w.done)
 		_ = w.srv.Serve(ln)
@@ -126,6 +151,8 @@ func (w *World) URLs(province string) fixtures.URLs {
 // first (they still need the server), then the server, waiting up to 5 s for
 // requests in flight before cutting them, then the clock.
 func (w *World) Close() error {
+	w.sweepOnce.Do(func() { close(w.stopSweep) }) // Close may be called twice
+	<-w.sweepDone
 	for _, p := range w.portals {
 		p.Close()
 	}

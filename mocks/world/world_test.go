@@ -90,13 +90,14 @@ func BenchmarkStart(b *testing.B) {
 
 // TestAdminDefects switches a seeded defect on and off in a running world.
 func TestAdminDefects(t *testing.T) {
-	w, err := Start(Options{Seed: 3})
+	w, err := Start(Options{Seed: 3, AdminToken: "t0ken"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
 	put := func(body string) int {
 		req, _ := http.NewRequest(http.MethodPut, w.URL+"/admin/defects", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer t0ken")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
