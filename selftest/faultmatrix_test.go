@@ -55,7 +55,10 @@ func TestFaultMatrix(t *testing.T) {
 		t.Skip("runs the suites once per cell; `make selftest` runs it")
 	}
 	systems := []string{vocab.SystemSSO, vocab.SystemGateway, vocab.SystemPayment, vocab.SystemDVCQG, vocab.SystemPortal}
-	faults := []faultproxy.Kind{faultproxy.Blackhole, faultproxy.Reset, faultproxy.Cut, faultproxy.Garbage, faultproxy.HTML, faultproxy.Latency}
+	// Slow (1 KB/s) is not a cell yet: its verdict still depends on how
+	// much of an answer arrives before the timeout (NOT READY or BLOCKED,
+	// at times a second system blamed) — open on issue 11.
+	faults := []faultproxy.Kind{faultproxy.Blackhole, faultproxy.Reset, faultproxy.Cut, faultproxy.Garbage, faultproxy.HTML, faultproxy.Huge, faultproxy.Latency}
 	want := func(sys string, f faultproxy.Kind) cellWant {
 		// The portal is the system under test: its own outage is NOT READY.
 		down := func(reason string) cellWant {
@@ -76,6 +79,9 @@ func TestFaultMatrix(t *testing.T) {
 			return cellWant{readiness: reports.NotReady, reason: "malformed JSON", health: vocab.HealthUnknown}
 		case faultproxy.HTML:
 			return cellWant{readiness: reports.NotReady, reason: "wrong content type", health: vocab.HealthUnknown}
+		case faultproxy.Huge:
+			// A 50 MB answer is refused at the client's limit: a wrong answer.
+			return cellWant{readiness: reports.NotReady, reason: "body larger than the limit"}
 		}
 		return cellWant{readiness: reports.Ready, health: vocab.HealthSlow, reason: "over half the"}
 	}
