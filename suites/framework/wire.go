@@ -147,7 +147,15 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	case err == nil && resp.StatusCode < 500:
 		// A cut, reset or stalled body is found by whoever reads it; a
 		// body read to its end ends the system's failure streak.
+		ctx := req.Context()
 		resp.Body = &watchedBody{ReadCloser: resp.Body, onEnd: func(rerr error) {
+			// A body stalled past the request's deadline reads as "request
+			// canceled" here: its context tells the timeout, as above.
+			if rerr != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				if down, _ := TransportFailure(rerr); !down {
+					rerr = &netreason.Error{Kind: netreason.BodyTimeout, Detail: rerr.Error(), Err: rerr}
+				}
+			}
 			if rerr == nil {
 				w.answered(sys)
 			} else if down, why := TransportFailure(rerr); down {
