@@ -30,8 +30,13 @@ func TestWireGivesUpOnADeadSystem(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	wire := newWireWatch(http.DefaultTransport, map[string]string{"payment": srv.URL + "/silent", "sso": srv.URL + "/sso"})
-	c := &http.Client{Transport: wire, Timeout: 100 * time.Millisecond}
+	// The transport's own header timeout, not the client's: a client timeout
+	// returns to the caller before the transport has counted the failure,
+	// which made the streak below race.
+	next := &http.Transport{ResponseHeaderTimeout: 100 * time.Millisecond}
+	defer next.CloseIdleConnections()
+	wire := newWireWatch(next, map[string]string{"payment": srv.URL + "/silent", "sso": srv.URL + "/sso"})
+	c := &http.Client{Transport: wire, Timeout: 5 * time.Second}
 	get := func(url string) error {
 		resp, err := c.Get(url)
 		if err != nil {
