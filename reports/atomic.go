@@ -1,57 +1,22 @@
 package reports
 
 import (
-	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"syscall"
+
+	"github.com/dvcqa/dvcqa/internal/atomicfile"
 )
 
-// WriteFileAtomic writes path through a temporary file in the same folder
-// (".<name>.tmp-<random>"), flushed, synced and then renamed over path: a
-// reader, a crash or a full disk sees the old file or the new one, never a
-// part of one. On any error the temporary file is removed and path is left
-// as it was.
-func WriteFileAtomic(path string, perm os.FileMode, write func(w io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 64<<10)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+// WriteFileAtomic writes path atomically (package internal/atomicfile).
+func WriteFileAtomic(path string, perm os.FileMode, write func(w io.Writer) error) error {
+	return atomicfile.Write(path, perm, write)
 }
 
 // WriteBytesAtomic is WriteFileAtomic for data already in memory.
 func WriteBytesAtomic(path string, data []byte, perm os.FileMode) error {
-	return WriteFileAtomic(path, perm, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return atomicfile.WriteBytes(path, data, perm)
 }
 
 // DiskFull reports whether err is (or wraps) "no space left on device", or

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dvcqa/dvcqa/internal/atomicfile"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -68,33 +69,10 @@ func Write(dir string, c Config) (envEntry string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if err := writeAtomic(path, append(data, '\n')); err != nil {
+	if err := atomicfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
 		return "", fmt.Errorf("run configuration: %w", err)
 	}
 	return vocab.EnvRunConfig + "=" + path, nil
-}
-
-// writeAtomic writes path through a temporary file and a rename, so no
-// process ever reads half a configuration.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
 }
 
 // Read reads a configuration file. Unknown fields are an error, so a

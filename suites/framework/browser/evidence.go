@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/dvcqa/dvcqa/internal/atomicfile"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
@@ -30,7 +31,7 @@ func (t *Tab) Evidence(dir, name string) ([]string, error) {
 	var errs []error
 	write := func(ext string, data []byte) {
 		p := filepath.Join(dir, name+ext)
-		if err := writeAtomic(p, data); err != nil {
+		if err := atomicfile.WriteBytes(p, data, 0o644); err != nil {
 			errs = append(errs, fmt.Errorf("browser: write evidence: %w", err))
 			return
 		}
@@ -260,28 +261,4 @@ func consoleExcerpt(log []string, path string) string {
 	}
 	b.WriteString("(full log: " + path + ")")
 	return b.String()
-}
-
-// writeAtomic writes path through a temporary file in the same folder and a
-// rename: a full disk leaves no half-written evidence file for the report
-// to embed.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
 }
