@@ -37,6 +37,14 @@ var matrixTimeouts = fixtures.TargetTimeouts{Request: time.Second, Result: 5 * t
 // system is slow, never down.
 const matrixLatency = 550 * time.Millisecond
 
+// matrixRate is the slow line's bytes a second: with a one-second request
+// timeout, every system has answers that outlast it (1.28 KB/s at the
+// default five-second timeout) and health answers that do not.
+const matrixRate = 256
+
+// worldCell names the cells whose fault meets every system at once.
+const worldCell = "world"
+
 // cellWant is what a cell's summary must say of DV07.
 type cellWant struct {
 	readiness string // READY | NOT READY | BLOCKED
@@ -58,7 +66,7 @@ func TestFaultMatrix(t *testing.T) {
 	// Slow (1 KB/s) is not a cell yet: its verdict still depends on how
 	// much of an answer arrives before the timeout (NOT READY or BLOCKED,
 	// at times a second system blamed) — open on issue 11.
-	faults := []faultproxy.Kind{faultproxy.Blackhole, faultproxy.Reset, faultproxy.Cut, faultproxy.Garbage, faultproxy.HTML, faultproxy.Huge, faultproxy.Latency}
+	faults := []faultproxy.Kind{faultproxy.Blackhole, faultproxy.Reset, faultproxy.Cut, faultproxy.Garbage, faultproxy.HTML, faultproxy.Huge, faultproxy.Latency, faultproxy.Slow}
 	want := func(sys string, f faultproxy.Kind) cellWant {
 		// The portal is the system under test: its own outage is NOT READY.
 		down := func(reason string) cellWant {
@@ -79,9 +87,44 @@ func TestFaultMatrix(t *testing.T) {
 			return cellWant{readiness: reports.NotReady, reason: "malformed JSON", health: vocab.HealthUnknown}
 		case faultproxy.HTML:
 			return cellWant{readiness: reports.NotReady, reason: "wrong content type", health: vocab.HealthUnknown}
+		case faultproxy.Slow:
+			// Answers trickle in (matrixRate): the larger ones outlast
+			// the request's deadline while their body is read.
+			w := down("timeout reading the body")
+			w.health = ""
+			return w
 		case faultproxy.Huge:
 			// A 50 MB answer is refused at the client's limit: a wrong answer.
 			return cellWant{readiness: reports.NotReady, reason: "body larger than the limit"}
+		}
+		return cellWant{readiness: reports.Ready, health: vocab.HealthSlow, reason: "over half the"}
+	}
+
+	worldFaults := []faultproxy.Kind{faultproxy.Blackhole, faultproxy.Reset, faultproxy.Cut, faultproxy.Garbage, faultproxy.HTML, faultproxy.Latency, faultproxy.Slow, faultproxy.Kill}
+	// With every system faulted the target as a whole is down or wrong:
+	// the portal under test with it (NOT READY), every probe says so. A
+	// slow line is found by the first large answer the flow reads — the
+	// SSO's discovery document — and a world killed mid-run by the request
+	// it died on.
+	wantWorld := func(f faultproxy.Kind) cellWant {
+		down := func(reason string) cellWant {
+			return cellWant{readiness: reports.NotReady, reason: reason, health: vocab.HealthDown}
+		}
+		switch f {
+		case faultproxy.Blackhole:
+			return down("timeout waiting for headers")
+		case faultproxy.Reset:
+			return down("connection reset")
+		case faultproxy.Cut:
+			return down("body cut after")
+		case faultproxy.Garbage:
+			return cellWant{readiness: reports.NotReady, reason: "malformed JSON", health: vocab.HealthUnknown}
+		case faultproxy.HTML:
+			return cellWant{readiness: reports.NotReady, reason: "wrong content type", health: vocab.HealthUnknown}
+		case faultproxy.Slow:
+			return cellWant{readiness: reports.Blocked, blockedBy: vocab.SystemSSO, reason: "timeout reading the body"}
+		case faultproxy.Kill:
+			return cellWant{readiness: reports.NotReady, reason: "portal submit"}
 		}
 		return cellWant{readiness: reports.Ready, health: vocab.HealthSlow, reason: "over half the"}
 	}
@@ -137,6 +180,27 @@ func TestFaultMatrix(t *testing.T) {
 				})
 			}
 		}
+		for _, f := range worldFaults {
+			t.Run(worldCell+"/"+string(f), func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				start := time.Now()
+				s, err := runCell(ctx, t, suites, cat, worldCell, f)
+				r := result{sys: worldCell, fault: f, took: time.Since(start)}
+				if err != nil {
+					r.errors = []string{err.Error()}
+				} else {
+					r.got, r.errors = judgeWorld(s, systems, wantWorld(f))
+				}
+				for _, e := range r.errors {
+					t.Error(e)
+				}
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+			})
+		}
 	})
 	slices.SortFunc(results, func(a, b result) int { return strings.Compare(a.sys+string(a.fault), b.sys+string(b.fault)) })
 	var b strings.Builder
@@ -164,13 +228,16 @@ func runFaulted(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Cata
 		return nil, err
 	}
 	prefix := "/" + sys
-	switch sys {
-	case vocab.SystemPortal:
+	switch {
+	case sys == vocab.SystemPortal:
 		prefix = "/portal/" + tgt.Province
-	case "":
+	case f == faultproxy.Kill:
+		// The world dies as the citizen submits: mid-flow, mid-run.
+		prefix = "/portal/" + tgt.Province + "/api/v1/dossiers"
+	case sys == "" || sys == worldCell:
 		prefix = ""
 	}
-	p, err := faultproxy.New(faultproxy.Fault{Kind: f, Prefix: prefix, Delay: matrixLatency, CutAfter: 16})
+	p, err := faultproxy.New(faultproxy.Fault{Kind: f, Prefix: prefix, Delay: matrixLatency, CutAfter: 16, Rate: matrixRate})
 	if err != nil {
 		return nil, err
 	}
@@ -269,6 +336,36 @@ func judgeCell(s *reports.Summary, sys string, w cellWant) (got string, problems
 	}
 	if w.health != "" && !strings.HasPrefix(health, w.health+":") {
 		problems = append(problems, fmt.Sprintf("%s health at the start is %q, want %s", sys, health, w.health))
+	}
+	if len(problems) > 0 && os.Getenv("DVCQA_MATRIX_DEBUG") != "" {
+		b, _ := json.MarshalIndent(v, "", " ")
+		problems = append(problems, string(b))
+	}
+	return got, problems
+}
+
+// judgeWorld is judgeCell for a fault on every system: the health wanted
+// is every system's.
+func judgeWorld(s *reports.Summary, systems []string, w cellWant) (got string, problems []string) {
+	want := w
+	want.health = ""
+	if w.readiness == reports.Ready {
+		want.reason = "" // a slow world's "over half the timeout" is in every probe's detail
+	}
+	got, problems = judgeCell(s, "", want)
+	if w.health == "" {
+		return got, problems
+	}
+	for _, sys := range systems {
+		status := "not probed"
+		for _, h := range s.Health {
+			if h.System == sys {
+				status = h.Status
+			}
+		}
+		if status != w.health {
+			problems = append(problems, fmt.Sprintf("%s health at the start is %s, want %s", sys, status, w.health))
+		}
 	}
 	return got, problems
 }

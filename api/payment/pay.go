@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/dvcqa/dvcqa/internal/netreason"
 )
 
 // Pay acts as the citizen on the pay page: it loads payURL, submits the
@@ -33,7 +34,7 @@ func (c *Client) Pay(ctx context.Context, payURL string, confirm bool) (string, 
 	if err != nil {
 		return "", fmt.Errorf("pay page: %w", err)
 	}
-	page, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	page, err := netreason.ReadBody(resp.Body, 4<<20)
 	resp.Body.Close()
 	if err != nil {
 		return "", fmt.Errorf("pay page %s: %w", payURL, err)
@@ -63,7 +64,7 @@ func (c *Client) Pay(ctx context.Context, payURL string, confirm bool) (string, 
 	if err != nil {
 		return "", fmt.Errorf("pay %s: %w", choice, err)
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	body, _ := netreason.ReadBody(resp.Body, 64<<10)
 	resp.Body.Close()
 	if resp.StatusCode/100 != 3 {
 		return "", fmt.Errorf("pay %s: HTTP %d, want a redirect: %s", choice, resp.StatusCode, snippet(body))

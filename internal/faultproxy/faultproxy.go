@@ -33,6 +33,10 @@ const (
 	Garbage   Kind = "garbage"   // answer 200 application/json with a body that is not JSON
 	HTML      Kind = "html"      // answer 200 text/html with a maintenance page
 	Huge      Kind = "huge"      // answer 200 application/json with HugeSize bytes
+	// Kill: the first request under Prefix kills the server — its
+	// connection is dropped unanswered and the proxy stops listening, so
+	// every later request is refused, as when a mock process is killed.
+	Kill Kind = "kill"
 )
 
 // Fault is what requests under Prefix meet.
@@ -168,6 +172,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rate = 1024
 		}
 		up.ServeHTTP(&slowWriter{ResponseWriter: w, rate: rate, ctx: r.Context().Done(), done: p.done}, r)
+	case Kill:
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+		go p.Close()
 	case Garbage:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok","records":[{"SoDinhDanh":"0010990",,}`+"\x00\xff garbage")
@@ -223,15 +232,33 @@ func (c *cutWriter) Write(b []byte) (int, error) {
 }
 
 // slowWriter forwards the answer rate bytes at a time, one chunk a second.
+// It waits before each chunk but the first, never after the last: a
+// handler that lingered after its answer would hold the connection, and
+// the next request on it (to another system behind the same proxy) would
+// look slow too.
 type slowWriter struct {
 	http.ResponseWriter
 	rate      int
 	ctx, done <-chan struct{}
+	started   bool
 }
 
 func (s *slowWriter) Write(b []byte) (int, error) {
 	written := 0
 	for len(b) > 0 {
+		if s.started {
+			t := time.NewTimer(time.Second)
+			select {
+			case <-t.C:
+			case <-s.ctx:
+				t.Stop()
+				return written, io.ErrClosedPipe
+			case <-s.done:
+				t.Stop()
+				return written, io.ErrClosedPipe
+			}
+		}
+		s.started = true
 		n := min(len(b), s.rate)
 		if _, err := s.ResponseWriter.Write(b[:n]); err != nil {
 			return written, err
@@ -240,16 +267,6 @@ func (s *slowWriter) Write(b []byte) (int, error) {
 		b = b[n:]
 		if f, ok := s.ResponseWriter.(http.Flusher); ok {
 			f.Flush()
-		}
-		t := time.NewTimer(time.Second)
-		select {
-		case <-t.C:
-		case <-s.ctx:
-			t.Stop()
-			return written, io.ErrClosedPipe
-		case <-s.done:
-			t.Stop()
-			return written, io.ErrClosedPipe
 		}
 	}
 	return written, nil

@@ -32,8 +32,9 @@ func TestFaults(t *testing.T) {
 		{faultproxy.Garbage, "malformed JSON at byte"},
 		{faultproxy.HTML, "wrong content type"},
 		{faultproxy.Huge, "body larger than the limit"},
+		{faultproxy.Slow, "timeout reading the body"},
 	} {
-		p, err := faultproxy.New(faultproxy.Fault{Kind: tc.kind, Prefix: "/payment", Delay: 50 * time.Millisecond, HugeSize: 2 << 20})
+		p, err := faultproxy.New(faultproxy.Fault{Kind: tc.kind, Prefix: "/payment", Delay: 50 * time.Millisecond, HugeSize: 2 << 20, Rate: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,4 +67,45 @@ func TestFaults(t *testing.T) {
 		}
 		p.Close()
 	}
+}
+
+// TestKill: the first request under the prefix is dropped unanswered, and
+// from then on the server refuses every connection.
+func TestKill(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	}))
+	defer up.Close()
+	p, err := faultproxy.New(faultproxy.Fault{Kind: faultproxy.Kill, Prefix: "/portal/01/api/v1/dossiers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Forward(up.URL); err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Timeout: time.Second}
+	get := func(path string) error {
+		resp, err := c.Get(p.URL + path)
+		if err != nil {
+			return netreason.Transport(err)
+		}
+		resp.Body.Close()
+		return nil
+	}
+	if err := get("/sso/healthz"); err != nil {
+		t.Fatalf("before the kill: %v", err)
+	}
+	if err := get("/portal/01/api/v1/dossiers"); err == nil {
+		t.Fatal("the killing request was answered")
+	}
+	// The listener closes just after the killing request.
+	var last error
+	for range 50 {
+		if last = get("/sso/healthz"); last != nil && strings.Contains(last.Error(), "connection refused") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("after the kill: %v, want connection refused", last)
 }

@@ -55,6 +55,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Err != nil && strings.HasPrefix(e.Err.Error(), string(e.Kind)) {
+		// Classified twice (http.Client re-wraps a body error as text):
+		// say it once.
+		return e.Err.Error()
+	}
 	s := string(e.Kind)
 	if e.Detail != "" {
 		s += " " + e.Detail

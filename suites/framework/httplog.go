@@ -2,6 +2,7 @@ package framework
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/dvcqa/dvcqa/internal/netreason"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
@@ -45,7 +45,7 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 	default:
 		line += fmt.Sprintf(" → %d", resp.StatusCode)
 		if isJSON(resp.Header.Get("Content-Type")) && !secretPath(req.URL.Path) {
-			body, rerr := readKeep(resp)
+			body, rerr := readKeep(req.Context(), resp)
 			switch {
 			case rerr == nil:
 				pii.Learn(body)
@@ -69,11 +69,11 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // readKeep reads the answer's body and gives the caller an identical one:
 // the whole body, also when it is longer than what the log reads.
-func readKeep(resp *http.Response) ([]byte, error) {
+func readKeep(ctx context.Context, resp *http.Response) ([]byte, error) {
 	head, err := io.ReadAll(io.LimitReader(resp.Body, httpLogRead+1))
 	if err != nil {
 		// The caller gets what was read and the same error, classified.
-		err = netreason.Body(err, len(head))
+		err = bodyReason(ctx, err, len(head))
 		resp.Body = readErrCloser{io.MultiReader(bytes.NewReader(head), errReader{err}), resp.Body}
 		return nil, err
 	}

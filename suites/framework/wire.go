@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dvcqa/dvcqa/internal/netreason"
 )
@@ -133,7 +134,7 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 		// The caller reads the wire reason too. A request cancelled on a
 		// reused connection says only "request canceled": its context
 		// tells a timeout from a spec that gave up.
-		if errors.Is(req.Context().Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+		if pastDeadline(req.Context()) && !errors.Is(err, context.DeadlineExceeded) {
 			err = &netreason.Error{Kind: netreason.HeaderTimeout, Err: err}
 		} else {
 			err = netreason.Transport(err)
@@ -147,15 +148,7 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	case err == nil && resp.StatusCode < 500:
 		// A cut, reset or stalled body is found by whoever reads it; a
 		// body read to its end ends the system's failure streak.
-		ctx := req.Context()
-		resp.Body = &watchedBody{ReadCloser: resp.Body, onEnd: func(rerr error) {
-			// A body stalled past the request's deadline reads as "request
-			// canceled" here: its context tells the timeout, as above.
-			if rerr != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				if down, _ := TransportFailure(rerr); !down {
-					rerr = &netreason.Error{Kind: netreason.BodyTimeout, Detail: rerr.Error(), Err: rerr}
-				}
-			}
+		resp.Body = &watchedBody{ReadCloser: resp.Body, ctx: req.Context(), onEnd: func(rerr error) {
 			if rerr == nil {
 				w.answered(sys)
 			} else if down, why := TransportFailure(rerr); down {
@@ -181,10 +174,27 @@ func (w *wireWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// pastDeadline says whether ctx's deadline has come. http.Client's timeout
+// cancels a request by a timer of its own that can fire a moment before the
+// context's deadline does, so ctx.Err() alone can still be nil then.
+func pastDeadline(ctx context.Context) bool {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) <= deadlineSlack
+}
+
+// deadlineSlack is how close to its deadline a cancelled request counts
+// as timed out.
+const deadlineSlack = 10 * time.Millisecond
+
 // watchedBody reports, once, how reading an answer's body ended: nil at its
-// end, else the read error.
+// end, else the read error, classified — and the reader gets that same
+// classified error.
 type watchedBody struct {
 	io.ReadCloser
+	ctx   context.Context
 	n     int
 	onEnd func(error)
 	once  sync.Once
@@ -197,9 +207,25 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	case err == io.EOF:
 		b.once.Do(func() { b.onEnd(nil) })
 	case err != nil:
-		b.once.Do(func() { b.onEnd(netreason.Body(err, b.n)) })
+		err = bodyReason(b.ctx, err, b.n)
+		b.once.Do(func() { b.onEnd(err) })
 	}
 	return n, err
+}
+
+// bodyReason classifies a failed body read. A body stalled past its
+// request's deadline reads as a bare "request canceled": the deadline
+// tells that it was a timeout reading the body, which proves the system
+// too slow to answer.
+func bodyReason(ctx context.Context, err error, n int) error {
+	r := netreason.Body(err, n)
+	if r == nil {
+		return nil
+	}
+	if (r.Kind == netreason.Other || r.Kind == netreason.Cancelled) && pastDeadline(ctx) {
+		return &netreason.Error{Kind: netreason.BodyTimeout, Detail: fmt.Sprintf("after %d bytes", n), Err: err}
+	}
+	return r
 }
 
 func (w *wireWatch) systemOf(u string) (name, rest string) {
