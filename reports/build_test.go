@@ -175,6 +175,31 @@ func TestHeadline(t *testing.T) {
 	}
 }
 
+// TestPlainError: Gomega's dump of an error value becomes its message,
+// after the step that failed, in the headline and the reason.
+func TestPlainError(t *testing.T) {
+	in := "log in through SSO as test citizen 001*******65\nUnexpected error:\n    <*fmt.wrapError | 0x27bf6415da60>: \n" +
+		"    sso login: authorize: timeout reading the body after 256 bytes\n    second line\n    {\n        msg: \"sso login: …\",\n" +
+		"        err: <*fmt.wrapError | 0x27bf6415d1c0>{\n            msg: \"read …\",\n        },\n    }\noccurred\nIn [It] at: e2e.go:31"
+	want := "log in through SSO as test citizen 001*******65: sso login: authorize: timeout reading the body after 256 bytes\nsecond line\nIn [It] at: e2e.go:31"
+	if got := PlainError(in); got != want {
+		t.Errorf("PlainError:\n got %q\nwant %q", got, want)
+	}
+	if h := FailureHeadline(PlainError(in)); h != "log in through SSO as test citizen 001*******65: sso login: authorize: timeout reading the body after 256 bytes" {
+		t.Errorf("headline %q", h)
+	}
+	// A dump cut by Gomega (no "occurred") and a one-line dump.
+	cut := "submit\nUnexpected error:\n    <*errors.errorString | 0xc000>: \n    boom\n    {s: \"boom\"}"
+	if got := PlainError(cut); got != "submit: boom" {
+		t.Errorf("cut dump: %q", got)
+	}
+	for _, plain := range []string{"national portal status differs", "Expected\n    <int>: 1\nto equal\n    <int>: 2"} {
+		if got := PlainError(plain); got != plain {
+			t.Errorf("PlainError changed %q to %q", plain, got)
+		}
+	}
+}
+
 func TestMaskJSONFileKeepsNumbers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "g.json")
 	if err := os.WriteFile(path, []byte(`[{"RunTime": 123456789012, "Message": "citizen 079300123456 token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"}]`), 0o644); err != nil {
