@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,11 +15,12 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/world"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 func mockCmd(args []string) int {
 	if len(args) == 0 || args[0] != "serve" {
-		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE]")
+		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE] [--defect D] [--dialect dvcqg=opencps,...]")
 	}
 	fs := flag.NewFlagSet("mock serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback unless --allow-remote)")
@@ -28,6 +30,7 @@ func mockCmd(args []string) int {
 	province := fs.String("province", "", "province of the written target file (default: the embedded target's)")
 	writeTarget := fs.String("write-target", "", "write a target profile pointing at this mock world to FILE")
 	defectList := fs.String("defect", "", "seeded defects to switch on, e.g. result-unsigned@DV09 (see dvcqa defects)")
+	dialectList := fs.String("dialect", "", "protocol dialects the systems speak, e.g. dvcqg=opencps,payment=published (default: each system's first; see docs/dialects.md)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -62,8 +65,14 @@ func mockCmd(args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	dialects, err := parseDialects(*dialectList)
+	if err != nil {
+		return fail("mock serve: --dialect: %v", err)
+	}
+	target.SSO.Dialect, target.Gateway.Dialect = dialects[vocab.SystemSSO], dialects[vocab.SystemGateway]
+	target.DVCQG.Dialect, target.Payment.Dialect = dialects[vocab.SystemDVCQG], dialects[vocab.SystemPayment]
 	start := time.Now()
-	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set})
+	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -94,6 +103,8 @@ func mockCmd(args []string) int {
 	fmt.Printf("  payment platform    %s\n", target.URLs.Payment)
 	fmt.Printf("  portals             %s/portal/{01..96} (province %s: %s)\n", w.URL, target.Province, target.URLs.Portal)
 	fmt.Printf("  index               %s/  · every system answers GET <url>/healthz\n", w.URL)
+	fmt.Printf("  dialects            dvcqg %s · payment %s · gateway %s · sso %s\n", target.Dialects()[vocab.SystemDVCQG],
+		target.Dialects()[vocab.SystemPayment], target.Dialects()[vocab.SystemGateway], target.Dialects()[vocab.SystemSSO])
 	fmt.Printf("  seeded defects      %s/admin/defects (GET, PUT {\"defects\":[...]}); on: %v\n", w.URL, set.List())
 	// Printed once, here, for the person who started it; never written into a run's reports.
 	fmt.Printf("  admin token         %s  (Authorization: Bearer <token> on /admin/*)\n", w.AdminToken())
@@ -141,4 +152,28 @@ func writeTargetFile(path string, t *fixtures.Target) error {
 		return fmt.Errorf("write target: %w", err)
 	}
 	return nil
+}
+
+// parseDialects reads "system=dialect,…" (--dialect) into a map, refusing
+// unknown systems and dialects by name.
+func parseDialects(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		sys, d, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("%q: want system=dialect, e.g. dvcqg=opencps", kv)
+		}
+		known, ok := vocab.Dialects[sys]
+		if !ok {
+			return nil, fmt.Errorf("%q: unknown system %q (want dvcqg, payment, gateway or sso)", kv, sys)
+		}
+		if !vocab.KnownDialect(sys, d) || d == "" {
+			return nil, fmt.Errorf("%q: %s has no dialect %q (it has %s)", kv, sys, d, strings.Join(known, ", "))
+		}
+		if _, dup := out[sys]; dup {
+			return nil, fmt.Errorf("%q: a second dialect for %s", kv, sys)
+		}
+		out[sys] = d
+	}
+	return out, nil
 }

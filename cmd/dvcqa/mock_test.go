@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,25 @@ func TestAdminTokenFileIsPrivate(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	if st.Mode().Perm() != 0o600 || string(data) != "abc\n" {
 		t.Errorf("token file mode %v, content %q; want 0600, \"abc\\n\"", st.Mode().Perm(), data)
+	}
+}
+
+// TestParseDialects: --dialect takes system=dialect pairs and names what
+// it refuses.
+func TestParseDialects(t *testing.T) {
+	got, err := parseDialects("dvcqg=opencps, payment=published")
+	if err != nil || got["dvcqg"] != "opencps" || got["payment"] != "published" || len(got) != 2 {
+		t.Errorf("parseDialects = %v, %v", got, err)
+	}
+	for in, want := range map[string]string{
+		"dvcqg":                 "want system=dialect",
+		"lgsp=rest":             `unknown system "lgsp"`,
+		"dvcqg=soap":            `dvcqg has no dialect "soap" (it has envelope, opencps, rest)`,
+		"dvcqg=rest,dvcqg=rest": "a second dialect for dvcqg",
+		"payment=":              `payment has no dialect ""`,
+	} {
+		if _, err := parseDialects(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseDialects(%q) = %v, want %q", in, err, want)
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/clock"
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/mocks/portal"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Options configure a world.
@@ -45,6 +46,27 @@ type Options struct {
 	// machine (see ErrRemoteAddr).
 	AllowRemote bool
 	Retention   Retention // how much history each system keeps (retention.go); zero fields = defaults
+	// Dialects is the dialect each system speaks, by system name
+	// (vocab.Dialects); absent or "" = the system's default.
+	Dialects map[string]string
+}
+
+// dialect is the dialect the world's system speaks.
+func (o Options) dialect(system string) string {
+	return vocab.DialectOr(system, o.Dialects[system])
+}
+
+// checkDialects refuses a dialect a system does not speak.
+func checkDialects(d map[string]string) error {
+	for sys, name := range d {
+		if _, ok := vocab.Dialects[sys]; !ok {
+			return fmt.Errorf("world: dialect for unknown system %q (want one of dvcqg, payment, gateway, sso)", sys)
+		}
+		if !vocab.KnownDialect(sys, name) {
+			return fmt.Errorf("world: %s does not speak dialect %q (it speaks %s)", sys, name, strings.Join(vocab.Dialects[sys], ", "))
+		}
+	}
+	return nil
 }
 
 // DefaultDay makes a 15-working-day procedure take about 0.2 s of real time.
@@ -82,6 +104,9 @@ func Start(opts Options) (*World, error) {
 		opts.AdminToken = NewAdminToken()
 	}
 	if err := CheckAddr(opts.Addr, opts.AllowRemote); err != nil {
+		return nil, err
+	}
+	if err := checkDialects(opts.Dialects); err != nil {
 		return nil, err
 	}
 	if opts.Defects == nil {
