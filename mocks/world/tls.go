@@ -50,7 +50,7 @@ func (w *World) prepareTLS(opts Options) error {
 		}
 	}
 	client := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	if srv.ClientAuth >= tls.VerifyClientCertIfGiven {
+	if srv.ClientAuth != tls.NoClientCert {
 		ca, caKey, err := newCA("dvcqa mock world internal client CA (không dùng thật)")
 		if err != nil {
 			return err
