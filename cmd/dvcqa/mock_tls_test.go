@@ -213,3 +213,15 @@ func TestMockServeTLSFiles(t *testing.T) {
 		t.Errorf("without a client certificate: %v", err)
 	}
 }
+
+func TestMockServeTLSFlags(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "t.yaml")
+	for _, args := range [][]string{{"--tls-client-ca", "--write-target", target}, {"--tls"}} {
+		if code := mockCmd(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)); code != 2 {
+			t.Errorf("mock serve %v: exit %d, want 2", args, code)
+		}
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("a refused mock serve wrote a target file")
+	}
+}
