@@ -20,7 +20,7 @@ import (
 
 func mockCmd(args []string) int {
 	if len(args) == 0 || args[0] != "serve" {
-		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE] [--defect D] [--dialect dvcqg=opencps,...]")
+		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE] [--defect D] [--dialect dvcqg=opencps,...] [--tls [--tls-client-ca]]")
 	}
 	fs := flag.NewFlagSet("mock serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback unless --allow-remote)")
@@ -31,6 +31,7 @@ func mockCmd(args []string) int {
 	writeTarget := fs.String("write-target", "", "write a target profile pointing at this mock world to FILE")
 	defectList := fs.String("defect", "", "seeded defects to switch on, e.g. result-unsigned@DV09 (see dvcqa defects)")
 	dialectList := fs.String("dialect", "", "protocol dialects the systems speak, e.g. dvcqg=opencps,payment=published (default: each system's first; see docs/dialects.md)")
+	tlsFlags := addTLSFlags(fs) // https (mock_tls.go)
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -71,8 +72,12 @@ func mockCmd(args []string) int {
 	}
 	target.SSO.Dialect, target.Gateway.Dialect = dialects[vocab.SystemSSO], dialects[vocab.SystemGateway]
 	target.DVCQG.Dialect, target.Payment.Dialect = dialects[vocab.SystemDVCQG], dialects[vocab.SystemPayment]
+	tlsConfig, err := tlsFlags.config(*addr, *writeTarget)
+	if err != nil {
+		return fail("mock serve: %v", err)
+	}
 	start := time.Now()
-	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects})
+	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects, TLS: tlsConfig})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -82,6 +87,9 @@ func mockCmd(args []string) int {
 	if *writeTarget != "" {
 		// The token first: whoever waits for the target file finds it there.
 		if err := writeAdminToken(*writeTarget+AdminTokenSuffix, w.AdminToken()); err != nil {
+			return fail("%v", err)
+		}
+		if err := tlsFlags.write(*writeTarget, target); err != nil {
 			return fail("%v", err)
 		}
 		if err := writeTargetFile(*writeTarget, target); err != nil {
@@ -115,6 +123,7 @@ func mockCmd(args []string) int {
 	if *writeTarget != "" {
 		fmt.Printf("  target profile      %s  (dvcqa run --target %s)\n", *writeTarget, *writeTarget)
 		fmt.Printf("  admin token file    %s%s  (mode 0600)\n", *writeTarget, AdminTokenSuffix)
+		tlsFlags.print(*writeTarget)
 	}
 	fmt.Println("Ctrl-C stops it.")
 

@@ -20,6 +20,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 
@@ -51,7 +52,10 @@ const (
 type Error struct {
 	Kind   Kind
 	Detail string // e.g. "after 1024 bytes", "at byte 17 near …"
-	Err    error
+	// Host is the host:port the exchange was with, when known; a TLS
+	// failure names it (which server's certificate, which handshake).
+	Host string
+	Err  error
 }
 
 func (e *Error) Error() string {
@@ -61,6 +65,9 @@ func (e *Error) Error() string {
 		return e.Err.Error()
 	}
 	s := string(e.Kind)
+	if e.Host != "" && e.Kind == TLS {
+		s += " with " + e.Host
+	}
 	if e.Detail != "" {
 		s += " " + e.Detail
 	}
@@ -116,7 +123,7 @@ func Transport(err error) *Error {
 		return &Error{Kind: Reset, Err: err}
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr),
 		errors.As(err, &recErr), errors.As(err, &alert), strings.Contains(err.Error(), "tls: "):
-		return &Error{Kind: TLS, Detail: "(" + tlsReason(err) + ")", Err: err}
+		return &Error{Kind: TLS, Detail: "(" + tlsReason(err, false) + ")", Host: urlHost(err), Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Cancelled, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
@@ -129,7 +136,58 @@ func Transport(err error) *Error {
 	return &Error{Kind: Other, Err: err}
 }
 
-func tlsReason(err error) string {
+// TransportTo is Transport for an exchange with host (host:port), which a
+// TLS failure names; sentCert says whether the harness had a client
+// certificate to present, so that a refused handshake says which of "none
+// sent" and "the one sent was refused" it was.
+func TransportTo(err error, host string, sentCert bool) *Error {
+	e := Transport(err)
+	if e == nil || e.Kind != TLS {
+		return e
+	}
+	if e.Host == "" {
+		e.Host = host
+	}
+	e.Detail = "(" + tlsReason(e.Err, sentCert) + ")"
+	return e
+}
+
+// urlHost is the host of the URL an http.Client error names.
+func urlHost(err error) string {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return u.Host
+		}
+	}
+	return ""
+}
+
+// tlsReason says why a handshake failed: Go's own words for the
+// certificate problem, led by the short reason a QA engineer passes on
+// (unknown authority, expired, wrong host name, client certificate).
+func tlsReason(err error, sentCert bool) string {
+	var unknownCA x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostErr x509.HostnameError
+	msg := tlsText(err)
+	switch {
+	case errors.As(err, &unknownCA):
+		return "certificate signed by unknown authority: the server's CA is neither a system CA nor in the profile's tls.ca_file/tls.ca_env; " + msg
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "certificate has expired or is not yet valid: " + msg
+	case errors.As(err, &hostErr):
+		return "certificate is for another host name: " + msg
+	case strings.Contains(msg, "certificate required"), strings.Contains(msg, "bad certificate"),
+		strings.Contains(msg, "unknown certificate authority") && !errors.As(err, &unknownCA):
+		if sentCert {
+			return "bad certificate (client certificate refused: the server does not accept the one in the profile's tls settings): " + msg
+		}
+		return "bad certificate (client certificate required: the server wants one; set tls.client_cert_file and tls.client_key_file): " + msg
+	}
+	return msg
+}
+
+func tlsText(err error) string {
 	s := err.Error()
 	if i := strings.LastIndex(s, "tls: "); i >= 0 {
 		return s[i:]

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -75,7 +76,8 @@ func TestReasons(t *testing.T) {
 		{"stalled body", stall.URL, netreason.BodyTimeout, "timeout reading the body after 5 bytes"},
 		{"cut body", cut.URL, netreason.Cut, "body cut after 5 bytes"},
 		{"reset", reset.URL, netreason.Reset, "connection reset"},
-		{"tls", tlsSrv.URL, netreason.TLS, "TLS failure (tls: failed to verify certificate"},
+		{"tls", tlsSrv.URL, netreason.TLS, "TLS failure with " + strings.TrimPrefix(tlsSrv.URL, "https://") +
+			" (certificate signed by unknown authority: the server's CA is neither a system CA nor in the profile's tls.ca_file/tls.ca_env; tls: failed to verify certificate"},
 	} {
 		err := get(tc.url)
 		var e *netreason.Error
@@ -121,5 +123,29 @@ func TestBodies(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "001099012345") {
 			t.Errorf("excerpt shows a personal ID: %v", err)
 		}
+	}
+}
+
+// TestTransportToNamesHost: an error from a bare RoundTrip (no URL in it)
+// still names the host, and a refused handshake says whether a client
+// certificate was sent.
+func TestTransportToNamesHost(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	srv.Config.ErrorLog = nil
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	_, err := http.DefaultTransport.RoundTrip(req)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	if e := netreason.TransportTo(err, host, false); e.Kind != netreason.TLS || !strings.HasPrefix(e.Error(), "TLS failure with "+host+" (certificate signed by unknown authority") {
+		t.Errorf("got %v", e)
+	}
+	for sent, want := range map[bool]string{false: "client certificate required", true: "client certificate refused"} {
+		e := netreason.TransportTo(errors.New("remote error: tls: certificate required"), "gw.example:443", sent)
+		if !strings.Contains(e.Error(), "TLS failure with gw.example:443 (bad certificate ("+want) {
+			t.Errorf("sent=%v: %v", sent, e)
+		}
+	}
+	if e := netreason.TransportTo(syscall.ECONNREFUSED, "h:1", false); e.Kind != netreason.Refused || strings.Contains(e.Error(), "h:1") {
+		t.Errorf("only a TLS failure gains the host: %v", e)
 	}
 }

@@ -46,6 +46,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		}
 		internal.Transport = tr
 	}
+	w.internalTLS(internal) // over https: trust the world's own certificates (tls.go)
 
 	// SSO: every synthetic citizen can log in.
 	var accounts []sso.Account

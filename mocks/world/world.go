@@ -8,6 +8,8 @@ package world
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -49,6 +51,12 @@ type Options struct {
 	// Dialects is the dialect each system speaks, by system name
 	// (vocab.Dialects); absent or "" = the system's default.
 	Dialects map[string]string
+	// TLS, when set, serves the world over https with it (its
+	// certificates; ClientAuth for mutual TLS): URLs are https. TLSRoots is
+	// what the systems trust when calling one another; nil = the
+	// certificates TLS serves (tls.go).
+	TLS      *tls.Config
+	TLSRoots *x509.CertPool
 }
 
 // dialect is the dialect the world's system speaks.
@@ -90,6 +98,8 @@ type World struct {
 	sweepOnce  sync.Once
 	sweepDone  chan struct{}
 	done       chan struct{}
+	tlsServer  *tls.Config // nil = http
+	tlsClient  *tls.Config // the systems' own client config over https
 }
 
 // Start builds every system and serves them on one listener.
@@ -135,8 +145,16 @@ func Start(opts Options) (*World, error) {
 	if opts.Wall != nil {
 		w.clock = clock.NewWall(opts.Wall, opts.Day)
 	}
+	if opts.TLS != nil {
+		w.URL = "https://" + strings.TrimPrefix(w.URL, "http://")
+	}
 	if opts.URL != "" {
 		w.URL = strings.TrimRight(opts.URL, "/")
+	}
+	if err := w.prepareTLS(opts); err != nil {
+		ln.Close()
+		w.clock.Stop()
+		return nil, err
 	}
 	mux, err := w.build(opts)
 	if err != nil {
@@ -144,7 +162,7 @@ func Start(opts Options) (*World, error) {
 		w.clock.Stop()
 		return nil, err
 	}
-	w.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	w.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, TLSConfig: w.tlsServer}
 	w.stopSweep, w.sweepDone = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(w.sweepDone)
@@ -152,6 +170,10 @@ func Start(opts Options) (*World, error) {
 	}()
 	go func() {
 		defer close(w.done)
+		if w.tlsServer != nil {
+			_ = w.srv.ServeTLS(ln, "", "") // certificates from TLSConfig
+			return
+		}
 		_ = w.srv.Serve(ln)
 	}()
 	return w, nil

@@ -25,7 +25,9 @@ func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	if remote == "" {
 		remote = f.Target.Browser.RemoteURL
 	}
-	b, err := browser.ForProcess(browser.Options{RemoteURL: remote})
+	pins, err := BrowserSPKIPins(f.Target) // a custom CA (tls.go)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "make the browser trust the target's TLS servers")
+	b, err := browser.ForProcess(browser.Options{RemoteURL: remote, TrustSPKI: pins})
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the browser")
 	tab, err := b.NewTab(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open a browser tab")

@@ -63,7 +63,11 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := checkURLs(t.URLs); err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
-	log := &httpLog{next: http.DefaultTransport.(*http.Transport).Clone()}
+	tr, err := newTargetTransport(t) // CA bundle and client certificates (tls.go)
+	if err != nil {
+		return nil, fmt.Errorf("target %s: %w", t.Name, err)
+	}
+	log := &httpLog{next: tr}
 	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": t.URLs.SSO,
 		"gateway": t.URLs.Gateway, "dvcqg": t.URLs.DVCQG, "payment": t.URLs.Payment})
 	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: wire}

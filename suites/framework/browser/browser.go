@@ -61,6 +61,12 @@ type Options struct {
 	// Visible shows a browser window (needs a display). The zero value runs
 	// headless, so Options{} is what CI wants.
 	Visible bool
+	// TrustSPKI are base64 SHA-256 hashes of the public keys of servers
+	// Chromium accepts though it cannot verify them itself (a target's
+	// custom CA: Chromium reads no CA file). The caller verified those
+	// servers; see the framework's BrowserSPKIPins. A remote Chromium
+	// cannot be given them, so Start refuses that combination.
+	TrustSPKI []string
 }
 
 func (o Options) withDefaults() Options {
@@ -100,6 +106,11 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 	var out *tailBuffer
 	var allocCtx context.Context
 	var execPath string
+	if o.RemoteURL != "" && len(o.TrustSPKI) > 0 {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("browser: the remote Chromium at %s cannot be told to trust the target's custom CA (Chromium takes it as a start flag); "+
+			"start it with --ignore-certificate-errors-spki-list=%s and --user-data-dir, or use a local Chromium", o.RemoteURL, strings.Join(o.TrustSPKI, ","))
+	}
 	if o.RemoteURL != "" {
 		allocCtx, b.alloc = remote.NewAllocator(parent, o.RemoteURL)
 	} else {
@@ -159,6 +170,10 @@ func allocatorOptions(o Options, execPath, dir string, out *tailBuffer) []chrome
 	)
 	if o.Visible {
 		opts = append(opts, chromedp.VisibleWindow)
+	}
+	if len(o.TrustSPKI) > 0 {
+		// Honoured only with a user data dir, which is set above.
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", strings.Join(o.TrustSPKI, ",")))
 	}
 	return opts
 }
