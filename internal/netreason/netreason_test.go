@@ -56,8 +56,15 @@ func TestReasons(t *testing.T) {
 	tlsSrv.Config.ErrorLog = nil
 	defer tlsSrv.Close()
 
-	c := &http.Client{Timeout: 300 * time.Millisecond}
+	// Only the silent and stalled servers need a short timeout; the others
+	// answer at once, and a TLS handshake on a loaded machine can take
+	// longer than 300 ms.
+	short, long := &http.Client{Timeout: 300 * time.Millisecond}, &http.Client{Timeout: 20 * time.Second}
 	get := func(url string) error {
+		c := long
+		if url == silent.URL || url == stall.URL {
+			c = short
+		}
 		resp, err := c.Get(url)
 		if err != nil {
 			return netreason.Transport(err)
