@@ -34,9 +34,9 @@ func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 type world struct {
-	srv    *Server
-	ts     *httptest.Server
-	base   string // where the world mounts the portal
+	srv     *Server
+	ts      *httptest.Server
+	base    string // where the world mounts the portal
 	clock   *fakeClock
 	logins  atomic.Int32 // logins seen (POST /api/session or the dialect's login URL)
 	dialect string       // Options.Dialect

@@ -24,7 +24,6 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 // The services each endpoint runs.
 var (
 	envelopeServices = []string{serviceSync, serviceProgress, serviceLookup, serviceProcedures}
-	allServices      = []string{serviceSync, serviceProgress, serviceLookup, serviceProcedures, serviceProcedure}
 )
 
 // dispatch runs the service an enveloped body names, if it is one of served.
