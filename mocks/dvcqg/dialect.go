@@ -140,8 +140,29 @@ func (s *Server) handleOpenCPS(served []string) http.HandlerFunc {
 		if !okJSON {
 			return
 		}
+		if rep, wrong := s.opencpsDstCode(r, raw); wrong {
+			httpx.JSON(w, http.StatusOK, opencpsAnswer(rep))
+			return
+		}
 		httpx.JSON(w, http.StatusOK, opencpsAnswer(s.dispatch(raw, served)))
 	}
+}
+
+// opencpsDstCode refuses a call of a live session whose dstcode header is
+// not its account's: OpenCPS sends the header on every call, not only at
+// login. An unknown session is left to dispatch (invalid session).
+func (s *Server) opencpsDstCode(r *http.Request, raw []byte) (reply, bool) {
+	var env struct {
+		Session string `json:"session"`
+	}
+	if json.Unmarshal(raw, &env) != nil {
+		return reply{}, false
+	}
+	a, live := s.account(env.Session)
+	if dst := r.Header.Get("dstcode"); live && dst != a.DstCode {
+		return fail(codeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username), true
+	}
+	return reply{}, false
 }
 
 // restWrites and restReads are the services at POST and GET /api/SynsTTHCC/{service}.

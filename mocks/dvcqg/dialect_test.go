@@ -244,6 +244,18 @@ func TestClientOfAnotherDialect(t *testing.T) {
 	}
 }
 
+// OpenCPS sends dstcode on every call; the opencps mock checks it.
+func TestOpenCPSWantsDstCodeOnCalls(t *testing.T) {
+	w := newWorldTweaked(t, func(o *Options) { o.Dialect = "opencps" })
+	c := w.client("portal-01")
+	if err := c.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.DstCode = "DST79" // the login is done; the calls now carry another system's code
+	_, err := c.Lookup(context.Background(), agency01+"-260302-0001")
+	portalError(t, err, dvcqg.CodeFailed, "dstcode")
+}
+
 func TestUnknownDialectRefused(t *testing.T) {
 	if _, err := New(Options{Dialect: "soap"}); err == nil || !strings.Contains(err.Error(), "soap") {
 		t.Fatalf("New with an unknown dialect: %v", err)

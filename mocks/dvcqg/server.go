@@ -1,7 +1,8 @@
 // Package dvcqg is a mock of the National Public Service Portal (Cổng Dịch
 // vụ công quốc gia, DVCQG) as provincial systems integrate with it: session
 // login, dossier sync, progress updates, lookups and the procedure list, all
-// answered protocol style (HTTP 200 with an error_code). Its wire types and
+// answered protocol style (HTTP 200 with an error_code), in the dialect of
+// Options.Dialect (dialect.go: envelope, opencps or rest). Its wire types and
 // rules are its own (wire.go), written from the protocol: the harness's
 // client (api/dvcqg) is a second, independent reading of it.
 package dvcqg

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -86,6 +87,44 @@ func TestDVCQGPortalRestWire(t *testing.T) {
 		"POST /api/SynsTTHCC/Login? session= {",
 		"POST /api/SynsTTHCC/DongBoHoSoMC?MaDinhDanhDV=000.00.00.H01&isUpdating=True session=S1 [",
 		"POST /api/SynsTTHCC/CapNhatTienDoHoSoMC?MaDinhDanhDV=000.00.00.H01 session=S1 [",
+	}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("requests\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestDVCQGPortalOpenCPSWire checks the opencps dialect's request shape:
+// the auth and integration endpoints, dstcode on every call, the envelope.
+func TestDVCQGPortalOpenCPSWire(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf("%s %s dstcode=%s service=%v madonvi=%v session=%v isUpdating=%v",
+			r.Method, r.URL.Path, r.Header.Get("dstcode"), body["service"], body["madonvi"], body["session"], body["isUpdating"]))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/adapter/auth" {
+			_, _ = io.WriteString(w, `{"error_code":"0","message":"Thành công","session":"S1"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"error_code":"00","message":"Thành công"}`)
+	}))
+	defer ts.Close()
+	np := withDVCQGDialect(NewDVCQGPortal(ts.URL, "portal-01", "pw", "DST01", "000.00.00.H01", ts.Client()), "opencps")
+	ctx := context.Background()
+	if err := np.Sync(ctx, NationalDossier{MaHoSo: "000.00.00.H01-260302-0001", TrangThaiHoSo: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := np.Progress(ctx, ProgressEntry{MaHoSo: "000.00.00.H01-260302-0001", TrangThai: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"POST /adapter/auth dstcode=DST01 service=<nil> madonvi=<nil> session=<nil> isUpdating=<nil>",
+		"POST /adapter/integration dstcode=DST01 service=DongBoHoSoMC madonvi=000.00.00.H01 session=S1 isUpdating=False",
+		"POST /adapter/integration dstcode=DST01 service=CapNhatTienDoHoSoMC madonvi=000.00.00.H01 session=S1 isUpdating=<nil>",
 	}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("requests\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
