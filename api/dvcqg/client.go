@@ -186,7 +186,7 @@ func (c *Client) exchange(ctx context.Context, method, path string, q url.Values
 	}
 	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
 		return nil, &DialectError{Dialect: c.dialectName(), Service: service,
-			Seen: fmt.Sprintf("HTTP %d for %s %s: %s", resp.StatusCode, method, path, snippet(raw))}
+			Seen: fmt.Sprintf("HTTP %d for %s %s, a URL it does not serve (another dialect, or a wrong base URL?): %s", resp.StatusCode, method, path, snippet(raw))}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("dvcqg %s: HTTP %d: %s", service, resp.StatusCode, snippet(raw))
