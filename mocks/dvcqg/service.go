@@ -21,10 +21,8 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, envelopeAnswer(s.dispatch(raw, envelopeServices)))
 }
 
-// The services each endpoint runs.
-var (
-	envelopeServices = []string{serviceSync, serviceProgress, serviceLookup, serviceProcedures}
-)
+// envelopeServices are the services of POST /api/service.
+var envelopeServices = []string{serviceSync, serviceProgress, serviceLookup, serviceProcedures}
 
 // dispatch runs the service an enveloped body names, if it is one of served.
 func (s *Server) dispatch(raw []byte, served []string) reply {

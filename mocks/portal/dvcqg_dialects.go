@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The dialects in which the portal pushes to the national portal
@@ -29,19 +31,15 @@ import (
 //     (the DongBoHoSoMC URL as a Hà Giang system posts it; the rest
 //     unverified).
 const (
-	dialectEnvelope = "envelope"
-	dialectOpenCPS  = "opencps"
-	dialectRest     = "rest"
+	dialectOpenCPS = vocab.DialectDVCQGOpenCPS
+	dialectRest    = vocab.DialectDVCQGRest
 
 	restDVCQGBase = "/api/SynsTTHCC/"
 )
 
 // dialect is the portal's DVCQG dialect, envelope when unset.
 func (p DVCQGPortal) dialect() string {
-	if p.Dialect == "" {
-		return dialectEnvelope
-	}
-	return p.Dialect
+	return vocab.DialectOr(vocab.SystemDVCQG, p.Dialect)
 }
 
 func (p DVCQGPortal) loginPath() string {
