@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dvcqa/dvcqa/internal/netreason"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Service names, the "service" field of a call.
@@ -19,6 +21,7 @@ const (
 	ServiceProgress   = "CapNhatTienDoHoSoMC"
 	ServiceLookup     = "TraCuuHoSo"
 	ServiceProcedures = "LayDanhSachTTHC"
+	ServiceProcedure  = "LayThuTuc" // one procedure by maTTHC (opencps, rest)
 )
 
 // Client calls the national portal as one integration account. It is safe
@@ -30,6 +33,9 @@ type Client struct {
 	DstCode  string       // sent as the dstcode header at login
 	AgencyID string       // madonvi of every call
 	HTTP     *http.Client // nil: a client with a 10 s timeout
+	// Dialect is how the portal speaks (vocab.Dialects["dvcqg"], dialect.go);
+	// "" = envelope.
+	Dialect string
 
 	// mu serialises logins, so a burst of calls without a session logs in
 	// once; it is held during the login request, bounded by the HTTP timeout.
@@ -63,8 +69,12 @@ func (c *Client) Login(ctx context.Context) error {
 }
 
 func (c *Client) loginLocked(ctx context.Context) error {
+	d, err := c.dialect()
+	if err != nil {
+		return err
+	}
 	body := map[string]string{"username": c.Username, "password": c.Password}
-	r, err := c.post(ctx, "/api/session", "session", map[string]string{"dstcode": c.DstCode}, body)
+	r, err := c.post(ctx, d.loginPath, "session", map[string]string{"dstcode": c.DstCode}, body)
 	if err != nil {
 		return err
 	}
@@ -98,50 +108,69 @@ func (c *Client) forget(session string) {
 }
 
 // call runs one service, logging in lazily and once more after an
-// invalid-session answer (sessions expire after 30 minutes). out, when not
-// nil, receives the result.
-func (c *Client) call(ctx context.Context, service string, fields map[string]any, out any) error {
-	send := func() (*reply, string, error) {
+// invalid-session answer (sessions expire after 30 minutes). The dialect
+// shapes the request (dialect.go); the answer's result, when there is one,
+// is returned raw for the caller's dialect-specific reading.
+func (c *Client) call(ctx context.Context, q query) (json.RawMessage, error) {
+	d, err := c.dialect()
+	if err != nil {
+		return nil, err
+	}
+	send := func() (json.RawMessage, string, error) {
 		session, err := c.sessionFor(ctx)
 		if err != nil {
 			return nil, "", err
 		}
-		body := map[string]any{"session": session, "madonvi": c.AgencyID, "service": service}
-		for k, v := range fields {
-			body[k] = v
-		}
-		r, err := c.post(ctx, "/api/service", service, nil, body)
-		return r, session, err
+		raw, err := d.send(ctx, c, session, q)
+		return raw, session, err
 	}
-	r, session, err := send()
+	raw, session, err := send()
 	if isInvalidSession(err) {
 		c.forget(session)
-		r, _, err = send()
+		raw, _, err = send()
 	}
-	if err != nil {
-		return err
-	}
-	if out == nil || len(r.Result) == 0 || string(r.Result) == "null" {
-		return nil
-	}
-	if err := json.Unmarshal(r.Result, out); err != nil {
-		return fmt.Errorf("dvcqg %s: decode result: %w", service, err)
-	}
-	return nil
+	return raw, err
 }
 
 // post sends one JSON request and returns the decoded envelope; an
 // error_code other than 0 is an *Error.
 func (c *Client) post(ctx context.Context, path, service string, header map[string]string, body any) (*reply, error) {
-	b, err := json.Marshal(body)
+	raw, err := c.exchange(ctx, http.MethodPost, path, nil, service, header, body)
 	if err != nil {
-		return nil, fmt.Errorf("dvcqg %s: encode: %w", service, err)
+		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+path, bytes.NewReader(b))
+	return decodeReply(service, raw)
+}
+
+// exchange sends one request (body nil: none) and returns the 200 answer's
+// bytes, checked to be JSON. A 404 or 405 means the URL is not the
+// dialect's: a *DialectError.
+func (c *Client) exchange(ctx context.Context, method, path string, q url.Values, service string, header map[string]string, body any) ([]byte, error) {
+	var rd *bytes.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("dvcqg %s: encode: %w", service, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	u := strings.TrimSuffix(c.BaseURL, "/") + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var req *http.Request
+	var err error
+	if rd != nil {
+		req, err = http.NewRequestWithContext(ctx, method, u, rd)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, method, u, nil)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dvcqg %s: %w", service, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Accept", "application/json")
 	for k, v := range header {
 		req.Header.Set(k, v)
@@ -155,13 +184,22 @@ func (c *Client) post(ctx context.Context, path, service string, header map[stri
 	if err != nil {
 		return nil, fmt.Errorf("dvcqg %s: read reply: %w", service, err)
 	}
+	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+		return nil, &DialectError{Dialect: c.dialectName(), Service: service,
+			Seen: fmt.Sprintf("HTTP %d for %s %s, a URL it does not serve (another dialect, or a wrong base URL?): %s", resp.StatusCode, method, path, snippet(raw))}
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("dvcqg %s: HTTP %d: %s", service, resp.StatusCode, snippet(raw))
 	}
-	var r reply
 	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
 		return nil, fmt.Errorf("dvcqg %s: decode reply: %w", service, err)
 	}
+	return raw, nil
+}
+
+// decodeReply reads an {error_code, message, session, result} envelope.
+func decodeReply(service string, raw []byte) (*reply, error) {
+	var r reply
 	if err := netreason.Decode(raw, &r); err != nil {
 		return nil, fmt.Errorf("dvcqg %s: decode reply: %w", service, err)
 	}
@@ -173,6 +211,9 @@ func (c *Client) post(ctx context.Context, path, service string, header map[stri
 	}
 	return &r, nil
 }
+
+// dialectName is the client's dialect, the default for "".
+func (c *Client) dialectName() string { return vocab.DialectOr(vocab.SystemDVCQG, c.Dialect) }
 
 // snippet keeps error messages short when a server answers with a page.
 func snippet(b []byte) string {

@@ -70,4 +70,8 @@ type GiayTo struct {
 type ThuTuc struct {
 	MaTTHC  string
 	TenTTHC string
+	// The procedure's field (lĩnh vực), answered by LayThuTuc (opencps:
+	// LINHVUCTHUCHIEN[0]); empty in the envelope dialect.
+	MaLinhVuc  string `json:",omitempty"`
+	TenLinhVuc string `json:",omitempty"`
 }

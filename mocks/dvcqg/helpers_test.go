@@ -34,11 +34,12 @@ func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 type world struct {
-	srv    *Server
-	ts     *httptest.Server
-	base   string // where the world mounts the portal
-	clock  *fakeClock
-	logins atomic.Int32 // POST /api/session requests seen
+	srv     *Server
+	ts      *httptest.Server
+	base    string // where the world mounts the portal
+	clock   *fakeClock
+	logins  atomic.Int32 // logins seen (POST /api/session or the dialect's login URL)
+	dialect string       // Options.Dialect
 }
 
 func password(user string) string { return fixtures.MockSecret(seed, "dvcqg:"+user) }
@@ -65,17 +66,18 @@ func newWorldTweaked(t *testing.T, tweak func(*Options)) *world {
 			{Username: "portal-79", Password: password("portal-79"), DstCode: "DST79", AgencyID: agency79},
 			{Username: auditor, Password: password(auditor), DstCode: "DVCQA", Auditor: true},
 		},
-		Procedures: []ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh"}},
+		Procedures: []ThuTuc{{MaTTHC: "1.001193", TenTTHC: "Đăng ký khai sinh", MaLinhVuc: "HT", TenLinhVuc: "Hộ tịch"}},
 		Now:        w.clock.Now,
 	}
 	tweak(&opts)
+	w.dialect = opts.Dialect
 	srv, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	w.srv = srv
 	w.ts = httptest.NewServer(http.StripPrefix("/dvcqg", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/session" {
+		if r.URL.Path == "/api/session" || r.URL.Path == opencpsAuth || r.URL.Path == restBase+"Login" {
 			w.logins.Add(1)
 		}
 		srv.ServeHTTP(rw, r)
@@ -87,7 +89,7 @@ func newWorldTweaked(t *testing.T, tweak func(*Options)) *world {
 
 // client is the api client logged in as user (lazily).
 func (w *world) client(user string) *dvcqg.Client {
-	c := &dvcqg.Client{BaseURL: w.base, Username: user, Password: password(user), HTTP: w.ts.Client()}
+	c := &dvcqg.Client{BaseURL: w.base, Username: user, Password: password(user), HTTP: w.ts.Client(), Dialect: w.dialect}
 	switch user {
 	case "portal-01":
 		c.DstCode, c.AgencyID = "DST01", agency01

@@ -21,10 +21,12 @@ func (s *Server) lookup(a Account, raw []byte) reply {
 	}
 	h, found := s.Dossier(req.MaHoSo)
 	if !found {
+		r := fail(codeFailed, messageNotFound)
 		if s.defect(defectNotFoundWrongCode) {
-			return fail(codeNotFoundWrong, messageNotFound) // seeded defect: right words, wrong code
+			r = fail(codeNotFoundWrong, messageNotFound) // seeded defect: right words, wrong code
 		}
-		return fail(codeFailed, messageNotFound)
+		r.notFound = true
+		return r
 	}
 	s.touch(req.MaHoSo)
 	if s.defect(defectReceivedDateUTC) {
@@ -65,6 +67,24 @@ func relayout(h *HoSo, layout string) {
 
 // listProcedures is LayDanhSachTTHC.
 func (s *Server) listProcedures(Account, []byte) reply { return ok(s.procedures) }
+
+// procedure is LayThuTuc (opencps, rest): one procedure by maTTHC.
+func (s *Server) procedure(_ Account, raw []byte) reply {
+	var req struct {
+		MaTTHC string `json:"maTTHC"`
+	}
+	if err := json.Unmarshal(raw, &req); err != nil || req.MaTTHC == "" {
+		return fail(codeFailed, "Thiếu mã thủ tục (maTTHC)")
+	}
+	for _, p := range s.procedures {
+		if p.MaTTHC == req.MaTTHC {
+			return ok(p)
+		}
+	}
+	r := fail(codeFailed, "Không tìm thấy thủ tục %s", req.MaTTHC)
+	r.notFound = true
+	return r
+}
 
 // Dossier returns a copy of a stored dossier with its history; it is for
 // the mock's own tests.

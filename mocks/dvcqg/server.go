@@ -1,7 +1,8 @@
 // Package dvcqg is a mock of the National Public Service Portal (Cổng Dịch
 // vụ công quốc gia, DVCQG) as provincial systems integrate with it: session
 // login, dossier sync, progress updates, lookups and the procedure list, all
-// answered protocol style (HTTP 200 with an error_code). Its wire types and
+// answered protocol style (HTTP 200 with an error_code), in the dialect of
+// Options.Dialect (dialect.go: envelope, opencps or rest). Its wire types and
 // rules are its own (wire.go), written from the protocol: the harness's
 // client (api/dvcqg) is a second, independent reading of it.
 package dvcqg
@@ -19,6 +20,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"github.com/dvcqa/dvcqa/mocks/internal/retain"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Options configure a Server.
@@ -36,6 +38,9 @@ type Options struct {
 	// (real time, Now). 0 = DefaultMaxDossiers, DefaultDossierIdle.
 	MaxDossiers int
 	DossierIdle time.Duration
+	// Dialect is how the mock speaks (vocab.Dialects["dvcqg"], dialect.go);
+	// "" = envelope.
+	Dialect string
 }
 
 // Retention defaults.
@@ -63,6 +68,7 @@ type Server struct {
 	ttl        time.Duration
 	mux        *http.ServeMux
 	defects    Defects
+	dialect    string
 
 	mu       sync.Mutex
 	sessions map[string]session
@@ -83,6 +89,7 @@ func New(opts Options) (*Server, error) {
 		ttl:         opts.SessionTTL,
 		mux:         http.NewServeMux(),
 		defects:     opts.Defects,
+		dialect:     vocab.DialectOr(vocab.SystemDVCQG, opts.Dialect),
 		sessions:    make(map[string]session),
 		dossiers:    make(map[string]*HoSo),
 		touched:     make(map[string]time.Time),
@@ -113,9 +120,11 @@ func New(opts Options) (*Server, error) {
 		}
 		s.accounts[a.Username] = a
 	}
+	if !vocab.KnownDialect(vocab.SystemDVCQG, s.dialect) {
+		return nil, fmt.Errorf("dvcqg mock: unknown dialect %q (want one of %v)", opts.Dialect, vocab.Dialects[vocab.SystemDVCQG])
+	}
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
-	s.mux.HandleFunc("POST /api/session", s.handleSession)
-	s.mux.HandleFunc("POST /api/service", s.handleService)
+	s.routes()
 	return s, nil
 }
 
@@ -131,6 +140,10 @@ type reply struct {
 	Message   string `json:"message"`
 	Session   string `json:"session,omitempty"`
 	Result    any    `json:"result,omitempty"`
+
+	// notFound marks a lookup of something unknown, which opencps and rest
+	// answer as an empty array (dialect.go).
+	notFound bool
 }
 
 func ok(result any) reply {

@@ -3,6 +3,7 @@ package dvcqg
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 )
@@ -17,10 +18,14 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	if !okJSON {
 		return
 	}
-	httpx.JSON(w, http.StatusOK, s.dispatch(raw))
+	httpx.JSON(w, http.StatusOK, envelopeAnswer(s.dispatch(raw, envelopeServices)))
 }
 
-func (s *Server) dispatch(raw []byte) reply {
+// envelopeServices are the services of POST /api/service.
+var envelopeServices = []string{serviceSync, serviceProgress, serviceLookup, serviceProcedures}
+
+// dispatch runs the service an enveloped body names, if it is one of served.
+func (s *Server) dispatch(raw []byte, served []string) reply {
 	var env struct {
 		Session string `json:"session"`
 		MaDonVi string `json:"madonvi"`
@@ -29,13 +34,19 @@ func (s *Server) dispatch(raw []byte) reply {
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return fail(codeFailed, "Dữ liệu yêu cầu không hợp lệ: %v", err)
 	}
-	a, live := s.account(env.Session)
+	return s.serve(env.Session, env.MaDonVi, env.Service, raw, served)
+}
+
+// serve authenticates the session, checks the account may run service for
+// madonvi, and runs it on raw, the service's fields.
+func (s *Server) serve(session, madonvi, service string, raw []byte, served []string) reply {
+	a, live := s.account(session)
 	if !live {
 		return fail(codeFailed, messageInvalidSession)
 	}
 	var run handler
 	write := false
-	switch env.Service {
+	switch service {
 	case serviceSync:
 		run, write = s.sync, true
 	case serviceProgress:
@@ -44,14 +55,17 @@ func (s *Server) dispatch(raw []byte) reply {
 		run = s.lookup
 	case serviceProcedures:
 		run = s.listProcedures
-	default:
-		return fail(codeFailed, "Dịch vụ %q không được hỗ trợ", env.Service)
+	case serviceProcedure:
+		run = s.procedure
+	}
+	if run == nil || !slices.Contains(served, service) {
+		return fail(codeFailed, "Dịch vụ %q không được hỗ trợ", service)
 	}
 	switch {
 	case a.Auditor && write:
 		return fail(codeFailed, messageReadOnly)
-	case !a.Auditor && env.MaDonVi != a.AgencyID:
-		return fail(codeFailed, "Mã đơn vị (madonvi) %q không khớp với tài khoản %s", env.MaDonVi, a.Username)
+	case !a.Auditor && madonvi != a.AgencyID:
+		return fail(codeFailed, "Mã đơn vị (madonvi) %q không khớp với tài khoản %s", madonvi, a.Username)
 	}
 	return run(a, raw)
 }

@@ -21,13 +21,18 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	if !okJSON {
 		return
 	}
+	httpx.JSON(w, http.StatusOK, s.login(r, raw))
+}
+
+// login opens a session for {username, password} and the dstcode header;
+// every dialect logs in so, at its own URL.
+func (s *Server) login(r *http.Request, raw []byte) reply {
 	var cred struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}
 	if err := json.Unmarshal(raw, &cred); err != nil {
-		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Dữ liệu đăng nhập không hợp lệ: %v", err))
-		return
+		return fail(codeFailed, "Dữ liệu đăng nhập không hợp lệ: %v", err)
 	}
 	a, known := s.accounts[cred.Username]
 	passwordOK := subtle.ConstantTimeCompare([]byte(a.Password), []byte(cred.Password)) == 1
@@ -35,12 +40,10 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		passwordOK = true // seeded defect: the password is not checked
 	}
 	if !known || !passwordOK {
-		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Tên đăng nhập hoặc mật khẩu không đúng"))
-		return
+		return fail(codeFailed, "Tên đăng nhập hoặc mật khẩu không đúng")
 	}
 	if dst := r.Header.Get("dstcode"); dst != a.DstCode {
-		httpx.JSON(w, http.StatusOK, fail(codeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username))
-		return
+		return fail(codeFailed, "Mã hệ thống (dstcode) %q không khớp với tài khoản %s", dst, a.Username)
 	}
 	token := rand.Text()
 	now := s.now()
@@ -54,7 +57,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	rep := ok(nil)
 	rep.Session = token
-	httpx.JSON(w, http.StatusOK, rep)
+	return rep
 }
 
 // account returns the account of a live session.

@@ -68,8 +68,9 @@ type LePhi struct {
 // GiayTo is a result document (DanhSachGiayToKetQua).
 type GiayTo struct{ TenGiayTo, MaGiayTo string }
 
-// ThuTuc is a procedure of LayDanhSachTTHC.
-type ThuTuc struct{ MaTTHC, TenTTHC string }
+// ThuTuc is a procedure of LayDanhSachTTHC and LayThuTuc; each dialect
+// writes it in its own shape (dialect.go), the envelope without the field.
+type ThuTuc struct{ MaTTHC, TenTTHC, MaLinhVuc, TenLinhVuc string }
 
 // Code is error_code; the mock always answers it as a JSON number.
 type Code int
@@ -94,6 +95,7 @@ const (
 	serviceProgress   = "CapNhatTienDoHoSoMC"
 	serviceLookup     = "TraCuuHoSo"
 	serviceProcedures = "LayDanhSachTTHC"
+	serviceProcedure  = "LayThuTuc" // opencps and rest only
 )
 
 // wallClock is yyyyMMddHHmmss in Vietnam time, the protocol's date layout.

@@ -158,10 +158,12 @@ func (g GatewayData) accessToken(ctx context.Context, renew bool) (string, error
 }
 
 // DVCQGPortal pushes to the National Public Service Portal with the
-// province's integration account: a session, then POST /api/service.
+// province's integration account: a session, then POST /api/service (or
+// the URLs of another dialect, dvcqg_dialects.go).
 type DVCQGPortal struct {
 	BaseURL, Username, Password, DstCode, AgencyID string
 	HTTP                                           *http.Client
+	Dialect                                        string // vocab.Dialects["dvcqg"]; "" = envelope
 
 	mu      *sync.Mutex
 	session *string
@@ -205,6 +207,9 @@ func (r dvcqgReply) ok() bool {
 }
 
 func (p DVCQGPortal) call(ctx context.Context, service string, fields map[string]any) error {
+	if p.dialect() == dialectRest {
+		return p.callRest(ctx, service, fields)
+	}
 	for attempt := 0; ; attempt++ {
 		session, err := p.sessionID(ctx)
 		if err != nil {
@@ -214,7 +219,7 @@ func (p DVCQGPortal) call(ctx context.Context, service string, fields map[string
 		for k, v := range fields {
 			body[k] = v
 		}
-		r, err := p.post(ctx, "/api/service", service, "", body)
+		r, err := p.post(ctx, p.servicePath(), service, p.callDstCode(), body)
 		if err != nil {
 			return err
 		}
@@ -239,7 +244,7 @@ func (p DVCQGPortal) sessionID(ctx context.Context) (string, error) {
 	if *p.session != "" {
 		return *p.session, nil
 	}
-	r, err := p.post(ctx, "/api/session", "session", p.DstCode, map[string]string{"username": p.Username, "password": p.Password})
+	r, err := p.post(ctx, p.loginPath(), "session", p.DstCode, map[string]string{"username": p.Username, "password": p.Password})
 	if err != nil {
 		return "", err
 	}

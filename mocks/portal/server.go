@@ -55,6 +55,10 @@ type Options struct {
 	WebClientID string // SSO client of the web login (web_login.go); "" = "dvcqa-portal"
 
 	Retention Retention // how many dossiers and uploads are kept (retention.go); zero = defaults
+
+	// DVCQGDialect is the dialect National speaks when it is the portal's
+	// own DVCQGPortal (dvcqg_dialects.go); "" = as built (envelope).
+	DVCQGDialect string
 }
 
 // Server is one provincial portal, an http.Handler.
@@ -149,7 +153,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.web = web
 	s.opts.Retention = opts.Retention.withDefaults()
-	s.sync = newSyncer(opts.National)
+	s.sync = newSyncer(withDVCQGDialect(opts.National, opts.DVCQGDialect))
 	s.routes()
 	return s, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/payment"
 	"github.com/dvcqa/dvcqa/mocks/portal"
 	"github.com/dvcqa/dvcqa/mocks/sso"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Client ids registered at the SSO for the portals.
@@ -115,10 +116,10 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		if code == "" {
 			code = s.ID
 		}
-		procs = append(procs, dvcqg.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI})
+		procs = append(procs, dvcqg.ThuTuc{MaTTHC: code, TenTTHC: s.NameVI, MaLinhVuc: s.FieldCode})
 	}
 	dv, err := dvcqg.New(dvcqg.Options{Accounts: dvAccounts, Procedures: procs, Defects: w.Defects,
-		MaxDossiers: ret.NationalRecords, DossierIdle: ret.DossierIdle})
+		MaxDossiers: ret.NationalRecords, DossierIdle: ret.DossierIdle, Dialect: opts.dialect(vocab.SystemDVCQG)})
 	if err != nil {
 		return nil, fmt.Errorf("world: national portal: %w", err)
 	}
@@ -152,6 +153,8 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
 				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal},
 			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle, MaxSessions: ret.Sessions},
+
+			DVCQGDialect: opts.dialect(vocab.SystemDVCQG), // the portal pushes in the national portal's dialect
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Env is the resolved target of one Ginkgo process: where every system is
@@ -113,7 +114,7 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		return nil, fmt.Errorf("national portal credentials: %w", err)
 	}
 	e.DVCQG = &dvcqg.Client{BaseURL: t.URLs.DVCQG, Username: t.DVCQG.Username, Password: dvPass,
-		DstCode: t.DVCQG.DstCode, AgencyID: t.DVCQG.AgencyID, HTTP: httpc}
+		DstCode: t.DVCQG.DstCode, AgencyID: t.DVCQG.AgencyID, HTTP: httpc, Dialect: vocab.DialectOr(vocab.SystemDVCQG, t.DVCQG.Dialect)}
 
 	paySecret, err := t.PaymentSecret()
 	if err != nil {

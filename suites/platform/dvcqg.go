@@ -20,7 +20,7 @@ var _ = ginkgo.Describe("National Public Service Portal sync (DVCQG)", framework
 	ginkgo.It("refuses a session with a wrong password", timeout, func(ctx ginkgo.SpecContext) {
 		d := f.DVCQG
 		bad := &dvcqg.Client{BaseURL: d.BaseURL, Username: d.Username, Password: "sai-mat-khau-" + framework.NewKey()[:6],
-			DstCode: d.DstCode, AgencyID: d.AgencyID, HTTP: f.HTTP}
+			DstCode: d.DstCode, AgencyID: d.AgencyID, HTTP: f.HTTP, Dialect: d.Dialect}
 		gomega.Expect(sessionRefused(bad.Login(ctx))).To(gomega.Succeed(), "national portal login of %s with a wrong password", d.Username)
 	})
 
