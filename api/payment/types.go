@@ -98,4 +98,8 @@ type Callback struct {
 	TrangThaiGD string
 	ThoiGianGD  string // TimeLayout
 	MaXacThuc   string
+	// publishedSig is the published dialect's MaXacThuc, set by Sign with
+	// MaXacThuc so that a callback signed once can be sent in either
+	// dialect (Client.CallbackBody); never encoded itself.
+	publishedSig string
 }
