@@ -197,9 +197,9 @@ func TestPublishedClientSpeaksTheGoldenMessages(t *testing.T) {
 	ctx := context.Background()
 	req := goldenInit()
 	req.LoaiBanTin, req.MaDoiTac, req.MaTienTe = "", "", "" // filled by Init
-	init, err := c.Init(ctx, req)
-	if err != nil || *init != (InitResponse{MaLoi: "00", MoTaLoi: "Thành công", MaGiaoDich: "GD20260424000001", UrlThanhToan: "http://payment.test/pay/GD20260424000001"}) {
-		t.Fatalf("Init = %+v, %v", init, err)
+	opened, err := c.Init(ctx, req)
+	if err != nil || *opened != (InitResponse{MaLoi: "00", MoTaLoi: "Thành công", MaGiaoDich: "GD20260424000001", UrlThanhToan: "http://payment.test/pay/GD20260424000001"}) {
+		t.Fatalf("Init = %+v, %v", opened, err)
 	}
 	at = goldenAt.Add(5 * time.Minute)
 	q, err := c.Query(ctx, "DVCQA-000123")

@@ -67,7 +67,14 @@ func (e *DialectError) Error() string {
 	return fmt.Sprintf("payment: dialect mismatch: the target profile says payment.dialect %q, but the payment platform answers in %s (%s)", e.Want, got, e.Detail)
 }
 
-func (c *Client) dialect() string { return vocab.DialectOr(vocab.SystemPayment, c.Dialect) }
+// dialect is the client's dialect; a nil Client (an Env built without a
+// payment client, in tests) encodes callbacks in the default one.
+func (c *Client) dialect() string {
+	if c == nil {
+		return vocab.DialectOr(vocab.SystemPayment, "")
+	}
+	return vocab.DialectOr(vocab.SystemPayment, c.Dialect)
+}
 
 func (c *Client) published() bool { return c.dialect() == vocab.DialectPaymentPublished }
 

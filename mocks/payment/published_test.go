@@ -143,11 +143,11 @@ func TestPublishedGoldenMessages(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("golden INIT: HTTP %d %v", status, env)
 	}
-	init := message(env)
+	initAns := message(env)
 	want := goldenMessage("published-init-reply.json")
-	if !reflect.DeepEqual(keys(init), keys(want)) || init["MaLoi"] != "00" || init["SoTien"] != "150000" ||
-		init["UrlThanhToan"] != p.base+"/pay/"+init["MaGiaoDich"].(string) {
-		t.Errorf("INIT answer %v, want the shape of %v", init, want)
+	if !reflect.DeepEqual(keys(initAns), keys(want)) || initAns["MaLoi"] != "00" || initAns["SoTien"] != "150000" ||
+		initAns["UrlThanhToan"] != p.base+"/pay/"+initAns["MaGiaoDich"].(string) {
+		t.Errorf("INIT answer %v, want the shape of %v", initAns, want)
 	}
 	tx := p.transaction(t, "DVCQA-000123")
 	if tx.Request.UrlCallback != p.rc.ts.URL+"/api/v1/payment/callback" || tx.Request.ThongTinBienLai.HoTenNguoiNop != "Nguyễn Văn An" ||
