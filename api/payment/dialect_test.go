@@ -266,11 +266,14 @@ func TestDialectMismatch(t *testing.T) {
 	}))
 	defer dvcqaWithToken.Close()
 	publishedPlatform := cannedPlatform(t)
+	silent := httptest.NewServer(http.NotFoundHandler()) // neither dialect
+	defer silent.Close()
 
 	for _, tt := range []struct {
 		name, url, dialect, mention string
 	}{
-		{"published profile, dvcqa platform", dvcqaPlatform.URL, vocab.DialectPaymentPublished, "no token endpoint"},
+		{"published profile, dvcqa platform", dvcqaPlatform.URL, vocab.DialectPaymentPublished, `dialect "dvcqa" (no token endpoint`},
+		{"published profile, unknown platform", silent.URL, vocab.DialectPaymentPublished, "another dialect (no token endpoint"},
 		{"published profile, dvcqa answers", dvcqaWithToken.URL, vocab.DialectPaymentPublished, `dialect "dvcqa"`},
 		{"dvcqa profile, published platform", publishedPlatform.URL, vocab.DialectPaymentDvcqa, `dialect "published"`},
 		{"default profile, published platform", publishedPlatform.URL, "", `dialect "published"`},

@@ -310,7 +310,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("payment token: read answer: %w", err)
 	}
 	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
-		return "", &DialectError{Want: c.dialect(), Detail: fmt.Sprintf("no token endpoint: POST %s: HTTP %d", u, resp.StatusCode)}
+		return "", &DialectError{Want: c.dialect(), Got: c.probeDvcqa(ctx), Detail: fmt.Sprintf("no token endpoint: POST %s: HTTP %d", u, resp.StatusCode)}
 	}
 	var t struct {
 		AccessToken      string `json:"access_token"`
@@ -325,6 +325,27 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("payment token: HTTP %d: %s %s", resp.StatusCode, t.Error, t.ErrorDescription)
 	}
 	return t.AccessToken, nil
+}
+
+// probeDvcqa names the dvcqa dialect when the API answers an empty message
+// with dvcqa's top-level MaLoi, so that a mismatch names both dialects;
+// "" when it cannot tell. The message opens nothing on either dialect.
+func (c *Client) probeDvcqa(ctx context.Context) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/api/v1/thanhtoan", strings.NewReader(`{}`))
+	if err != nil {
+		return ""
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	raw, err := netreason.ReadBody(resp.Body, 64<<10)
+	if err != nil || !looksDvcqa(raw) {
+		return ""
+	}
+	return vocab.DialectPaymentDvcqa
 }
 
 // sendPublished posts one published message with a fresh access token and

@@ -318,7 +318,8 @@ func TestDialectMismatchWithTheMock(t *testing.T) {
 		} {
 			err := call()
 			var de *payment.DialectError
-			if !errors.As(err, &de) || !strings.Contains(err.Error(), "payment") || !strings.Contains(err.Error(), `payment.dialect "`+tt.client+`"`) {
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), "payment") || !strings.Contains(err.Error(), `payment.dialect "`+tt.client+`"`) ||
+				!strings.Contains(err.Error(), `answers in dialect "`+tt.platform+`"`) {
 				t.Errorf("%s client against a %s platform, %s: %v, want one dialect mismatch", tt.client, tt.platform, name, err)
 			}
 		}
