@@ -2,8 +2,9 @@
 // (portals) open signed transactions, citizens pay or cancel on a
 // Vietnamese pay page, and the platform calls the partner back with a
 // signed notice before sending the citizen to the partner's return URL.
-// Its message shapes and signatures are its own (wire.go), written from the
-// protocol, independent of the harness's client (api/payment).
+// Its message shapes and signatures are its own (wire.go; published.go for
+// the published dialect, Options.Dialect), written from the protocol,
+// independent of the harness's client (api/payment).
 package payment
 
 import (
