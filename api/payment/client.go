@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/internal/netreason"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Client talks to the platform as one partner (a portal).
@@ -17,7 +18,15 @@ type Client struct {
 	BaseURL     string // e.g. "http://127.0.0.1:41234/payment"
 	PartnerCode string // MaDoiTac
 	Secret      string
-	HTTP        *http.Client // nil: a client with a 10 s timeout
+	// Dialect is how the platform speaks (vocab.Dialects["payment"]:
+	// dvcqa, published); "" = dvcqa. The answers are the same types either way.
+	Dialect string
+	// TokenSecret is the partner's password at the published dialect's
+	// token endpoint; "" = Secret (unverified: a real platform may issue
+	// separate credentials).
+	TokenSecret string
+	HTTP        *http.Client     // nil: a client with a 10 s timeout
+	Now         func() time.Time // ThoiGianGD of published requests; nil: time.Now
 }
 
 // Error is an answer whose MaLoi is not "00".
@@ -52,6 +61,9 @@ func (c *Client) Init(ctx context.Context, req InitRequest) (*InitResponse, erro
 	if req.MaTienTe == "" {
 		req.MaTienTe = "VND"
 	}
+	if c.published() {
+		return c.initPublished(ctx, req)
+	}
 	req.Sign(c.Secret)
 	var out InitResponse
 	if err := c.send(ctx, req.LoaiBanTin, req, &out); err != nil {
@@ -62,6 +74,13 @@ func (c *Client) Init(ctx context.Context, req InitRequest) (*InitResponse, erro
 
 // Query reads the state of the transaction of a reference.
 func (c *Client) Query(ctx context.Context, ref string) (*QueryResponse, error) {
+	if c.published() {
+		b, err := c.queryPublished(ctx, MsgQuery, ref)
+		if err != nil {
+			return nil, err
+		}
+		return &b.QueryResponse, nil
+	}
 	var out QueryResponse
 	if err := c.send(ctx, MsgQuery, c.refRequest(MsgQuery, ref), &out); err != nil {
 		return nil, err
@@ -71,6 +90,9 @@ func (c *Client) Query(ctx context.Context, ref string) (*QueryResponse, error) 
 
 // Bill reads the state and the receipt of a reference (GET_BILL).
 func (c *Client) Bill(ctx context.Context, ref string) (*BillResponse, error) {
+	if c.published() {
+		return c.queryPublished(ctx, MsgGetBill, ref)
+	}
 	var out BillResponse
 	if err := c.send(ctx, MsgGetBill, c.refRequest(MsgGetBill, ref), &out); err != nil {
 		return nil, err
@@ -112,6 +134,9 @@ func (c *Client) send(ctx context.Context, msg string, body, out any) error {
 	}
 	if err := netreason.Decode(raw, &status); err != nil {
 		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
+	}
+	if status.MaLoi == "" && looksPublished(raw) {
+		return &DialectError{Want: c.dialect(), Got: vocab.DialectPaymentPublished, Detail: fmt.Sprintf("%s answered HTTP %d with an error_code/message envelope: %s", msg, resp.StatusCode, snippet(raw))}
 	}
 	if status.MaLoi != CodeOK || resp.StatusCode/100 != 2 {
 		return &Error{Status: resp.StatusCode, MaLoi: status.MaLoi, MoTaLoi: status.MoTaLoi}

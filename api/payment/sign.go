@@ -47,8 +47,13 @@ func (cb Callback) signature(secret string) string {
 		cb.TrangThaiGD, cb.ThoiGianGD)
 }
 
-// Sign sets MaXacThuc over MaDoiTac|MaThamChieu|MaGiaoDich|SoTien|TrangThaiGD|ThoiGianGD.
-func (cb *Callback) Sign(secret string) { cb.MaXacThuc = cb.signature(secret) }
+// Sign sets MaXacThuc over MaDoiTac|MaThamChieu|MaGiaoDich|SoTien|TrangThaiGD|ThoiGianGD,
+// and the published dialect's signature of the same confirmation
+// (published.go) for Client.CallbackBody.
+func (cb *Callback) Sign(secret string) {
+	cb.MaXacThuc = cb.signature(secret)
+	cb.publishedSig = publishedCallbackSignature(publishedCallback(*cb), secret)
+}
 
 // Verify checks MaXacThuc; the portal must reject a callback that fails it.
 func (cb Callback) Verify(secret string) bool { return verify(cb.MaXacThuc, cb.signature(secret)) }

@@ -50,8 +50,8 @@ type InitRequest struct {
 	SoTien          int64  // VND, > 0
 	MaTienTe        string // "VND"
 	ThongTinBienLai Receipt
-	UrlCallback     string // where the platform POSTs the Callback
-	UrlTraVe        string // where the citizen is sent back
+	UrlCallback     string // where the platform POSTs the Callback (dvcqa; published: registered on the platform, not sent)
+	UrlTraVe        string // where the citizen is sent back (likewise)
 	MaXacThuc       string
 }
 
@@ -98,4 +98,8 @@ type Callback struct {
 	TrangThaiGD string
 	ThoiGianGD  string // TimeLayout
 	MaXacThuc   string
+	// publishedSig is the published dialect's MaXacThuc, set by Sign with
+	// MaXacThuc so that a callback signed once can be sent in either
+	// dialect (Client.CallbackBody); never encoded itself.
+	publishedSig string
 }

@@ -85,25 +85,36 @@ func (s *Server) open(req InitRequest) (*InitResponse, error) {
 	if !s.signed(s.signer().initOK(req, p.Secret)) {
 		return nil, errBadSignature
 	}
-	if err := checkInit(req); err != nil {
+	t, err := s.record(req, nil)
+	if err != nil {
 		return nil, err
+	}
+	return &InitResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
+}
+
+// record checks a signed INIT, in either dialect, and opens its
+// transaction, or finds the one of the same reference; pub is what only a
+// published INIT carries (nil for dvcqa).
+func (s *Server) record(req InitRequest, pub *publishedExtra) (Transaction, error) {
+	if err := checkInit(req); err != nil {
+		return Transaction{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
 	if seen && t.Request.SoTien != req.SoTien {
-		return nil, &apiError{http.StatusConflict, CodeConflict,
+		return Transaction{}, &apiError{http.StatusConflict, CodeConflict,
 			fmt.Sprintf("Mã tham chiếu %s đã dùng cho số tiền %d", req.MaThamChieu, t.Request.SoTien)}
 	}
 	if !seen {
-		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: StatusPending, Created: s.now()}
+		t = &Transaction{MaGiaoDich: "GD" + rand.Text(), Request: req, TrangThaiGD: StatusPending, Created: s.now(), published: pub}
 		s.byID[t.MaGiaoDich] = t
 		s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}] = t
 		s.order.Add(t.MaGiaoDich)
 	}
 	t.touched = time.Now()
 	s.trim()
-	return &InitResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: t.MaGiaoDich, UrlThanhToan: s.payURL(t.MaGiaoDich)}, nil
+	return t.copy(), nil
 }
 
 func (s *Server) payURL(id string) string { return s.base + "/pay/" + url.PathEscape(id) }
@@ -148,16 +159,9 @@ func (s *Server) query(req QueryRequest) (any, error) {
 	if !s.signed(s.signer().queryOK(req, p.Secret)) {
 		return nil, errBadSignature
 	}
-	s.mu.Lock()
-	t, seen := s.byRef[refKey{req.MaDoiTac, req.MaThamChieu}]
-	var c Transaction
-	if seen {
-		t.touched = time.Now()
-		c = t.copy()
-	}
-	s.mu.Unlock()
-	if !seen {
-		return nil, errUnknownRef
+	c, err := s.lookup(req.MaDoiTac, req.MaThamChieu)
+	if err != nil {
+		return nil, err
 	}
 	q := QueryResponse{MaLoi: CodeOK, MoTaLoi: "Thành công", MaGiaoDich: c.MaGiaoDich,
 		MaThamChieu: c.Request.MaThamChieu, SoTien: c.Request.SoTien, TrangThaiGD: c.TrangThaiGD}
@@ -165,4 +169,16 @@ func (s *Server) query(req QueryRequest) (any, error) {
 		return q, nil
 	}
 	return BillResponse{QueryResponse: q, ThoiGianGD: c.ThoiGianGD, ThongTinBienLai: c.Request.ThongTinBienLai}, nil
+}
+
+// lookup is the transaction of a partner's reference, touched as in use.
+func (s *Server) lookup(partner, ref string) (Transaction, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, seen := s.byRef[refKey{partner, ref}]
+	if !seen {
+		return Transaction{}, errUnknownRef
+	}
+	t.touched = time.Now()
+	return t.copy(), nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const (
@@ -24,8 +26,13 @@ func (s *Server) callBack(ctx context.Context, t Transaction) {
 	}
 	g := s.signer()
 	g.reversed = g.reversed || s.defect(defectCallbackFieldOrder)
-	g.sign(&cb, s.partners[cb.MaDoiTac].Secret)
-	body, _ := json.Marshal(cb) // plain strings and numbers cannot fail
+	var body []byte
+	if s.dialect == vocab.DialectPaymentPublished {
+		body = s.publishedCallback(t, g)
+	} else {
+		g.sign(&cb, s.partners[cb.MaDoiTac].Secret)
+		body, _ = json.Marshal(cb) // plain strings and numbers cannot fail
+	}
 	for attempt := 1; attempt <= callbackAttempts; attempt++ {
 		status, err := s.post(ctx, t.Request.UrlCallback, body)
 		rec := CallbackAttempt{At: s.now(), Status: status}

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/payment"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const partnerCode = "PORTAL-01"
@@ -25,27 +27,40 @@ type receiver struct {
 	failFirst int
 	hits      int
 	accepted  []payment.Callback
+	bodies    [][]byte // accepted bodies as sent
+	published bool     // bodies in the published dialect: not decoded into accepted
 }
 
 func newReceiver(t *testing.T, failFirst int) *receiver {
 	rc := &receiver{failFirst: failFirst}
 	rc.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var cb payment.Callback
-		if err := json.NewDecoder(r.Body).Decode(&cb); err != nil {
-			t.Errorf("callback body: %v", err)
-		}
+		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
+		var cb payment.Callback
+		if !rc.published {
+			if err := json.Unmarshal(body, &cb); err != nil {
+				t.Errorf("callback body: %v", err)
+			}
+		}
 		rc.hits++
 		if rc.hits <= rc.failFirst {
 			w.WriteHeader(http.StatusInternalServerError)
 			return
 		}
 		rc.accepted = append(rc.accepted, cb)
+		rc.bodies = append(rc.bodies, body)
 		w.Write([]byte(`{"MaLoi":"00"}`))
 	}))
 	t.Cleanup(rc.ts.Close)
 	return rc
+}
+
+// raw is the accepted callback bodies, as sent.
+func (rc *receiver) raw() [][]byte {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([][]byte(nil), rc.bodies...)
 }
 
 func (rc *receiver) seen() (hits int, accepted []payment.Callback) {
@@ -75,14 +90,18 @@ func newPlatformWith(t *testing.T, failFirst int, tweak func(*Options)) *platfor
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String() + "/payment"
+	rc := newReceiver(t, failFirst)
 	opts := Options{
-		BaseURL:  base,
-		Partners: []Partner{{Code: partnerCode, Secret: partnerSecret, Name: "Cổng dịch vụ công Hà Nội"}},
-		Now:      func() time.Time { return time.Date(2026, 3, 2, 3, 30, 0, 0, time.UTC) },
+		BaseURL: base,
+		// The registered URLs serve the published dialect; dvcqa's INITs name theirs.
+		Partners: []Partner{{Code: partnerCode, Secret: partnerSecret, Name: "Cổng dịch vụ công Hà Nội",
+			CallbackURL: rc.ts.URL + "/api/v1/payment/callback", ReturnURL: "http://portal.test/payment/return?lang=vi"}},
+		Now: func() time.Time { return time.Date(2026, 3, 2, 3, 30, 0, 0, time.UTC) },
 	}
 	if tweak != nil {
 		tweak(&opts)
 	}
+	rc.published = opts.Dialect == vocab.DialectPaymentPublished
 	srv, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -92,8 +111,8 @@ func newPlatformWith(t *testing.T, failFirst int, tweak func(*Options)) *platfor
 	t.Cleanup(ts.Close)
 	browser := *ts.Client()
 	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &platform{srv: srv, ts: ts, base: base, rc: newReceiver(t, failFirst), browser: &browser,
-		client: &payment.Client{BaseURL: base, PartnerCode: partnerCode, Secret: partnerSecret, HTTP: ts.Client()}}
+	return &platform{srv: srv, ts: ts, base: base, rc: rc, browser: &browser,
+		client: &payment.Client{BaseURL: base, PartnerCode: partnerCode, Secret: partnerSecret, HTTP: ts.Client(), Dialect: opts.Dialect}}
 }
 
 func (p *platform) initRequest(ref string, amount int64) payment.InitRequest {

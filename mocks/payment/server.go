@@ -2,12 +2,14 @@
 // (portals) open signed transactions, citizens pay or cancel on a
 // Vietnamese pay page, and the platform calls the partner back with a
 // signed notice before sending the citizen to the partner's return URL.
-// Its message shapes and signatures are its own (wire.go), written from the
-// protocol, independent of the harness's client (api/payment).
+// Its message shapes and signatures are its own (wire.go; published.go for
+// the published dialect, Options.Dialect), written from the protocol,
+// independent of the harness's client (api/payment).
 package payment
 
 import (
 	"cmp"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"github.com/dvcqa/dvcqa/mocks/internal/retain"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Options configure a Server.
@@ -32,6 +35,9 @@ type Options struct {
 	// ago in real time. 0 = DefaultMaxTransactions, DefaultTransactionIdle.
 	MaxTransactions int
 	TransactionIdle time.Duration
+	// Dialect is how the platform speaks (vocab.Dialects["payment"]:
+	// dvcqa, published); "" = dvcqa.
+	Dialect string
 }
 
 // Partner is a portal allowed to collect fees.
@@ -39,6 +45,9 @@ type Partner struct {
 	Code   string // MaDoiTac, e.g. "PORTAL-01"
 	Secret string
 	Name   string // shown on the pay page
+	// CallbackURL and ReturnURL are registered with the platform: a
+	// published INIT carries neither (dvcqa's names them in each INIT).
+	CallbackURL, ReturnURL string
 }
 
 // Transaction is the platform's record of one transaction.
@@ -50,7 +59,8 @@ type Transaction struct {
 	Created     time.Time
 	Callbacks   []CallbackAttempt // every delivery attempt, in order
 
-	touched time.Time // created or last changed, for the retention bound
+	touched   time.Time       // created or last changed, for the retention bound
+	published *publishedExtra // what only a published INIT carries; never changed once set
 }
 
 // CallbackAttempt is one POST of the Callback to the partner.
@@ -67,6 +77,8 @@ type Server struct {
 	http     *http.Client
 	now      func() time.Time
 	defects  Defects
+	dialect  string
+	tokenKey []byte // signs the published dialect's access tokens
 	mux      *http.ServeMux
 
 	mu    sync.Mutex
@@ -107,6 +119,10 @@ func New(opts Options) (*Server, error) {
 		maxTxns:  cmp.Or(opts.MaxTransactions, DefaultMaxTransactions),
 		idle:     cmp.Or(opts.TransactionIdle, DefaultTransactionIdle),
 	}
+	if !vocab.KnownDialect(vocab.SystemPayment, opts.Dialect) {
+		return nil, fmt.Errorf("payment mock: unknown dialect %q (want one of %s)", opts.Dialect, strings.Join(vocab.Dialects[vocab.SystemPayment], ", "))
+	}
+	s.dialect = vocab.DialectOr(vocab.SystemPayment, opts.Dialect)
 	if s.http == nil {
 		s.http = &http.Client{}
 	}
@@ -123,7 +139,13 @@ func New(opts Options) (*Server, error) {
 		s.partners[p.Code] = p
 	}
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
-	s.mux.HandleFunc("POST /api/v1/thanhtoan", s.handleAPI)
+	if s.dialect == vocab.DialectPaymentPublished {
+		s.tokenKey = []byte(rand.Text())
+		s.mux.HandleFunc("POST "+tokenPath, s.handleToken)
+		s.mux.HandleFunc("POST /api/v1/thanhtoan", s.handlePublished)
+	} else {
+		s.mux.HandleFunc("POST /api/v1/thanhtoan", s.handleAPI)
+	}
 	s.mux.HandleFunc("GET /pay/{id}", s.handlePage)
 	s.mux.HandleFunc("POST /pay/{id}", s.handlePay)
 	return s, nil

@@ -324,6 +324,7 @@ func hoSoOf(d NationalDossier) nationalHoSo {
 type PaymentPlatform struct {
 	BaseURL, PartnerCode, Secret string
 	HTTP                         *http.Client
+	Dialect                      string // vocab.Dialects["payment"]; "" = dvcqa (published: payment_published.go)
 }
 
 // partnerSignature is MaXacThuc: lower-case hex of SHA-256 over the fields,
@@ -341,6 +342,9 @@ func partnerSignature(secret string, fields ...string) string {
 // Init implements Payments (INIT, signed over
 // LoaiBanTin|MaDoiTac|MaThamChieu|SoTien|MaTienTe|UrlCallback|UrlTraVe).
 func (p PaymentPlatform) Init(ctx context.Context, req PaymentRequest) (payURL, txnID string, err error) {
+	if p.published() {
+		return p.initPublished(ctx, req)
+	}
 	type line struct {
 		NoiDung string
 		SoTien  int64
@@ -381,6 +385,9 @@ func (p PaymentPlatform) Init(ctx context.Context, req PaymentRequest) (payURL, 
 // this partner and signed over
 // MaDoiTac|MaThamChieu|MaGiaoDich|SoTien|TrangThaiGD|ThoiGianGD.
 func (p PaymentPlatform) VerifyCallback(body []byte) (PaymentCallback, bool, error) {
+	if p.published() {
+		return p.verifyPublished(body)
+	}
 	var cb struct {
 		MaDoiTac, MaThamChieu, MaGiaoDich, TrangThaiGD, ThoiGianGD, MaXacThuc string
 		SoTien                                                                int64

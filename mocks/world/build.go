@@ -96,7 +96,8 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	for _, p := range cat.Provinces {
 		gwClients = append(gwClients, gateway.Client{ID: "province-" + p.Code, Secret: w.secret("gateway:province-" + p.Code), Scopes: scopes})
 		dvAccounts = append(dvAccounts, dvcqg.Account{Username: "portal-" + p.Code, Password: w.secret("dvcqg:portal-" + p.Code), DstCode: "DST" + p.Code, AgencyID: p.AgencyID})
-		partners = append(partners, payment.Partner{Code: "PORTAL-" + p.Code, Secret: w.secret("payment:PORTAL-" + p.Code), Name: "Cổng dịch vụ công " + p.NameVI})
+		partners = append(partners, payment.Partner{Code: "PORTAL-" + p.Code, Secret: w.secret("payment:PORTAL-" + p.Code), Name: "Cổng dịch vụ công " + p.NameVI,
+			CallbackURL: base + "/portal/" + p.Code + "/api/v1/payment/callback", ReturnURL: base + "/portal/" + p.Code + "/payment/return"})
 	}
 	dvAccounts = append(dvAccounts, dvcqg.Account{Username: Auditor, Password: w.secret("dvcqg:" + Auditor), DstCode: AuditorDstCode, Auditor: true})
 
@@ -127,7 +128,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	w.systems.dvcqg = dv
 
 	pay, err := payment.New(payment.Options{BaseURL: base + "/payment", Partners: partners, HTTP: internal, Defects: w.Defects,
-		MaxTransactions: ret.Transactions, TransactionIdle: ret.DossierIdle})
+		MaxTransactions: ret.Transactions, TransactionIdle: ret.DossierIdle, Dialect: opts.dialect(vocab.SystemPayment)})
 	if err != nil {
 		return nil, fmt.Errorf("world: payment platform: %w", err)
 	}
@@ -151,7 +152,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			Data:     portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal),
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
 			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
-				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal},
+				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal, Dialect: opts.dialect(vocab.SystemPayment)},
 			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle, MaxSessions: ret.Sessions},
 
 			DVCQGDialect: opts.dialect(vocab.SystemDVCQG), // the portal pushes in the national portal's dialect

@@ -21,7 +21,7 @@ type CallbackAnswer struct {
 // PostPaymentCallback sends a payment platform confirmation to the portal,
 // as the platform would; specs use it to try forged and replayed callbacks.
 func (e *Env) PostPaymentCallback(ctx context.Context, cb payment.Callback) (*CallbackAnswer, error) {
-	body, err := json.Marshal(cb)
+	body, err := e.Payment.CallbackBody(cb) // in the platform's dialect
 	if err != nil {
 		return nil, fmt.Errorf("payment callback: %w", err)
 	}

@@ -120,7 +120,7 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("payment credentials: %w", err)
 	}
-	e.Payment = &payment.Client{BaseURL: t.URLs.Payment, PartnerCode: t.Payment.PartnerCode, Secret: paySecret, HTTP: httpc}
+	e.Payment = &payment.Client{BaseURL: t.URLs.Payment, PartnerCode: t.Payment.PartnerCode, Secret: paySecret, TokenSecret: paySecret, HTTP: httpc, Dialect: t.Payment.Dialect}
 
 	if err := e.loadCitizens(); err != nil {
 		return nil, err

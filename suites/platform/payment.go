@@ -22,7 +22,9 @@ var _ = ginkgo.Describe("Payment platform", framework.LayerAPI, framework.KindPl
 
 	ginkgo.It("rejects an INIT whose MaXacThuc signature is wrong", timeout, func(ctx ginkgo.SpecContext) {
 		ref := "DVCQA-" + framework.NewKey()[:12]
-		bad := &payment.Client{BaseURL: f.Payment.BaseURL, PartnerCode: f.Payment.PartnerCode, Secret: "sai-khoa-" + framework.NewKey()[:8], HTTP: f.HTTP}
+		// The configured client (its dialect, its access to the platform), with another signing secret.
+		bad := *f.Payment
+		bad.Secret = "sai-khoa-" + framework.NewKey()[:8]
 		_, err := bad.Init(ctx, payment.InitRequest{MaThamChieu: ref, SoTien: 10000,
 			UrlCallback: f.Target.URLs.Portal + "/api/v1/payment/callback", UrlTraVe: f.Target.URLs.Portal + "/payment/return"})
 		gomega.Expect(paymentRefusal(err, http.StatusBadRequest, "07")).To(gomega.Succeed(), "payment platform accepted an INIT signed with the wrong secret")
