@@ -85,7 +85,7 @@ func (c *Client) lookup(ctx context.Context, token, db, key, value, purpose stri
 	path := "/api/v1/" + url.PathEscape(db) + "/records"
 	if err := c.get(ctx, db+" lookup", path, q, token, purpose, &ans); err != nil {
 		if e, ok := errors.AsType[*Error](err); ok && wrongEndpoint(e) && c.dialect() == vocab.DialectGatewayREST {
-			return nil, &DialectError{Op: db + " lookup", Dialect: c.dialect(), Err: e,
+			return nil, &DialectError{Op: db + " lookup", Dialect: c.dialect(),
 				Detail: fmt.Sprintf("GET %s answered %d %s (a wrong gateway URL, or another dialect such as ndxp?)", path, e.Status, e.Code)}
 		}
 		return nil, err

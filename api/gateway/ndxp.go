@@ -69,15 +69,14 @@ type DialectError struct {
 	Op      string // e.g. "population lookup"
 	Dialect string // what the profile says
 	Detail  string // what the gateway did instead
-	Err     error  // the gateway's answer, when it was an *Error
+	// Not wrapping the gateway's *Error on purpose: a judge looking for
+	// the gateway's refusal (404, 400...) must see the mismatch instead.
 }
 
 func (e *DialectError) Error() string {
 	return fmt.Sprintf("gateway %s: the gateway does not speak dialect %q (target profile gateway.dialect): %s; dialects: %s",
 		e.Op, e.Dialect, e.Detail, strings.Join(vocab.Dialects[vocab.SystemGateway], ", "))
 }
-
-func (e *DialectError) Unwrap() error { return e.Err }
 
 func (c *Client) dialect() string { return vocab.DialectOr(vocab.SystemGateway, c.Dialect) }
 
@@ -134,7 +133,7 @@ func (c *Client) ndxpLookup(ctx context.Context, token, db, value, purpose strin
 	}
 	if err := c.send(req, op, &ans); err != nil {
 		if e, ok := errors.AsType[*Error](err); ok && wrongEndpoint(e) {
-			return nil, &DialectError{Op: op, Dialect: vocab.DialectGatewayNDXP, Err: e,
+			return nil, &DialectError{Op: op, Dialect: vocab.DialectGatewayNDXP,
 				Detail: fmt.Sprintf("POST %s answered %d %s (no ndxp query endpoint; rest?)", "/api/v1/"+db+"/query", e.Status, e.Code)}
 		}
 		return nil, err

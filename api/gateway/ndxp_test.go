@@ -234,6 +234,9 @@ func TestDialectMismatch(t *testing.T) {
 				!strings.Contains(msg, `dialect "`+c.profile+`"`) || !strings.Contains(msg, "gateway.dialect") {
 				t.Errorf("error %q", msg)
 			}
+			if gateway.StatusOf(err) != 0 {
+				t.Errorf("a mismatch reads as the gateway's refusal %d", gateway.StatusOf(err))
+			}
 			if strings.Contains(msg, goldenID) {
 				t.Errorf("the error quotes the personal ID: %q", msg)
 			}
