@@ -16,7 +16,7 @@ import (
 
 // TestNDXPQueryIdentityIsLearnt: the name and date of birth an ndxp query
 // sends in its JSON body are learnt by the masker (learnRequest), so that a
-// report quoting them masks them.
+// report quoting them masks them; the answer's XML is masked in the log.
 func TestNDXPQueryIdentityIsLearnt(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -24,7 +24,9 @@ func TestNDXPQueryIdentityIsLearnt(t *testing.T) {
 			_, _ = io.WriteString(w, `{"access_token":"t","token_type":"Bearer","expires_in":3600}`)
 			return
 		}
-		_, _ = io.WriteString(w, `{"message":"<Envelope><Body><CongdanCollection></CongdanCollection></Body></Envelope>"}`)
+		_, _ = io.WriteString(w, `{"message":"<Envelope><Body><CongdanCollection><CongDan><SoDinhDanh>001077004321</SoDinhDanh>`+
+			`<HoVaTen><Ho>Khổng</Ho><ChuDem>Minh</ChuDem><Ten>Triết</Ten></HoVaTen><NgayThangNamSinh>19770819</NgayThangNamSinh>`+
+			`<ThuongTru><ChiTiet>Số 7, ngõ 3, phố Huế, Phường Hai Bà Trưng, Hà Nội</ChiTiet></ThuongTru></CongDan></CongdanCollection></Body></Envelope>"}`)
 	}))
 	defer srv.Close()
 	log := &httpLog{next: http.DefaultTransport}
@@ -42,8 +44,16 @@ func TestNDXPQueryIdentityIsLearnt(t *testing.T) {
 			t.Errorf("%q sent in the ndxp query is not known to the masker: %s", leak, m)
 		}
 	}
-	if out := log.String(); !strings.Contains(out, "POST /api/v1/population/query → 200") {
+	out := log.String()
+	if !strings.Contains(out, "POST /api/v1/population/query → 200") {
 		t.Errorf("log: %s", out)
+	}
+	// The answer's SOAP XML, in the log's excerpt: the name's parts and the
+	// address are masked too (internal/redact, xml.go).
+	for _, leak := range []string{"Khổng", "Minh", "Triết", "phố Huế", "19770819", "001077004321"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("the HTTP log shows %q: %s", leak, out)
+		}
 	}
 }
 
