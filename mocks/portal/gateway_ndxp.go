@@ -87,6 +87,13 @@ func (g GatewayData) identityOf(ctx context.Context, id string) (citizen, error)
 			return c, nil
 		}
 	}
+	if ok && c.Name != "" && c.DOB != "" {
+		// Another person's ID (only under the seeded defect
+		// prefill-wrong-citizen), whom the portal has never served: the
+		// query goes with the applicant's name and date of birth, as a
+		// portal mixing up IDs would send it, and finds nothing.
+		return c, nil
+	}
 	return citizen{}, errors.New("the portal does not know the name and date of birth of the person asked for " + maskID(id) +
 		" (the ndxp query needs them; the ID token carried none)")
 }

@@ -56,11 +56,17 @@ func TestGatewayDataNDXP(t *testing.T) {
 	if recs, err := data.Lookup(context.Background(), "population", "SoDinhDanh", an.ID, "prefill DV02"); err != nil || len(recs) != 1 {
 		t.Errorf("remembered applicant: %v %v", recs, err)
 	}
-	// Nobody the portal knows: a clear error, no query.
+	// Nobody the portal knows, and no applicant: a clear error, no query.
 	n := len(queries)
 	_, err = data.Lookup(context.Background(), "population", "SoDinhDanh", "001190000002", "prefill DV01")
 	if err == nil || !strings.Contains(err.Error(), "name and date of birth") || strings.Contains(err.Error(), "001190000002") || len(queries) != n {
 		t.Errorf("unknown person: %v (%d queries)", err, len(queries)-n)
+	}
+	// Another person's ID while an applicant asks (prefill-wrong-citizen):
+	// sent with the applicant's name and date of birth.
+	if _, err := data.Lookup(withApplicant(context.Background(), an), "population", "SoDinhDanh", "001190000002", "prefill DV01"); err != nil ||
+		len(queries) != n+1 || queries[n]["SoDinhDanh"] != "001190000002" || queries[n]["HoVaTen"] != an.Name {
+		t.Errorf("another ID: %v %v", err, queries[n:])
 	}
 	// Other databases keep the REST lookup.
 	if recs, err := data.Lookup(context.Background(), "tax", "SoDinhDanh", an.ID, "prefill DV03"); err != nil || len(recs) != 1 {
