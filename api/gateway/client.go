@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/internal/netreason"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Client talks to the data-exchange gateway as one registered client
@@ -22,6 +24,14 @@ type Client struct {
 	ClientID     string
 	ClientSecret string
 	HTTP         *http.Client // nil: a client with a 10 s timeout
+	// Dialect is how the gateway speaks (vocab.Dialects["gateway"]): rest
+	// (default) or ndxp, where population lookups by SoDinhDanh take the
+	// published NDXP query shape (ndxp.go). Results are the same either way.
+	Dialect string
+	// Identity gives the name and date of birth an ndxp query sends with a
+	// personal ID; unused in the rest dialect.
+	Identity func(personalID string) (Identity, error)
+	NDXP     NDXPCodes // the ndxp query's caller codes; zero = defaults
 
 	mu      sync.Mutex
 	token   string
@@ -61,13 +71,27 @@ func (c *Client) LookupWithToken(ctx context.Context, token, db, key, value stri
 }
 
 func (c *Client) lookup(ctx context.Context, token, db, key, value, purpose string) ([]Record, error) {
+	if c.usesNDXP(db, key) {
+		return c.ndxpLookup(ctx, token, db, value, purpose)
+	}
 	q := url.Values{}
 	if key != "" {
 		q.Set(key, value)
 	}
-	var ans RecordsResponse
-	if err := c.get(ctx, db+" lookup", "/api/v1/"+url.PathEscape(db)+"/records", q, token, purpose, &ans); err != nil {
+	var ans struct {
+		RecordsResponse
+		Message json.RawMessage `json:"message"` // the ndxp answer's, never the rest one's
+	}
+	path := "/api/v1/" + url.PathEscape(db) + "/records"
+	if err := c.get(ctx, db+" lookup", path, q, token, purpose, &ans); err != nil {
+		if e, ok := errors.AsType[*Error](err); ok && wrongEndpoint(e) && c.dialect() == vocab.DialectGatewayREST {
+			return nil, &DialectError{Op: db + " lookup", Dialect: c.dialect(),
+				Detail: fmt.Sprintf("GET %s answered %d %s (a wrong gateway URL, or another dialect such as ndxp?)", path, e.Status, e.Code)}
+		}
 		return nil, err
+	}
+	if ans.Records == nil && ans.Message != nil {
+		return nil, &DialectError{Op: db + " lookup", Dialect: c.dialect(), Detail: "the answer holds \"message\" instead of \"records\" (the ndxp dialect?)"}
 	}
 	return ans.Records, nil
 }
@@ -139,7 +163,7 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	req.Header.Set("Accept", "application/json")
 	id, _ := req.Context().Value(requestIDKey{}).(string)
 	if id == "" {
-		id = rand.Text()
+		id = newRequestID()
 	}
 	req.Header.Set(HeaderRequestID, id)
 	hc := c.HTTP
@@ -173,5 +197,7 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	}
 	return nil
 }
+
+func newRequestID() string { return rand.Text() }
 
 func (c *Client) url(path string) string { return strings.TrimRight(c.BaseURL, "/") + path }

@@ -320,6 +320,9 @@ func maskKeyed(s string) string {
 	if strings.Contains(s, "=") {
 		s = replaceKeyed(s, keyedFormRe, 2, 3)
 	}
+	if strings.Contains(s, "</") {
+		s = maskXMLText(s) // xml.go
+	}
 	return s
 }
 

@@ -32,18 +32,34 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	if !allow(w, r, http.MethodGet) {
 		return
 	}
+	e := s.auditEntry(w, r, r.PathValue("db"), r.Header.Get(gwapi.HeaderRequestID))
+	e.Key, e.Value = auditQuery(r.URL.RawQuery)
+	rep := s.audited(w, r, e, func(tok token, requestID string) reply { return s.lookup(r, tok, e.Database, requestID) })
+	if rep.status == StatusClientGone {
+		return // nobody is listening
+	}
+	httpx.JSON(w, rep.status, rep.body)
+}
+
+// auditEntry starts the audit entry of a lookup in db with the caller's
+// request id (a fresh one when there is none), echoed in the answer.
+func (s *Server) auditEntry(w http.ResponseWriter, r *http.Request, db, requestID string) gwapi.AuditEntry {
 	e := gwapi.AuditEntry{
 		At:        s.now().In(fixtures.VietnamTZ),
-		Database:  r.PathValue("db"),
+		Database:  db,
 		Purpose:   r.Header.Get(gwapi.HeaderPurpose),
-		RequestID: r.Header.Get(gwapi.HeaderRequestID),
+		RequestID: requestID,
 	}
 	if e.RequestID == "" || s.defect(defectAuditRequestIDLost) { // seeded defect: the caller's id is lost
 		e.RequestID = "gw-" + rand.Text() // so every audit entry can be correlated
 	}
 	w.Header().Set(gwapi.HeaderRequestID, e.RequestID)
-	e.Key, e.Value = auditQuery(r.URL.RawQuery)
+	return e
+}
 
+// audited authenticates the caller, runs do as that client and writes the
+// audit entry of the outcome.
+func (s *Server) audited(w http.ResponseWriter, r *http.Request, e gwapi.AuditEntry, do func(tok token, requestID string) reply) reply {
 	var rep reply
 	tok, authErr := s.authenticate(r)
 	if authErr != nil && s.defect(defectAuthBypass) {
@@ -56,7 +72,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 		rep = fail(http.StatusUnauthorized, "unauthenticated", authErr.msg, authErr.msgVI, "")
 	} else {
 		e.ClientID = tok.clientID
-		rep = s.lookup(r, tok, e.Database, e.RequestID)
+		rep = do(tok, e.RequestID)
 	}
 
 	e.Status, e.Code = rep.status, rep.code
@@ -65,10 +81,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 		s.audit.Add(e)
 		s.mu.Unlock()
 	}
-	if rep.status == StatusClientGone {
-		return // nobody is listening
-	}
-	httpx.JSON(w, rep.status, rep.body)
+	return rep
 }
 
 // lookup validates an authenticated request and forwards it.
@@ -93,6 +106,13 @@ func (s *Server) lookup(r *http.Request, tok token, dbID, requestID string) repl
 			return fail(http.StatusInternalServerError, "internal_error", "internal error", "Lỗi hệ thống", "")
 		}
 		return fail(http.StatusBadRequest, "invalid_request", qe.Message, qe.MessageVI, qe.Field)
+	}
+	if s.ndxp() && dbID == ndxpDatabase && key == personalIDKey {
+		// The ndxp gateway asks the population database by ID, name and
+		// date of birth together (POST .../query), never by the ID alone.
+		return fail(http.StatusNotFound, "no_such_endpoint",
+			"population is queried by POST /api/v1/population/query with SoDinhDanh, HoVaTen and NgayThangNamSinh or Nam (ndxp)",
+			"Tra cứu dân cư qua POST /api/v1/population/query với SoDinhDanh, HoVaTen và NgayThangNamSinh hoặc Nam", "")
 	}
 	return s.forward(r, dbID, key, value, requestID)
 }

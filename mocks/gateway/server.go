@@ -20,6 +20,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/mocks/internal/retain"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Options configure a Server.
@@ -33,6 +34,10 @@ type Options struct {
 	Now             func() time.Time // token expiry and audit times; nil: time.Now
 	UpstreamTimeout time.Duration    // per database call; 0: 3 s
 	Defects         Defects          // seeded defects, read per request; nil = a correct gateway
+	// Dialect is how the gateway speaks (vocab.Dialects["gateway"]): rest
+	// ("" too) or ndxp, where population is queried by ID, name and date of
+	// birth (ndxp.go).
+	Dialect string
 	// MaxAudit and MaxLog bound the audit log and the request log (the
 	// newest kept); 0 = DefaultMaxAudit, DefaultMaxLog. An audit entry is
 	// read back within seconds of its lookup (suites/nationaldb); the bound
@@ -66,6 +71,7 @@ type Server struct {
 	now             func() time.Time
 	upstreamTimeout time.Duration
 	defects         Defects
+	dialect         string
 	mux             *http.ServeMux
 
 	mu       sync.Mutex
@@ -83,6 +89,9 @@ func New(opts Options) (*Server, error) {
 	if opts.InternalKey == "" {
 		return nil, errors.New("gateway: empty internal key")
 	}
+	if !vocab.KnownDialect(vocab.SystemGateway, opts.Dialect) {
+		return nil, fmt.Errorf("gateway: unknown dialect %q (known: %s)", opts.Dialect, strings.Join(vocab.Dialects[vocab.SystemGateway], ", "))
+	}
 	s := &Server{
 		baseURL:         strings.TrimRight(opts.BaseURL, "/"),
 		dbs:             map[string]fixtures.Database{},
@@ -93,6 +102,7 @@ func New(opts Options) (*Server, error) {
 		now:             opts.Now,
 		upstreamTimeout: opts.UpstreamTimeout,
 		defects:         opts.Defects,
+		dialect:         vocab.DialectOr(vocab.SystemGateway, opts.Dialect),
 		tokens:          map[string]token{},
 		audit:           retain.NewLog[gwapi.AuditEntry](cmp.Or(opts.MaxAudit, DefaultMaxAudit)),
 		requests:        retain.NewLog[Request](cmp.Or(opts.MaxLog, DefaultMaxLog)),
@@ -141,6 +151,9 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("/oauth/token", s.handleToken)
 	s.mux.HandleFunc("/api/v1/audit", s.handleAudit)
 	s.mux.HandleFunc("/api/v1/{db}/records", s.handleLookup)
+	if s.ndxp() {
+		s.mux.HandleFunc("/api/v1/{db}/query", s.handleQuery)
+	}
 	s.mux.HandleFunc("/healthz", s.handleHealth)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusNotFound, "no_such_endpoint", "no such endpoint", "Không có điểm cuối này", "")

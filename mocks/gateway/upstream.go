@@ -51,14 +51,7 @@ func (s *Server) forward(r *http.Request, dbID, key, value, requestID string) re
 		return s.unavailable(dbID, err.Error())
 	}
 
-	notFound := fail(http.StatusNotFound, "not_found",
-		fmt.Sprintf("no record in %s for %s %s", dbID, key, gwapi.MaskID(value)),
-		fmt.Sprintf("Không có bản ghi trong %s với %s %s", dbID, key, gwapi.MaskID(value)), "")
-	if s.defect(defectUnknown200Empty) {
-		// Seeded defect: "no record" looks like a successful, empty answer.
-		notFound = reply{status: http.StatusOK, body: gwapi.RecordsResponse{
-			Database: dbID, Query: map[string]string{key: value}, Records: []gwapi.Record{}}}
-	}
+	notFound := s.notFound(dbID, key, value, false)
 	switch {
 	case resp.StatusCode == http.StatusOK:
 		var ans gwapi.DatabaseAnswer
@@ -86,6 +79,24 @@ func (s *Server) forward(r *http.Request, dbID, key, value, requestID string) re
 	default:
 		return badUpstream(dbID, fmt.Sprintf("status %d", resp.StatusCode))
 	}
+}
+
+// notFound is the answer for a lookup that found nothing; withIdentity:
+// the query also named the person (ndxp), whose name and date of birth
+// found nothing with the ID.
+func (s *Server) notFound(dbID, key, value string, withIdentity bool) reply {
+	if s.defect(defectUnknown200Empty) {
+		// Seeded defect: "no record" looks like a successful, empty answer.
+		return reply{status: http.StatusOK, body: gwapi.RecordsResponse{
+			Database: dbID, Query: map[string]string{key: value}, Records: []gwapi.Record{}}}
+	}
+	msg := fmt.Sprintf("no record in %s for %s %s", dbID, key, gwapi.MaskID(value))
+	msgVI := fmt.Sprintf("Không có bản ghi trong %s với %s %s", dbID, key, gwapi.MaskID(value))
+	if withIdentity {
+		msg += " with the name and date of birth sent"
+		msgVI += " có họ tên và ngày sinh đã gửi"
+	}
+	return fail(http.StatusNotFound, "not_found", msg, msgVI, "")
 }
 
 func (s *Server) unavailable(dbID, why string) reply {

@@ -17,6 +17,7 @@ import (
 type citizen struct {
 	ID   string // SoDinhDanh, 12 digits
 	Name string // HoVaTen from the token, may be ""
+	DOB  string // NgayThangNamSinh (YYYY-MM-DD) from the token, may be ""
 }
 
 var personalID = regexp.MustCompile(`^[0-9]{12}$`)
@@ -137,6 +138,7 @@ func (s *Server) verifyIDToken(ctx context.Context, raw, service string) (citize
 	var claims struct {
 		SoDinhDanh string `json:"SoDinhDanh"`
 		HoVaTen    string `json:"HoVaTen"`
+		NgaySinh   string `json:"NgayThangNamSinh"`
 	}
 	if err := tok.Claims(&claims); err != nil {
 		return fail(api.ReasonMalformed, "token claims are not readable", "Mã xác thực không đúng định dạng")
@@ -148,5 +150,5 @@ func (s *Server) verifyIDToken(ctx context.Context, raw, service string) (citize
 	if !personalID.MatchString(id) {
 		return fail(api.ReasonNoSubject, "the token does not name a citizen by personal ID", "Mã xác thực không có số định danh cá nhân")
 	}
-	return citizen{ID: id, Name: claims.HoVaTen}, tok, nil
+	return citizen{ID: id, Name: claims.HoVaTen, DOB: claims.NgaySinh}, tok, nil
 }

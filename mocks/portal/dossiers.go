@@ -247,7 +247,7 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 		return nil, nil, nil, invalid([]api.FieldError{bad("service_id", api.FieldUnknownService, "unknown service "+req.ServiceID, "Không tìm thấy dịch vụ công "+req.ServiceID)})
 	}
 	// National data is read again: the form may be stale or forged.
-	national, err := s.nationalValues(ctx, svc, c.ID)
+	national, err := s.nationalValues(withApplicant(ctx, c), svc, c.ID) // ndxp names the applicant
 	if err != nil {
 		return nil, nil, nil, &api.APIError{Status: http.StatusBadGateway, Code: api.CodeUpstream,
 			Message: "national data is unavailable: " + err.Error(), MessageVI: "Không lấy được dữ liệu từ cơ sở dữ liệu quốc gia, vui lòng thử lại sau"}

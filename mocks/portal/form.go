@@ -32,7 +32,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, c citizen) {
 // form is the service's form for the citizen, prefilled from national data;
 // the API and the web form (web_form.go) both show this one.
 func (s *Server) form(ctx context.Context, svc *fixtures.Service, c citizen) (api.Form, error) {
-	national, err := s.nationalValues(ctx, svc, c.ID)
+	national, err := s.nationalValues(withApplicant(ctx, c), svc, c.ID) // ndxp names the applicant
 	if err != nil {
 		return api.Form{}, err
 	}

@@ -64,7 +64,11 @@ func exchange(hc *http.Client, req *http.Request) (int, []byte, error) {
 type GatewayData struct {
 	BaseURL, ClientID, ClientSecret string
 	HTTP                            *http.Client
+	// Dialect is the gateway's (vocab.Dialects["gateway"]); "ndxp" queries
+	// population by ID, name and date of birth (gateway_ndxp.go).
+	Dialect string
 
+	known   *identities // names and dates of birth of citizens served (ndxp)
 	mu      *sync.Mutex
 	token   *string
 	renewAt *time.Time
@@ -73,7 +77,7 @@ type GatewayData struct {
 // NewGatewayData builds a GatewayData.
 func NewGatewayData(baseURL, clientID, secret string, hc *http.Client) GatewayData {
 	return GatewayData{BaseURL: strings.TrimRight(baseURL, "/"), ClientID: clientID, ClientSecret: secret, HTTP: hc,
-		mu: new(sync.Mutex), token: new(string), renewAt: new(time.Time)}
+		mu: new(sync.Mutex), token: new(string), renewAt: new(time.Time), known: &identities{byID: map[string]citizen{}}}
 }
 
 // Lookup implements NationalData: GET /api/v1/{db}/records?{key}={value};
@@ -94,6 +98,9 @@ func (g GatewayData) Lookup(ctx context.Context, db, key, value, purpose string)
 }
 
 func (g GatewayData) lookup(ctx context.Context, tok, db, key, value, purpose string) ([]map[string]string, int, error) {
+	if g.Dialect == gatewayDialectNDXP && db == "population" && key == "SoDinhDanh" {
+		return g.ndxpLookup(ctx, tok, db, value, purpose)
+	}
 	u := g.BaseURL + "/api/v1/" + url.PathEscape(db) + "/records?" + url.Values{key: {value}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

@@ -102,7 +102,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	dvAccounts = append(dvAccounts, dvcqg.Account{Username: Auditor, Password: w.secret("dvcqg:" + Auditor), DstCode: AuditorDstCode, Auditor: true})
 
 	gw, err := gateway.New(gateway.Options{BaseURL: base + "/gateway", Databases: cat.Databases, DatabaseURLs: dbURLs,
-		InternalKey: internalKey, Clients: gwClients, HTTP: internal, Defects: w.Defects,
+		InternalKey: internalKey, Clients: gwClients, HTTP: internal, Defects: w.Defects, Dialect: opts.dialect(vocab.SystemGateway),
 		// Short, so a slow database shows as a timeout within a spec's budget.
 		UpstreamTimeout: time.Second, MaxAudit: ret.AuditEntries, MaxLog: ret.LogEntries})
 	if err != nil {
@@ -149,7 +149,8 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		ps, err := portal.New(portal.Options{
 			BaseURL: pbase, Province: p, Catalog: cat, Clock: w.clock,
 			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer, Defects: w.Defects,
-			Data:     portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal),
+			Data: portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal).
+				WithDialect(opts.dialect(vocab.SystemGateway)),
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
 			Payments: portal.PaymentPlatform{BaseURL: base + "/payment", PartnerCode: "PORTAL-" + p.Code,
 				Secret: w.secret("payment:PORTAL-" + p.Code), HTTP: internal, Dialect: opts.dialect(vocab.SystemPayment)},

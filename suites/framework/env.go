@@ -51,6 +51,11 @@ type Citizen struct {
 	PersonalID string
 	Password   string
 	Databases  []string // national databases the citizen has a record in; nil when the target does not say
+	// FullName (HoVaTen) and DateOfBirth (YYYY-MM-DD): what the gateway's
+	// ndxp dialect sends with the personal ID; "" when the target does not
+	// say (identityGap then names the missing profile keys).
+	FullName, DateOfBirth string
+	identityGap           string
 }
 
 var (
@@ -107,7 +112,8 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gateway credentials: %w", err)
 	}
-	e.Gateway = &gateway.Client{BaseURL: t.URLs.Gateway, ClientID: t.Gateway.ClientID, ClientSecret: gwSecret, HTTP: httpc}
+	e.Gateway = &gateway.Client{BaseURL: t.URLs.Gateway, ClientID: t.Gateway.ClientID, ClientSecret: gwSecret, HTTP: httpc,
+		Dialect: t.Gateway.Dialect, Identity: e.gatewayIdentity}
 
 	dvPass, err := t.DVCQGPassword()
 	if err != nil {
@@ -154,9 +160,12 @@ func (e *Env) loadCitizens() error {
 			return fmt.Errorf("synthetic citizens: %w", err)
 		}
 		for _, c := range w.Applicants(t.Province) {
-			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c)})
+			pop := c.Records["population"]
+			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c),
+				FullName: pop["HoVaTen"], DateOfBirth: pop["NgayThangNamSinh"]})
 			if _, ok := c.Records["business_registration"]; ok && e.business == nil {
-				e.business = &Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c)}
+				e.business = &Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c),
+					FullName: pop["HoVaTen"], DateOfBirth: pop["NgayThangNamSinh"]}
 			}
 		}
 		e.unknownID = w.UnknownPersonalID()
@@ -166,7 +175,7 @@ func (e *Env) loadCitizens() error {
 			if id == "" || pw == "" {
 				return fmt.Errorf("account %d: set %s and %s", i+1, a.PersonalIDEnv, a.PasswordEnv)
 			}
-			e.citizens = append(e.citizens, Citizen{PersonalID: id, Password: pw})
+			e.citizens = append(e.citizens, accountIdentity(i, a, Citizen{PersonalID: id, Password: pw}))
 		}
 		// Well-formed (Hà Nội, male, 1999) with a serial no registry hands out
 		// to test data; a real target may still know it, which the spec reports.
