@@ -248,7 +248,7 @@ func attemptOf(msg string) int {
 }
 
 func failureOf(sr types.SpecReport, f types.Failure, m *redact.Masker, sh Shard, outDir string) *Failure {
-	reason := Truncate(m.Text(PlainError(strings.TrimSpace(f.Message))), maxReason)
+	reason := Truncate(m.Text(PlainError(StripANSI(strings.TrimSpace(f.Message)))), maxReason)
 	if reason == "" {
 		reason = sr.State.String()
 	}

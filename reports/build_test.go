@@ -193,6 +193,9 @@ func TestPlainError(t *testing.T) {
 	if got := PlainError(cut); got != "submit: boom" {
 		t.Errorf("cut dump: %q", got)
 	}
+	if got := StripANSI("\x1b[1m\x1b[38;5;9mSynchronizedBeforeSuite failed\x1b[0m"); got != "SynchronizedBeforeSuite failed" {
+		t.Errorf("StripANSI: %q", got)
+	}
 	for _, plain := range []string{"national portal status differs", "Expected\n    <int>: 1\nto equal\n    <int>: 2"} {
 		if got := PlainError(plain); got != plain {
 			t.Errorf("PlainError changed %q to %q", plain, got)

@@ -9,6 +9,12 @@ import (
 // "<*fmt.wrapError | 0xc000123456>: ".
 var gomegaValue = regexp.MustCompile(`^<[^>]+ \| 0x[0-9a-f]+>: ?$`)
 
+// ansi is a terminal colour escape (Ginkgo colours some of its own messages).
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// StripANSI removes terminal colour escapes.
+func StripANSI(s string) string { return ansi.ReplaceAllString(s, "") }
+
 // PlainError rewrites Gomega's "Unexpected error:" block (or Succeed's
 // "Expected success, but got an error:") — the error's
 // type and address, its message, then a dump of its fields — as the

@@ -53,6 +53,13 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	} else if len(switches.List()) > 0 {
 		ginkgo.Fail("seeded defects switch on only in the embedded world; start `dvcqa mock serve --defect ...` for a standalone one")
 	}
+	// A profile naming the wrong dialect stops the run here, once, for
+	// every process (a setup error of its own is reported by each below).
+	if env, err := framework.Setup(&t, cfg.Catalog); err == nil {
+		if err := env.CheckDialects(ctx); err != nil {
+			ginkgo.Fail(err.Error())
+		}
+	}
 	data, err := json.Marshal(t)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	return data
