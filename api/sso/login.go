@@ -28,10 +28,8 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	if err != nil {
 		return nil, fmt.Errorf("sso login: %w", err)
 	}
+	authURL, state, nonce, verifier := c.loginURL(d)
 	cfg := c.oauthConfig(d)
-	verifier := oauth2.GenerateVerifier()
-	state, nonce := rand.Text(), rand.Text()
-	authURL := cfg.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
 
 	b, err := c.newBrowser()
 	if err != nil {
@@ -45,7 +43,11 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	if err != nil {
 		return nil, err
 	}
-	tok, err := cfg.Exchange(c.oauthContext(ctx), code, oauth2.VerifierOption(verifier))
+	var opts []oauth2.AuthCodeOption
+	if verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(verifier))
+	}
+	tok, err := cfg.Exchange(c.oauthContext(ctx), code, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("sso login: exchange code: %w", err)
 	}
@@ -54,6 +56,22 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 		return nil, fmt.Errorf("sso login: %w", err)
 	}
 	return t, nil
+}
+
+// loginURL is the authorization request of a login: state and nonce,
+// PKCE S256 when the client uses it (verifier "" otherwise), acr_values
+// when set.
+func (c *Client) loginURL(d *Discovery) (authURL, state, nonce, verifier string) {
+	state, nonce = rand.Text(), rand.Text()
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce)}
+	if c.usesPKCE() {
+		verifier = oauth2.GenerateVerifier()
+		opts = append(opts, oauth2.S256ChallengeOption(verifier))
+	}
+	if c.ACRValues != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("acr_values", c.ACRValues))
+	}
+	return c.oauthConfig(d).AuthCodeURL(state, opts...), state, nonce, verifier
 }
 
 // browser is a cookie-keeping HTTP client that follows redirects inside the

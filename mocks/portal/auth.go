@@ -13,6 +13,22 @@ import (
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
+// SSOClient is how the portal's web login meets the SSO. The zero value is
+// dialect oidc's public client: client_id in the token request, PKCE S256.
+// With a Secret it is a confidential client (dialect wso2: the national
+// portal's SSO), authenticated with HTTP Basic or, with AuthMethod
+// "client_secret_post", in the form; it then sends no PKCE, as the public
+// configurations show (unverified).
+type SSOClient struct {
+	Secret     string
+	AuthMethod string // "client_secret_basic" (default with a Secret) or "client_secret_post"
+	ACRValues  string // sent as acr_values when set, e.g. "LoA1"
+	JWKSURL    string // the SSO's signing keys; "" = {SSOIssuer}/jwks
+}
+
+// confidential: the client authenticates with a secret.
+func (c SSOClient) confidential() bool { return c.Secret != "" }
+
 // citizen is the authenticated caller.
 type citizen struct {
 	ID   string // SoDinhDanh, 12 digits

@@ -73,7 +73,7 @@ type pageView struct {
 
 // renderLogin shows the login form carrying the authorization request.
 func (s *Server) renderLogin(w http.ResponseWriter, status int, req *authRequest, username, errMsg string) {
-	v := pageView{Title: pageTitle, Action: s.issuer + "/login", Username: username, Error: errMsg}
+	v := pageView{Title: pageTitle, Action: s.base + "/login", Username: username, Error: errMsg}
 	for _, k := range authParams {
 		if req.params.Has(k) {
 			v.Hidden = append(v.Hidden, hiddenField{k, req.params.Get(k)})

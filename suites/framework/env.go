@@ -16,6 +16,8 @@ import (
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Env is the resolved target of one Ginkgo process: where every system is
@@ -27,6 +29,8 @@ type Env struct {
 
 	SSO      *sso.Client // the portal's OIDC client
 	ShortSSO *sso.Client // a client with short-lived tokens; nil when the target has none
+	// tokenLogin is sso.login refresh_token's driver; nil = password logins.
+	tokenLogin *sso.TokenLogin
 	// PostLogoutURI is a post_logout_redirect_uri registered for SSO's
 	// client: the profile's, else the portal's base URL with a slash.
 	PostLogoutURI string
@@ -64,7 +68,7 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
 	log := &httpLog{next: http.DefaultTransport.(*http.Transport).Clone()}
-	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": t.URLs.SSO,
+	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": ssoBase(t),
 		"gateway": t.URLs.Gateway, "dvcqg": t.URLs.DVCQG, "payment": t.URLs.Payment})
 	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: wire}
 	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log, wire: wire}
@@ -85,17 +89,34 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if redirect == "" {
 		redirect = strings.TrimRight(t.URLs.Portal, "/") + "/auth/callback"
 	}
-	newSSO := func(clientID string) *sso.Client {
+	newSSO := func(clientID string) (*sso.Client, error) {
+		secret, err := t.SSOSecret(clientID)
+		if err != nil {
+			return nil, fmt.Errorf("sso client %s: %w", clientID, err)
+		}
 		return &sso.Client{Issuer: t.URLs.SSO, ClientID: clientID, RedirectURI: redirect,
-			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc}
+			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc,
+			Dialect: t.Dialects()[vocab.SystemSSO], ClientAuth: t.SSO.ClientAuth, ClientSecret: secret,
+			ACRValues: t.SSO.ACRValues, Scopes: t.SSO.Scopes}, nil
 	}
-	e.SSO = newSSO(t.SSO.ClientID)
+	if e.SSO, err = newSSO(t.SSO.ClientID); err != nil {
+		return nil, err
+	}
+	if t.SSO.Login == fixtures.SSOLoginToken {
+		rt, err := t.SSORefreshToken()
+		if err != nil {
+			return nil, fmt.Errorf("sso.login refresh_token: %w", err)
+		}
+		e.tokenLogin = e.SSO.NewTokenLogin(rt)
+	}
 	e.PostLogoutURI = t.SSO.PostLogoutRedirectURI
 	if e.PostLogoutURI == "" {
 		e.PostLogoutURI = strings.TrimRight(t.URLs.Portal, "/") + "/"
 	}
 	if t.SSO.ShortLivedClient != "" {
-		e.ShortSSO = newSSO(t.SSO.ShortLivedClient)
+		if e.ShortSSO, err = newSSO(t.SSO.ShortLivedClient); err != nil {
+			return nil, err
+		}
 	}
 
 	gwSecret, err := t.GatewaySecret()
@@ -211,4 +232,39 @@ func (e *Env) UnknownPersonalID() string { return e.unknownID }
 // Portal returns a portal client acting with the given ID token ("" = none).
 func (e *Env) Portal(idToken string) *portal.Client {
 	return &portal.Client{BaseURL: e.Target.URLs.Portal, Token: idToken, HTTP: e.HTTP}
+}
+
+// login is the target's login kind (sso.login): the SSO's login form with
+// the citizen's password, or the one refresh token of refresh_token, which
+// must be the citizen's.
+func (e *Env) login(ctx context.Context, c Citizen) (*sso.Tokens, error) {
+	if e.tokenLogin == nil {
+		return e.SSO.Login(ctx, c.PersonalID, c.Password)
+	}
+	toks, err := e.tokenLogin.Login(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.PersonalID != "" {
+		if sub, err := sso.Subject(toks.IDToken); err != nil || sub != c.PersonalID {
+			return nil, fmt.Errorf("sso.login refresh_token: the refresh token in %s is not test citizen %s's (a refresh-token login serves one account: list only it)",
+				e.Target.SSO.RefreshTokenEnv, redact.ID(c.PersonalID))
+		}
+	}
+	return toks, nil
+}
+
+// PasswordLogin says whether test citizens log in by password (sso.login
+// password): specs that type a password themselves skip otherwise.
+func (e *Env) PasswordLogin() bool { return e.tokenLogin == nil }
+
+// ssoBase is the prefix of every SSO endpoint, for telling its requests
+// apart: the issuer, but in dialect wso2 the host's base, the issuer
+// being …/oauth2/token beside /oauth2/authorize and the login pages.
+func ssoBase(t *fixtures.Target) string {
+	iss := strings.TrimRight(t.URLs.SSO, "/")
+	if t.Dialects()[vocab.SystemSSO] == vocab.DialectSSOWSO2 {
+		return strings.TrimSuffix(iss, "/oauth2/token")
+	}
+	return iss
 }
