@@ -51,7 +51,11 @@ func newFakeIdP(t *testing.T, doc, wellKnown string) *fakeIdP {
 		ans, ok := f.answers[r.URL.Path]
 		f.mu.Unlock()
 		if !ok {
-			http.Error(w, "refused by the test", http.StatusBadRequest)
+			status := http.StatusBadRequest
+			if strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+				status = http.StatusNotFound
+			}
+			http.Error(w, "refused by the test", status)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
