@@ -61,8 +61,12 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	if resp.StatusCode == http.StatusNotFound {
 		// The likeliest cause is an issuer of the other dialect: WSO2
 		// publishes its document under …/oauth2/token.
-		return nil, fmt.Errorf("sso discover: GET %s: status 404: no discovery document for dialect %s (does the provider speak %s? check urls.sso and sso.dialect): %s",
-			u, c.dialect(), c.dialect(), snippet(body))
+		hint := ""
+		if c.dialect() == DialectWSO2 && !strings.HasSuffix(strings.TrimSuffix(c.Issuer, "/"), "/oauth2/token") {
+			hint = "; a WSO2 issuer is usually {base}/oauth2/token"
+		}
+		return nil, fmt.Errorf("sso discover: GET %s: status 404: no discovery document for dialect %s (does the provider speak %s? check urls.sso and sso.dialect%s): %s",
+			u, c.dialect(), c.dialect(), hint, snippet(body))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("sso discover: GET %s: status %d: %s", u, resp.StatusCode, snippet(body))

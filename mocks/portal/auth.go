@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -28,6 +29,34 @@ type SSOClient struct {
 
 // confidential: the client authenticates with a secret.
 func (c SSOClient) confidential() bool { return c.Secret != "" }
+
+// acrReached: the ID token's acr is at least the lowest LoA level asked
+// for ("LoA<n>"), or one of the values asked when they are not levels.
+func (c SSOClient) acrReached(tok *oidc.IDToken) bool {
+	asked := strings.Fields(c.ACRValues)
+	if len(asked) == 0 {
+		return true
+	}
+	var claims struct {
+		ACR string `json:"acr"`
+	}
+	if err := tok.Claims(&claims); err != nil || claims.ACR == "" {
+		return false
+	}
+	level := func(v string) int {
+		if n, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(v), "loa")); err == nil && strings.HasPrefix(strings.ToLower(v), "loa") {
+			return n
+		}
+		return -1
+	}
+	got := level(claims.ACR)
+	for _, a := range asked {
+		if a == claims.ACR || (got >= 0 && level(a) >= 0 && got >= level(a)) {
+			return true
+		}
+	}
+	return false
+}
 
 // citizen is the authenticated caller.
 type citizen struct {

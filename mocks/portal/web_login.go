@@ -152,6 +152,10 @@ func (s *Server) pageCallback(w http.ResponseWriter, r *http.Request) {
 		failed(http.StatusUnauthorized, "Mã xác thực không cấp cho lần đăng nhập này.")
 		return
 	}
+	if !s.opts.SSOClient.acrReached(idt) {
+		failed(http.StatusUnauthorized, "Mức độ xác thực của tài khoản chưa đủ để đăng nhập.") // the level of assurance is too low
+		return
+	}
 	s.startSession(w, c)
 	http.Redirect(w, r, s.web.base+st.Next, http.StatusSeeOther)
 }

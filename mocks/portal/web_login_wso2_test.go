@@ -20,7 +20,7 @@ const wso2Secret = "portal-s3cr:t/+"
 // newWSO2WebEnv is newWebEnv with the SSO speaking dialect wso2: the
 // portal's client is confidential, its keys at /oauth2/jwks. Token
 // requests reaching the SSO are recorded.
-func newWSO2WebEnv(t *testing.T) (*env, *tokenRequests) {
+func newWSO2WebEnv(t *testing.T, acr string) (*env, *tokenRequests) {
 	t.Helper()
 	ssoSrv := httptest.NewServer(nil)
 	t.Cleanup(ssoSrv.Close)
@@ -29,7 +29,7 @@ func newWSO2WebEnv(t *testing.T) (*env, *tokenRequests) {
 	e := newEnvFrom(t, envConfig{day: worldDay, prefix: portalPrefix, tweak: func(o *Options) {
 		o.SSOIssuer = iss
 		o.KeySet = nil
-		o.SSOClient = SSOClient{Secret: wso2Secret, AuthMethod: "client_secret_basic", ACRValues: "LoA1", JWKSURL: base + "/oauth2/jwks"}
+		o.SSOClient = SSOClient{Secret: wso2Secret, AuthMethod: "client_secret_basic", ACRValues: acr, JWKSURL: base + "/oauth2/jwks"}
 	}})
 	provider, err := sso.New(sso.Options{Issuer: base, Dialect: vocab.DialectSSOWSO2, Key: ssoKey,
 		Accounts: []sso.Account{{PersonalID: an.ID, Password: password(an), Claims: map[string]string{"HoVaTen": an.Name}}},
@@ -71,7 +71,7 @@ func (r *tokenRequests) addAuthorize(q url.Values) {
 // (/authenticationendpoint/login.do, /commonauth), asks acr_values=LoA1
 // without PKCE, redeems the code with HTTP Basic and opens a session.
 func TestWebLoginWSO2(t *testing.T) {
-	e, rec := newWSO2WebEnv(t)
+	e, rec := newWSO2WebEnv(t, "LoA1")
 	b := e.browser()
 	page := b.get("/dang-nhap?next=" + url.QueryEscape("/"))
 	if page.status != http.StatusOK || !strings.HasSuffix(page.url.Path, "/sso/authenticationendpoint/login.do") {
@@ -106,5 +106,30 @@ func TestWebLoginWSO2(t *testing.T) {
 	want := "Basic ZHZjcWEtcG9ydGFsOnBvcnRhbC1zM2NyJTNBdCUyRiUyQg=="
 	if len(rec.auth) != 1 || rec.auth[0] != want {
 		t.Errorf("token requests' Authorization = %q, want [%q]", rec.auth, want)
+	}
+}
+
+// TestWebLoginWSO2RefusesLowACR: an ID token below the level asked for
+// (the mock SSO reaches LoA2 at most, answering LoA1 to LoA3) opens no
+// session.
+func TestWebLoginWSO2RefusesLowACR(t *testing.T) {
+	e, _ := newWSO2WebEnv(t, "LoA3")
+	b := e.browser()
+	page := b.get("/dang-nhap")
+	form := first(page.doc, func(n *html.Node) bool { return n.DataAtom == atom.Form })
+	if form == nil {
+		t.Fatalf("no login form: %d %s", page.status, page.url)
+	}
+	vals := url.Values{}
+	for _, in := range all(form, func(n *html.Node) bool { return n.DataAtom == atom.Input }) {
+		if name := attr(in, "name"); name != "" {
+			vals.Set(name, attr(in, "value"))
+		}
+	}
+	vals.Set("username", an.ID)
+	vals.Set("password", password(an))
+	back := b.post(attr(form, "action"), vals)
+	if back.status != http.StatusUnauthorized || !strings.Contains(back.body, "Mức độ xác thực") {
+		t.Fatalf("login with acr LoA1 for LoA3: %d %s, want 401 and the level message", back.status, back.url)
 	}
 }
