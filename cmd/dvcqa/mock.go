@@ -71,6 +71,7 @@ func mockCmd(args []string) int {
 	}
 	target.SSO.Dialect, target.Gateway.Dialect = dialects[vocab.SystemSSO], dialects[vocab.SystemGateway]
 	target.DVCQG.Dialect, target.Payment.Dialect = dialects[vocab.SystemDVCQG], dialects[vocab.SystemPayment]
+	target.SetSSODialect(target.SSO.Dialect) // the written profile gets the dialect's client_auth and acr_values
 	start := time.Now()
 	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects})
 	if err != nil {
