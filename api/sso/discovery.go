@@ -132,7 +132,9 @@ func (c *Client) dialectProblem(d *Discovery) error {
 				d.TokenEndpoint, d.TokenEndpointAuthMethodsSupported)
 		}
 	}
-	if m := d.TokenEndpointAuthMethodsSupported; len(m) > 0 && !slices.Contains(m, c.clientAuth()) {
+	// Only in wso2: in oidc a provider whose metadata forgets "none" worked
+	// before, and the discovery spec reports it.
+	if m := d.TokenEndpointAuthMethodsSupported; dialect == DialectWSO2 && len(m) > 0 && !slices.Contains(m, c.clientAuth()) {
 		return fmt.Errorf("sso (dialect %s): the token endpoint takes %v, not the client's %s (sso.client_auth)", dialect, m, c.clientAuth())
 	}
 	return nil
