@@ -67,6 +67,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		if note := env.CitizenSharing(); note != "" {
 			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
 		}
+		if note := env.SSOSessionNote(); note != "" {
+			ginkgo.AddReportEntry("sso session", note, ginkgo.ReportEntryVisibilityAlways)
+		}
 		// Every dependency's health at the start of the run, for BLOCKED
 		// verdicts and the report's system versions.
 		env.ReportHealth(ctx)

@@ -29,7 +29,6 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 		return nil, fmt.Errorf("sso login: %w", err)
 	}
 	authURL, state, nonce, verifier := c.loginURL(d)
-	cfg := c.oauthConfig(d)
 
 	b, err := c.newBrowser()
 	if err != nil {
@@ -43,11 +42,17 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	if err != nil {
 		return nil, err
 	}
+	return c.exchange(ctx, d, code, nonce, verifier)
+}
+
+// exchange redeems a login's code (with its PKCE verifier, "" = none) and
+// verifies the tokens, the nonce included.
+func (c *Client) exchange(ctx context.Context, d *Discovery, code, nonce, verifier string) (*Tokens, error) {
 	var opts []oauth2.AuthCodeOption
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
-	tok, err := cfg.Exchange(c.oauthContext(ctx), code, opts...)
+	tok, err := c.oauthConfig(d).Exchange(c.oauthContext(ctx), code, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("sso login: exchange code: %w", err)
 	}
@@ -78,6 +83,9 @@ func (c *Client) loginURL(d *Discovery) (authURL, state, nonce, verifier string)
 // provider but stops at the first redirect to the client's redirect URI.
 type browser struct {
 	hc *http.Client
+	// extra are form fields set when the login form has them (e.g. "remember
+	// me" when saving a session).
+	extra url.Values
 }
 
 const maxRedirects = 10
@@ -178,6 +186,11 @@ func (b *browser) signInFrom(ctx context.Context, req *http.Request, userField, 
 	}
 	form.fields.Set(userField, username)
 	form.fields.Set(passField, password)
+	for k, v := range b.extra {
+		if form.has(k) {
+			form.fields[k] = v
+		}
+	}
 
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, form.action.String(), strings.NewReader(form.fields.Encode()))
 	if err != nil {

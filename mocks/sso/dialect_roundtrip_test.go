@@ -133,3 +133,46 @@ func TestDriverDialectMismatchWithMock(t *testing.T) {
 		}
 	}
 }
+
+// TestDriverSavedSession: in wso2 a login with "remember me" leaves a
+// session (commonAuthId) the driver saves to a 0600 file; logins with it
+// need no password and get a code at once. The oidc mock remembers
+// nothing, so there is no session to save.
+func TestDriverSavedSession(t *testing.T) {
+	c := newDialectMock(t, vocab.DialectSSOWSO2)
+	s, err := c.SaveSession(t.Context(), citizenID, citizenPW)
+	if err != nil {
+		t.Fatalf("SaveSession: %v", err)
+	}
+	if s.PersonalID != citizenID || len(s.Cookies) != 1 || s.Cookies[0].Name != "commonAuthId" ||
+		s.Expires.Before(time.Now().Add(sso.SessionTTL-time.Minute)) || s.Expires.After(time.Now().Add(sso.SessionTTL+time.Minute)) {
+		t.Errorf("session = %+v, want commonAuthId expiring in %s", s, sso.SessionTTL)
+	}
+	path := t.TempDir() + "/session.json"
+	if err := ssoapi.WriteSession(path, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ssoapi.ReadSession(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		tok, err := c.LoginWithSession(t.Context(), back)
+		if err != nil {
+			t.Fatalf("LoginWithSession %d: %v", i, err)
+		}
+		if sub, _ := ssoapi.Subject(tok.IDToken); sub != citizenID {
+			t.Errorf("session login names %q", sub)
+		}
+	}
+	// A forged cookie is no session: the SSO shows its form.
+	bad := *back
+	bad.Cookies = []ssoapi.SessionCookie{{Name: "commonAuthId", Value: "forged", Path: "/"}}
+	if _, err := c.LoginWithSession(t.Context(), &bad); err == nil || !strings.Contains(err.Error(), "no longer valid") {
+		t.Errorf("forged session: %v, want it refused", err)
+	}
+	if _, err := newDialectMock(t, vocab.DialectSSOOIDC).SaveSession(t.Context(), citizenID, citizenPW); err == nil ||
+		!strings.Contains(err.Error(), "remember me") {
+		t.Errorf("oidc SaveSession = %v, want no session kept", err)
+	}
+}

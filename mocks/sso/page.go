@@ -46,7 +46,8 @@ button { margin-top: 1.5rem; width: 100%; padding: .6rem; font-size: 1rem; backg
 <input type="text" id="username" name="username" value="{{.Username}}" inputmode="numeric" autocomplete="username" required>
 <label for="password">Mật khẩu</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Đăng nhập</button>
+{{if .Remember}}<label><input type="checkbox" id="chkRemember" name="chkRemember"> Ghi nhớ đăng nhập</label>
+{{end}}<button type="submit">Đăng nhập</button>
 </form>
 {{template "foot" .}}{{end}}
 
@@ -69,6 +70,7 @@ type pageView struct {
 	Username string
 	Error    string
 	ErrorEN  string
+	Remember bool // wso2: the "remember me" box (chkRemember) of WSO2's login page
 }
 
 // renderLogin shows the login form carrying the authorization request.

@@ -106,17 +106,18 @@ type Server struct {
 	routes   map[string]map[string]http.HandlerFunc // path → method → handler
 	defects  Defects
 
-	mu      sync.Mutex
-	codes   map[string]*authCode
-	used    map[string]*usedCode // redeemed codes, kept until they expire to recognise a replay
-	issued  map[string]*issuedFamily
-	revoked map[string]time.Time // access token jti → its exp
-	refresh map[string]*refreshGrant
-	pending map[string]*pendingLogin // wso2: sessionDataKey → the login in progress
-	log     *retain.Log[RequestLogEntry]
+	mu       sync.Mutex
+	codes    map[string]*authCode
+	used     map[string]*usedCode // redeemed codes, kept until they expire to recognise a replay
+	issued   map[string]*issuedFamily
+	revoked  map[string]time.Time // access token jti → its exp
+	refresh  map[string]*refreshGrant
+	pending  map[string]*pendingLogin // wso2: sessionDataKey → the login in progress
+	sessions map[string]*ssoSession   // wso2: commonAuthId → a remembered login
+	log      *retain.Log[RequestLogEntry]
 	// Insertion order of the maps above, to hold each to maxGrants.
-	codeOrder, usedOrder, issuedOrder, revokedOrder, refreshOrder, pendingOrder retain.Order[string]
-	maxGrants                                                                   int
+	codeOrder, usedOrder, issuedOrder, revokedOrder, refreshOrder, pendingOrder, sessionOrder retain.Order[string]
+	maxGrants                                                                                 int
 }
 
 // New checks the options and builds a Server.
@@ -134,6 +135,7 @@ func New(opts Options) (*Server, error) {
 		base:      issuer,
 		dialect:   dialect,
 		pending:   map[string]*pendingLogin{},
+		sessions:  map[string]*ssoSession{},
 		now:       opts.Now,
 		key:       opts.Key,
 		defects:   opts.Defects,

@@ -124,6 +124,10 @@ func (s *Server) wso2Authorize(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, req, url.Values{"error": {oerr.code}, "error_description": {oerr.description}})
 	case slices.Contains(strings.Fields(req.params.Get("prompt")), "none") && !s.defect(defectPromptNoneShowsLogin):
 		s.redirect(w, req, url.Values{"error": {"login_required"}, "error_description": {"no login session, and prompt=none forbids the login page"}})
+	case s.sessionOf(r) != nil && !slices.Contains(strings.Fields(req.params.Get("prompt")), "login"):
+		// A remembered login (commonAuthId): no form, the code at once.
+		ss := s.sessionOf(r)
+		s.redirect(w, req, url.Values{"code": {s.newCode(req, ss.sub, ss.authTime)}})
 	default:
 		key := s.putPending(&pendingLogin{req: req, expires: s.now().Add(pendingTTL)})
 		q := url.Values{"sessionDataKey": {key}, "client_id": {req.client.ID}, "scope": {req.params.Get("scope")}}
@@ -145,7 +149,7 @@ func (s *Server) wso2LoginForm(w http.ResponseWriter, r *http.Request) {
 	if q.Get("authFailure") == "true" {
 		msg = msgBadCredentials
 	}
-	s.render(w, status, "login", pageView{Title: pageTitle, Action: s.base + wso2CommonAu,
+	s.render(w, status, "login", pageView{Title: pageTitle, Action: s.base + wso2CommonAu, Remember: true,
 		Hidden: []hiddenField{{"sessionDataKey", key}}, Username: q.Get("username"), Error: msg})
 }
 
@@ -173,6 +177,9 @@ func (s *Server) wso2CommonAuth(w http.ResponseWriter, r *http.Request) {
 		p.sub, p.authTime = username, s.now()
 	}
 	s.mu.Unlock()
+	if r.PostForm.Get("chkRemember") != "" {
+		s.startSession(w, username)
+	}
 	w.Header().Set("Location", s.base+"/oauth2/authorize?"+url.Values{"sessionDataKey": {key}}.Encode())
 	w.WriteHeader(http.StatusFound)
 }
@@ -215,4 +222,54 @@ func (s *Server) takePending(key string, loggedIn bool) *pendingLogin {
 	}
 	delete(s.pending, key)
 	return p
+}
+
+// SessionTTL is how long a remembered login (WSO2's "remember me", cookie
+// commonAuthId) lasts. Unverified for the national portal.
+const SessionTTL = 8 * time.Hour
+
+const sessionCookie = "commonAuthId"
+
+// ssoSession is a remembered login.
+type ssoSession struct {
+	sub      string
+	authTime time.Time
+	expires  time.Time
+}
+
+// startSession remembers the login in a cookie scoped to the mount path.
+func (s *Server) startSession(w http.ResponseWriter, sub string) {
+	id := rand.Text() + rand.Text()
+	now := s.now()
+	ss := &ssoSession{sub: sub, authTime: now, expires: now.Add(SessionTTL)}
+	s.mu.Lock()
+	for k, v := range s.sessions {
+		if now.After(v.expires) {
+			delete(s.sessions, k)
+		}
+	}
+	s.sessions[id] = ss
+	s.sessionOrder.Add(id)
+	trimMap(&s.sessionOrder, s.sessions, s.maxGrants)
+	s.mu.Unlock()
+	path := "/"
+	if u, err := url.Parse(s.base); err == nil && u.Path != "" {
+		path = u.Path + "/"
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: path, Expires: ss.expires, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// sessionOf is the request's remembered login, nil when none is valid.
+func (s *Server) sessionOf(r *http.Request) *ssoSession {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.sessions[ck.Value]
+	if ss == nil || s.now().After(ss.expires) {
+		return nil
+	}
+	return ss
 }

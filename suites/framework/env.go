@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dvcqa/dvcqa/api/dvcqg"
 	"github.com/dvcqa/dvcqa/api/gateway"
@@ -31,6 +32,7 @@ type Env struct {
 	ShortSSO *sso.Client // a client with short-lived tokens; nil when the target has none
 	// tokenLogin is sso.login refresh_token's driver; nil = password logins.
 	tokenLogin *sso.TokenLogin
+	session    *sso.Session // sso.login session's saved session; nil otherwise
 	// PostLogoutURI is a post_logout_redirect_uri registered for SSO's
 	// client: the profile's, else the portal's base URL with a slash.
 	PostLogoutURI string
@@ -108,6 +110,11 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 			return nil, fmt.Errorf("sso.login refresh_token: %w", err)
 		}
 		e.tokenLogin = e.SSO.NewTokenLogin(rt)
+	}
+	if t.SSO.Login == fixtures.SSOLoginSess {
+		if e.session, err = loadSession(t); err != nil {
+			return nil, err
+		}
 	}
 	e.PostLogoutURI = t.SSO.PostLogoutRedirectURI
 	if e.PostLogoutURI == "" {
@@ -238,17 +245,25 @@ func (e *Env) Portal(idToken string) *portal.Client {
 // the citizen's password, or the one refresh token of refresh_token, which
 // must be the citizen's.
 func (e *Env) login(ctx context.Context, c Citizen) (*sso.Tokens, error) {
-	if e.tokenLogin == nil {
+	var toks *sso.Tokens
+	var err error
+	var whose string
+	switch {
+	case e.tokenLogin != nil:
+		toks, err = e.tokenLogin.Login(ctx)
+		whose = "sso.login refresh_token: the refresh token in " + e.Target.SSO.RefreshTokenEnv
+	case e.session != nil:
+		toks, err = e.SSO.LoginWithSession(ctx, e.session)
+		whose = "sso.login session: the session saved in " + e.Target.SSO.SessionFile
+	default:
 		return e.SSO.Login(ctx, c.PersonalID, c.Password)
 	}
-	toks, err := e.tokenLogin.Login(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if c.PersonalID != "" {
 		if sub, err := sso.Subject(toks.IDToken); err != nil || sub != c.PersonalID {
-			return nil, fmt.Errorf("sso.login refresh_token: the refresh token in %s is not test citizen %s's (a refresh-token login serves one account: list only it)",
-				e.Target.SSO.RefreshTokenEnv, redact.ID(c.PersonalID))
+			return nil, fmt.Errorf("%s is not test citizen %s's (it serves one account: list only it)", whose, redact.ID(c.PersonalID))
 		}
 	}
 	return toks, nil
@@ -256,7 +271,34 @@ func (e *Env) login(ctx context.Context, c Citizen) (*sso.Tokens, error) {
 
 // PasswordLogin says whether test citizens log in by password (sso.login
 // password): specs that type a password themselves skip otherwise.
-func (e *Env) PasswordLogin() bool { return e.tokenLogin == nil }
+func (e *Env) PasswordLogin() bool { return e.tokenLogin == nil && e.session == nil }
+
+// loadSession reads sso.login session's file: an expired session stops
+// the run here, before any spec.
+func loadSession(t *fixtures.Target) (*sso.Session, error) {
+	s, err := sso.ReadSession(t.SSO.SessionFile)
+	if err != nil {
+		return nil, fmt.Errorf("sso.login session: %w", err)
+	}
+	if s.Expired(time.Now()) {
+		return nil, fmt.Errorf("sso.login session: the session saved in %s (by dvcqa auth save, %s) expired at %s: save a new one with dvcqa auth save",
+			t.SSO.SessionFile, s.SavedAt.Format(time.RFC3339), s.Expires.Format(time.RFC3339))
+	}
+	return s, nil
+}
+
+// SSOSessionNote says, for the report, when sso.login session's saved
+// session expires; "" for other login kinds.
+func (e *Env) SSOSessionNote() string {
+	if e.session == nil {
+		return ""
+	}
+	exp := "an unknown time"
+	if !e.session.Expires.IsZero() {
+		exp = e.session.Expires.Format(time.RFC3339) + " (in " + time.Until(e.session.Expires).Round(time.Minute).String() + ")"
+	}
+	return fmt.Sprintf("SSO logins use the session saved in %s at %s; it expires at %s", e.Target.SSO.SessionFile, e.session.SavedAt.Format(time.RFC3339), exp)
+}
 
 // ssoBase is the prefix of every SSO endpoint, for telling its requests
 // apart: the issuer, but in dialect wso2 the host's base, the issuer

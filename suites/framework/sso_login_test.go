@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -83,5 +84,36 @@ func TestRefreshTokenLoginKind(t *testing.T) {
 	t.Setenv("DVCQA_TEST_SSO_REFRESH", "")
 	if _, err := Setup(tgt, cat); err == nil || !strings.Contains(err.Error(), "DVCQA_TEST_SSO_REFRESH") {
 		t.Errorf("Setup without the variable = %v", err)
+	}
+}
+
+// TestSessionLoginKind: sso.login session reads the saved session; an
+// expired one stops Setup (hence the run, before any spec) with a message
+// naming the file and the expiry; a valid one reports when it expires.
+func TestSessionLoginKind(t *testing.T) {
+	tgt, cat := mockTarget(t)
+	path := t.TempDir() + "/session.json"
+	tgt.SSO.Login, tgt.SSO.SessionFile = fixtures.SSOLoginSess, path
+	s := &sso.Session{Issuer: tgt.URLs.SSO, ClientID: "dvcqa-portal", PersonalID: "001090012345",
+		SavedAt: time.Now().Add(-9 * time.Hour).UTC(), Expires: time.Now().Add(-time.Hour).UTC(),
+		Cookies: []sso.SessionCookie{{Name: "commonAuthId", Value: "v", Path: "/sso/"}}}
+	if err := sso.WriteSession(path, s); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Setup(tgt, cat)
+	if err == nil || !strings.Contains(err.Error(), "expired at "+s.Expires.Format(time.RFC3339)) || !strings.Contains(err.Error(), path) ||
+		!strings.Contains(err.Error(), "dvcqa auth save") {
+		t.Errorf("Setup with an expired session = %v", err)
+	}
+	s.Expires = time.Now().Add(2 * time.Hour).UTC()
+	if err := sso.WriteSession(path, s); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Setup(tgt, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.PasswordLogin() || !strings.Contains(e.SSOSessionNote(), s.Expires.Format(time.RFC3339)) {
+		t.Errorf("session env: password login %v, note %q", e.PasswordLogin(), e.SSOSessionNote())
 	}
 }
