@@ -16,6 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
+	"github.com/dvcqa/dvcqa/vocab"
 
 	_ "github.com/dvcqa/dvcqa/suites/nationaldb"
 	_ "github.com/dvcqa/dvcqa/suites/platform"
@@ -68,7 +69,7 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
 		}
 		if note := env.SSOSessionNote(); note != "" {
-			ginkgo.AddReportEntry("sso session", note, ginkgo.ReportEntryVisibilityAlways)
+			ginkgo.AddReportEntry(vocab.EntrySSOSession, note, ginkgo.ReportEntryVisibilityAlways)
 		}
 		// Every dependency's health at the start of the run, for BLOCKED
 		// verdicts and the report's system versions.
