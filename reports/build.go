@@ -155,6 +155,9 @@ func summaryMeta(in Input) SummaryMeta {
 // suite takes at the start.
 func suiteNode(s *Summary, sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) {
 	for _, e := range sr.ReportEntries {
+		if e.Name == vocab.EntrySSOSession {
+			s.SSOSession = m.Text(fmt.Sprint(e.GetRawValue()))
+		}
 		if e.Name == vocab.EntryHealth {
 			h := parseHealth(e)
 			if s.Health == nil {

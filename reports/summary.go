@@ -76,6 +76,7 @@ type Summary struct {
 	Provinces     []ProvinceRow       `json:"provinces,omitempty"`    // when several provinces ran (merged shards)
 	Health        []SystemHealth      `json:"health,omitempty"`       // dependencies at the start of the run
 	HealthNotes   []HealthNote        `json:"health_notes,omitempty"` // probes that said down while specs using the system passed
+	SSOSession    string              `json:"sso_session,omitempty"`  // sso.login session: the saved session and when it expires
 	Partial       []PartialReason     `json:"partial,omitempty"`      // why this run cannot decide go-live (empty: a complete run)
 	StepTimings   []StepTiming        `json:"step_timings,omitempty"`
 	Specs         []SpecResult        `json:"specs"`

@@ -16,6 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
 	"github.com/dvcqa/dvcqa/suites/framework/pii"
+	"github.com/dvcqa/dvcqa/vocab"
 
 	_ "github.com/dvcqa/dvcqa/suites/nationaldb"
 	_ "github.com/dvcqa/dvcqa/suites/platform"
@@ -73,6 +74,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	if ginkgo.GinkgoParallelProcess() == 1 {
 		if note := env.CitizenSharing(); note != "" {
 			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
+		}
+		if note := env.SSOSessionNote(); note != "" {
+			ginkgo.AddReportEntry(vocab.EntrySSOSession, note, ginkgo.ReportEntryVisibilityAlways)
 		}
 		// Every dependency's health at the start of the run, for BLOCKED
 		// verdicts and the report's system versions.

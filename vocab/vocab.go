@@ -92,6 +92,8 @@ const (
 	EntryContract = "dvcqa.contract" // portal-contract validation of a spec
 	EntryA11yWarn = "a11y warning"   // accessibility findings in warn mode
 	EntryFields   = "dvcqa.fields"   // fields of answers that differ from their reference (JSON list of FieldDiff)
+	// EntrySSOSession says when sso.login session's saved session expires.
+	EntrySSOSession = "dvcqa.sso-session"
 )
 
 // FieldDiff is one field of an answer that differs from its reference: the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -29,6 +31,7 @@ type Discovery struct {
 	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
 	ClaimsSupported                   []string `json:"claims_supported,omitempty"`
+	ACRValuesSupported                []string `json:"acr_values_supported,omitempty"`
 }
 
 // maxBody bounds what the client reads from any response.
@@ -55,6 +58,16 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sso discover: read %s: %w", u, err)
 	}
+	if resp.StatusCode == http.StatusNotFound {
+		// The likeliest cause is an issuer of the other dialect: WSO2
+		// publishes its document under …/oauth2/token.
+		hint := ""
+		if c.dialect() == DialectWSO2 && !strings.HasSuffix(strings.TrimSuffix(c.Issuer, "/"), "/oauth2/token") {
+			hint = "; a WSO2 issuer is usually {base}/oauth2/token"
+		}
+		return nil, fmt.Errorf("sso discover: GET %s: status 404: no discovery document for dialect %s (does the provider speak %s? check urls.sso and sso.dialect%s): %s",
+			u, c.dialect(), c.dialect(), hint, snippet(body))
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("sso discover: GET %s: status %d: %s", u, resp.StatusCode, snippet(body))
 	}
@@ -77,7 +90,62 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 			return nil, fmt.Errorf("sso discover: %s lacks %s", u, f.name)
 		}
 	}
+	if err := c.dialectProblem(&d); err != nil {
+		return nil, fmt.Errorf("sso discover: %s: %w", u, err)
+	}
 	return &d, nil
+}
+
+// wso2Paths are the endpoints a WSO2-style provider publishes (WSO2
+// Identity Server; the national portal's public configurations show
+// /oauth2/authorize, /oauth2/token and /oauth2/userinfo).
+var wso2Paths = []struct{ field, suffix string }{
+	{"authorization_endpoint", "/oauth2/authorize"},
+	{"token_endpoint", "/oauth2/token"},
+}
+
+// dialectProblem says, in one error naming sso and the dialect, that the
+// provider's document is of another dialect than the profile's: WSO2's
+// endpoint paths, and a token endpoint that takes the client's
+// authentication method.
+func (c *Client) dialectProblem(d *Discovery) error {
+	dialect := c.dialect()
+	endpoint := map[string]string{"authorization_endpoint": d.AuthorizationEndpoint, "token_endpoint": d.TokenEndpoint}
+	looksWSO2 := true
+	var notWSO2 string
+	for _, p := range wso2Paths {
+		if !strings.HasSuffix(pathOf(endpoint[p.field]), p.suffix) {
+			looksWSO2 = false
+			notWSO2 = fmt.Sprintf("%s %q does not end in %s", p.field, endpoint[p.field], p.suffix)
+			break
+		}
+	}
+	switch dialect {
+	case DialectWSO2:
+		if !looksWSO2 {
+			return fmt.Errorf("sso speaks another dialect than wso2 (sso.dialect): %s; is it dialect oidc?", notWSO2)
+		}
+	case DialectOIDC:
+		if looksWSO2 && c.clientAuth() == AuthNone && len(d.TokenEndpointAuthMethodsSupported) > 0 &&
+			!slices.Contains(d.TokenEndpointAuthMethodsSupported, AuthNone) {
+			return fmt.Errorf("sso speaks another dialect than oidc (sso.dialect): WSO2-style endpoints (%s) and no public clients (token_endpoint_auth_methods_supported %v); is it dialect wso2?",
+				d.TokenEndpoint, d.TokenEndpointAuthMethodsSupported)
+		}
+	}
+	// Only in wso2: in oidc a provider whose metadata forgets "none" worked
+	// before, and the discovery spec reports it.
+	if m := d.TokenEndpointAuthMethodsSupported; dialect == DialectWSO2 && len(m) > 0 && !slices.Contains(m, c.clientAuth()) {
+		return fmt.Errorf("sso (dialect %s): the token endpoint takes %v, not the client's %s (sso.client_auth)", dialect, m, c.clientAuth())
+	}
+	return nil
+}
+
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.TrimRight(u.Path, "/")
 }
 
 // provider builds a go-oidc provider from discovery without fetching the

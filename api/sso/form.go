@@ -15,7 +15,7 @@ import (
 type loginForm struct {
 	action *url.URL
 	fields url.Values
-	names  []string // names of the form's text-like and password inputs
+	names  []string // names of the form's text-like, password and checkable inputs
 }
 
 // parsePage parses an HTML page; x/net/html recovers from any markup, so the
@@ -71,6 +71,7 @@ func readForm(form *html.Node, page *url.URL) *loginForm {
 					f.fields.Add(name, value)
 				}
 			case "checkbox", "radio":
+				f.names = append(f.names, name) // so that a caller may tick it (has)
 				if _, checked := attr(n, "checked"); checked && name != "" {
 					f.fields.Add(name, orDefault(value, "on"))
 				}

@@ -28,10 +28,7 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	if err != nil {
 		return nil, fmt.Errorf("sso login: %w", err)
 	}
-	cfg := c.oauthConfig(d)
-	verifier := oauth2.GenerateVerifier()
-	state, nonce := rand.Text(), rand.Text()
-	authURL := cfg.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
+	authURL, state, nonce, verifier := c.loginURL(d)
 
 	b, err := c.newBrowser()
 	if err != nil {
@@ -45,7 +42,17 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	if err != nil {
 		return nil, err
 	}
-	tok, err := cfg.Exchange(c.oauthContext(ctx), code, oauth2.VerifierOption(verifier))
+	return c.exchange(ctx, d, code, nonce, verifier)
+}
+
+// exchange redeems a login's code (with its PKCE verifier, "" = none) and
+// verifies the tokens, the nonce included.
+func (c *Client) exchange(ctx context.Context, d *Discovery, code, nonce, verifier string) (*Tokens, error) {
+	var opts []oauth2.AuthCodeOption
+	if verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(verifier))
+	}
+	tok, err := c.oauthConfig(d).Exchange(c.oauthContext(ctx), code, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("sso login: exchange code: %w", err)
 	}
@@ -56,10 +63,29 @@ func (c *Client) Login(ctx context.Context, username, password string) (*Tokens,
 	return t, nil
 }
 
+// loginURL is the authorization request of a login: state and nonce,
+// PKCE S256 when the client uses it (verifier "" otherwise), acr_values
+// when set.
+func (c *Client) loginURL(d *Discovery) (authURL, state, nonce, verifier string) {
+	state, nonce = rand.Text(), rand.Text()
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce)}
+	if c.usesPKCE() {
+		verifier = oauth2.GenerateVerifier()
+		opts = append(opts, oauth2.S256ChallengeOption(verifier))
+	}
+	if c.ACRValues != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("acr_values", c.ACRValues))
+	}
+	return c.oauthConfig(d).AuthCodeURL(state, opts...), state, nonce, verifier
+}
+
 // browser is a cookie-keeping HTTP client that follows redirects inside the
 // provider but stops at the first redirect to the client's redirect URI.
 type browser struct {
 	hc *http.Client
+	// extra are form fields set when the login form has them (e.g. "remember
+	// me" when saving a session).
+	extra url.Values
 }
 
 const maxRedirects = 10
@@ -160,6 +186,11 @@ func (b *browser) signInFrom(ctx context.Context, req *http.Request, userField, 
 	}
 	form.fields.Set(userField, username)
 	form.fields.Set(passField, password)
+	for k, v := range b.extra {
+		if form.has(k) {
+			form.fields[k] = v
+		}
+	}
 
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, form.action.String(), strings.NewReader(form.fields.Encode()))
 	if err != nil {

@@ -24,6 +24,10 @@ type IDTokenRules struct {
 	Now          time.Time     // exp must be after it (rule 9)
 	Skew         time.Duration // how far the provider's clock may be ahead (iat, rule 10)
 	Algs         []string      // accepted JWS algorithms; nil means RS256, the default (rule 7)
+	// ACRValues, when set, are the acr_values requested: the token's acr
+	// must be at least the lowest level asked for (LoA<n> compared by n),
+	// or one of them exactly when they are not LoA levels (OIDC Core §2).
+	ACRValues string
 }
 
 // Problems checks a compact JWT's header and claims; nil means none.
@@ -104,7 +108,62 @@ func (r IDTokenRules) ClaimsProblems(claims map[string]any) []string {
 	case r.Nonce == "" && r.RequireNonce && nonce == "":
 		p = append(p, "ID token carries no nonce")
 	}
+	if r.ACRValues != "" {
+		if why := ACRProblem(str("acr"), r.ACRValues); why != "" {
+			p = append(p, why)
+		}
+	}
 	return p
+}
+
+// loaLevel reads "LoA2" (any case) as 2; ok false for anything else.
+func loaLevel(v string) (int, bool) {
+	if len(v) < 4 || !strings.EqualFold(v[:3], "loa") {
+		return 0, false
+	}
+	n := 0
+	for _, r := range v[3:] {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
+
+// ACRProblem says why an ID token's acr does not answer the acr_values
+// requested, "" when it does: LoA levels (the national portal's LoA1…,
+// unverified beyond LoA1) compare by number, the lowest requested being
+// the minimum; other values must match one requested.
+func ACRProblem(acr, requested string) string {
+	asked := strings.Fields(requested)
+	if len(asked) == 0 {
+		return ""
+	}
+	if acr == "" {
+		return fmt.Sprintf("ID token has no acr, want at least %s (acr_values %q)", asked[0], requested)
+	}
+	minLevel, allLoA := -1, true
+	for _, a := range asked {
+		n, ok := loaLevel(a)
+		if !ok {
+			allLoA = false
+			break
+		}
+		if minLevel < 0 || n < minLevel {
+			minLevel = n
+		}
+	}
+	if got, ok := loaLevel(acr); allLoA && ok {
+		if got < minLevel {
+			return fmt.Sprintf("ID token acr %q is below the level requested (acr_values %q)", acr, requested)
+		}
+		return ""
+	}
+	if !slices.Contains(asked, acr) {
+		return fmt.Sprintf("ID token acr %q is none of acr_values %q", acr, requested)
+	}
+	return ""
 }
 
 // decodeSegment reads one base64url JSON segment of a JWT (RFC 7515 §2: no

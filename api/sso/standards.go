@@ -52,6 +52,9 @@ func (c *Client) params(ar AuthRequest) url.Values {
 		v.Set("code_challenge", oauth2.S256ChallengeFromVerifier(ar.Verifier))
 		v.Set("code_challenge_method", "S256")
 	}
+	if c.ACRValues != "" {
+		v.Set("acr_values", c.ACRValues)
+	}
 	return v
 }
 
@@ -165,7 +168,8 @@ func (a *TokenAnswer) String(k string) string {
 
 // TokenRequest posts a form to the token endpoint as this client: a public
 // client sends its client_id, a confidential one authenticates with HTTP
-// Basic (RFC 6749 §2.3.1). Any HTTP answer is returned; only a transport
+// Basic (RFC 6749 §2.3.1) or, with AuthPost, client_id and client_secret
+// in the form. Any HTTP answer is returned; only a transport
 // failure is an error.
 func (c *Client) TokenRequest(ctx context.Context, form url.Values) (*TokenAnswer, error) {
 	d, err := c.Discover(ctx)
@@ -173,8 +177,13 @@ func (c *Client) TokenRequest(ctx context.Context, form url.Values) (*TokenAnswe
 		return nil, fmt.Errorf("sso token: %w", err)
 	}
 	form = cloneValues(form)
-	if c.ClientSecret == "" {
+	auth := c.clientAuth()
+	switch auth {
+	case AuthNone:
 		form.Set("client_id", c.ClientID)
+	case AuthPost:
+		form.Set("client_id", c.ClientID)
+		form.Set("client_secret", c.ClientSecret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.TokenEndpoint, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -182,7 +191,7 @@ func (c *Client) TokenRequest(ctx context.Context, form url.Values) (*TokenAnswe
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if c.ClientSecret != "" {
+	if auth == AuthBasic {
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
 	}
 	resp, err := c.httpClient().Do(req)

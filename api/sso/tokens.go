@@ -63,6 +63,9 @@ func (c *Client) checkTokens(ctx context.Context, d *Discovery, tok *oauth2.Toke
 		algs = nil // the default, RS256
 	}
 	rules := IDTokenRules{Issuer: d.Issuer, ClientID: c.ClientID, Nonce: nonce, Now: time.Now(), Skew: clockSkew, Algs: algs}
+	if needID { // a login: the level asked for must be reached
+		rules.ACRValues = c.ACRValues
+	}
 	if p := rules.Problems(raw); len(p) > 0 {
 		return nil, fmt.Errorf("verify ID token: %s", strings.Join(p, "; "))
 	}

@@ -17,6 +17,8 @@ Usage:
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                          run the mock world standalone
+  dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR]
+                         save an SSO login session for sso.login: session (mode 0600, outside any repository)
   dvcqa defects [--json] list the seeded defects of the mock world and the specs that catch them
   dvcqa report [--lang en] [--waivers FILE] <run>   rebuild a run's reports from its files
   dvcqa diff <old-run> <new-run>                    regressions, fixes, new/removed, flaky, slower specs
@@ -39,6 +41,8 @@ func main() {
 		code = runCmd(args)
 	case "mock":
 		code = mockCmd(args)
+	case "auth":
+		code = authCmd(args)
 	case "catalog":
 		code = catalogCmd(args)
 	case "defects":

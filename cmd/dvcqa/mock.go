@@ -72,6 +72,7 @@ func mockCmd(args []string) int {
 	}
 	target.SSO.Dialect, target.Gateway.Dialect = dialects[vocab.SystemSSO], dialects[vocab.SystemGateway]
 	target.DVCQG.Dialect, target.Payment.Dialect = dialects[vocab.SystemDVCQG], dialects[vocab.SystemPayment]
+	target.SetSSODialect(target.SSO.Dialect) // the written profile gets the dialect's client_auth and acr_values
 	tlsConfig, err := tlsFlags.config(*addr, *writeTarget)
 	if err != nil {
 		return fail("mock serve: %v", err)

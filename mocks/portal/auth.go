@@ -6,12 +6,57 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
+
+// SSOClient is how the portal's web login meets the SSO. The zero value is
+// dialect oidc's public client: client_id in the token request, PKCE S256.
+// With a Secret it is a confidential client (dialect wso2: the national
+// portal's SSO), authenticated with HTTP Basic or, with AuthMethod
+// "client_secret_post", in the form; it then sends no PKCE, as the public
+// configurations show (unverified).
+type SSOClient struct {
+	Secret     string
+	AuthMethod string // "client_secret_basic" (default with a Secret) or "client_secret_post"
+	ACRValues  string // sent as acr_values when set, e.g. "LoA1"
+	JWKSURL    string // the SSO's signing keys; "" = {SSOIssuer}/jwks
+}
+
+// confidential: the client authenticates with a secret.
+func (c SSOClient) confidential() bool { return c.Secret != "" }
+
+// acrReached: the ID token's acr is at least the lowest LoA level asked
+// for ("LoA<n>"), or one of the values asked when they are not levels.
+func (c SSOClient) acrReached(tok *oidc.IDToken) bool {
+	asked := strings.Fields(c.ACRValues)
+	if len(asked) == 0 {
+		return true
+	}
+	var claims struct {
+		ACR string `json:"acr"`
+	}
+	if err := tok.Claims(&claims); err != nil || claims.ACR == "" {
+		return false
+	}
+	level := func(v string) int {
+		if n, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(v), "loa")); err == nil && strings.HasPrefix(strings.ToLower(v), "loa") {
+			return n
+		}
+		return -1
+	}
+	got := level(claims.ACR)
+	for _, a := range asked {
+		if a == claims.ACR || (got >= 0 && level(a) >= 0 && got >= level(a)) {
+			return true
+		}
+	}
+	return false
+}
 
 // citizen is the authenticated caller.
 type citizen struct {

@@ -9,6 +9,7 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -53,6 +54,9 @@ type Options struct {
 	Defects  Defects        // seeded defects (defects.go); nil = none
 
 	WebClientID string // SSO client of the web login (web_login.go); "" = "dvcqa-portal"
+	// SSOClient is how the web login authenticates to the SSO and where
+	// its keys are (auth.go); zero = a public client with PKCE (dialect oidc).
+	SSOClient SSOClient
 
 	Retention Retention // how many dossiers and uploads are kept (retention.go); zero = defaults
 
@@ -133,7 +137,7 @@ func New(opts Options) (*Server, error) {
 	s.keySet = opts.KeySet
 	if s.keySet == nil {
 		ctx := oidc.ClientContext(context.Background(), opts.HTTP)
-		s.keySet = oidc.NewRemoteKeySet(ctx, opts.SSOIssuer+"/jwks")
+		s.keySet = oidc.NewRemoteKeySet(ctx, cmp.Or(opts.SSOClient.JWKSURL, opts.SSOIssuer+"/jwks"))
 	}
 	// aud is checked against a list and iss by hand (see authenticate), so
 	// that every failure gets its own reason without matching error text.

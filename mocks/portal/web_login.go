@@ -18,7 +18,9 @@ import (
 )
 
 // The web login is the OIDC authorization-code flow with PKCE (S256)
-// against the SSO, as the public client WebClientID: the browser goes to
+// against the SSO, as the public client WebClientID (dialect wso2: the
+// confidential client of Options.SSOClient, with its secret and
+// acr_values, without PKCE): the browser goes to
 // the SSO's login page and comes back to /auth/callback with a code, which
 // the portal exchanges server-side and whose ID token it verifies like
 // the API verifies bearer tokens.
@@ -54,7 +56,11 @@ func (s *Server) oauthConfig(ctx context.Context) (*oauth2.Config, error) {
 	}
 	ep := p.Endpoint()
 	ep.AuthStyle = oauth2.AuthStyleInParams // a public client: client_id in the form, no secret
-	return &oauth2.Config{ClientID: f.clientID, Endpoint: ep, RedirectURL: s.opts.BaseURL + "/auth/callback",
+	sc := s.opts.SSOClient
+	if sc.confidential() && sc.AuthMethod != "client_secret_post" {
+		ep.AuthStyle = oauth2.AuthStyleInHeader // client_secret_basic
+	}
+	return &oauth2.Config{ClientID: f.clientID, ClientSecret: sc.Secret, Endpoint: ep, RedirectURL: s.opts.BaseURL + "/auth/callback",
 		Scopes: []string{oidc.ScopeOpenID, "profile"}}, nil
 }
 
@@ -71,10 +77,18 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
 			Message: "Không kết nối được hệ thống định danh điện tử. Vui lòng thử lại sau."})
 		return
 	}
-	st := loginState{State: randomID() + randomID(), Nonce: randomID() + randomID(), Verifier: oauth2.GenerateVerifier(), Next: next}
+	st := loginState{State: randomID() + randomID(), Nonce: randomID() + randomID(), Next: next}
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(st.Nonce)}
+	if sc := s.opts.SSOClient; !sc.confidential() {
+		st.Verifier = oauth2.GenerateVerifier() // a public client proves the code is its own with PKCE
+		opts = append(opts, oauth2.S256ChallengeOption(st.Verifier))
+	}
+	if acr := s.opts.SSOClient.ACRValues; acr != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("acr_values", acr))
+	}
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: s.sealLogin(st), Path: s.web.base + "/auth/callback",
 		MaxAge: int(loginTTL / time.Second), HttpOnly: true, Secure: s.web.secure, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, cfg.AuthCodeURL(st.State, oauth2.S256ChallengeOption(st.Verifier), oidc.Nonce(st.Nonce)), http.StatusFound)
+	http.Redirect(w, r, cfg.AuthCodeURL(st.State, opts...), http.StatusFound)
 }
 
 // pageCallback finishes the login: state, code exchange with the PKCE
@@ -111,7 +125,11 @@ func (s *Server) pageCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), lookupTimeout)
 	defer cancel()
-	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, s.opts.HTTP), q.Get("code"), oauth2.VerifierOption(st.Verifier))
+	var exchange []oauth2.AuthCodeOption
+	if st.Verifier != "" {
+		exchange = append(exchange, oauth2.VerifierOption(st.Verifier))
+	}
+	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, s.opts.HTTP), q.Get("code"), exchange...)
 	if err != nil {
 		if re, ok := errors.AsType[*oauth2.RetrieveError](err); ok && re.Response != nil && re.Response.StatusCode < 500 {
 			failed(http.StatusBadRequest, "Mã xác thực không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.")
@@ -132,6 +150,10 @@ func (s *Server) pageCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if !slices.Contains(idt.Audience, s.web.clientID) || !hmac.Equal([]byte(idt.Nonce), []byte(st.Nonce)) {
 		failed(http.StatusUnauthorized, "Mã xác thực không cấp cho lần đăng nhập này.")
+		return
+	}
+	if !s.opts.SSOClient.acrReached(idt) {
+		failed(http.StatusUnauthorized, "Mức độ xác thực của tài khoản chưa đủ để đăng nhập.") // the level of assurance is too low
 		return
 	}
 	s.startSession(w, c)
@@ -179,7 +201,7 @@ func (s *Server) openLogin(v string) (loginState, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &st)
 	}
-	if err != nil || st.State == "" || st.Verifier == "" {
+	if err != nil || st.State == "" || (st.Verifier == "" && !s.opts.SSOClient.confidential()) {
 		return st, errors.New("login state: malformed")
 	}
 	return st, nil

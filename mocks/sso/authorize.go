@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // authParams are the authorization request parameters the login page
@@ -25,6 +27,7 @@ type authRequest struct {
 	params url.Values // only authParams
 	client Client
 	scope  string // granted: the supported scopes asked for
+	acr    string // wso2: the level the login reaches (wso2.go); "" in oidc
 }
 
 // pageError is a request problem shown to the user, never redirected: the
@@ -62,6 +65,9 @@ func (s *Server) checkAuthRequest(in url.Values) (*authRequest, *pageError, *oau
 		return req, nil, &oauthError{http.StatusFound, "invalid_scope", "scope must include openid"}
 	}
 	req.scope = grantedScopes(asked)
+	if s.dialect == vocab.DialectSSOWSO2 {
+		req.acr = grantedACR(p.Get("acr_values"))
+	}
 	if prompt := strings.Fields(p.Get("prompt")); slices.Contains(prompt, "none") && len(prompt) > 1 {
 		return req, nil, &oauthError{http.StatusFound, "invalid_request", "prompt=none cannot be combined with other values"} // OIDC Core §3.1.2.1
 	}
@@ -140,20 +146,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnauthorized, req, username, msgBadCredentials)
 		return
 	}
+	s.redirect(w, req, url.Values{"code": {s.newCode(req, username, s.now())}})
+}
+
+// newCode issues the code of a checked request for the citizen who logged
+// in at authTime.
+func (s *Server) newCode(req *authRequest, sub string, authTime time.Time) string {
 	p := req.params
-	code := s.putCode(&authCode{
+	return s.putCode(&authCode{
 		grant: grant{
 			clientID: req.client.ID,
-			sub:      username,
+			sub:      sub,
 			scope:    req.scope,
 			nonce:    p.Get("nonce"),
-			authTime: s.now(),
+			authTime: authTime,
+			acr:      req.acr,
 		},
 		redirectURI: p.Get("redirect_uri"),
 		challenge:   p.Get("code_challenge"),
 		expires:     s.now().Add(CodeTTL),
 	})
-	s.redirect(w, req, url.Values{"code": {code}})
 }
 
 func (s *Server) checkPassword(personalID, password string) bool {

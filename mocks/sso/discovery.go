@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // discoveryDoc is the OpenID Provider Metadata (OpenID Connect Discovery
@@ -24,16 +25,17 @@ type discoveryDoc struct {
 	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
 	ClaimsSupported                   []string `json:"claims_supported,omitempty"`
+	ACRValuesSupported                []string `json:"acr_values_supported,omitempty"`
 }
 
 func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 	d := discoveryDoc{
 		Issuer:                            s.issuer,
-		AuthorizationEndpoint:             s.issuer + "/authorize",
-		TokenEndpoint:                     s.issuer + "/token",
-		UserinfoEndpoint:                  s.issuer + "/userinfo",
-		JWKSURI:                           s.issuer + "/jwks",
-		EndSessionEndpoint:                s.issuer + "/logout",
+		AuthorizationEndpoint:             s.base + "/authorize",
+		TokenEndpoint:                     s.base + "/token",
+		UserinfoEndpoint:                  s.base + "/userinfo",
+		JWKSURI:                           s.base + "/jwks",
+		EndSessionEndpoint:                s.base + "/logout",
 		ResponseTypesSupported:            []string{"code"},
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
 		CodeChallengeMethodsSupported:     []string{"S256"},
@@ -42,6 +44,9 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		ScopesSupported:                   supportedScopes,
 		TokenEndpointAuthMethodsSupported: []string{"none", "client_secret_basic", "client_secret_post"},
 		ClaimsSupported:                   append([]string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"}, userinfoClaims...),
+	}
+	if s.dialect == vocab.DialectSSOWSO2 {
+		s.wso2Discovery(&d)
 	}
 	if s.defect(defectDiscoveryIncomplete) {
 		// Seeded defect: PKCE and refresh work, but the document no longer

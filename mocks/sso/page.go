@@ -46,7 +46,8 @@ button { margin-top: 1.5rem; width: 100%; padding: .6rem; font-size: 1rem; backg
 <input type="text" id="username" name="username" value="{{.Username}}" inputmode="numeric" autocomplete="username" required>
 <label for="password">Mật khẩu</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Đăng nhập</button>
+{{if .Remember}}<label><input type="checkbox" id="chkRemember" name="chkRemember"> Ghi nhớ đăng nhập</label>
+{{end}}<button type="submit">Đăng nhập</button>
 </form>
 {{template "foot" .}}{{end}}
 
@@ -69,11 +70,12 @@ type pageView struct {
 	Username string
 	Error    string
 	ErrorEN  string
+	Remember bool // wso2: the "remember me" box (chkRemember) of WSO2's login page
 }
 
 // renderLogin shows the login form carrying the authorization request.
 func (s *Server) renderLogin(w http.ResponseWriter, status int, req *authRequest, username, errMsg string) {
-	v := pageView{Title: pageTitle, Action: s.issuer + "/login", Username: username, Error: errMsg}
+	v := pageView{Title: pageTitle, Action: s.base + "/login", Username: username, Error: errMsg}
 	for _, k := range authParams {
 		if req.params.Has(k) {
 			v.Hidden = append(v.Hidden, hiddenField{k, req.params.Get(k)})

@@ -21,6 +21,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	"github.com/dvcqa/dvcqa/mocks/internal/retain"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Lifetimes the contract fixes.
@@ -47,6 +48,12 @@ type Options struct {
 	// revoked jtis and refresh tokens kept (besides their expiry): past it
 	// the oldest go first; 0 = DefaultMaxGrants.
 	MaxGrants int
+	// Dialect is how the provider speaks (vocab.Dialects["sso"]): "" or
+	// oidc, the endpoints right under Issuer; wso2, WSO2-style endpoints
+	// under Issuer/oauth2/, login pages under /authenticationendpoint/,
+	// the published issuer Issuer/oauth2/token, acr in the ID token
+	// (wso2.go).
+	Dialect string
 }
 
 // Retention defaults: a day of a busy test run fits, memory stays within
@@ -88,7 +95,9 @@ type RequestLogEntry struct {
 
 // Server is the mock provider. Create it with New.
 type Server struct {
-	issuer   string
+	issuer   string // the published issuer, iss of every token
+	base     string // Options.Issuer: where the endpoints are mounted
+	dialect  string
 	now      func() time.Time
 	key      *rsa.PrivateKey
 	kid      string
@@ -97,16 +106,18 @@ type Server struct {
 	routes   map[string]map[string]http.HandlerFunc // path → method → handler
 	defects  Defects
 
-	mu      sync.Mutex
-	codes   map[string]*authCode
-	used    map[string]*usedCode // redeemed codes, kept until they expire to recognise a replay
-	issued  map[string]*issuedFamily
-	revoked map[string]time.Time // access token jti → its exp
-	refresh map[string]*refreshGrant
-	log     *retain.Log[RequestLogEntry]
+	mu       sync.Mutex
+	codes    map[string]*authCode
+	used     map[string]*usedCode // redeemed codes, kept until they expire to recognise a replay
+	issued   map[string]*issuedFamily
+	revoked  map[string]time.Time // access token jti → its exp
+	refresh  map[string]*refreshGrant
+	pending  map[string]*pendingLogin // wso2: sessionDataKey → the login in progress
+	sessions map[string]*ssoSession   // wso2: commonAuthId → a remembered login
+	log      *retain.Log[RequestLogEntry]
 	// Insertion order of the maps above, to hold each to maxGrants.
-	codeOrder, usedOrder, issuedOrder, revokedOrder, refreshOrder retain.Order[string]
-	maxGrants                                                     int
+	codeOrder, usedOrder, issuedOrder, revokedOrder, refreshOrder, pendingOrder, sessionOrder retain.Order[string]
+	maxGrants                                                                                 int
 }
 
 // New checks the options and builds a Server.
@@ -115,8 +126,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	dialect := vocab.DialectOr(vocab.SystemSSO, opts.Dialect)
+	if !vocab.KnownDialect(vocab.SystemSSO, dialect) {
+		return nil, fmt.Errorf("sso: unknown dialect %q", opts.Dialect)
+	}
 	s := &Server{
 		issuer:    issuer,
+		base:      issuer,
+		dialect:   dialect,
+		pending:   map[string]*pendingLogin{},
+		sessions:  map[string]*ssoSession{},
 		now:       opts.Now,
 		key:       opts.Key,
 		defects:   opts.Defects,
@@ -168,6 +187,11 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sso: RSA key has %d bits, want at least 2048", s.key.N.BitLen())
 	}
 	s.kid = keyID(&s.key.PublicKey)
+	if dialect == vocab.DialectSSOWSO2 {
+		s.issuer = s.base + wso2Issuer
+		s.routes = s.wso2Routes()
+		return s, nil
+	}
 	s.routes = map[string]map[string]http.HandlerFunc{
 		"/.well-known/openid-configuration": {http.MethodGet: s.discovery},
 		"/jwks":                             {http.MethodGet: s.jwks},

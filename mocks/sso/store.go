@@ -15,6 +15,7 @@ type grant struct {
 	scope    string
 	nonce    string // "" on refresh: OIDC Core §12.2
 	authTime time.Time
+	acr      string // wso2: the level of assurance reached, "" in oidc
 }
 
 // authCode is an issued authorization code, bound to its request.
@@ -66,7 +67,7 @@ func trimMap[V any](o *retain.Order[string], m map[string]V, max int) {
 func (s *Server) Evicted() (grants, log int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.codeOrder.Evicted() + s.usedOrder.Evicted() + s.issuedOrder.Evicted() + s.revokedOrder.Evicted() + s.refreshOrder.Evicted(), s.log.Evicted()
+	return s.codeOrder.Evicted() + s.usedOrder.Evicted() + s.issuedOrder.Evicted() + s.revokedOrder.Evicted() + s.refreshOrder.Evicted() + s.pendingOrder.Evicted(), s.log.Evicted()
 }
 
 // usedCode is a redeemed code, remembered until it would have expired so

@@ -232,6 +232,9 @@ func (s *Server) issue(c Client, g grant, family, scope string) (*tokenResponse,
 	if g.nonce != "" {
 		id["nonce"] = g.nonce
 	}
+	if g.acr != "" {
+		id["acr"] = g.acr // wso2: the level of assurance (OIDC Core §2)
+	}
 	if s.defect(defectIssuedInFuture) {
 		id["iat"] = now.Add(ttl / 2).Unix() // seeded defect: issued "later", still before exp
 	}

@@ -63,12 +63,18 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		loggedOut = append(loggedOut, base+"/portal/"+p.Code+"/") // after logout: the portal's home page
 	}
 	ret := opts.Retention
-	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Accounts: accounts, Defects: w.Defects,
+	// In dialect wso2 the portals' clients are confidential, their secrets
+	// derived from the seed like every other mock secret.
+	ssoDialect, ssoSecret := opts.dialect(vocab.SystemSSO), func(string) string { return "" }
+	if ssoDialect == vocab.DialectSSOWSO2 {
+		ssoSecret = func(id string) string { return w.secret("sso:" + id) }
+	}
+	ssoSrv, err := sso.New(sso.Options{Issuer: base + "/sso", Dialect: ssoDialect, Accounts: accounts, Defects: w.Defects,
 		MaxLog: ret.LogEntries, MaxGrants: ret.Grants, Clients: []sso.Client{
-			{ID: PortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 10 * time.Minute},
+			{ID: PortalClient, Secret: ssoSecret(PortalClient), RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 10 * time.Minute},
 			// Tokens that expire within seconds let specs prove expiry is enforced;
 			// 2 s because exp has whole-second resolution (validity is 1–2 s).
-			{ID: ShortPortalClient, RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 2 * time.Second},
+			{ID: ShortPortalClient, Secret: ssoSecret(ShortPortalClient), RedirectURIs: redirects, PostLogoutRedirectURIs: loggedOut, TokenTTL: 2 * time.Second},
 		}})
 	if err != nil {
 		return nil, fmt.Errorf("world: sso: %w", err)
@@ -148,7 +154,8 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		pbase := base + "/portal/" + p.Code
 		ps, err := portal.New(portal.Options{
 			BaseURL: pbase, Province: p, Catalog: cat, Clock: w.clock,
-			SSOIssuer: base + "/sso", HTTP: internal, Signer: signer, Defects: w.Defects,
+			SSOIssuer: ssoSrv.Issuer(), SSOClient: portalSSOClient(ssoDialect, base+"/sso", ssoSecret(PortalClient)),
+			HTTP: internal, Signer: signer, Defects: w.Defects,
 			Data: portal.NewGatewayData(base+"/gateway", "province-"+p.Code, w.secret("gateway:province-"+p.Code), internal).
 				WithDialect(opts.dialect(vocab.SystemGateway)),
 			National: portal.NewDVCQGPortal(base+"/dvcqg", "portal-"+p.Code, w.secret("dvcqg:portal-"+p.Code), "DST"+p.Code, p.AgencyID, internal),
@@ -173,6 +180,16 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 		writeJSON(rw, w.Index())
 	})
 	return mux, nil
+}
+
+// portalSSOClient is how a portal's web login meets the SSO: in dialect
+// wso2 a confidential client (HTTP Basic) asking for LoA1, its keys at
+// /oauth2/jwks; in oidc the zero value, a public client with PKCE.
+func portalSSOClient(dialect, ssoBase, secret string) portal.SSOClient {
+	if dialect != vocab.DialectSSOWSO2 {
+		return portal.SSOClient{}
+	}
+	return portal.SSOClient{Secret: secret, AuthMethod: "client_secret_basic", ACRValues: "LoA1", JWKSURL: ssoBase + "/oauth2/jwks"}
 }
 
 func recordMaps(recs []citizens.Record) []map[string]string {
@@ -201,8 +218,8 @@ func (w *World) Index() map[string]any {
 		dbs[db.ID] = w.URL + "/db/" + db.ID
 	}
 	return map[string]any{
-		"sso":                w.URL + "/sso",
-		"sso_discovery":      w.URL + "/sso/.well-known/openid-configuration",
+		"sso":                w.systems.sso.Issuer(),
+		"sso_discovery":      w.systems.sso.Issuer() + "/.well-known/openid-configuration",
 		"gateway":            w.URL + "/gateway",
 		"national_databases": dbs,
 		"dvcqg":              w.URL + "/dvcqg",

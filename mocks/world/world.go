@@ -187,7 +187,7 @@ func (w *World) Addr() string { return w.listen }
 func (w *World) URLs(province string) fixtures.URLs {
 	return fixtures.URLs{
 		Portal:  w.URL + "/portal/" + province,
-		SSO:     w.URL + "/sso",
+		SSO:     w.systems.sso.Issuer(), // dialect wso2: …/sso/oauth2/token
 		Gateway: w.URL + "/gateway",
 		DVCQG:   w.URL + "/dvcqg",
 		Payment: w.URL + "/payment",

@@ -106,6 +106,9 @@ func PrintTable(w io.Writer, s *reports.Summary) {
 	for _, n := range i18nHealthNotes(s.HealthNotes, LangEN) {
 		fmt.Fprintf(w, "\n  ⚠ %s\n", n)
 	}
+	if s.SSOSession != "" {
+		fmt.Fprintf(w, "\n  %s\n", s.SSOSession)
+	}
 	fmt.Fprintf(w, "\n  %s\n", i18nHeadline(s.Headline, LangVI))
 	t := s.Totals
 	fmt.Fprintf(w, "  specs %d passed (%d flaky), %d failed, %d skipped · %.1f s\n\n", t.Passed, t.Flaky, t.Failed, t.Skipped, t.Seconds)

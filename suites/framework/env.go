@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dvcqa/dvcqa/api/dvcqg"
 	"github.com/dvcqa/dvcqa/api/gateway"
@@ -16,6 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -28,6 +30,9 @@ type Env struct {
 
 	SSO      *sso.Client // the portal's OIDC client
 	ShortSSO *sso.Client // a client with short-lived tokens; nil when the target has none
+	// tokenLogin is sso.login refresh_token's driver; nil = password logins.
+	tokenLogin *sso.TokenLogin
+	session    *sso.Session // sso.login session's saved session; nil otherwise
 	// PostLogoutURI is a post_logout_redirect_uri registered for SSO's
 	// client: the profile's, else the portal's base URL with a slash.
 	PostLogoutURI string
@@ -74,7 +79,7 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
 	log := &httpLog{next: tr}
-	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": t.URLs.SSO,
+	wire := newWireWatch(log, map[string]string{"portal": t.URLs.Portal, "sso": ssoBase(t),
 		"gateway": t.URLs.Gateway, "dvcqg": t.URLs.DVCQG, "payment": t.URLs.Payment})
 	httpc := &http.Client{Timeout: t.Timeouts.Request, Transport: wire}
 	e := &Env{Target: t, Catalog: cat, HTTP: httpc, httpLog: log, wire: wire}
@@ -95,17 +100,39 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if redirect == "" {
 		redirect = strings.TrimRight(t.URLs.Portal, "/") + "/auth/callback"
 	}
-	newSSO := func(clientID string) *sso.Client {
+	newSSO := func(clientID string) (*sso.Client, error) {
+		secret, err := t.SSOSecret(clientID)
+		if err != nil {
+			return nil, fmt.Errorf("sso client %s: %w", clientID, err)
+		}
 		return &sso.Client{Issuer: t.URLs.SSO, ClientID: clientID, RedirectURI: redirect,
-			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc}
+			UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, HTTP: httpc,
+			Dialect: t.Dialects()[vocab.SystemSSO], ClientAuth: t.SSO.ClientAuth, ClientSecret: secret,
+			ACRValues: t.SSO.ACRValues, Scopes: t.SSO.Scopes}, nil
 	}
-	e.SSO = newSSO(t.SSO.ClientID)
+	if e.SSO, err = newSSO(t.SSO.ClientID); err != nil {
+		return nil, err
+	}
+	if t.SSO.Login == fixtures.SSOLoginToken {
+		rt, err := t.SSORefreshToken()
+		if err != nil {
+			return nil, fmt.Errorf("sso.login refresh_token: %w", err)
+		}
+		e.tokenLogin = e.SSO.NewTokenLogin(rt)
+	}
+	if t.SSO.Login == fixtures.SSOLoginSess {
+		if e.session, err = loadSession(t); err != nil {
+			return nil, err
+		}
+	}
 	e.PostLogoutURI = t.SSO.PostLogoutRedirectURI
 	if e.PostLogoutURI == "" {
 		e.PostLogoutURI = strings.TrimRight(t.URLs.Portal, "/") + "/"
 	}
 	if t.SSO.ShortLivedClient != "" {
-		e.ShortSSO = newSSO(t.SSO.ShortLivedClient)
+		if e.ShortSSO, err = newSSO(t.SSO.ShortLivedClient); err != nil {
+			return nil, err
+		}
 	}
 
 	gwSecret, err := t.GatewaySecret()
@@ -225,4 +252,74 @@ func (e *Env) UnknownPersonalID() string { return e.unknownID }
 // Portal returns a portal client acting with the given ID token ("" = none).
 func (e *Env) Portal(idToken string) *portal.Client {
 	return &portal.Client{BaseURL: e.Target.URLs.Portal, Token: idToken, HTTP: e.HTTP}
+}
+
+// login is the target's login kind (sso.login): the SSO's login form with
+// the citizen's password, or the one refresh token of refresh_token, which
+// must be the citizen's.
+func (e *Env) login(ctx context.Context, c Citizen) (*sso.Tokens, error) {
+	var toks *sso.Tokens
+	var err error
+	var whose string
+	switch {
+	case e.tokenLogin != nil:
+		toks, err = e.tokenLogin.Login(ctx)
+		whose = "sso.login refresh_token: the refresh token in " + e.Target.SSO.RefreshTokenEnv
+	case e.session != nil:
+		toks, err = e.SSO.LoginWithSession(ctx, e.session)
+		whose = "sso.login session: the session saved in " + e.Target.SSO.SessionFile
+	default:
+		return e.SSO.Login(ctx, c.PersonalID, c.Password)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.PersonalID != "" {
+		if sub, err := sso.Subject(toks.IDToken); err != nil || sub != c.PersonalID {
+			return nil, fmt.Errorf("%s is not test citizen %s's (it serves one account: list only it)", whose, redact.ID(c.PersonalID))
+		}
+	}
+	return toks, nil
+}
+
+// PasswordLogin says whether test citizens log in by password (sso.login
+// password): specs that type a password themselves skip otherwise.
+func (e *Env) PasswordLogin() bool { return e.tokenLogin == nil && e.session == nil }
+
+// loadSession reads sso.login session's file: an expired session stops
+// the run here, before any spec.
+func loadSession(t *fixtures.Target) (*sso.Session, error) {
+	s, err := sso.ReadSession(t.SSO.SessionFile)
+	if err != nil {
+		return nil, fmt.Errorf("sso.login session: %w", err)
+	}
+	if s.Expired(time.Now()) {
+		return nil, fmt.Errorf("sso.login session: the session saved in %s (by dvcqa auth save, %s) expired at %s: save a new one with dvcqa auth save",
+			t.SSO.SessionFile, s.SavedAt.Format(time.RFC3339), s.Expires.Format(time.RFC3339))
+	}
+	return s, nil
+}
+
+// SSOSessionNote says, for the report, when sso.login session's saved
+// session expires; "" for other login kinds.
+func (e *Env) SSOSessionNote() string {
+	if e.session == nil {
+		return ""
+	}
+	exp := "an unknown time"
+	if !e.session.Expires.IsZero() {
+		exp = e.session.Expires.Format(time.RFC3339) + " (in " + time.Until(e.session.Expires).Round(time.Minute).String() + ")"
+	}
+	return fmt.Sprintf("SSO logins use the session saved in %s at %s; it expires at %s", e.Target.SSO.SessionFile, e.session.SavedAt.Format(time.RFC3339), exp)
+}
+
+// ssoBase is the prefix of every SSO endpoint, for telling its requests
+// apart: the issuer, but in dialect wso2 the host's base, the issuer
+// being …/oauth2/token beside /oauth2/authorize and the login pages.
+func ssoBase(t *fixtures.Target) string {
+	iss := strings.TrimRight(t.URLs.SSO, "/")
+	if t.Dialects()[vocab.SystemSSO] == vocab.DialectSSOWSO2 {
+		return strings.TrimSuffix(iss, "/oauth2/token")
+	}
+	return iss
 }

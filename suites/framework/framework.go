@@ -78,7 +78,7 @@ func NewDefaultFramework(name string) *Framework {
 // Login logs the citizen in through the target's SSO, as the portal's client.
 func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 	ginkgo.GinkgoHelper()
-	toks, err := f.SSO.Login(ctx, c.PersonalID, c.Password)
+	toks, err := f.login(ctx, c)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in through SSO as test citizen %s", redact.ID(c.PersonalID))
 	gomega.Expect(toks.IDToken).NotTo(gomega.BeEmpty(), "SSO returned no ID token")
 	return toks

@@ -130,6 +130,19 @@ func callbackAnswer(ans *framework.CallbackAnswer, err error, status int, maLoi 
 // profile scopes and a public client. Fields the provider left out take
 // RFC 8414's defaults. Every problem is reported.
 func discoveryProblems(d *sso.Discovery, issuer string) []string {
+	return discoveryProblemsFor(d, issuer, discoveryRules{base: issuer, pkce: true, clientAuth: "none"})
+}
+
+// discoveryRules are what the dialect wants beyond the common core
+// (sso_dialect.go): where the endpoints are, whether PKCE S256 must be
+// advertised, the client's token endpoint authentication.
+type discoveryRules struct {
+	base       string // every endpoint is under it
+	pkce       bool
+	clientAuth string
+}
+
+func discoveryProblemsFor(d *sso.Discovery, issuer string, r discoveryRules) []string {
 	var p []string
 	if d.Issuer != issuer {
 		p = append(p, fmt.Sprintf("issuer %q ≠ configured issuer %q", d.Issuer, issuer))
@@ -147,8 +160,10 @@ func discoveryProblems(d *sso.Discovery, issuer string) []string {
 		switch {
 		case e.url == "" && e.required:
 			p = append(p, "lacks "+e.name)
-		case e.url != "" && !strings.HasPrefix(e.url, issuer+"/"):
+		case e.url != "" && !strings.HasPrefix(e.url, r.base+"/") && r.base == issuer:
 			p = append(p, fmt.Sprintf("%s %q is not under the issuer %q", e.name, e.url, issuer))
+		case e.url != "" && !strings.HasPrefix(e.url, r.base+"/"):
+			p = append(p, fmt.Sprintf("%s %q is not under the provider's base %q", e.name, e.url, r.base))
 		}
 	}
 	need := func(field string, list, omitted []string, want ...string) {
@@ -164,13 +179,15 @@ func discoveryProblems(d *sso.Discovery, issuer string) []string {
 	}
 	need("response_types_supported", d.ResponseTypesSupported, []string{}, "code")
 	need("grant_types_supported", d.GrantTypesSupported, []string{"authorization_code", "implicit"}, "authorization_code", "refresh_token")
-	need("code_challenge_methods_supported", d.CodeChallengeMethodsSupported, []string{}, "S256")
+	if r.pkce {
+		need("code_challenge_methods_supported", d.CodeChallengeMethodsSupported, []string{}, "S256")
+	}
 	need("id_token_signing_alg_values_supported", d.IDTokenSigningAlgValuesSupported, []string{}, "RS256")
 	need("subject_types_supported", d.SubjectTypesSupported, []string{}, "public")
 	if d.ScopesSupported != nil { // RECOMMENDED only: absent says nothing
 		need("scopes_supported", d.ScopesSupported, nil, "openid", "profile")
 	}
-	need("token_endpoint_auth_methods_supported", d.TokenEndpointAuthMethodsSupported, []string{"client_secret_basic"}, "none")
+	need("token_endpoint_auth_methods_supported", d.TokenEndpointAuthMethodsSupported, []string{"client_secret_basic"}, r.clientAuth)
 	if d.ClaimsSupported != nil { // RECOMMENDED only; when listed, the claims specs read must be there
 		need("claims_supported", d.ClaimsSupported, nil, append([]string{"sub", "SoDinhDanh", "LoaiTaiKhoan"}, identityClaims...)...)
 	}
