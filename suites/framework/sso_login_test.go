@@ -1,15 +1,21 @@
 package framework
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
-	ssomock "github.com/dvcqa/dvcqa/mocks/sso"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -43,25 +49,48 @@ func TestSetupSSODialectWSO2(t *testing.T) {
 // citizen in again and again (the rotated token used next), and refuses
 // to stand in for another citizen.
 func TestRefreshTokenLoginKind(t *testing.T) {
-	const id, pw = "001090012345", "Mk-s3cret"
+	const id = "001090012345"
+	// A provider of the refresh grant only, rotating its token as the
+	// mock SSO does (suites never build with the mocks: a fake here; the
+	// driver against the mock SSO is proven in mocks/sso's tests).
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
+	issuer := ts.URL + "/sso"
+	mux.HandleFunc("/sso/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":"%[1]s/authorize","token_endpoint":"%[1]s/token",`+
+			`"userinfo_endpoint":"%[1]s/userinfo","jwks_uri":"%[1]s/jwks","response_types_supported":["code"],`+
+			`"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}`, issuer)
+	})
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	current := "rt-1"
+	mux.HandleFunc("/sso/token", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.PostFormValue("grant_type") != "refresh_token" || r.PostFormValue("refresh_token") != current {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"invalid_grant"}`))
+			return
+		}
+		current += "x"
+		now := time.Now().Unix()
+		claims := fmt.Sprintf(`{"iss":%q,"aud":"dvcqa-portal","sub":"s","SoDinhDanh":%q,"iat":%d,"exp":%d}`, issuer, id, now, now+600)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":"at","token_type":"Bearer","expires_in":600,"refresh_token":%q,"id_token":%q}`, current, signRS256(t, key, claims))
+	})
+	mux.HandleFunc("/sso/jwks", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":%q,"e":"AQAB"}]}`,
+			base64.RawURLEncoding.EncodeToString(key.N.Bytes()))
+	})
 	tgt, cat := mockTarget(t)
-	redirect := tgt.URLs.Portal + "/auth/callback"
-	srv, err := ssomock.New(ssomock.Options{Issuer: ts.URL + "/sso",
-		Accounts: []ssomock.Account{{PersonalID: id, Password: pw}},
-		Clients:  []ssomock.Client{{ID: "dvcqa-portal", RedirectURIs: []string{redirect}}, {ID: "dvcqa-portal-short", RedirectURIs: []string{redirect}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux.Handle("/sso/", http.StripPrefix("/sso", srv))
-	// The mock's way to a refresh token: one password login beforehand.
-	first, err := (&sso.Client{Issuer: ts.URL + "/sso", ClientID: "dvcqa-portal", RedirectURI: redirect}).Login(t.Context(), id, pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("DVCQA_TEST_SSO_REFRESH", first.RefreshToken)
+	t.Setenv("DVCQA_TEST_SSO_REFRESH", "rt-1")
 	tgt.URLs.SSO = ts.URL + "/sso"
 	tgt.SSO.Login, tgt.SSO.RefreshTokenEnv = fixtures.SSOLoginToken, "DVCQA_TEST_SSO_REFRESH"
 	e, err := Setup(tgt, cat)
@@ -116,4 +145,18 @@ func TestSessionLoginKind(t *testing.T) {
 	if e.PasswordLogin() || !strings.Contains(e.SSOSessionNote(), s.Expires.Format(time.RFC3339)) {
 		t.Errorf("session env: password login %v, note %q", e.PasswordLogin(), e.SSOSessionNote())
 	}
+}
+
+// signRS256 makes a compact JWS of claims (kid k1), as an SSO signs its ID
+// tokens.
+func signRS256(t *testing.T, key *rsa.PrivateKey, claims string) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	in := enc.EncodeToString([]byte(`{"alg":"RS256","kid":"k1","typ":"JWT"}`)) + "." + enc.EncodeToString([]byte(claims))
+	sum := sha256.Sum256([]byte(in))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in + "." + enc.EncodeToString(sig)
 }
