@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -172,6 +173,9 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 			v.Failures = append(v.Failures, *sp.failure)
 		default:
 			v.Skipped++
+			if strings.HasPrefix(sp.skipped, vocab.NotApplicable) {
+				continue // the rule does not apply to this target (framework.NotApplicable)
+			}
 			if req {
 				notRun = append(notRun, sp)
 				v.Unverified = append(v.Unverified, Unverified{Check: check, Spec: sp.result.Name, Reason: sp.skipped})
@@ -186,7 +190,7 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 		}
 		v.Unverified = append(v.Unverified, Unverified{Check: c, Reason: "no such spec in this run"})
 	}
-	if it.required == nil && len(it.specs) == 0 {
+	if it.required == nil && (len(it.specs) == 0 || v.Passed+v.Failed == 0 && len(v.Unverified) == 0) {
 		v.Unverified = append(v.Unverified, Unverified{Check: "specs", Reason: "none of its specs ran"})
 	}
 	sort.SliceStable(v.Unverified, func(i, j int) bool { return v.Unverified[i].Check < v.Unverified[j].Check })

@@ -122,6 +122,27 @@ func TestFailingPlatformSpecFailsTheGate(t *testing.T) {
 	}
 }
 
+// A rule the profile makes inapplicable (framework.NotApplicable) is
+// neither a pass nor a missing check; a plain skip still leaves the item
+// NOT VERIFIED, and an item with nothing but inapplicable specs is not
+// verified either.
+func TestNotApplicableIsNotMissing(t *testing.T) {
+	na := skipped(vocab.NotApplicable+"sso.dialect wso2: RFC 7636 does not apply", "system:sso", "kind:platform")
+	allow := Meta{Target: TargetInfo{Allow: &Allow{Submit: true, Pay: true}}}
+	s := buildWith(append(green(), na), allow, fixtures.Gate{})
+	if v := s.Platform["sso"]; v.Readiness != Ready || v.Skipped != 1 || !s.Gate.Passed {
+		t.Errorf("sso with a passed and an inapplicable spec: %q skipped %d, gate %v", v.Readiness, v.Skipped, s.Gate.Passed)
+	}
+	plain := skipped("the provider publishes no end_session_endpoint", "system:sso", "kind:platform")
+	if v := buildWith(append(green(), plain), allow, fixtures.Gate{}).Platform["sso"]; v.Readiness != NotVerified {
+		t.Errorf("sso with a plainly skipped spec: %q, want NOT VERIFIED", v.Readiness)
+	}
+	srs := replace(green(), 11, na)
+	if v := buildWith(srs, allow, fixtures.Gate{}).Platform["sso"]; v.Readiness != NotVerified {
+		t.Errorf("sso with only an inapplicable spec: %q, want NOT VERIFIED", v.Readiness)
+	}
+}
+
 func TestSyncIsProvenByReadBack(t *testing.T) {
 	// DV03's API flow passed without reaching the sync step (no check).
 	srs := replace(green(), 6, it(types.SpecStatePassed, "", "service:DV03", "kind:e2e", "layer:api"))

@@ -66,3 +66,9 @@ func KnownDialect(system, d string) bool {
 	}
 	return false
 }
+
+// NotApplicable begins the skip message of a spec whose rule does not
+// apply to the target as its profile describes it (a dialect without the
+// feature the rule is about). The report counts such a spec as neither
+// passed nor missing; every other skip leaves its check NOT VERIFIED.
+const NotApplicable = "not applicable: "
