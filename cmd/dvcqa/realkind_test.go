@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/reports"
+)
+
+// realDialects are the non-default dialects the kind:real proof runs in:
+// the national portal as OpenCPS integrates it, the payment platform's
+// published messages, the gateway's NDXP population query, and a
+// WSO2-style confidential SSO client.
+const realDialects = "dvcqg=opencps,payment=published,gateway=ndxp,sso=wso2"
+
+// TestRealKindTarget: the suites treat a standalone mock as a real portal
+// — `kind: real`, https with a CA made for the run, every secret and test
+// account only in environment variables, no health probes, non-default
+// dialects — and give the same verdicts as the embedded world speaking the
+// same dialects; a seeded defect gives the same failure in both.
+func TestRealKindTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suites four times; `make external` runs it")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	root, tmp, bin := buildDvcqa(ctx, t)
+	cat, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded := embeddedProfile(t, cat, filepath.Join(tmp, "embedded.yaml"))
+
+	const filter = "layer:api || (layer:browser && (service:DV09 || service:DV07))"
+	for _, d := range []string{"healthy", "defect"} {
+		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mock := serveMock(ctx, t, bin, filepath.Join(tmp, "healthy", "mock.yaml"), "--tls", "--dialect", realDialects)
+	real := realProfile(t, cat, mock)
+	got := runDvcqa(ctx, t, bin, root, tmp, "real", "--target", real, "--label-filter", filter)
+	want := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--target", embedded, "--label-filter", filter)
+	if got.Target.Kind != fixtures.KindReal {
+		t.Errorf("the run's target is kind %q, want real", got.Target.Kind)
+	}
+	if got.Totals.Failed > 0 || want.Totals.Failed > 0 {
+		t.Errorf("a healthy world failed specs: real %d, embedded %d", got.Totals.Failed, want.Totals.Failed)
+		for _, s := range []*reports.Summary{got, want} {
+			logFailures(t, s)
+		}
+	}
+	sameVerdicts(t, got, want)
+
+	const defect, dfilter = "fee-wrong-amount@DV07", "service:DV07 && layer:api"
+	dmock := serveMock(ctx, t, bin, filepath.Join(tmp, "defect", "mock.yaml"), "--tls", "--dialect", realDialects, "--defect", defect)
+	dreal := realProfile(t, cat, dmock)
+	dgot := runDvcqa(ctx, t, bin, root, tmp, "real-defect", "--target", dreal, "--label-filter", dfilter)
+	dwant := runDvcqa(ctx, t, bin, root, tmp, "embedded-defect", "--target", embedded, "--defect", defect, "--label-filter", dfilter)
+	sameVerdicts(t, dgot, dwant)
+	g, w := firstFailure(dgot, "DV07"), firstFailure(dwant, "DV07")
+	if g == "" || w == "" {
+		t.Fatalf("%s was not caught: real %q, embedded %q", defect, g, w)
+	}
+	if g, w = dossierCode.ReplaceAllString(g, "<code>"), dossierCode.ReplaceAllString(w, "<code>"); g != w {
+		t.Errorf("%s failed for different reasons:\n  real:     %s\n  embedded: %s", defect, g, w)
+	}
+}
+
+// realProfile rewrites the profile `dvcqa mock serve` wrote as a real
+// target's: kind real, the registered redirect URI, secrets and test
+// accounts named by environment variables (set here, from the world's
+// seed, as a QA team exports a staging system's), health probes off.
+func realProfile(t *testing.T, cat *fixtures.Catalog, mockFile string) string {
+	t.Helper()
+	tg, err := fixtures.LoadTarget(mockFile, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := func(env, name string) string {
+		t.Setenv(env, fixtures.MockSecret(tg.Seed, name))
+		return env
+	}
+	tg.Kind, tg.Name = fixtures.KindReal, "real-kind-proof"
+	tg.SSO.RedirectURI = tg.URLs.Portal + "/auth/callback"
+	tg.SSO.ClientSecretEnv = secret("DVCQA_RK_SSO_SECRET", "sso:"+tg.SSO.ClientID)
+	tg.SSO.ShortLivedClientSecretEnv = secret("DVCQA_RK_SSO_SHORT_SECRET", "sso:"+tg.SSO.ShortLivedClient)
+	tg.Gateway.ClientSecretEnv = secret("DVCQA_RK_GATEWAY_SECRET", "gateway:"+tg.Gateway.ClientID)
+	tg.DVCQG.PasswordEnv = secret("DVCQA_RK_DVCQG_PASSWORD", "dvcqg:"+tg.DVCQG.Username)
+	tg.Payment.SecretEnv = secret("DVCQA_RK_PAYMENT_SECRET", "payment:"+tg.Payment.PartnerCode)
+	tg.Health = fixtures.HealthProbes{Portal: fixtures.HealthNone, SSO: fixtures.HealthNone, Gateway: fixtures.HealthNone,
+		DVCQG: fixtures.HealthNone, Payment: fixtures.HealthNone}
+	tg.Gate.PlatformReady = nil
+	w, err := citizens.Generate(cat.Provinces, cat.Databases, tg.Seed, citizens.DefaultPerProvince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Accounts = nil
+	for i, c := range w.Applicants(tg.Province) {
+		env := func(what, v string) string {
+			name := fmt.Sprintf("DVCQA_RK_CITIZEN%d_%s", i+1, what)
+			t.Setenv(name, v)
+			return name
+		}
+		tg.Accounts = append(tg.Accounts, fixtures.Account{PersonalIDEnv: env("ID", c.PersonalID), PasswordEnv: env("PASSWORD", c.Password),
+			FullNameEnv: env("NAME", c.FullName), DateOfBirthEnv: env("BIRTH", c.BirthDate)})
+	}
+	path := filepath.Join(filepath.Dir(mockFile), "real.yaml")
+	if err := writeTargetFile(path, tg); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), fixtures.MockSecret(tg.Seed, "gateway:"+tg.Gateway.ClientID)) {
+		t.Fatal("a secret was written into the real profile")
+	}
+	return path
+}
+
+// embeddedProfile is the embedded mock target speaking realDialects.
+func embeddedProfile(t *testing.T, cat *fixtures.Catalog, path string) string {
+	t.Helper()
+	tg, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := parseDialects(realDialects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.DVCQG.Dialect, tg.Payment.Dialect, tg.Gateway.Dialect = d["dvcqg"], d["payment"], d["gateway"]
+	tg.SetSSODialect(d["sso"])
+	tg.Name = "embedded-dialects"
+	if err := writeTargetFile(path, tg); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func firstFailure(s *reports.Summary, id string) string {
+	for _, v := range s.Services {
+		if v.ID == id && len(v.Failures) > 0 {
+			return v.Failures[0].Headline
+		}
+	}
+	return ""
+}
+
+func logFailures(t *testing.T, s *reports.Summary) {
+	t.Helper()
+	for _, v := range s.Services {
+		for _, f := range v.Failures {
+			t.Logf("%s %s: %s", s.Target.Name, v.ID, f.Headline)
+		}
+	}
+	for id, v := range s.Platform {
+		for _, f := range v.Failures {
+			t.Logf("%s %s: %s", s.Target.Name, id, f.Headline)
+		}
+	}
+	for id, v := range s.NationalDBs {
+		for _, f := range v.Failures {
+			t.Logf("%s %s: %s", s.Target.Name, id, f.Headline)
+		}
+	}
+}
