@@ -38,6 +38,7 @@ type Env struct {
 	httpLog  *httpLog
 	wire     *wireWatch
 	contract *contractCheck // nil when the target's profile turns validation off
+	allow    *allowGuard    // refuses data-mutating portal requests no MustAllow granted (allow.go)
 
 	citizens   []Citizen
 	allocation *Allocation // which citizen each (role, item) gets
@@ -80,6 +81,8 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		e.contract = check
 		httpc.Transport = check
 	}
+	e.allow = newAllowGuard(httpc.Transport, t.URLs.Portal)
+	httpc.Transport = e.allow
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {

@@ -47,6 +47,7 @@ func NewDefaultFramework(name string) *Framework {
 		f.Env = e
 		e.httpLog.reset()
 		e.wire.reset()
+		e.allow.reset()
 		resetFields()
 		// Diagnostics first, before any teardown: what the target answered
 		// last, and whether a dependency is down (the report says BLOCKED).

@@ -35,7 +35,8 @@ type Upload struct {
 
 // NewSubmission logs the citizen in, opens the service's form and fills it the way
 // a citizen would: prefilled values kept, the rest typed from the catalog's
-// examples, required attachments uploaded.
+// examples, required attachments uploaded (which needs allow.submit: the
+// spec is skipped without it, see MustAllow).
 func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c Citizen) *Submission {
 	ginkgo.GinkgoHelper()
 	s := &Submission{Citizen: c}
@@ -62,6 +63,7 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		if !a.Required {
 			continue
 		}
+		f.MustAllow(ActUpload)
 		name, data := SampleFile(a.MimeTypes[0])
 		up, err := s.Portal.UploadAttachment(ctx, a.Type, name, a.MimeTypes[0], data)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "upload attachment %q for %s", a.Type, svc.ID)

@@ -21,6 +21,8 @@ var _ = ginkgo.Describe("Payment platform", framework.LayerAPI, framework.KindPl
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 
 	ginkgo.It("rejects an INIT whose MaXacThuc signature is wrong", timeout, func(ctx ginkgo.SpecContext) {
+		// An INIT the platform wrongly accepts opens a transaction.
+		f.MustAllow(framework.ActPay)
 		ref := "DVCQA-" + framework.NewKey()[:12]
 		bad := &payment.Client{BaseURL: f.Payment.BaseURL, PartnerCode: f.Payment.PartnerCode, Secret: "sai-khoa-" + framework.NewKey()[:8], HTTP: f.HTTP}
 		_, err := bad.Init(ctx, payment.InitRequest{MaThamChieu: ref, SoTien: 10000,
@@ -127,9 +129,9 @@ func feeService() fixtures.Service {
 // payment, returning the success callback the platform would send (unsigned).
 func awaitingPayment(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) (*portal.Client, *portal.Dossier, payment.Callback) {
 	ginkgo.GinkgoHelper()
-	if !f.Target.Allow.Submit {
-		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-	}
+	f.MustAllow(framework.ActSubmit)
+	// It starts a payment, and the specs then tell the portal of one.
+	f.MustAllow(framework.ActPay)
 	s := f.NewSubmission(ctx, svc, c)
 	d, _, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier of %s", svc.ID)
