@@ -48,7 +48,7 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open the form of %s as %s", svc.ID, redact.ID(c.PersonalID))
 	s.Form = form
 
-	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}}
+	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}, Note: RunMarker()}
 	for _, ff := range form.Fields {
 		if ff.Prefilled {
 			s.Request.Fields[ff.Name] = ff.Value
@@ -71,6 +71,20 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		s.Uploads = append(s.Uploads, Upload{Type: a.Type, Filename: name, ContentType: a.MimeTypes[0], Data: data, Receipt: *up})
 	}
 	return s
+}
+
+// RunMarkerPrefix begins the note of every dossier the harness creates.
+const RunMarkerPrefix = "dvcqa test run "
+
+// RunMarker is the note every dossier the harness submits carries, "dvcqa
+// test run <run id>": on a shared staging portal, officers and `dvcqa
+// cleanup <run id>` can tell the run's test dossiers from real ones.
+func RunMarker() string {
+	id := RunConfig().RunID
+	if id == "" {
+		id = "unnamed" // go test without `dvcqa run`: no run folder, no cleanup
+	}
+	return RunMarkerPrefix + id
 }
 
 // NewKey returns a fresh idempotency key.

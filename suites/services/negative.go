@@ -204,7 +204,7 @@ func unauthenticated(ctx context.Context, f *framework.Framework, svc fixtures.S
 	// The form's refusal is checked above; the submits below would create a
 	// dossier on a portal that wrongly took them.
 	f.MustAllow(framework.ActSubmit)
-	req := portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}, Attachments: []portal.AttachmentRef{}}
+	req := portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}, Attachments: []portal.AttachmentRef{}, Note: framework.RunMarker()}
 	_, _, err = anon.Submit(noToken, framework.NewKey(), req)
 	expectUnauthenticated(err, portal.ReasonMissingToken, "submit of "+svc.ID+" without a token")
 
