@@ -23,6 +23,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/internal/runrecord"
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
 	"github.com/dvcqa/dvcqa/runconfig"
@@ -205,6 +206,9 @@ func run(o runOptions) int {
 	started := time.Now()
 	ginkgoErr := runGinkgo(root, runDir, configEnv, o, masker)
 	finished := time.Now()
+	// The dossiers the run created, from every process, in one file for
+	// `dvcqa cleanup` (the parts stay if this fails).
+	created, recErr := runrecord.Merge(runDir, o.runID)
 
 	reps, err := reports.LoadGinkgoJSON(filepath.Join(runDir, reports.GinkgoFile))
 	if err != nil {
@@ -228,6 +232,13 @@ func run(o runOptions) int {
 	}
 	if sum.Totals.Specs == 0 && ginkgoErr != nil {
 		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)
+	}
+	switch {
+	case recErr != nil:
+		fmt.Fprintf(os.Stderr, "dvcqa: the record of created dossiers: %v\n", recErr)
+	case len(created.Dossiers) > 0 && !target.Embedded():
+		fmt.Printf("  %d dossier(s) created on %s, each noted %q: dvcqa cleanup %s withdraws them\n",
+			len(created.Dossiers), target.Name, runrecord.Marker(o.runID), o.runID)
 	}
 	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(runsRoot, reports.LatestDir)))
 	return gateExit(sum)

@@ -1,12 +1,17 @@
 package framework
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/dvcqa/dvcqa/api/portal"
 )
 
 // Action is a data-mutating action a spec takes on the target: it leaves a
@@ -66,6 +71,10 @@ func (e *Env) MustAllow(a Action) {
 type allowGuard struct {
 	next   http.RoundTripper
 	portal string // base URL, without a trailing slash
+
+	// onCreated is told of every dossier a submit created (the run's
+	// record, for `dvcqa cleanup`); nil = not recorded.
+	onCreated func(portal.Dossier)
 
 	mu      sync.Mutex
 	granted map[Action]bool
@@ -140,5 +149,22 @@ func (g *allowGuard) RoundTrip(r *http.Request) (*http.Response, error) {
 			return nil, &ErrNotAllowed{Action: a, What: r.Method + " " + r.URL.Path}
 		}
 	}
-	return g.next.RoundTrip(r)
+	resp, err := g.next.RoundTrip(r)
+	if err == nil && g.onCreated != nil && g.actionOf(r) == ActSubmit &&
+		(resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK) {
+		// Whatever the spec expected, a dossier now exists: record it, so
+		// that even one a negative spec's submit wrongly created is cleaned
+		// up. The body is read here and handed on unchanged.
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, createdBodyLimit))
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		var d portal.Dossier
+		if rerr == nil && json.Unmarshal(body, &d) == nil && d.ID != "" {
+			g.onCreated(d)
+		}
+	}
+	return resp, err
 }
+
+// createdBodyLimit bounds the dossier answer read to record it.
+const createdBodyLimit = 8 << 20

@@ -81,7 +81,7 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		e.contract = check
 		httpc.Transport = check
 	}
-	e.allow = newAllowGuard(httpc.Transport, t.URLs.Portal)
+	e.allow = e.newAllowGuard(httpc.Transport) // allow.go; records created dossiers (created.go)
 	httpc.Transport = e.allow
 
 	redirect := t.SSO.RedirectURI

@@ -11,6 +11,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/internal/runrecord"
 )
 
 // Submission is a citizen logged in to the portal with a form filled in and
@@ -73,9 +74,6 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 	return s
 }
 
-// RunMarkerPrefix begins the note of every dossier the harness creates.
-const RunMarkerPrefix = "dvcqa test run "
-
 // RunMarker is the note every dossier the harness submits carries, "dvcqa
 // test run <run id>": on a shared staging portal, officers and `dvcqa
 // cleanup <run id>` can tell the run's test dossiers from real ones.
@@ -84,7 +82,7 @@ func RunMarker() string {
 	if id == "" {
 		id = "unnamed" // go test without `dvcqa run`: no run folder, no cleanup
 	}
-	return RunMarkerPrefix + id
+	return runrecord.Marker(id)
 }
 
 // NewKey returns a fresh idempotency key.

@@ -18,6 +18,7 @@ const (
 	StatusPaymentRequired = "payment_required"
 	StatusFinished        = "finished"
 	StatusDelivered       = "delivered"
+	StatusWithdrawn       = "withdrawn" // by the citizen, before processing finished
 )
 
 // Algorithm is the only signature algorithm of results.
