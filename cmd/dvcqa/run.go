@@ -27,6 +27,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
 	"github.com/dvcqa/dvcqa/runconfig"
+	"github.com/dvcqa/dvcqa/suites/framework/accounts"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -174,6 +175,14 @@ func run(o runOptions) int {
 	// each with the line of the file that names it.
 	if err := target.MissingSecrets(os.LookupEnv); err != nil {
 		return fail("target %s: secrets not set:\n%v", target.Name, err)
+	}
+	// Enough test accounts for every role, by the suites' own allocation:
+	// refused here, before the suites are built, not in their setup. (The
+	// mock world's synthetic citizens are checked by its tests.)
+	if target.Kind == fixtures.KindReal {
+		if _, err := accounts.Allocate(cat, len(target.Accounts), target.Allow.Submit); err != nil {
+			return fail("target %s: accounts: %v", target.Name, err)
+		}
 	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
