@@ -368,7 +368,9 @@ func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error
 		return redact.NewMasker(secrets...).WithNames(names...), nil
 	}
 	for _, a := range t.Accounts {
-		secrets = append(secrets, os.Getenv(a.PasswordEnv))
+		// The account's personal ID too, whatever its shape: real test
+		// accounts are real people's data.
+		secrets = append(secrets, os.Getenv(a.PasswordEnv), os.Getenv(a.PersonalIDEnv))
 	}
 	return redact.NewMasker(secrets...), nil
 }

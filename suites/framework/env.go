@@ -166,6 +166,7 @@ func (e *Env) loadCitizens() error {
 			}
 			e.citizens = append(e.citizens, Citizen{PersonalID: id, Password: pw})
 		}
+		learnAccounts(e.citizens) // accountpii.go: masked in every artefact
 		// Well-formed (Hà Nội, male, 1999) with a serial no registry hands out
 		// to test data; a real target may still know it, which the spec reports.
 		e.unknownID = "001099000000"

@@ -82,6 +82,7 @@ func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 	toks, err := f.SSO.Login(ctx, c.PersonalID, c.Password)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in through SSO as test citizen %s", redact.ID(c.PersonalID))
 	gomega.Expect(toks.IDToken).NotTo(gomega.BeEmpty(), "SSO returned no ID token")
+	learnIDToken(toks.IDToken) // accountpii.go
 	return toks
 }
 
