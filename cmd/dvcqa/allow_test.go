@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/runrecord"
 	"github.com/dvcqa/dvcqa/mocks/world"
 	"github.com/dvcqa/dvcqa/reports"
 )
@@ -97,6 +99,13 @@ func TestNoSubmitMeansNoDossier(t *testing.T) {
 	}
 	if len(mutating) > 0 {
 		t.Errorf("with allow.submit: false the portal received data-mutating requests: %v", mutating)
+	}
+	// The run's record agrees: it created nothing to clean up.
+	if _, err := os.Stat(filepath.Join(tmp, "readonly", "readonly", runrecord.File)); err != nil {
+		t.Errorf("the run wrote no %s: %v", runrecord.File, err)
+	}
+	if r, err := runrecord.Read(filepath.Join(tmp, "readonly", "readonly")); err != nil || len(r.Dossiers) != 0 {
+		t.Errorf("run record %+v, %v: want no dossier", r, err)
 	}
 	if len(rec.list()) == 0 {
 		t.Fatal("no request reached the world: the run did not use it")
