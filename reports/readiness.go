@@ -75,16 +75,17 @@ func judge(s *Summary, specs []*spec, in Input) {
 			platform[sys].specs = append(platform[sys].specs, sp)
 		}
 	}
+	up := provenUp(specs, cat)
 	for _, svc := range cat.Services {
 		it := services[svc.ID]
-		readiness(it, s.Health, in.Waivers, in.Now)
+		readiness(it, s.Health, up, in.Waivers, in.Now)
 		it.v.Checks = checks(svc, it.specs)
 	}
 	for _, it := range dbs {
-		readiness(it, s.Health, in.Waivers, in.Now)
+		readiness(it, s.Health, up, in.Waivers, in.Now)
 	}
 	for _, it := range platform {
-		readiness(it, s.Health, in.Waivers, in.Now)
+		readiness(it, s.Health, up, in.Waivers, in.Now)
 	}
 
 	s.Totals.ServicesTotal = len(s.Services)
@@ -145,7 +146,7 @@ func specColumn(sp *spec) *vocab.Column {
 // READY rests only on evidence of this run: every required check ran and
 // passed. A required check that was skipped, filtered out or could not run
 // leaves the item NOT VERIFIED (chưa kiểm chứng), with the reason.
-func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now time.Time) {
+func readiness(it *item, start []SystemHealth, up map[string]bool, waivers []fixtures.Waiver, now time.Time) {
 	v := it.v
 	var failed, notRun []*spec
 	passed := map[string]bool{}
@@ -206,10 +207,10 @@ func readiness(it *item, start []SystemHealth, waivers []fixtures.Waiver, now ti
 
 	switch {
 	case v.Failed > 0:
-		if it.self != "" && len(downDeps([]string{it.self}, start, failed)) > 0 {
+		if it.self != "" && len(downDeps([]string{it.self}, start, failed, up)) > 0 {
 			// Its own outage is a verdict on it, whatever else is down.
 			v.Readiness = NotReady
-		} else if down := downDeps(it.deps, start, failed); len(down) > 0 {
+		} else if down := downDeps(it.deps, start, failed, up); len(down) > 0 {
 			v.Readiness, v.BlockedBy = Blocked, down
 		} else if w := waiverFor(v.ID, append(failed, notRun...), waivers, now); w != nil && len(v.Unverified) == len(notRun) {
 			v.Readiness = Waived
@@ -255,12 +256,16 @@ func waiverRef(w *fixtures.Waiver) *WaiverRef {
 
 // downDeps are the item's dependencies proven down — by a probe at the
 // start of the run or when one of its specs failed, or by the failing
-// request itself. "unknown" (no probe, 404) is never down.
-func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
+// request itself. "unknown" (no probe, 404) is never down, and neither is a
+// system whose probe said down while specs that went through it passed in
+// this run (up, see provenUp): the probe is contradicted by the run's own
+// evidence (a health note says so). A spec's own failing request is
+// evidence whatever passed before.
+func downDeps(deps []string, start []SystemHealth, failed []*spec, up map[string]bool) []string {
 	down := map[string]bool{}
 	mark := func(hs []SystemHealth) {
 		for _, h := range hs {
-			if h.Status == vocab.HealthDown {
+			if h.Status == vocab.HealthDown && (h.Source == sourceRequest || !up[h.System]) {
 				down[h.System] = true
 			}
 		}
@@ -276,6 +281,43 @@ func downDeps(deps []string, start []SystemHealth, failed []*spec) []string {
 		}
 	}
 	return out
+}
+
+// sourceRequest marks health learnt from a spec's own failing request
+// (framework.SourceRequest).
+const sourceRequest = "request"
+
+// provenUp are the systems that specs which passed in this run went
+// through, by what each kind of spec does: a connection spec asks the
+// gateway for its database; an end-to-end flow uses the portal and every
+// system its service depends on; a platform spec its own system; any other
+// service spec (negative, accessibility) logs in and opens the portal.
+func provenUp(specs []*spec, cat *fixtures.Catalog) map[string]bool {
+	up := map[string]bool{}
+	for _, sp := range specs {
+		if sp.result.Outcome != Pass && sp.result.Outcome != OutcomeFlaky {
+			continue
+		}
+		kind := vocab.LabelValue(sp.labels, vocab.KeyKind)
+		switch {
+		case kind == vocab.KindConnection:
+			if db := vocab.LabelValue(sp.labels, vocab.KeyDB); db != "" {
+				up[vocab.DB(db)], up[vocab.SystemGateway] = true, true
+			}
+		case kind == vocab.KindPlatform:
+			if sys := vocab.LabelValue(sp.labels, vocab.KeySystem); sys != "" {
+				up[sys] = true
+			}
+		case vocab.LabelValue(sp.labels, vocab.KeyService) != "":
+			up[vocab.SystemPortal], up[vocab.SystemSSO] = true, true
+			if svc, ok := cat.Service(vocab.LabelValue(sp.labels, vocab.KeyService)); ok && kind == vocab.KindE2E {
+				for _, d := range svc.Systems {
+					up[d] = true
+				}
+			}
+		}
+	}
+	return up
 }
 
 // healthNotes: systems a probe called down at the start while specs that

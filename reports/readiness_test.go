@@ -159,6 +159,11 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 		return types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed, ReportEntries: []types.ReportEntry{e}}
 	}
 	fail := it(types.SpecStateFailed, "x", "service:DV01", "kind:e2e", "layer:api")
+	// Other specs that log in through the SSO passed, which contradicts the
+	// start probe: the failing spec's own refused request is the evidence.
+	ev := types.ReportEntry{Name: vocab.EntryHealth}
+	ev.Value = types.WrapEntryValue(`[{"system":"sso","status":"down","detail":"during the spec: POST /token: connection refused","source":"request"}]`)
+	fail.ReportEntries = append(fail.ReportEntries, ev)
 	ssoFail := it(types.SpecStateFailed, "x", "system:sso", "kind:platform")
 	// unknown (a 404 probe) is not down; a system never blocks its own
 	// verdict.
@@ -179,6 +184,11 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 	// The same failures with only the portal down: the portal is the system
 	// under test, it never blocks its own services.
 	srs[0] = start(`[{"system":"portal","status":"down","detail":"connection refused"}]`)
+	portalFail := it(types.SpecStateFailed, "x", "service:DV01", "kind:e2e", "layer:api")
+	pev := types.ReportEntry{Name: vocab.EntryHealth}
+	pev.Value = types.WrapEntryValue(`[{"system":"portal","status":"down","detail":"during the spec: connection refused","source":"request"}]`)
+	portalFail.ReportEntries = append(portalFail.ReportEntries, pev)
+	srs[1] = portalFail
 	s = buildWith(srs, Meta{}, fixtures.Gate{})
 	if v := s.Services[0]; v.Readiness != NotReady {
 		t.Errorf("portal down: DV01 %q by %v, want NOT READY", v.Readiness, v.BlockedBy)
@@ -186,6 +196,48 @@ func TestBlockedOnlyWhenProvenDown(t *testing.T) {
 	// A probe said down while specs that use the system passed: shown.
 	if len(s.HealthNotes) != 1 || s.HealthNotes[0].System != "portal" || s.HealthNotes[0].Passed == 0 {
 		t.Errorf("health notes %+v", s.HealthNotes)
+	}
+}
+
+// TestContradictedProbeBlamesNothing: probes (at the start, and taken when
+// a spec failed) that call the gateway and the population database down,
+// while the run's own lookups through them passed, blame nothing: a
+// database whose lookups worked is not BLOCKED, nor is a service. The
+// contradiction is shown as a health note.
+func TestContradictedProbeBlamesNothing(t *testing.T) {
+	e := types.ReportEntry{Name: vocab.EntryHealth}
+	e.Value = types.WrapEntryValue(`[{"system":"gateway","status":"down","detail":"HTTP 503"},{"system":"db:population","status":"down"},{"system":"db:tax","status":"down"}]`)
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed, ReportEntries: []types.ReportEntry{e}}
+	taxFail := it(types.SpecStateFailed, "unknown ID in tax: want 404", "db:tax", "kind:connection")
+	taxFail.ReportEntries = append(taxFail.ReportEntries, e) // the probe when it failed: still wrong
+	dv01Fail := it(types.SpecStateFailed, "x", "service:DV01", "kind:e2e", "layer:api")
+	dv01Fail.ReportEntries = append(dv01Fail.ReportEntries, e)
+	srs := []types.SpecReport{setup,
+		it(types.SpecStatePassed, "", "db:population", "kind:connection"),
+		it(types.SpecStatePassed, "", "db:tax", "kind:connection"), // the lookup worked
+		taxFail, dv01Fail,
+	}
+	s := buildWith(srs, Meta{}, fixtures.Gate{})
+	if v := s.NationalDBs["tax"]; v.Readiness != NotReady || len(v.BlockedBy) != 0 {
+		t.Errorf("tax %q by %v, want NOT READY (its lookups worked: its own failure)", v.Readiness, v.BlockedBy)
+	}
+	if v := s.Services[0]; v.Readiness == Blocked {
+		t.Errorf("DV01 BLOCKED by %v on probes the run contradicted", v.BlockedBy)
+	}
+	notes := map[string]bool{}
+	for _, n := range s.HealthNotes {
+		notes[n.System] = true
+	}
+	if !notes["gateway"] || !notes["db:population"] || !notes["db:tax"] {
+		t.Errorf("health notes %+v, want the contradicted gateway, population and tax", s.HealthNotes)
+	}
+	// Evidence of the run's own request still blames, whatever passed.
+	ev := types.ReportEntry{Name: vocab.EntryHealth}
+	ev.Value = types.WrapEntryValue(`[{"system":"db:population","status":"down","detail":"during the spec: gateway answered HTTP 502","source":"request"}]`)
+	dv01Fail.ReportEntries = append(dv01Fail.ReportEntries, ev)
+	s = buildWith(replace(srs, 4, dv01Fail), Meta{}, fixtures.Gate{})
+	if v := s.Services[0]; v.Readiness != Blocked || len(v.BlockedBy) != 1 || v.BlockedBy[0] != "db:population" {
+		t.Errorf("DV01 %q by %v, want BLOCKED by db:population (its own request's 502)", v.Readiness, v.BlockedBy)
 	}
 }
 
@@ -216,7 +268,7 @@ func ruleAt(g GateResult, id string) RuleResult {
 // BLOCKED; only "down" is.
 func TestSlowIsNotDown(t *testing.T) {
 	hs := []SystemHealth{{System: "payment", Status: vocab.HealthSlow, Detail: "answered in 3s"}, {System: "gateway", Status: vocab.HealthDown}}
-	if got := downDeps([]string{"payment", "gateway"}, hs, nil); len(got) != 1 || got[0] != "gateway" {
+	if got := downDeps([]string{"payment", "gateway"}, hs, nil, nil); len(got) != 1 || got[0] != "gateway" {
 		t.Errorf("down dependencies %v, want only gateway", got)
 	}
 }

@@ -119,6 +119,9 @@ type SystemHealth struct {
 	Status  string `json:"status"` // ok | slow | down | unknown (no probe, or a probe that proves nothing)
 	Version string `json:"version,omitempty"`
 	Detail  string `json:"detail,omitempty"`
+	// Source is "request" when a spec's own failing request proved the
+	// system down, "" for a health probe (see downDeps).
+	Source string `json:"source,omitempty"`
 }
 
 // Headline is the line ministries report: "Toàn trình: 21/25 dịch vụ ·

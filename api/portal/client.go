@@ -155,6 +155,19 @@ func (c *Client) StartPayment(ctx context.Context, dossierID string) (*PaymentSt
 	return &p, nil
 }
 
+// Withdraw withdraws the citizen's dossier (rút hồ sơ) and returns it,
+// withdrawn. A portal refuses it once processing has finished: an
+// *APIError with status 409 and code CodeNotWithdrawable, its message
+// saying why (see IsNotWithdrawable).
+func (c *Client) Withdraw(ctx context.Context, dossierID string) (*Dossier, error) {
+	var d Dossier
+	path := "/api/v1/dossiers/" + url.PathEscape(dossierID) + "/withdraw"
+	if _, err := c.do(ctx, "withdraw "+dossierID, http.MethodPost, path, nil, "", nil, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // Result reads a delivered dossier's signed result; 404 (IsNotFound) until
 // it is delivered. Check it with VerifyResult.
 func (c *Client) Result(ctx context.Context, dossierID string) (*Result, error) {

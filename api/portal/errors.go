@@ -17,6 +17,7 @@ const (
 	CodeUpstream          = "upstream_unavailable"
 	CodeNothingToPay      = "nothing_to_pay"
 	CodeIdempotencyReused = "idempotency_key_reused"
+	CodeNotWithdrawable   = "not_withdrawable" // the dossier has finished processing
 )
 
 // Reasons of a 401 (APIError.Reason).
@@ -106,3 +107,10 @@ func StatusOf(err error) int {
 
 // IsNotFound reports whether err is a 404 answer (also: a result not yet delivered).
 func IsNotFound(err error) bool { return StatusOf(err) == 404 }
+
+// IsNotWithdrawable reports whether err is the portal's refusal to withdraw
+// a dossier that has finished processing (409 not_withdrawable).
+func IsNotWithdrawable(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && e.Status == 409 && e.Code == CodeNotWithdrawable
+}

@@ -140,7 +140,14 @@ type SubmitRequest struct {
 	ServiceID   string            `json:"service_id"`
 	Fields      map[string]string `json:"fields,omitempty"`
 	Attachments []AttachmentRef   `json:"attachments,omitempty"`
+	// Note is free text the portal keeps with the dossier (at most
+	// MaxNote characters): the harness's run marker.
+	Note string `json:"note,omitempty"`
 }
+
+// MaxNote is the longest note a submission may carry (the contract's
+// maxLength).
+const MaxNote = 500
 
 // Dossier is an application (hồ sơ). Times are world-clock times in Vietnam
 // time; the zero ones are not known yet and absent from the JSON.
@@ -163,6 +170,7 @@ type Dossier struct {
 	History         []HistoryEntry    `json:"history"`
 	ResultAvailable bool              `json:"result_available"`
 	Chain           []ChainLink       `json:"chain"`
+	Note            string            `json:"note,omitempty"` // the submission's note, as sent
 }
 
 // Applicant is the citizen who submitted a dossier.

@@ -23,6 +23,9 @@ Usage:
   dvcqa report [--lang en] [--waivers FILE] <run>   rebuild a run's reports from its files
   dvcqa diff <old-run> <new-run>                    regressions, fixes, new/removed, flaky, slower specs
   dvcqa merge <run> <run>...                        combine shards (e.g. provinces) into one run
+  dvcqa cleanup <run-id> [--runs DIR] [--target FILE]
+                         withdraw the dossiers a run created (its dossiers.json) through the portal's API;
+                         exit 1 when some could not be withdrawn (each listed with the portal's reason)
   dvcqa catalog [--json] list the 25 essential online public services
 
 Exit codes: 0 the go-live gate passed; 1 it failed; 2 the harness could not run.
@@ -53,6 +56,8 @@ func main() {
 		code = diffCmd(args)
 	case "merge":
 		code = mergeCmd(args)
+	case "cleanup":
+		code = cleanupCmd(args)
 	case watchCommand:
 		code = watchCmd(args)
 	case "help", "-h", "--help":

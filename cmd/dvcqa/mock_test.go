@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dvcqa/dvcqa/fixtures"
 )
 
 // TestMockServeRefusesRemoteAddr: a non-loopback --addr without
@@ -62,5 +64,29 @@ func TestParseDialects(t *testing.T) {
 		if _, err := parseDialects(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("parseDialects(%q) = %v, want %q", in, err, want)
 		}
+	}
+}
+
+// TestWrittenTargetKeepsTheGate: the target `mock serve` writes reads back
+// with the embedded profile's gate: an absent platform_ready (all platform
+// systems required) is not written as [] (none required).
+func TestWrittenTargetKeepsTheGate(t *testing.T) {
+	cat := fixtures.MustLoad()
+	tg, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.URLs = fixtures.URLs{Portal: "http://127.0.0.1:1/portal/01", SSO: "http://127.0.0.1:1/sso", Gateway: "http://127.0.0.1:1/gateway",
+		DVCQG: "http://127.0.0.1:1/dvcqg", Payment: "http://127.0.0.1:1/payment"}
+	path := filepath.Join(t.TempDir(), "target.yaml")
+	if err := writeTargetFile(path, tg); err != nil {
+		t.Fatal(err)
+	}
+	back, err := fixtures.LoadTarget(path, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Gate.RequiredPlatform(), tg.Gate.RequiredPlatform(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("written target requires platform %v, the embedded one %v", got, want)
 	}
 }

@@ -23,9 +23,11 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/internal/runrecord"
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
 	"github.com/dvcqa/dvcqa/runconfig"
+	"github.com/dvcqa/dvcqa/suites/framework/accounts"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -174,6 +176,14 @@ func run(o runOptions) int {
 	if err := target.MissingSecrets(os.LookupEnv); err != nil {
 		return fail("target %s: secrets not set:\n%v", target.Name, err)
 	}
+	// Enough test accounts for every role, by the suites' own allocation:
+	// refused here, before the suites are built, not in their setup. (The
+	// mock world's synthetic citizens are checked by its tests.)
+	if target.Kind == fixtures.KindReal {
+		if _, err := accounts.Allocate(cat, len(target.Accounts), target.Allow.Submit); err != nil {
+			return fail("target %s: accounts: %v", target.Name, err)
+		}
+	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
 		return fail("%v", err)
@@ -205,6 +215,9 @@ func run(o runOptions) int {
 	started := time.Now()
 	ginkgoErr := runGinkgo(root, runDir, configEnv, o, masker)
 	finished := time.Now()
+	// The dossiers the run created, from every process, in one file for
+	// `dvcqa cleanup` (the parts stay if this fails).
+	created, recErr := runrecord.Merge(runDir, o.runID)
 
 	reps, err := reports.LoadGinkgoJSON(filepath.Join(runDir, reports.GinkgoFile))
 	if err != nil {
@@ -228,6 +241,13 @@ func run(o runOptions) int {
 	}
 	if sum.Totals.Specs == 0 && ginkgoErr != nil {
 		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)
+	}
+	switch {
+	case recErr != nil:
+		fmt.Fprintf(os.Stderr, "dvcqa: the record of created dossiers: %v\n", recErr)
+	case len(created.Dossiers) > 0 && !target.Embedded():
+		fmt.Printf("  %d dossier(s) created on %s, each noted %q: dvcqa cleanup %s withdraws them\n",
+			len(created.Dossiers), target.Name, runrecord.Marker(o.runID), o.runID)
 	}
 	fmt.Printf("  reports: %s (and %s)\n\n", rel(runDir), rel(filepath.Join(runsRoot, reports.LatestDir)))
 	return gateExit(sum)
@@ -348,7 +368,9 @@ func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error
 		return redact.NewMasker(secrets...).WithNames(names...), nil
 	}
 	for _, a := range t.Accounts {
-		secrets = append(secrets, os.Getenv(a.PasswordEnv))
+		// The account's personal ID too, whatever its shape: real test
+		// accounts are real people's data.
+		secrets = append(secrets, os.Getenv(a.PasswordEnv), os.Getenv(a.PersonalIDEnv))
 	}
 	return redact.NewMasker(secrets...), nil
 }

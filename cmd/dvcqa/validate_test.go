@@ -112,16 +112,36 @@ func TestRunChecksInputsBeforeTheRunFolder(t *testing.T) {
 	if err := os.WriteFile(badWaivers, []byte("waivers:\n  - service: DV99\n    reason: x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The staging example with submitting allowed: its two accounts are far
+	// too few, which is refused naming the role that runs short.
+	submitting := filepath.Join(t.TempDir(), "submitting.yaml")
+	data, err := os.ReadFile(staging)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(submitting, bytes.Replace(data, []byte("allow:\n  submit: false"), []byte("allow:\n  submit: true"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withSecrets := func(t *testing.T) { // the subtest's: unset again after it
+		for _, e := range tg.SecretEnvs() {
+			t.Setenv(e.Name, "set-for-the-test")
+		}
+	}
 	for _, tc := range []struct {
-		name string
-		args []string
-		want []string
+		name  string
+		args  []string
+		want  []string
+		setup func(*testing.T)
 	}{
-		{"unset secrets", []string{"--target", staging}, secretLines(staging, tg)},
-		{"bad waivers", []string{"--waivers", badWaivers}, []string{badWaivers + ":"}},
-		{"unknown defect", []string{"--defect", "no-such-defect@DV09"}, []string{"no-such-defect"}},
+		{"too few accounts", []string{"--target", submitting}, []string{"accounts: 2 test citizens, the specs need", "role end-to-end needs 25 accounts (numbers 1 to 25), 23 of them missing", "allow.submit: false"}, withSecrets},
+		{"unset secrets", []string{"--target", staging}, secretLines(staging, tg), nil},
+		{"bad waivers", []string{"--waivers", badWaivers}, []string{badWaivers + ":"}, nil},
+		{"unknown defect", []string{"--defect", "no-such-defect@DV09"}, []string{"no-such-defect"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup(t)
+			}
 			runs := filepath.Join(t.TempDir(), "runs")
 			var buf bytes.Buffer
 			stderr = &buf

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
@@ -18,6 +19,10 @@ import (
 
 // maxSubmit bounds a submission body; attachments travel separately.
 const maxSubmit = 1 << 20
+
+// maxNote is the longest note a submission may carry (the contract's
+// maxLength), in characters.
+const maxNote = 500
 
 // dossier is one application (hồ sơ) and its progress. Guarded by Server.mu.
 type dossier struct {
@@ -37,6 +42,7 @@ type dossier struct {
 
 	fields      map[string]string
 	attachments []api.Attachment
+	note        string // the submission's note (e.g. the harness's run marker)
 
 	status                                              string
 	submittedAt, acceptedAt, appointmentAt, deliveredAt time.Time
@@ -220,6 +226,7 @@ func (s *Server) submit(ctx context.Context, c citizen, req *api.SubmitRequest) 
 		chainSteps:     svc.Chain,
 		fields:         fields,
 		attachments:    atts,
+		note:           req.Note,
 		fee:            s.feeOf(svc),
 	}
 	s.open(d, s.now())
@@ -275,6 +282,10 @@ func (s *Server) check(ctx context.Context, c citizen, req *api.SubmitRequest) (
 	s.mu.Lock()
 	atts, attErrs := s.validateAttachments(svc, req.Attachments, c.ID)
 	s.mu.Unlock()
+	if utf8.RuneCountInString(req.Note) > maxNote {
+		errs = append(errs, bad("note", api.FieldInvalidFormat, fmt.Sprintf("note is longer than %d characters", maxNote),
+			fmt.Sprintf("Ghi chú dài quá %d ký tự", maxNote)))
+	}
 	if errs = append(errs, attErrs...); len(errs) > 0 {
 		return nil, nil, nil, invalid(errs)
 	}
@@ -398,6 +409,7 @@ func (s *Server) view(d *dossier) api.Dossier {
 		History:         slices.Clone(d.history),
 		ResultAvailable: d.result != nil,
 		Chain:           []api.ChainLink{},
+		Note:            d.note,
 	}
 	for _, c := range d.children {
 		v.Chain = append(v.Chain, api.ChainLink{Step: c.step, NameVI: c.nameVI, ServiceID: c.serviceID, Code: c.code, Status: c.status})

@@ -174,6 +174,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers", s.auth(s.handleDossiers))
 	m.HandleFunc("GET /api/v1/dossiers/{id}", s.auth(s.handleDossier))
 	m.HandleFunc("POST /api/v1/dossiers/{id}/payment", s.auth(s.handleStartPayment))
+	m.HandleFunc("POST /api/v1/dossiers/{id}/withdraw", s.auth(s.handleWithdraw)) // withdraw.go
 	m.HandleFunc("GET /api/v1/dossiers/{id}/result", s.auth(s.handleResult))
 	m.HandleFunc("POST /api/v1/payment/callback", s.handlePaymentCallback)
 	m.HandleFunc("GET /api/v1/trust/ca.pem", s.handleCA)

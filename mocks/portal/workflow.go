@@ -42,6 +42,9 @@ func (s *Server) after(d *dossier, at time.Time, f func()) {
 		}
 		delete(s.timers, id)
 		d.pending--
+		if d.status == api.StatusWithdrawn {
+			return // officers stop at a withdrawal (withdraw.go)
+		}
 		f()
 	})
 }
@@ -189,7 +192,7 @@ func (s *Server) otherPerson(d *dossier) string {
 // that state: history entry by a synthetic officer, then the push to the
 // national portal. The caller holds s.mu.
 func (s *Server) advance(d *dossier, state string, at time.Time) {
-	if !slices.Contains(d.workflow, state) {
+	if !slices.Contains(d.workflow, state) && state != api.StatusWithdrawn {
 		return
 	}
 	first := len(d.history) == 0
@@ -268,6 +271,8 @@ func (s *Server) officer(d *dossier, state string) officer {
 		return officer{name, specialistTitle(d.agency), expert, "Thẩm định hồ sơ, đối chiếu cơ sở dữ liệu quốc gia"}
 	case api.StatusFinished:
 		return officer{name, "Lãnh đạo phòng chuyên môn", expert, "Phê duyệt, ký số kết quả giải quyết " + d.resultDoc.NameVI}
+	case api.StatusWithdrawn:
+		return officer{name, "Công chức tiếp nhận hồ sơ", oneStop, "Công dân rút hồ sơ trực tuyến; dừng giải quyết"}
 	default: // delivered
 		return officer{name, "Công chức một cửa", oneStop, "Trả kết quả điện tử qua Cổng Dịch vụ công và kho dữ liệu của công dân"}
 	}

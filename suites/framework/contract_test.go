@@ -254,15 +254,15 @@ func TestSetupValidatesOnlyWhereTheProfileSays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.contract == nil || e.HTTP.Transport != e.contract {
-		t.Fatal("mock target: the contract check is not the client's transport")
+	if e.contract == nil || e.allow == nil || e.HTTP.Transport != e.allow || e.allow.next != e.contract {
+		t.Fatal("mock target: the contract check is not the transport under the allow guard")
 	}
 	off, cat := mockTarget(t)
 	off.Contract = fixtures.ContractOff
 	if e, err = Setup(off, cat); err != nil {
 		t.Fatal(err)
 	}
-	if e.contract != nil || e.HTTP.Transport != e.wire {
+	if e.contract != nil || e.HTTP.Transport != e.allow || e.allow.next != e.wire {
 		t.Error("contract: off still validates")
 	}
 }

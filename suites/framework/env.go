@@ -44,6 +44,7 @@ type Env struct {
 	httpLog  *httpLog
 	wire     *wireWatch
 	contract *contractCheck // nil when the target's profile turns validation off
+	allow    *allowGuard    // refuses data-mutating portal requests no MustAllow granted (allow.go)
 
 	citizens   []Citizen
 	allocation *Allocation // which citizen each (role, item) gets
@@ -95,6 +96,8 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 		e.contract = check
 		httpc.Transport = check
 	}
+	e.allow = e.newAllowGuard(httpc.Transport) // allow.go; records created dossiers (created.go)
+	httpc.Transport = e.allow
 
 	redirect := t.SSO.RedirectURI
 	if redirect == "" {
@@ -204,6 +207,7 @@ func (e *Env) loadCitizens() error {
 			}
 			e.citizens = append(e.citizens, accountIdentity(i, a, Citizen{PersonalID: id, Password: pw}))
 		}
+		learnAccounts(e.citizens) // accountpii.go: masked in every artefact
 		// Well-formed (Hà Nội, male, 1999) with a serial no registry hands out
 		// to test data; a real target may still know it, which the spec reports.
 		e.unknownID = "001099000000"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/payment"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/suites/framework/accounts"
 )
 
 func mockTarget(t *testing.T) (*fixtures.Target, *fixtures.Catalog) {
@@ -49,11 +50,11 @@ func TestSetupResolvesAMockTarget(t *testing.T) {
 	}
 	// Every role and item has its own citizen, so parallel specs never
 	// share dossiers.
-	seen := map[string]pair{}
-	for _, p := range pairs(cat) {
-		c := e.Citizen(p.role, p.n)
+	seen := map[string]accounts.Pair{}
+	for _, p := range accounts.Pairs(cat) {
+		c := e.Citizen(p.Role, p.N)
 		if other, ok := seen[c.PersonalID]; ok {
-			t.Errorf("citizen %s used by %s #%d and %s #%d", c.PersonalID, other.role, other.n, p.role, p.n)
+			t.Errorf("citizen %s used by %s #%d and %s #%d", c.PersonalID, other.Role, other.N, p.Role, p.N)
 		}
 		seen[c.PersonalID] = p
 	}

@@ -47,6 +47,7 @@ func NewDefaultFramework(name string) *Framework {
 		f.Env = e
 		e.httpLog.reset()
 		e.wire.reset()
+		e.allow.reset()
 		resetFields()
 		// Diagnostics first, before any teardown: what the target answered
 		// last, and whether a dependency is down (the report says BLOCKED).
@@ -81,6 +82,7 @@ func (f *Framework) Login(ctx context.Context, c Citizen) *sso.Tokens {
 	toks, err := f.login(ctx, c)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in through SSO as test citizen %s", redact.ID(c.PersonalID))
 	gomega.Expect(toks.IDToken).NotTo(gomega.BeEmpty(), "SSO returned no ID token")
+	learnIDToken(toks.IDToken) // accountpii.go
 	return toks
 }
 

@@ -36,7 +36,14 @@ type SystemHealth struct {
 	Status  string `json:"status"` // ok | slow | down | unknown
 	Version string `json:"version,omitempty"`
 	Detail  string `json:"detail,omitempty"`
+	// Source is SourceRequest when a spec's own request proved the system
+	// down; "" for a probe. A probe that the run's passing specs contradict
+	// blames nothing (reports/readiness.go); a failing request always does.
+	Source string `json:"source,omitempty"`
 }
+
+// SourceRequest marks health learnt from a spec's own request.
+const SourceRequest = "request"
 
 // CheckHealth probes every system of the target in parallel, each within
 // its own request budget, so that one outage is reported as one cause
@@ -112,15 +119,26 @@ func (e *Env) probeGateway(ctx context.Context) []SystemHealth {
 		}
 		sort.Strings(dbs)
 		for _, db := range dbs {
-			st := HealthOK
-			if body.Databases[db] != "ok" {
-				// The gateway's own word that its upstream is down.
-				st = HealthDown
-			}
-			out = append(out, SystemHealth{System: "db:" + db, Status: st, Detail: body.Databases[db]})
+			st, detail := gatewayDBStatus(body.Databases[db])
+			out = append(out, SystemHealth{System: "db:" + db, Status: st, Detail: detail})
 		}
 	}
 	return append(out, gw)
+}
+
+// gatewayDBStatus reads the gateway's word on one database behind it. Only
+// "ok" and "down" (dvcqa's gateway contract, docs/contracts.md; a real
+// gateway's words are unverified) mean anything:
+// any other word ("degraded", "unknown", a dialect's own) proves nothing, so
+// it is "unknown" and never blames the database.
+func gatewayDBStatus(said string) (status, detail string) {
+	switch {
+	case strings.EqualFold(said, "ok"):
+		return HealthOK, ""
+	case strings.EqualFold(said, "down"):
+		return HealthDown, "the gateway reports it down"
+	}
+	return HealthUnknown, fmt.Sprintf("the gateway reports %q (not ok or down)", said)
 }
 
 // probeAnswer is what a probe got: the status code, the wire failure (of
@@ -208,9 +226,9 @@ func mergeObserved(hs []SystemHealth, seen []SystemHealth) []SystemHealth {
 		for i := range hs {
 			if hs[i].System == o.System {
 				found = true
-				if hs[i].Status != HealthDown {
-					hs[i].Status, hs[i].Detail = HealthDown, o.Detail
-				}
+				// The request is the stronger evidence, even over a probe
+				// that said down too.
+				hs[i].Status, hs[i].Detail, hs[i].Source = HealthDown, o.Detail, o.Source
 			}
 		}
 		if !found {

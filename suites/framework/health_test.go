@@ -23,7 +23,8 @@ func TestHealthOnlyEvidenceIsDown(t *testing.T) {
 	mux.HandleFunc("/portal/01/healthz", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusServiceUnavailable) })
 	// /dvcqg/healthz is not served: 404.
 	mux.HandleFunc("/gateway/healthz", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`{"status":"ok","databases":{"population":"ok","tax":"down"}}`))
+		// A word other than ok or down proves nothing: unknown.
+		_, _ = w.Write([]byte(`{"status":"ok","databases":{"population":"ok","tax":"down","land":"degraded"}}`))
 	})
 	mux.HandleFunc("/gateway/api/v1/population/records", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "upstream", http.StatusBadGateway)
@@ -49,7 +50,7 @@ func TestHealthOnlyEvidenceIsDown(t *testing.T) {
 		got[h.System] = h
 	}
 	want := map[string]string{"sso": HealthOK, "portal": HealthDown, "dvcqg": HealthUnknown, "payment": HealthDown,
-		"gateway": HealthOK, "db:population": HealthOK, "db:tax": HealthDown}
+		"gateway": HealthOK, "db:population": HealthOK, "db:tax": HealthDown, "db:land": HealthUnknown}
 	for sys, st := range want {
 		if got[sys].Status != st {
 			t.Errorf("%s: status %q (%s), want %q", sys, got[sys].Status, got[sys].Detail, st)
@@ -85,7 +86,7 @@ func TestHealthOnlyEvidenceIsDown(t *testing.T) {
 		t.Errorf("refused payment request: observed %v", seen)
 	}
 	merged := mergeObserved([]SystemHealth{{System: "db:population", Status: HealthOK}}, wire.observed())
-	if merged[0].Status != HealthDown {
+	if merged[0].Status != HealthDown || merged[0].Source != SourceRequest {
 		t.Errorf("a spec's failing request must override an ok probe: %+v", merged)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/internal/runrecord"
 )
 
 // Submission is a citizen logged in to the portal with a form filled in and
@@ -35,7 +36,8 @@ type Upload struct {
 
 // NewSubmission logs the citizen in, opens the service's form and fills it the way
 // a citizen would: prefilled values kept, the rest typed from the catalog's
-// examples, required attachments uploaded.
+// examples, required attachments uploaded (which needs allow.submit: the
+// spec is skipped without it, see MustAllow).
 func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c Citizen) *Submission {
 	ginkgo.GinkgoHelper()
 	s := &Submission{Citizen: c}
@@ -47,7 +49,7 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open the form of %s as %s", svc.ID, redact.ID(c.PersonalID))
 	s.Form = form
 
-	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}}
+	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}, Note: RunMarker()}
 	for _, ff := range form.Fields {
 		if ff.Prefilled {
 			s.Request.Fields[ff.Name] = ff.Value
@@ -62,6 +64,7 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		if !a.Required {
 			continue
 		}
+		f.MustAllow(ActUpload)
 		name, data := SampleFile(a.MimeTypes[0])
 		up, err := s.Portal.UploadAttachment(ctx, a.Type, name, a.MimeTypes[0], data)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "upload attachment %q for %s", a.Type, svc.ID)
@@ -69,6 +72,17 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		s.Uploads = append(s.Uploads, Upload{Type: a.Type, Filename: name, ContentType: a.MimeTypes[0], Data: data, Receipt: *up})
 	}
 	return s
+}
+
+// RunMarker is the note every dossier the harness submits carries, "dvcqa
+// test run <run id>": on a shared staging portal, officers and `dvcqa
+// cleanup <run id>` can tell the run's test dossiers from real ones.
+func RunMarker() string {
+	id := RunConfig().RunID
+	if id == "" {
+		id = "unnamed" // go test without `dvcqa run`: no run folder, no cleanup
+	}
+	return runrecord.Marker(id)
 }
 
 // NewKey returns a fresh idempotency key.

@@ -258,7 +258,7 @@ func (w *wireWatch) note(system, detail string) {
 			return // the first failure is the one worth telling
 		}
 	}
-	w.seen = append(w.seen, SystemHealth{System: system, Status: HealthDown, Detail: "during the spec: " + detail})
+	w.seen = append(w.seen, SystemHealth{System: system, Status: HealthDown, Detail: "during the spec: " + detail, Source: SourceRequest})
 }
 
 func (w *wireWatch) reset() {

@@ -31,9 +31,7 @@ var _ = ginkgo.Describe("National Public Service Portal sync (DVCQG)", framework
 	})
 
 	ginkgo.It("learns of a newly submitted dossier with the portal's status", timeout, func(ctx ginkgo.SpecContext) {
-		if !f.Target.Allow.Submit {
-			ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-		}
+		f.MustAllow(framework.ActSubmit)
 		svc := procedureService()
 		c := f.Citizen(framework.RolePlatform, 4)
 		pop := f.Record(ctx, "population", c.PersonalID)

@@ -21,6 +21,8 @@ var _ = ginkgo.Describe("Payment platform", framework.LayerAPI, framework.KindPl
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 
 	ginkgo.It("rejects an INIT whose MaXacThuc signature is wrong", timeout, func(ctx ginkgo.SpecContext) {
+		// An INIT the platform wrongly accepts opens a transaction.
+		f.MustAllow(framework.ActPay)
 		ref := "DVCQA-" + framework.NewKey()[:12]
 		// The configured client (its dialect, its access to the platform), with another signing secret.
 		bad := *f.Payment
@@ -129,9 +131,9 @@ func feeService() fixtures.Service {
 // payment, returning the success callback the platform would send (unsigned).
 func awaitingPayment(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) (*portal.Client, *portal.Dossier, payment.Callback) {
 	ginkgo.GinkgoHelper()
-	if !f.Target.Allow.Submit {
-		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-	}
+	f.MustAllow(framework.ActSubmit)
+	// It starts a payment, and the specs then tell the portal of one.
+	f.MustAllow(framework.ActPay)
 	s := f.NewSubmission(ctx, svc, c)
 	d, _, err := s.Portal.Submit(ctx, framework.NewKey(), s.Request)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "submit a dossier of %s", svc.ID)

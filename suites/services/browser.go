@@ -42,9 +42,7 @@ var _ = ginkgo.Describe(browserContainer, framework.LayerBrowser, func() {
 })
 
 func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
-	if !f.Target.Allow.Submit {
-		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-	}
+	f.MustAllow(framework.ActSubmit)
 	p := f.NewPortalPage(ctx)
 
 	framework.Step(framework.CheckLogin, "logging in with VNeID on the SSO page")
@@ -80,6 +78,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 
 	framework.Step(framework.CheckSubmit, "filling the remaining fields and attaching the documents")
 	fillTyped(p, svc)
+	f.MustAllow(framework.ActUpload)
 	attachRequired(p, svc)
 
 	gomega.Expect(p.Review()).To(gomega.Succeed(), "review the dossier of %s", svc.ID)
@@ -94,9 +93,7 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 
 	if svc.FeeVND > 0 {
 		framework.Step(framework.CheckPayment, fmt.Sprintf("paying the fee of %d VND on the payment platform's page", svc.FeeVND))
-		if !f.Target.Allow.Pay {
-			ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
-		}
+		f.MustAllow(framework.ActPay)
 		gomega.Expect(p.Pay()).To(gomega.Succeed(), "pay the fee of dossier %s", code)
 	}
 
@@ -199,6 +196,10 @@ func checkResultPage(ctx context.Context, f *framework.Framework, p *browser.Por
 // portal must send the form back with a visible error next to that field,
 // and next to no other (every other value was valid).
 func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	// It uploads attachments and sends the form: a portal that wrongly takes
+	// it keeps a dossier.
+	f.MustAllow(framework.ActSubmit)
+	f.MustAllow(framework.ActUpload)
 	p := f.NewPortalPage(ctx)
 	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
 	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))

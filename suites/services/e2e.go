@@ -23,9 +23,7 @@ import (
 // service, each step holding what the target answered, whole, to the
 // references (expect.go).
 func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
-	if !f.Target.Allow.Submit {
-		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-	}
+	f.MustAllow(framework.ActSubmit)
 
 	framework.Step(framework.CheckLogin, "logging in through SSO and opening the prefilled form")
 	s := f.NewSubmission(ctx, svc, c)
@@ -131,9 +129,7 @@ func checkSubmitted(ctx context.Context, s *framework.Submission, r *dossierRefs
 func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, payer string) *payment.QueryResponse {
 	ginkgo.GinkgoHelper()
 	framework.Step(framework.CheckPayment, fmt.Sprintf("paying the fee of %d VND on the payment platform", svc.FeeVND))
-	if !f.Target.Allow.Pay {
-		ginkgo.Skip("target profile does not allow paying fees (allow.pay: false)")
-	}
+	f.MustAllow(framework.ActPay)
 	from := time.Now()
 	start, err := p.StartPayment(ctx, d.ID)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start payment of %s", d.Code)

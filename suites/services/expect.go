@@ -133,6 +133,8 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 		ID: got.ID, Code: got.Code, ServiceID: svc.ID, ProcedureCode: svc.ProcedureCode, Province: r.Province,
 		Applicant: r.Applicant, Fields: r.Request.Fields,
 		Fee: portal.Fee{AmountVND: svc.FeeVND},
+		// The run marker, answered back as submitted (the contract's note).
+		Note: framework.RunMarker(),
 	}
 	d.Form(a, "id", got.ID, got.ID != "", "a non-empty id")
 	d.Form(a, "code", got.Code, codeOK(got.Code, r.AgencyID, got.SubmittedAt), "{"+r.AgencyID+"}-{yyMMdd of submission}-{NNNN}")

@@ -78,6 +78,9 @@ func verdicts(ae *portal.APIError) []fieldVerdict {
 }
 
 func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	// A submission meant to be refused is still one: a portal that wrongly
+	// accepts it creates a dossier.
+	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
 	field := framework.FirstTypedRequired(svc)
 	req := s.Request
@@ -96,6 +99,7 @@ func missingRequiredField(ctx context.Context, f *framework.Framework, svc fixtu
 // well-formed ID of somebody else gets (national_data_mismatch) — the
 // citizen must be told to fix the number, not that it is someone else's.
 func malformedPersonalID(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
+	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
 	submitWithID := func(id, what string) *portal.APIError {
 		req := s.Request
@@ -141,6 +145,7 @@ func malformedValues(ctx context.Context, f *framework.Framework, svc fixtures.S
 	if len(fields) == 0 {
 		ginkgo.Skip(svc.ID + "'s form has no date or phone field")
 	}
+	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
 	for _, fd := range fields {
 		req := s.Request
@@ -196,7 +201,10 @@ func unauthenticated(ctx context.Context, f *framework.Framework, svc fixtures.S
 	_, err := anon.Form(noToken, svc.ID)
 	expectUnauthenticated(err, portal.ReasonMissingToken, "form of "+svc.ID+" without a token")
 
-	req := portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}, Attachments: []portal.AttachmentRef{}}
+	// The form's refusal is checked above; the submits below would create a
+	// dossier on a portal that wrongly took them.
+	f.MustAllow(framework.ActSubmit)
+	req := portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{"HoVaTen": "Nguyễn Văn A"}, Attachments: []portal.AttachmentRef{}, Note: framework.RunMarker()}
 	_, _, err = anon.Submit(noToken, framework.NewKey(), req)
 	expectUnauthenticated(err, portal.ReasonMissingToken, "submit of "+svc.ID+" without a token")
 
@@ -219,9 +227,7 @@ func identity(d *portal.Dossier) dossierIdentity {
 }
 
 func retriedSubmit(ctx context.Context, f *framework.Framework, svc fixtures.Service, c framework.Citizen) {
-	if !f.Target.Allow.Submit {
-		ginkgo.Skip("target profile does not allow submitting dossiers (allow.submit: false)")
-	}
+	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
 	before := dossierIDs(ctx, s.Portal, svc.ID)
 

@@ -10,6 +10,7 @@ const (
 	CodeUpstream          = "upstream_unavailable"
 	CodeNothingToPay      = "nothing_to_pay"
 	CodeIdempotencyReused = "idempotency_key_reused"
+	CodeNotWithdrawable   = "not_withdrawable" // the dossier has finished processing
 )
 
 // Reasons of a 401 (APIError.Reason).

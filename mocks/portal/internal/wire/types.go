@@ -18,6 +18,7 @@ const (
 	StatusPaymentRequired = "payment_required"
 	StatusFinished        = "finished"
 	StatusDelivered       = "delivered"
+	StatusWithdrawn       = "withdrawn" // by the citizen, before processing finished
 )
 
 // Algorithm is the only signature algorithm of results.
@@ -142,6 +143,7 @@ type SubmitRequest struct {
 	ServiceID   string            `json:"service_id"`
 	Fields      map[string]string `json:"fields,omitempty"`
 	Attachments []AttachmentRef   `json:"attachments,omitempty"`
+	Note        string            `json:"note,omitempty"` // kept with the dossier, answered back as is
 }
 
 // Dossier is an application (hồ sơ). Times are world-clock times in Vietnam
@@ -165,6 +167,7 @@ type Dossier struct {
 	History         []HistoryEntry    `json:"history"`
 	ResultAvailable bool              `json:"result_available"`
 	Chain           []ChainLink       `json:"chain"`
+	Note            string            `json:"note,omitempty"`
 }
 
 // Applicant is the citizen who submitted a dossier.

@@ -1,4 +1,4 @@
-package framework
+package accounts
 
 import (
 	"fmt"
@@ -17,21 +17,7 @@ func catalogOf(services int) *fixtures.Catalog {
 	return c
 }
 
-type pair struct {
-	role Role
-	n    int
-}
-
-// pairs is every (role, item) pair of the catalog.
-func pairs(cat *fixtures.Catalog) []pair {
-	var out []pair
-	for r := range numRoles {
-		for n := range roles[r].items(cat) {
-			out = append(out, pair{r, n})
-		}
-	}
-	return out
-}
+func pairs(cat *fixtures.Catalog) []Pair { return Pairs(cat) }
 
 // Every (role, item) pair gets its own citizen, also for a 26th service,
 // which hand-numbered offsets gave another spec's citizen.
@@ -45,11 +31,11 @@ func TestAllocateGivesEveryPairItsOwnCitizen(t *testing.T) {
 		if want := 3*services + 1 + PlatformItems; a.Need() != want {
 			t.Errorf("%d services: need %d, want %d", services, a.Need(), want)
 		}
-		owner := map[int]pair{}
+		owner := map[int]Pair{}
 		for _, p := range pairs(cat) {
-			i := a.Index(p.role, p.n)
+			i := a.Index(p.Role, p.N)
 			if other, taken := owner[i]; taken {
-				t.Errorf("%d services: citizen %d given to %s #%d and %s #%d", services, i, other.role, other.n, p.role, p.n)
+				t.Errorf("%d services: citizen %d given to %s #%d and %s #%d", services, i, other.Role, other.N, p.Role, p.N)
 			}
 			owner[i] = p
 		}
@@ -65,8 +51,8 @@ func TestAllocateIsDeterministic(t *testing.T) {
 	a, _ := Allocate(cat, 100, true)
 	b, _ := Allocate(cat, 100, true)
 	for _, p := range pairs(cat) {
-		if a.Index(p.role, p.n) != b.Index(p.role, p.n) {
-			t.Fatalf("%s #%d: %d and %d", p.role, p.n, a.Index(p.role, p.n), b.Index(p.role, p.n))
+		if a.Index(p.Role, p.N) != b.Index(p.Role, p.N) {
+			t.Fatalf("%s #%d: %d and %d", p.Role, p.N, a.Index(p.Role, p.N), b.Index(p.Role, p.N))
 		}
 	}
 }
@@ -77,6 +63,13 @@ func TestAllocateWithTooFewCitizens(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "60 test citizens, the specs need 84") ||
 		!strings.Contains(err.Error(), "end-to-end 26") || !strings.Contains(err.Error(), "allow.submit: false") {
 		t.Errorf("too few citizens with data-mutating specs: %v", err)
+	}
+	// The role that runs short, with the accounts it needs.
+	if err == nil || !strings.Contains(err.Error(), "role browser needs 26 accounts (numbers 59 to 84), 24 of them missing") {
+		t.Errorf("too few citizens: %v, want the short role named", err)
+	}
+	if _, err := Allocate(cat, 10, true); err == nil || !strings.Contains(err.Error(), "role end-to-end needs 26 accounts (numbers 1 to 26), 16 of them missing") {
+		t.Errorf("10 citizens: %v", err)
 	}
 	if _, err := Allocate(cat, 0, false); err == nil {
 		t.Error("no citizens at all: no error")
@@ -90,8 +83,8 @@ func TestAllocateWithTooFewCitizens(t *testing.T) {
 		t.Errorf("Shared = %q", a.Shared)
 	}
 	for _, p := range pairs(cat) {
-		if i := a.Index(p.role, p.n); i < 0 || i >= 2 {
-			t.Errorf("%s #%d: citizen %d of 2", p.role, p.n, i)
+		if i := a.Index(p.Role, p.N); i < 0 || i >= 2 {
+			t.Errorf("%s #%d: citizen %d of 2", p.Role, p.N, i)
 		}
 	}
 }
