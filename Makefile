@@ -40,9 +40,9 @@ soak:
 suites:
 	$(DVCQA) run --runs runs/test-runs
 
-## external: `dvcqa mock serve` as a separate process gives the same verdicts as the embedded run
+## external: `dvcqa mock serve` as a separate process, treated as a real portal (kind: real, https, secrets in env vars, non-default dialects), gives the same verdicts as the embedded run
 external:
-	$(GO) test -count=1 -run 'TestExternalMock' ./cmd/dvcqa
+	$(GO) test -count=1 -run 'TestRealKindTarget|TestExternalMockWithDefect' ./cmd/dvcqa
 
 ## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
 procs:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -205,7 +206,11 @@ func (e *Env) loadCitizens() error {
 			if id == "" || pw == "" {
 				return fmt.Errorf("account %d: set %s and %s", i+1, a.PersonalIDEnv, a.PasswordEnv)
 			}
-			e.citizens = append(e.citizens, accountIdentity(i, a, Citizen{PersonalID: id, Password: pw}))
+			c := accountIdentity(i, a, Citizen{PersonalID: id, Password: pw, Databases: a.Databases})
+			e.citizens = append(e.citizens, c)
+			if e.business == nil && slices.Contains(a.Databases, "business_registration") {
+				e.business = &c
+			}
 		}
 		learnAccounts(e.citizens) // accountpii.go: masked in every artefact
 		// Well-formed (Hà Nội, male, 1999) with a serial no registry hands out
