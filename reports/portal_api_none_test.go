@@ -58,7 +58,20 @@ func TestPortalAPINoneJudgesServicesOnTheBrowserFlow(t *testing.T) {
 	if s.Totals.Skipped != 6 || s.Totals.Failed != 0 {
 		t.Errorf("totals %+v: want the 6 API specs skipped, none failed", s.Totals)
 	}
-	tableHas(t, s, "Toàn trình: 3/3 dịch vụ", "Đồng bộ DVCQG: đạt", "browser_e2e ran and passed")
+	n := 0
+	for _, sp := range s.Specs {
+		if vocab.LabelValue(sp.Labels, vocab.KeyLayer) == vocab.LayerAPI && vocab.LabelValue(sp.Labels, vocab.KeyService) != "" {
+			if sp.Outcome != Skipped || sp.SkipReason != apiNoneSkip {
+				t.Errorf("%s: %s %q, want skipped naming portal.api: none", sp.Name, sp.Outcome, sp.SkipReason)
+			}
+			n++
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d API specs of services, want 6", n)
+	}
+	tableHas(t, s, "Toàn trình: 3/3 dịch vụ", "Đồng bộ DVCQG: đạt", "browser_e2e ran and passed",
+		"Not run (the spec said why):", "  - 6 spec(s): portal.api: none: this check uses dvcqa's citizen API")
 
 	// The same run under the default gate of portal.api dvcqa (both flows):
 	// the skipped API flow leaves every service NOT VERIFIED, naming why.

@@ -243,6 +243,9 @@ type SpecResult struct {
 	Attempts int      `json:"attempts"`
 	Seconds  float64  `json:"seconds"`
 	Province string   `json:"province,omitempty"`
+	// SkipReason is why a spec that skipped itself did not run (e.g.
+	// "portal.api: none: …"); "" when it ran or was not selected.
+	SkipReason string `json:"skip_reason,omitempty"`
 }
 
 // ProvinceRow is one province of a merged multi-province run.
