@@ -41,7 +41,7 @@ func apiNoneRun() []types.SpecReport {
 // were NOT RUN, the sync is proven by the browser flow, the gate passes; the
 // API checks stay NOT RUN, with the reason, never a pass.
 func TestPortalAPINoneJudgesServicesOnTheBrowserFlow(t *testing.T) {
-	allow := Meta{Target: TargetInfo{Allow: &Allow{Submit: true, Pay: true}}}
+	allow := Meta{Target: TargetInfo{Allow: &Allow{Submit: true, Pay: true}, PortalAPI: "none"}}
 	gate := fixtures.Gate{Require: []string{vocab.E2EColumn(vocab.LayerBrowser)}}
 	s := buildWith(apiNoneRun(), allow, gate)
 	for _, v := range s.Services {
@@ -71,7 +71,7 @@ func TestPortalAPINoneJudgesServicesOnTheBrowserFlow(t *testing.T) {
 		t.Errorf("%d API specs of services, want 6", n)
 	}
 	tableHas(t, s, "Toàn trình: 3/3 dịch vụ", "Đồng bộ DVCQG: đạt", "browser_e2e ran and passed",
-		"Not run (the spec said why):", "  - 6 spec(s): portal.api: none: this check uses dvcqa's citizen API")
+		"Not run (the spec said why):", "portal.api: none — the portal has no dvcqa citizen API", "  - 6 spec(s): portal.api: none: this check uses dvcqa's citizen API")
 
 	// The same run under the default gate of portal.api dvcqa (both flows):
 	// the skipped API flow leaves every service NOT VERIFIED, naming why.

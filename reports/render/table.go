@@ -16,6 +16,9 @@ func PrintTable(w io.Writer, s *reports.Summary) {
 	if len(s.Target.Defects) > 0 {
 		fmt.Fprintf(w, "seeded defects ON: %s\n", strings.Join(s.Target.Defects, ", "))
 	}
+	if s.Target.PortalAPI == "none" {
+		fmt.Fprintln(w, "portal.api: none — the portal has no dvcqa citizen API: API-layer specs are NOT RUN, services are judged on the browser flow")
+	}
 	fmt.Fprintln(w)
 	row := func(id, name string, v *reports.Verdict) {
 		note := ""
