@@ -201,6 +201,9 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 	}
 	if outcome == Skipped {
 		sp.skipped = skipReason(sr, m)
+		if strings.TrimSpace(sr.Failure.Message) != "" {
+			sp.result.SkipReason = sp.skipped // the spec said why
+		}
 	}
 	if outcome == Fail {
 		sp.failure = failureOf(sr, sr.Failure, m, sh, outDir)

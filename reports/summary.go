@@ -94,6 +94,9 @@ type TargetInfo struct {
 	File     string   `json:"file,omitempty"`
 	Defects  []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
 	Allow    *Allow   `json:"allow,omitempty"`   // what the profile let the harness do (nil: not recorded)
+	// PortalAPI is "none" when the portal has no dvcqa citizen API
+	// (portal.api: none): its API specs are NOT RUN; "" otherwise.
+	PortalAPI string `json:"portal_api,omitempty"`
 }
 
 // Allow is the target profile's allow: block, as the run saw it.
@@ -246,6 +249,9 @@ type SpecResult struct {
 	Attempts int      `json:"attempts"`
 	Seconds  float64  `json:"seconds"`
 	Province string   `json:"province,omitempty"`
+	// SkipReason is why a spec that skipped itself did not run (e.g.
+	// "portal.api: none: …"); "" when it ran or was not selected.
+	SkipReason string `json:"skip_reason,omitempty"`
 }
 
 // ProvinceRow is one province of a merged multi-province run.

@@ -171,7 +171,8 @@ var Columns = []Column{
 		AbbrVI: "ĐS", NameVI: "điền sẵn từ CSDL quốc gia", AbbrEN: "Pre", NameEN: "prefill from national databases"},
 	{ID: CheckPayment, Step: CheckPayment,
 		AbbrVI: "TT", NameVI: "thanh toán trực tuyến", AbbrEN: "Pay", NameEN: "online payment"},
-	// The national portal is checked over the API only.
+	// The national portal is checked over the API (and by the browser flow
+	// when the portal has no API, portal.api: none).
 	{ID: CheckSync, Step: CheckSync, Layers: []string{LayerAPI},
 		AbbrVI: "ĐB", NameVI: "đồng bộ DVCQG", AbbrEN: "Sync", NameEN: "DVCQG sync"},
 	{ID: CheckResult, Step: CheckResult,

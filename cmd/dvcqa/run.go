@@ -231,6 +231,9 @@ func run(o runOptions) int {
 	if target.Kind == fixtures.KindMock {
 		info.Seed = target.Seed
 	}
+	if target.PortalAPINone() {
+		info.PortalAPI = target.Portal.API // the report says the API layer could not run
+	}
 	rec := &runRecord{Meta: reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started,
 		FinishedAt: finished, Commit: gitCommit(root), FlakeAttempts: o.flakeAttempts, WaiversFile: waiversFile},
 		Province: target.Province, Gate: target.Gate}

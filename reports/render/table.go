@@ -16,6 +16,9 @@ func PrintTable(w io.Writer, s *reports.Summary) {
 	if len(s.Target.Defects) > 0 {
 		fmt.Fprintf(w, "seeded defects ON: %s\n", strings.Join(s.Target.Defects, ", "))
 	}
+	if s.Target.PortalAPI == "none" {
+		fmt.Fprintln(w, "portal.api: none — the portal has no dvcqa citizen API: API-layer specs are NOT RUN, services are judged on the browser flow")
+	}
 	fmt.Fprintln(w)
 	row := func(id, name string, v *reports.Verdict) {
 		note := ""
@@ -78,6 +81,7 @@ func PrintTable(w io.Writer, s *reports.Summary) {
 	if failures > shown {
 		fmt.Fprintf(w, "  … and %d more (index.html lists them all)\n", failures-shown)
 	}
+	notRun(w, s)
 	gate := "FAILED"
 	if s.Gate.Passed {
 		gate = "PASSED"
@@ -122,4 +126,33 @@ func pad(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s + strings.Repeat(" ", n-utf8.RuneCountInString(s))
+}
+
+// notRun lists why specs skipped themselves (portal.api: none, allow.pay:
+// false …), by reason with how many: a check that did not run is shown as
+// such, never folded into a pass.
+func notRun(w io.Writer, s *reports.Summary) {
+	count := map[string]int{}
+	var order []string
+	for _, sp := range s.Specs {
+		if sp.SkipReason == "" {
+			continue
+		}
+		if count[sp.SkipReason] == 0 {
+			order = append(order, sp.SkipReason)
+		}
+		count[sp.SkipReason]++
+	}
+	if len(order) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n  Not run (the spec said why):")
+	const shown = 5
+	for i, r := range order {
+		if i == shown {
+			fmt.Fprintf(w, "  … and %d more reason(s) (summary.json: specs[].skip_reason)\n", len(order)-shown)
+			break
+		}
+		fmt.Fprintf(w, "  - %d spec(s): %s\n", count[r], reports.Truncate(r, 160))
+	}
 }
