@@ -4,6 +4,8 @@ package suites_test
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -51,6 +53,16 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)
+		if t.PortalAPINone() && t.Portal.ResultCAFile == "" {
+			// No API to publish the result CA: pin the world's, as a team
+			// pins its portal's with portal.result_ca_file.
+			f, err := os.CreateTemp(cfg.Run.RunDir, "result-ca-*.pem")
+			gomega.Expect(err).NotTo(gomega.HaveOccurred(), "write the embedded world's result CA")
+			_, err = f.Write(w.ResultCAPEM())
+			gomega.Expect(errors.Join(err, f.Close())).To(gomega.Succeed(), "write the embedded world's result CA")
+			ginkgo.DeferCleanup(os.Remove, f.Name())
+			t.Portal.ResultCAFile = f.Name()
+		}
 	} else if len(switches.List()) > 0 {
 		ginkgo.Fail("seeded defects switch on only in the embedded world; start `dvcqa mock serve --defect ...` for a standalone one")
 	}

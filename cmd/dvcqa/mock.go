@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -93,6 +94,12 @@ func mockCmd(args []string) int {
 		if err := tlsFlags.write(*writeTarget, target); err != nil {
 			return fail("%v", err)
 		}
+		// The result CA beside it, pinned: the harness verifies results
+		// with it, not with what the portal under test publishes.
+		if err := os.WriteFile(*writeTarget+ResultCASuffix, w.ResultCAPEM(), 0o644); err != nil {
+			return fail("write the result CA: %v", err)
+		}
+		target.Portal.ResultCAFile = filepath.Base(*writeTarget + ResultCASuffix)
 		if err := writeTargetFile(*writeTarget, target); err != nil {
 			return fail("%v", err)
 		}
@@ -138,6 +145,10 @@ func mockCmd(args []string) int {
 // admin token: its own file, readable by its owner only, so the target
 // profile (which people copy and commit) never carries it.
 const AdminTokenSuffix = ".admin-token"
+
+// ResultCASuffix names the file beside the written target that holds the
+// CA certifying the world's result signers (portal.result_ca_file).
+const ResultCASuffix = ".result-ca.pem"
 
 func writeAdminToken(path, token string) error {
 	// Remove first: WriteFile keeps an existing file's looser mode.

@@ -26,7 +26,8 @@ const realDialects = "dvcqg=opencps,payment=published,gateway=ndxp,sso=wso2"
 // — `kind: real`, https with a CA made for the run, every secret and test
 // account only in environment variables, no health probes, non-default
 // dialects — and give the same verdicts as the embedded world speaking the
-// same dialects; a seeded defect gives the same failure in both.
+// same dialects; so does a second profile of a portal without dvcqa's API
+// (portal.api: none); a seeded defect gives the same failure in both.
 func TestRealKindTarget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suites four times; `make external` runs it")
@@ -47,11 +48,9 @@ func TestRealKindTarget(t *testing.T) {
 	}
 	mock := serveMock(ctx, t, bin, filepath.Join(tmp, "healthy", "mock.yaml"), "--tls", "--dialect", realDialects)
 	real := realProfile(t, cat, mock)
-	// Every spec of the API layer and every end-to-end flow of the browser
-	// layer (what a service's verdict rests on), with DV09's page checks;
-	// the other services' accessibility and missing-field pages do not
-	// depend on the target's kind (`make suites` runs them all).
-	const filter = "layer:api || (layer:browser && (kind:e2e || service:DV09))"
+	// Every spec of the API layer, and the browser layer of a free and a
+	// paid service; the second profile below runs every browser flow.
+	const filter = "layer:api || (layer:browser && (service:DV09 || service:DV07))"
 	got := runDvcqa(ctx, t, bin, root, tmp, "real", "--target", real, "--label-filter", filter)
 	want := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--target", embedded, "--label-filter", filter)
 	if got.Target.Kind != fixtures.KindReal {
@@ -64,6 +63,48 @@ func TestRealKindTarget(t *testing.T) {
 		}
 	}
 	sameVerdicts(t, got, want)
+
+	// A portal without dvcqa's citizen API (portal.api: none): API specs
+	// NOT RUN, every service judged on its browser flow, the result
+	// signature checked with the pinned CA (portal.result_ca_file).
+	noAPI := strings.TrimSuffix(real, ".yaml") + "-noapi.yaml"
+	tg, err := fixtures.LoadTarget(real, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Portal.API = fixtures.PortalAPINone
+	if err := writeTargetFile(noAPI, tg); err != nil {
+		t.Fatal(err)
+	}
+	embNoAPI := strings.TrimSuffix(embedded, ".yaml") + "-noapi.yaml"
+	etg, err := fixtures.LoadTarget(embedded, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	etg.Portal.API = fixtures.PortalAPINone
+	if err := writeTargetFile(embNoAPI, etg); err != nil {
+		t.Fatal(err)
+	}
+	// The browser flows of six services (free and paid, one to two
+	// attachments, prefill from four databases), the platform and the
+	// database connections; every flow runs in `make suites`.
+	const nfilter = "layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09 || service:DV12 || service:DV19 || service:DV25) || kind:platform || kind:connection"
+	ngot := runDvcqa(ctx, t, bin, root, tmp, "real-noapi", "--target", noAPI, "--label-filter", nfilter)
+	nwant := runDvcqa(ctx, t, bin, root, tmp, "embedded-noapi", "--target", embNoAPI, "--label-filter", nfilter)
+	if ngot.Totals.Failed > 0 || nwant.Totals.Failed > 0 {
+		t.Errorf("portal.api none: a healthy world failed specs: real %d, embedded %d", ngot.Totals.Failed, nwant.Totals.Failed)
+		logFailures(t, ngot)
+		logFailures(t, nwant)
+	}
+	sameVerdicts(t, ngot, nwant)
+	for _, v := range ngot.Services {
+		if !strings.Contains(nfilter, "service:"+v.ID+" ") && !strings.Contains(nfilter, "service:"+v.ID+")") {
+			continue
+		}
+		if v.Readiness != reports.Ready {
+			t.Errorf("portal.api none: %s is %s, want READY on its browser flow alone (%v)", v.ID, v.Readiness, v.Unverified)
+		}
+	}
 
 	const defect, dfilter = "fee-wrong-amount@DV07", "service:DV07 && layer:api"
 	dmock := serveMock(ctx, t, bin, filepath.Join(tmp, "defect", "mock.yaml"), "--tls", "--dialect", realDialects, "--defect", defect)

@@ -146,6 +146,7 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: CA: %w", err)
 	}
+	w.resultCA = ca.CertPEM()
 	for _, p := range cat.Provinces {
 		signer, err := ca.NewSigner("Ủy ban nhân dân " + p.NameVI)
 		if err != nil {

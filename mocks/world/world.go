@@ -90,6 +90,7 @@ type World struct {
 
 	listen     string // the listener's address (host:port)
 	adminToken string
+	resultCA   []byte // PEM of the CA that certifies every portal's result signers
 	srv        *http.Server
 	clock      *clock.Clock
 	portals    []*portal.Server
@@ -225,3 +226,9 @@ func mount(mux *http.ServeMux, prefix string, h http.Handler) {
 	prefix = strings.TrimRight(prefix, "/")
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
 }
+
+// ResultCAPEM is the certificate of the authority that certifies the
+// portals' result signers: what a QA team would pin as
+// portal.result_ca_file (the starter and `mock serve` hand it over; the
+// harness never takes it from the portal under test when it is pinned).
+func (w *World) ResultCAPEM() []byte { return append([]byte(nil), w.resultCA...) }
