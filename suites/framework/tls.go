@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -54,15 +55,20 @@ func newTargetTransport(t *fixtures.Target) (*targetTransport, error) {
 	}
 	mk := func(cert *tls.Certificate) *http.Transport {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if roots == nil && cert == nil {
-			return tr // no tls settings: exactly Go's default
-		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-		if cert != nil {
-			// Always offered when asked, whatever CAs the server lists:
-			// Go would otherwise send none when the lists do not match, and
-			// the failure would read "certificate required".
-			tr.TLSClientConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return cert, nil }
+		tr.TLSClientConfig.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			if cert != nil {
+				// Always offered when asked, whatever CAs the server lists:
+				// Go would otherwise send none when the lists do not match,
+				// and the failure would read "certificate required".
+				return cert, nil
+			}
+			// None to give. Under TLS 1.3 the server's refusal may only
+			// show as a reset on the first write: remember that it asked.
+			if asked, ok := cri.Context().Value(certAskedKey{}).(*atomic.Bool); ok {
+				asked.Store(true)
+			}
+			return &tls.Certificate{}, nil
 		}
 		return tr
 	}
@@ -107,12 +113,23 @@ func (t *targetTransport) pick(u *url.URL) (*http.Transport, bool) {
 	return t.def, t.defCert
 }
 
+// certAskedKey marks a request's context with a flag the TLS handshake of
+// a connection dialled for it sets when the server asks for a client
+// certificate the profile does not have.
+type certAskedKey struct{}
+
 func (t *targetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt, cert := t.pick(req.URL)
-	resp, err := rt.RoundTrip(req)
+	asked := new(atomic.Bool)
+	resp, err := rt.RoundTrip(req.WithContext(context.WithValue(req.Context(), certAskedKey{}, asked)))
 	if err != nil {
-		if r := netreason.TransportTo(err, req.URL.Host, cert); r.Kind == netreason.TLS {
+		r := netreason.TransportTo(err, req.URL.Host, cert)
+		if r.Kind == netreason.TLS {
 			return nil, r
+		}
+		if asked.Load() && (r.Kind == netreason.Reset || r.Kind == netreason.Closed || r.Kind == netreason.Cut) {
+			return nil, &netreason.Error{Kind: netreason.TLS, Host: req.URL.Host, Err: err,
+				Detail: "(bad certificate (client certificate required: the server asked for one in the TLS handshake and the profile has none — set tls.client_cert_file and tls.client_key_file); it then closed the connection: " + r.Error() + ")"}
 		}
 	}
 	return resp, err
