@@ -104,6 +104,15 @@ var wso2Paths = []struct{ field, suffix string }{
 	{"token_endpoint", "/oauth2/token"},
 }
 
+// DialectError is a provider whose discovery document is of another
+// dialect than the profile's sso.dialect.
+type DialectError struct {
+	Dialect string // the profile's
+	msg     string
+}
+
+func (e *DialectError) Error() string { return e.msg }
+
 // dialectProblem says, in one error naming sso and the dialect, that the
 // provider's document is of another dialect than the profile's: WSO2's
 // endpoint paths, and a token endpoint that takes the client's
@@ -123,13 +132,13 @@ func (c *Client) dialectProblem(d *Discovery) error {
 	switch dialect {
 	case DialectWSO2:
 		if !looksWSO2 {
-			return fmt.Errorf("sso speaks another dialect than wso2 (sso.dialect): %s; is it dialect oidc?", notWSO2)
+			return &DialectError{Dialect: dialect, msg: fmt.Sprintf("sso speaks another dialect than wso2 (sso.dialect): %s; is it dialect oidc?", notWSO2)}
 		}
 	case DialectOIDC:
 		if looksWSO2 && c.clientAuth() == AuthNone && len(d.TokenEndpointAuthMethodsSupported) > 0 &&
 			!slices.Contains(d.TokenEndpointAuthMethodsSupported, AuthNone) {
-			return fmt.Errorf("sso speaks another dialect than oidc (sso.dialect): WSO2-style endpoints (%s) and no public clients (token_endpoint_auth_methods_supported %v); is it dialect wso2?",
-				d.TokenEndpoint, d.TokenEndpointAuthMethodsSupported)
+			return &DialectError{Dialect: dialect, msg: fmt.Sprintf("sso speaks another dialect than oidc (sso.dialect): WSO2-style endpoints (%s) and no public clients (token_endpoint_auth_methods_supported %v); is it dialect wso2?",
+				d.TokenEndpoint, d.TokenEndpointAuthMethodsSupported)}
 		}
 	}
 	// Only in wso2: in oidc a provider whose metadata forgets "none" worked

@@ -246,3 +246,47 @@ func transportOf(hc *http.Client) http.RoundTripper {
 	}
 	return http.DefaultTransport
 }
+
+// PendingLogin is a login a person completes in a browser (dvcqa auth
+// save --browser: a VNeID app login that no program can type): the URL
+// to open, and what finishing it needs.
+type PendingLogin struct {
+	URL                    string // the authorization request to open
+	d                      *Discovery
+	state, nonce, verifier string
+}
+
+// StartLogin makes the authorization request of a login done by hand.
+func (c *Client) StartLogin(ctx context.Context) (*PendingLogin, error) {
+	d, err := c.Discover(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sso login: %w", err)
+	}
+	u, state, nonce, verifier := c.loginURL(d)
+	return &PendingLogin{URL: u, d: d, state: state, nonce: nonce, verifier: verifier}, nil
+}
+
+// FinishLogin redeems the code of the callback the browser was sent to
+// and verifies the tokens, as any login.
+func (c *Client) FinishLogin(ctx context.Context, p *PendingLogin, callback *url.URL) (*Tokens, error) {
+	return c.finishLogin(ctx, p.d, callback, p.state, p.nonce, p.verifier)
+}
+
+// BrowserSession is the session a login done in a browser left: the SSO's
+// persistent cookies (those with an expiry: a "remember me" login's).
+func BrowserSession(issuer, clientID, personalID string, cookies []SessionCookie) (*Session, error) {
+	s := &Session{Issuer: issuer, ClientID: clientID, PersonalID: personalID, SavedAt: time.Now().UTC()}
+	for _, ck := range cookies {
+		if ck.Expires.IsZero() {
+			continue // a browser-session cookie ends with the browser
+		}
+		s.Cookies = append(s.Cookies, ck)
+		if s.Expires.IsZero() || ck.Expires.Before(s.Expires) {
+			s.Expires = ck.Expires
+		}
+	}
+	if len(s.Cookies) == 0 {
+		return nil, errors.New("sso save session: the SSO kept no session after the login (no persistent cookie: tick \"remember me\" on its login page, if it has one)")
+	}
+	return s, nil
+}

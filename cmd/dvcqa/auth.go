@@ -19,7 +19,7 @@ import (
 // me" and save the SSO's session for sso.login session, in a file of mode
 // 0600 outside any repository.
 func authCmd(args []string) int {
-	const use = "usage: dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR]"
+	const use = "usage: dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR] | [--browser [--browser-url ws://…] [--wait 5m]]"
 	if len(args) == 0 || args[0] != "save" {
 		return fail(use)
 	}
@@ -28,11 +28,17 @@ func authCmd(args []string) int {
 	out := fs.String("out", "", "where to save the session (outside any repository), e.g. ~/.config/dvcqa/session.json")
 	personalID := fs.String("personal-id", "", "citizen to log in as; default: the profile's first account, or the mock world's first applicant")
 	passwordEnv := fs.String("password-env", "", "environment variable holding the password; default: the first account's password_env (mock: derived from the seed)")
+	inBrowser := fs.Bool("browser", false, "log in by hand in a browser window (a VNeID app login, a second factor): dvcqa opens the SSO's login and keeps its session when the login reaches the redirect URI")
+	browserURL := fs.String("browser-url", os.Getenv(vocab.EnvBrowserURL), "with --browser: a running Chromium's DevTools URL (a remote browser the person sees), instead of a window on this machine")
+	wait := fs.Duration("wait", 5*time.Minute, "with --browser: how long to wait for the person to finish the login")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	if *targetFile == "" || *out == "" {
+	if *targetFile == "" || *out == "" || fs.NArg() > 0 {
 		return fail(use)
+	}
+	if *inBrowser && (*personalID != "" || *passwordEnv != "") {
+		return fail("auth save: --browser takes no --personal-id or --password-env: the person logs in themselves")
 	}
 	cat, err := fixtures.Load()
 	if err != nil {
@@ -45,10 +51,6 @@ func authCmd(args []string) int {
 	if t.Embedded() {
 		return fail("auth save: target %s names no URLs: the embedded mock world lives only during a run (start `dvcqa mock serve --write-target FILE` and save against FILE)", t.Name)
 	}
-	id, pw, err := authAccount(t, cat, *personalID, *passwordEnv)
-	if err != nil {
-		return fail("auth save: %v", err)
-	}
 	secret, err := t.SSOSecret(t.SSO.ClientID)
 	if err != nil {
 		return fail("auth save: %v", err)
@@ -60,11 +62,24 @@ func authCmd(args []string) int {
 	c := &sso.Client{Issuer: t.URLs.SSO, ClientID: t.SSO.ClientID, ClientSecret: secret, RedirectURI: redirect,
 		UsernameField: t.SSO.UsernameField, PasswordField: t.SSO.PasswordField, Dialect: t.Dialects()[vocab.SystemSSO],
 		ClientAuth: t.SSO.ClientAuth, ACRValues: t.SSO.ACRValues, Scopes: t.SSO.Scopes, HTTP: &http.Client{Timeout: t.Timeouts.Request}}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*t.Timeouts.Request)
-	defer cancel()
-	s, err := c.SaveSession(ctx, id, pw)
-	if err != nil {
-		return fail("auth save: %v", err)
+	var s *sso.Session
+	if *inBrowser {
+		ctx, cancel := context.WithTimeout(context.Background(), *wait+4*t.Timeouts.Request)
+		defer cancel()
+		fmt.Println("Log in in the browser window (tick \"remember me\" if the SSO offers it); dvcqa waits up to", *wait)
+		if s, err = saveInBrowser(ctx, t, c, redirect, *browserURL, *wait); err != nil {
+			return fail("auth save: %v", err)
+		}
+	} else {
+		id, pw, err := authAccount(t, cat, *personalID, *passwordEnv)
+		if err != nil {
+			return fail("auth save: %v", err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 4*t.Timeouts.Request)
+		defer cancel()
+		if s, err = c.SaveSession(ctx, id, pw); err != nil {
+			return fail("auth save: %v", err)
+		}
 	}
 	if err := sso.WriteSession(*out, s); err != nil {
 		return fail("auth save: %v", err)

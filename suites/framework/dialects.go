@@ -11,6 +11,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/dvcqg"
 	"github.com/dvcqa/dvcqa/api/gateway"
 	"github.com/dvcqa/dvcqa/api/payment"
+	"github.com/dvcqa/dvcqa/api/sso"
 )
 
 // CheckDialects asks each external system one cheap question in the
@@ -22,6 +23,13 @@ import (
 // down, a refusal) are left to the health probes and the specs.
 func (e *Env) CheckDialects(ctx context.Context) error {
 	probes := map[string]func(context.Context) error{
+		"sso": func(ctx context.Context) error {
+			if e.SSO == nil {
+				return nil
+			}
+			_, err := e.SSO.Discover(ctx)
+			return err
+		},
 		"dvcqg": e.DVCQG.Login,
 		"payment": func(ctx context.Context) error {
 			// A reference nobody made: any dialect-correct answer is a refusal.
@@ -66,5 +74,6 @@ func isDialectMismatch(err error) bool {
 	_, dv := errors.AsType[*dvcqg.DialectError](err)
 	_, pay := errors.AsType[*payment.DialectError](err)
 	_, gw := errors.AsType[*gateway.DialectError](err)
-	return dv || pay || gw
+	_, id := errors.AsType[*sso.DialectError](err)
+	return dv || pay || gw || id
 }

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+
+	"github.com/dvcqa/dvcqa/api/sso"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/fixtures/citizens"
+)
+
+// TestAuthSaveInBrowser: `dvcqa auth save --browser` opens the SSO's login
+// in a (remote) Chromium and waits; a person — here the test, driving the
+// same browser — logs in with "remember me"; the session saved is the
+// citizen's, with the SSO's persistent cookie and its expiry, mode 0600.
+func TestAuthSaveInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a mock world and Chromium; `make procs` runs it")
+	}
+	exe := "/usr/lib/chromium/chromium"
+	if _, err := os.Stat(exe); err != nil {
+		t.Skip("Debian chromium is not installed (scripts/setup.sh installs it)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	_, tmp, bin := buildDvcqa(ctx, t)
+	target := serveMock(ctx, t, bin, filepath.Join(tmp, "mock.yaml"), "--dialect", "sso=wso2")
+
+	profile := t.TempDir()
+	chrome := exec.CommandContext(ctx, exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir="+profile)
+	chrome.Env = append(os.Environ(), "TMPDIR="+profile)
+	stderr, err := chrome.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chrome.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = chrome.Process.Kill(); _ = chrome.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	var ws string
+	select {
+	case ws = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Chromium printed no DevTools URL")
+	}
+
+	out := filepath.Join(t.TempDir(), "session.json")
+	save := exec.CommandContext(ctx, bin, "auth", "save", "--target", target, "--out", out, "--browser", "--browser-url", ws, "--wait", "90s")
+	var saveOut strings.Builder
+	save.Stdout, save.Stderr = &saveOut, &saveOut
+	if err := save.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- save.Wait() }()
+
+	// The person: find the SSO's login page in the browser and log in.
+	cat, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := fixtures.LoadTarget(target, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := citizens.Generate(cat.Provinces, cat.Databases, tg.Seed, citizens.DefaultPerProvince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := w.Applicants(tg.Province)[0]
+	alloc, cancelAlloc := remote.NewAllocator(ctx, ws)
+	defer cancelAlloc()
+	person, cancelPerson := chromedp.NewContext(alloc)
+	defer cancelPerson()
+	if err := chromedp.Do(person); err != nil {
+		t.Fatal(err)
+	}
+	loggedIn := false
+	deadline := time.Now().Add(time.Minute)
+	for !loggedIn {
+		targets, err := chromedp.Targets(person)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ti := range targets {
+			if ti.Type == "page" && strings.Contains(ti.URL, "/authenticationendpoint/") {
+				tab, cancelTab := chromedp.NewContext(person, chromedp.WithTargetID(ti.TargetID))
+				defer cancelTab()
+				loggedIn = true
+				fill := `(() => { const f = document.querySelector('form');
+					f.querySelector('[name=username]').value = ` + jsString(c.PersonalID) + `;
+					f.querySelector('[name=password]').value = ` + jsString(c.Password) + `;
+					const r = f.querySelector('[name=chkRemember]'); if (r) r.checked = true;
+					f.submit(); return !!r; })()`
+				if err := chromedp.Do(tab, chromedp.WaitReady(chromedp.CSS("form"))); err != nil {
+					t.Fatalf("the SSO's login page: %v", err)
+				}
+				remember, err := chromedp.Run(tab, chromedp.Evaluate[bool](fill))
+				if err != nil {
+					t.Fatalf("log in on the SSO page: %v", err)
+				}
+				if !remember {
+					t.Error("the SSO's login page has no remember-me box")
+				}
+				break
+			}
+		}
+		if !loggedIn {
+			if time.Now().After(deadline) {
+				t.Fatalf("no SSO login page opened in the browser; auth save said:\n%s", saveOut.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("auth save --browser: %v\n%s", err, saveOut.String())
+		}
+	case <-ctx.Done():
+		t.Fatalf("auth save --browser did not finish:\n%s", saveOut.String())
+	}
+	s, err := sso.ReadSession(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PersonalID != c.PersonalID || len(s.Cookies) == 0 || s.Expires.IsZero() || s.Expired(time.Now()) {
+		t.Errorf("saved session: personal ID ok %v, %d cookies, expires %v", s.PersonalID == c.PersonalID, len(s.Cookies), s.Expires)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("session file mode: %v %v", fi.Mode().Perm(), err)
+	}
+	if !strings.Contains(saveOut.String(), "expires at") {
+		t.Errorf("auth save did not say when the session expires:\n%s", saveOut.String())
+	}
+}
+
+// jsString quotes s for JavaScript.
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
