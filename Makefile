@@ -42,7 +42,7 @@ suites:
 
 ## external: `dvcqa mock serve` as a separate process, treated as a real portal (kind: real, https, secrets in env vars, non-default dialects), gives the same verdicts as the embedded run
 external:
-	$(GO) test -count=1 -run 'TestRealKindTarget|TestExternalMockWithDefect' ./cmd/dvcqa
+	$(GO) test -count=1 -run 'TestRealKindTarget|TestExternalMockWithDefect|TestAuthSaveInBrowser' ./cmd/dvcqa
 
 ## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
 procs:

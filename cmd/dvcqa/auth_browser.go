@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/dvcqa/dvcqa/api/sso"
@@ -56,11 +57,8 @@ func saveInBrowser(ctx context.Context, t *fixtures.Target, c *sso.Client, redir
 	if err != nil {
 		return nil, err
 	}
-	au, err := url.Parse(p.URL)
-	if err != nil {
-		return nil, err
-	}
-	cookies, err := tab.Cookies(au.Scheme + "://" + au.Host + "/")
+	// The SSO's cookies, whatever path under the issuer they were set for.
+	cookies, err := tab.Cookies(p.URL, strings.TrimRight(c.Issuer, "/")+"/")
 	if err != nil {
 		return nil, err
 	}

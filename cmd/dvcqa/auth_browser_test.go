@@ -148,6 +148,20 @@ func TestAuthSaveInBrowser(t *testing.T) {
 	if s.PersonalID != c.PersonalID || len(s.Cookies) == 0 || s.Expires.IsZero() || s.Expired(time.Now()) {
 		t.Errorf("saved session: personal ID ok %v, %d cookies, expires %v", s.PersonalID == c.PersonalID, len(s.Cookies), s.Expires)
 	}
+	// The saved session logs the citizen in with no form.
+	secret, err := tg.SSOSecret(tg.SSO.ClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &sso.Client{Issuer: tg.URLs.SSO, ClientID: tg.SSO.ClientID, ClientSecret: secret, RedirectURI: tg.URLs.Portal + "/auth/callback",
+		Dialect: tg.Dialects()["sso"], ClientAuth: tg.SSO.ClientAuth, ACRValues: tg.SSO.ACRValues}
+	toks, err := client.LoginWithSession(ctx, s)
+	if err != nil {
+		t.Fatalf("log in with the saved session: %v", err)
+	}
+	if id, err := sso.Subject(toks.IDToken); err != nil || id != c.PersonalID {
+		t.Errorf("the saved session logs in someone else (%v)", err)
+	}
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("session file mode: %v %v", fi.Mode().Perm(), err)
 	}

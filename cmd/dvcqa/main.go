@@ -17,8 +17,9 @@ Usage:
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                          run the mock world standalone
-  dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR]
-                         save an SSO login session for sso.login: session (mode 0600, outside any repository)
+  dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR] | [--browser [--browser-url ws://…]]
+                         save an SSO login session for sso.login: session (mode 0600, outside any repository);
+                         --browser: a person logs in by hand in a (remote) Chromium window
   dvcqa defects [--json] list the seeded defects of the mock world and the specs that catch them
   dvcqa report [--lang en] [--waivers FILE] <run>   rebuild a run's reports from its files
   dvcqa diff <old-run> <new-run>                    regressions, fixes, new/removed, flaky, slower specs
