@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/mocks/defects"
@@ -271,5 +272,18 @@ func TestAutomaticOfficersRefuseManualActions(t *testing.T) {
 	be := o.refused(d.Code, "refuse", http.StatusConflict, "action_not_allowed")
 	if !strings.Contains(be.Error.Message, "automatic") {
 		t.Errorf("409 message %q does not say why", be.Error.Message)
+	}
+}
+
+func TestOfficerSessionExpiresAfterAnHour(t *testing.T) {
+	e := newManualEnv(t, nil)
+	o := e.officer()
+	if st, _, _ := o.call("GET", "/dossiers", nil, nil, nil); st != http.StatusOK {
+		t.Fatalf("fresh token: %d", st)
+	}
+	later := time.Now().Add(time.Hour + time.Second)
+	e.portal.back.now = func() time.Time { return later } // one hour of real time later
+	if st, _, be := o.call("GET", "/dossiers", nil, nil, nil); st != http.StatusUnauthorized || be.Error.Code != "unauthorized" {
+		t.Fatalf("token after an hour: %d %+v, want 401 unauthorized", st, be)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
@@ -23,7 +24,8 @@ const officerCookie = "phien-can-bo"
 // backofficePages are the back office's templates, each parsed with the
 // shared layout and the back office's header.
 var backofficePages = func() map[string]*template.Template {
-	funcs := template.FuncMap{"money": formatMoney, "datetime": formatDateTime, "statusVI": statusText}
+	funcs := template.FuncMap{"money": formatMoney, "datetime": formatDateTime, "statusVI": statusText,
+		"iso": func(t time.Time) string { return t.Format(time.RFC3339) }} // machine-readable, for <time datetime>
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "list", "dossier", "error"} {
 		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -86,10 +87,11 @@ func TestBackofficePagesDriveTheDossier(t *testing.T) {
 	if st := attr(mustID(t, r, "trang-thai"), "data-trang-thai"); st != "accepted" {
 		t.Fatalf("after receive via the web: %q", st)
 	}
-	if text(mustID(t, r, "han-tra")) == "" || byAttr(r.doc, "data-thao-tac", "assign") == nil {
-		t.Errorf("accepted page lacks the appointment or the assign button:\n%s", r.body)
-	}
 	it := e.officer().dossier(d.Code)
+	tm := first(mustID(t, r, "han-tra"), tagged(atom.Time))
+	if tm == nil || attr(tm, "datetime") != it.AppointmentAt.Format(time.RFC3339) || byAttr(r.doc, "data-thao-tac", "assign") == nil {
+		t.Errorf("accepted page lacks the appointment %v or the assign button:\n%s", it.AppointmentAt, r.body)
+	}
 	if len(it.History) != 2 || it.History[1].Note != "Đã kiểm tra đủ giấy tờ" {
 		t.Fatalf("history after the web action (and its double submission) %+v", it.History)
 	}
