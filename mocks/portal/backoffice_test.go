@@ -132,6 +132,9 @@ func TestOfficerAPIRefusals(t *testing.T) {
 	}
 	o.refused("H01.22-000000-9999", "receive", http.StatusNotFound, "not_found")
 	o.refused(d.Code, "dance", http.StatusBadRequest, "bad_request")
+	if st, _, be := o.call("POST", "/dossiers/"+d.Code+"/actions", map[string]string{"action": "receive", "note": strings.Repeat("ư", 501)}, nil, nil); st != http.StatusBadRequest {
+		t.Errorf("501-character note: %d %+v, want 400", st, be)
+	}
 	be := o.refused(d.Code, "assign", http.StatusConflict, "action_not_allowed")
 	if !strings.Contains(be.Error.Message, "allowed: receive, refuse") || be.Error.MessageVI == "" {
 		t.Errorf("409 message %+v", be.Error)
