@@ -46,7 +46,7 @@ func testStore(t *testing.T) (*store.Store, string) {
 	return st, url
 }
 
-func record(t *testing.T, st *store.Store, sums ...*reports.Summary) {
+func recordSynth(t *testing.T, st *store.Store, sums ...*reports.Summary) {
 	t.Helper()
 	for _, s := range sums {
 		raw, err := json.Marshal(s)
@@ -72,11 +72,11 @@ func captureStderr(t *testing.T, f func()) string {
 // noEnv is a getenv with nothing set.
 func noEnv(string) string { return "" }
 
-var night = time.Date(2026, 11, 28, 19, 0, 0, 0, time.UTC)
+var firstNight = time.Date(2026, 11, 28, 19, 0, 0, 0, time.UTC)
 
 func TestRunIsRecordedInTheStore(t *testing.T) {
 	st, _ := testStore(t)
-	sum := synthRun("20261128-190000-aaaa", night, []string{"status-stuck:processing@DV09", "result-unsigned@DV09"}, "layer:api", false)
+	sum := synthRun("20261128-190000-aaaa", firstNight, []string{"status-stuck:processing@DV09", "result-unsigned@DV09"}, "layer:api", false)
 	raw, _ := json.MarshalIndent(sum, "", "  ")
 	if err := recordRun(st, sum, raw); err != nil {
 		t.Fatal(err)
@@ -118,12 +118,12 @@ func TestRunIsRecordedInTheStore(t *testing.T) {
 // fails, then passes), a newer run with a seeded defect and an older
 // filtered run: three keys.
 func seedHistory(t *testing.T, st *store.Store) {
-	record(t, st,
-		synthRun("n1", night, nil, "", true),
-		synthRun("f1", night.Add(-time.Hour), nil, "layer:api", true),
-		synthRun("n2", night.Add(24*time.Hour), nil, "", false),
-		synthRun("n3", night.Add(48*time.Hour), nil, "", true),
-		synthRun("d1", night.Add(49*time.Hour), []string{"result-unsigned@DV09"}, "", false),
+	recordSynth(t, st,
+		synthRun("n1", firstNight, nil, "", true),
+		synthRun("f1", firstNight.Add(-time.Hour), nil, "layer:api", true),
+		synthRun("n2", firstNight.Add(24*time.Hour), nil, "", false),
+		synthRun("n3", firstNight.Add(48*time.Hour), nil, "", true),
+		synthRun("d1", firstNight.Add(49*time.Hour), []string{"result-unsigned@DV09"}, "", false),
 	)
 }
 
@@ -178,7 +178,7 @@ func TestTrendFromTheStoreKeepsOneKey(t *testing.T) {
 		t.Errorf("DV09 over the healthy key: %s, want READY,NOT READY,READY", got)
 	}
 	if v := tr.Runs[1]; v.Verdict != "fail" || v.ServicesReady != 0 || v.ServicesTotal != 1 || v.Failed != 1 {
-		t.Errorf("night 2: %+v, want verdict fail, 0/1 services, 1 failed", v)
+		t.Errorf("firstNight 2: %+v, want verdict fail, 0/1 services, 1 failed", v)
 	}
 	if got := trendIDs(trendJSON(t, "--store", url, "--like", "n3", "--last", "2")); got != "n2 n3" {
 		t.Errorf("trend --last 2: %q, want n2 n3", got)
@@ -215,7 +215,7 @@ func TestDiffFromTheStore(t *testing.T) {
 	if len(d.Regressions) != 1 || d.Regressions[0].Name != "[DV09] end to end" || len(d.Fixes) != 0 {
 		t.Errorf("diff n1 n2: regressions %+v, fixes %+v; want DV09's spec regressed only", d.Regressions, d.Fixes)
 	}
-	// A healthy night against the run with a seeded defect: refused,
+	// A healthy firstNight against the run with a seeded defect: refused,
 	// naming what differs.
 	out.Reset()
 	msg = captureStderr(t, func() { code = diffTo(&out, []string{"--store", url, "n3", "d1"}, noEnv) })
@@ -236,7 +236,7 @@ func TestDiffFromTheStore(t *testing.T) {
 	if code != 2 || !strings.Contains(msg, "d1 is the only one of its key") {
 		t.Errorf("diff previous latest with a lone newest key = %d, %q; want 2 saying d1 has no earlier run of its key", code, msg)
 	}
-	record(t, st, synthRun("d2", night.Add(72*time.Hour), []string{"result-unsigned@DV09"}, "", false))
+	recordSynth(t, st, synthRun("d2", firstNight.Add(72*time.Hour), []string{"result-unsigned@DV09"}, "", false))
 	out.Reset()
 	if code = diffTo(&out, []string{"--json", "--store", url, "previous", "latest"}, noEnv); code != 0 {
 		t.Errorf("diff previous latest = %d, want 0 (d1 and d2 alike)", code)
@@ -249,8 +249,8 @@ func TestDiffFromTheStore(t *testing.T) {
 // TestDiffOfFoldersRefusesMixedKeys: the runs folder follows the same rule.
 func TestDiffOfFoldersRefusesMixedKeys(t *testing.T) {
 	root := t.TempDir()
-	for _, s := range []*reports.Summary{synthRun("1-healthy", night, nil, "", true),
-		synthRun("2-defect", night.Add(time.Hour), []string{"result-unsigned@DV09"}, "", false)} {
+	for _, s := range []*reports.Summary{synthRun("1-healthy", firstNight, nil, "", true),
+		synthRun("2-defect", firstNight.Add(time.Hour), []string{"result-unsigned@DV09"}, "", false)} {
 		dir := filepath.Join(root, s.RunID)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
