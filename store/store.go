@@ -80,16 +80,30 @@ func open(url string) (*Store, error) {
 	}
 }
 
-// maskURL hides a password in a PostgreSQL URL.
+// maskURL hides a PostgreSQL URL's password, in its user part or as a
+// password= parameter.
 func maskURL(u string) string {
-	at := strings.LastIndex(u, "@")
 	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 {
+	if scheme < 0 {
 		return u
 	}
-	cred := u[scheme+3 : at]
-	if i := strings.Index(cred, ":"); i >= 0 {
-		return u[:scheme+3] + cred[:i] + ":***" + u[at:]
+	end := len(u)
+	if q := strings.Index(u, "?"); q >= 0 {
+		end = q
+	}
+	if at := strings.LastIndex(u[:end], "@"); at > scheme {
+		if i := strings.Index(u[scheme+3:at], ":"); i >= 0 {
+			u = u[:scheme+3+i] + ":***" + u[at:]
+		}
+	}
+	if q := strings.Index(u, "?"); q >= 0 {
+		params := strings.Split(u[q+1:], "&")
+		for i, p := range params {
+			if k, _, ok := strings.Cut(p, "="); ok && strings.EqualFold(k, "password") {
+				params[i] = k + "=***"
+			}
+		}
+		u = u[:q+1] + strings.Join(params, "&")
 	}
 	return u
 }
