@@ -15,6 +15,9 @@ type Progress struct {
 	out  io.Writer
 	live bool
 	now  func() time.Time
+	// OnStep, when set, is called after each step with the steps done (a
+	// test cuts a follow short with it, as a crash would).
+	OnStep func(done int)
 
 	mu         sync.Mutex
 	what       string
@@ -67,6 +70,9 @@ func (p *Progress) Step(err error) {
 	p.done++
 	if err != nil {
 		p.errs++
+	}
+	if p.OnStep != nil {
+		defer p.OnStep(p.done)
 	}
 	now := p.now()
 	if p.live {
