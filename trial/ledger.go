@@ -30,7 +30,7 @@ type Campaign struct {
 // Options are the campaign's settings kept in options_json.
 type Options struct {
 	TargetName string `json:"target_name"`
-	Portal     string `json:"portal"` // the portal's base URL when started
+	Portal     string `json:"portal"`           // the portal's base URL when started
 	Unpaid     bool   `json:"unpaid,omitempty"` // allow.pay was off: fees left unpaid
 }
 

@@ -227,40 +227,44 @@ func TestTrialCampaignManualOfficers(t *testing.T) {
 // figures show exactly those dossiers overdue and unsynchronised.
 func TestTrialCampaignSeededDefects(t *testing.T) {
 	target := trialWorld(t, "automatic", "deadline-missed@DV01,dvcqg-sync-missing@DV07")
-	b := storetest.SQLiteBackend(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	const id = "defects"
-	trialRun(ctx, t, "start", "--target", target, "--store", b.URL, "--services", "DV01,DV07", "--per-service", "2", "--id", id)
-	reports := t.TempDir()
-	var r *trial.Report
-	var headline string
-	for follows := 0; ; follows++ {
-		// Returned everywhere, and DV01's closed (DVCQG shows them delivered).
-		trialRun(ctx, t, "follow", "--store", b.URL, "--id", id)
-		r, headline = trialReportJSON(ctx, t, b.URL, id, reports)
-		if r.Overall.Returned == 4 && r.Overall.Synced == 2 {
-			break
-		}
-		if follows > 200 || ctx.Err() != nil {
-			t.Fatalf("after %d follows: %+v", follows, countsOf(r.Overall))
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(50 * time.Millisecond):
-		}
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			const id = "defects"
+			trialRun(ctx, t, "start", "--target", target, "--store", b.URL, "--services", "DV01,DV07", "--per-service", "2", "--id", id)
+			reports := t.TempDir()
+			var r *trial.Report
+			var headline string
+			for follows := 0; ; follows++ {
+				// Returned everywhere, and DV01's closed (DVCQG shows them delivered).
+				trialRun(ctx, t, "follow", "--store", b.URL, "--id", id)
+				r, headline = trialReportJSON(ctx, t, b.URL, id, reports)
+				if r.Overall.Returned == 4 && r.Overall.Synced == 2 {
+					break
+				}
+				if follows > 200 || ctx.Err() != nil {
+					t.Fatalf("after %d follows: %+v", follows, countsOf(r.Overall))
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+			wantCounts(t, "overall", r.Overall, counts{Submitted: 4, Received: 4, Returned: 4, OnTime: 2, Overdue: 2, Synced: 2, WithFee: 2, Paid: 2})
+			const want = "Thử nghiệm defects: 4/4 hồ sơ trả kết quả · 50,00% đúng hạn · đồng bộ DVCQG 50,00% · thanh toán trực tuyến 2/2"
+			if headline != want {
+				t.Errorf("headline:\n got %q\nwant %q", headline, want)
+			}
+			for _, g := range r.ByService {
+				want := map[string]counts{"DV01": {Submitted: 2, Received: 2, Returned: 2, Overdue: 2, Synced: 2},
+					"DV07": {Submitted: 2, Received: 2, Returned: 2, OnTime: 2, WithFee: 2, Paid: 2}}
+				wantCounts(t, "service "+g.Service, g.Figures, want[g.Service])
+			}
+			checkJUnit(t, filepath.Join(reports, trial.FileJUnit), map[string]string{"DV01 · 01": "fail", "DV07 · 01": "fail"})
+
+		})
 	}
-	wantCounts(t, "overall", r.Overall, counts{Submitted: 4, Received: 4, Returned: 4, OnTime: 2, Overdue: 2, Synced: 2, WithFee: 2, Paid: 2})
-	const want = "Thử nghiệm defects: 4/4 hồ sơ trả kết quả · 50,00% đúng hạn · đồng bộ DVCQG 50,00% · thanh toán trực tuyến 2/2"
-	if headline != want {
-		t.Errorf("headline:\n got %q\nwant %q", headline, want)
-	}
-	for _, g := range r.ByService {
-		want := map[string]counts{"DV01": {Submitted: 2, Received: 2, Returned: 2, Overdue: 2, Synced: 2},
-			"DV07": {Submitted: 2, Received: 2, Returned: 2, OnTime: 2, WithFee: 2, Paid: 2}}
-		wantCounts(t, "service "+g.Service, g.Figures, want[g.Service])
-	}
-	checkJUnit(t, filepath.Join(reports, trial.FileJUnit), map[string]string{"DV01 · 01": "fail", "DV07 · 01": "fail"})
 }
 
 // checkJUnit holds each testcase's outcome (pass, fail, skipped).
