@@ -308,3 +308,16 @@ func checkJUnit(t *testing.T, path string, want map[string]string) {
 		}
 	}
 }
+
+// TestTrialStartRefusesEmbedded: the embedded mock world ends with the
+// command, so a campaign on it is refused with what to do instead.
+func TestTrialStartRefusesEmbedded(t *testing.T) {
+	var out, errs bytes.Buffer
+	stderr = &errs
+	defer func() { stderr = os.Stderr }()
+	code := trialMain(context.Background(), []string{"start", "--target", "../../fixtures/targets/mock.yaml",
+		"--store", storetest.SQLiteBackend(t).URL}, &out)
+	if code != 2 || !strings.Contains(errs.String(), "dvcqa mock serve --write-target runs/mock-target.yaml") {
+		t.Errorf("exit %d, %q; want 2 and how to start a standalone mock", code, errs.String())
+	}
+}
