@@ -15,13 +15,14 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/mocks/portal"
 	"github.com/dvcqa/dvcqa/mocks/world"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
 func mockCmd(args []string) int {
 	if len(args) == 0 || args[0] != "serve" {
-		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE] [--defect D] [--dialect dvcqg=opencps,...] [--tls [--tls-client-ca]]")
+		return fail("usage: dvcqa mock serve [--addr 127.0.0.1:8080] [--allow-remote] [--seed N] [--day 10ms] [--province 01] [--write-target FILE] [--defect D] [--dialect dvcqg=opencps,...] [--officers automatic|manual] [--tls [--tls-client-ca]]")
 	}
 	fs := flag.NewFlagSet("mock serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback unless --allow-remote)")
@@ -32,12 +33,16 @@ func mockCmd(args []string) int {
 	writeTarget := fs.String("write-target", "", "write a target profile pointing at this mock world to FILE")
 	defectList := fs.String("defect", "", "seeded defects to switch on, e.g. result-unsigned@DV09 (see dvcqa defects)")
 	dialectList := fs.String("dialect", "", "protocol dialects the systems speak, e.g. dvcqg=opencps,payment=published (default: each system's first; see docs/dialects.md)")
+	officers := fs.String("officers", portal.OfficersAutomatic, "who moves dossiers: automatic (the portals' synthetic officers) or manual (only officers acting in the back office, docs/officers.md)")
 	tlsFlags := addTLSFlags(fs) // https (mock_tls.go)
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		return fail("mock serve: unexpected argument %q (flags go before it; it takes none)", fs.Arg(0))
+	}
+	if *officers != portal.OfficersAutomatic && *officers != portal.OfficersManual {
+		return fail("mock serve: --officers %q: want automatic or manual", *officers)
 	}
 	if *day <= 0 {
 		return fail("mock serve: --day %s: want a positive duration, e.g. 10ms", *day)
@@ -79,7 +84,8 @@ func mockCmd(args []string) int {
 		return fail("mock serve: %v", err)
 	}
 	start := time.Now()
-	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects, TLS: tlsConfig})
+	w, err := world.Start(world.Options{Addr: *addr, AllowRemote: *allowRemote, Seed: target.Seed, Day: *day, Catalog: cat, Defects: set, Dialects: dialects, TLS: tlsConfig,
+		Officers: *officers})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -100,7 +106,7 @@ func mockCmd(args []string) int {
 			return fail("write the result CA: %v", err)
 		}
 		target.Portal.ResultCAFile = filepath.Base(*writeTarget + ResultCASuffix)
-		if err := writeTargetFile(*writeTarget, target); err != nil {
+		if err := writeMockTarget(*writeTarget, target, *officers); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -128,6 +134,9 @@ func mockCmd(args []string) int {
 		// Synthetic, seed-derived credentials, printed so QA can log in by hand.
 		fmt.Printf("  test citizen        %s (%s) password %s\n", a[0].PersonalID, a[0].FullName, a[0].Password)
 	}
+	user := portal.OfficerUsername(target.Province) // seed-derived too, like the citizen's
+	fmt.Printf("  officers            %s · back office %s/backoffice (%s password %s)\n", *officers, target.URLs.Portal,
+		user, fixtures.MockSecret(target.Seed, "officer:"+user))
 	if *writeTarget != "" {
 		fmt.Printf("  target profile      %s  (dvcqa run --target %s)\n", *writeTarget, *writeTarget)
 		fmt.Printf("  admin token file    %s%s  (mode 0600)\n", *writeTarget, AdminTokenSuffix)
@@ -164,7 +173,21 @@ func writeAdminToken(path, token string) error {
 // writeTargetFile writes a mock target profile with the world's URLs.
 // Secrets are not in it: a mock target derives them from the seed.
 func writeTargetFile(path string, t *fixtures.Target) error {
-	data, err := yaml.Marshal(t)
+	return writeMockTarget(path, t, portal.OfficersAutomatic)
+}
+
+// writeMockTarget is writeTargetFile with, for manual officers, the
+// officers section (docs/officers.md) added as YAML: the driver, and the
+// account whose password the seed gives.
+func writeMockTarget(path string, t *fixtures.Target, officers string) error {
+	var doc yaml.Node
+	if err := doc.Encode(t); err != nil {
+		return fmt.Errorf("write target: %w", err)
+	}
+	if officers == portal.OfficersManual {
+		setKey(&doc, "officers", map[string]string{"mode": portal.OfficersManual, "driver": "api", "username": portal.OfficerUsername(t.Province)})
+	}
+	data, err := yaml.Marshal(&doc)
 	if err != nil {
 		return fmt.Errorf("write target: %w", err)
 	}
@@ -173,6 +196,21 @@ func writeTargetFile(path string, t *fixtures.Target) error {
 		return fmt.Errorf("write target: %w", err)
 	}
 	return nil
+}
+
+// setKey sets a top-level key of the mapping doc to v, replacing the
+// value that is there (the profile's own officers section, once
+// fixtures.Target has one).
+func setKey(doc *yaml.Node, key string, v any) {
+	var val yaml.Node
+	_ = val.Encode(v) // a map of strings always encodes
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			doc.Content[i+1] = &val
+			return
+		}
+	}
+	doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, &val)
 }
 
 // parseDialects reads "system=dialect,…" (--dialect) into a map, refusing

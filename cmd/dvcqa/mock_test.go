@@ -1,10 +1,13 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 )
@@ -88,5 +91,43 @@ func TestWrittenTargetKeepsTheGate(t *testing.T) {
 	}
 	if got, want := back.Gate.RequiredPlatform(), tg.Gate.RequiredPlatform(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("written target requires platform %v, the embedded one %v", got, want)
+	}
+}
+
+// TestWrittenTargetNamesManualOfficers: with --officers manual the written
+// target has the officers section of docs/officers.md, and without it none.
+func TestWrittenTargetNamesManualOfficers(t *testing.T) {
+	cat := fixtures.MustLoad()
+	tg, err := fixtures.DefaultTarget(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Province = "79"
+	dir := t.TempDir()
+	for mode, want := range map[string]map[string]string{
+		"manual":    {"mode": "manual", "driver": "api", "username": "canbo.79"},
+		"automatic": nil,
+	} {
+		path := filepath.Join(dir, mode+".yaml")
+		if err := writeMockTarget(path, tg, mode); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(path)
+		var doc struct {
+			Officers map[string]string `yaml:"officers"`
+			Province string            `yaml:"province"`
+		}
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if !maps.Equal(doc.Officers, want) || doc.Province != "79" {
+			t.Errorf("%s: officers %v province %q, want %v", mode, doc.Officers, doc.Province, want)
+		}
+	}
+}
+
+func TestMockServeRefusesUnknownOfficers(t *testing.T) {
+	if code := mockCmd([]string{"serve", "--addr", "127.0.0.1:0", "--officers", "robots"}); code != 2 {
+		t.Errorf("mock serve --officers robots: exit %d, want 2", code)
 	}
 }

@@ -54,6 +54,7 @@ type dossier struct {
 
 	children []*dossier
 	result   *api.Result
+	office   *officerOffice // the officers' back-office state (backoffice.go); nil = untouched
 
 	timeline *timeline // the dossier's own world time, from its submission
 

@@ -63,6 +63,14 @@ type Options struct {
 	// DVCQGDialect is the dialect National speaks when it is the portal's
 	// own DVCQGPortal (dvcqg_dialects.go); "" = as built (envelope).
 	DVCQGDialect string
+
+	// Officers is who moves dossiers (docs/officers.md): OfficersAutomatic
+	// ("" too: synthetic officers on the world clock) or OfficersManual
+	// (only officers acting in the back office, backoffice*.go).
+	Officers string
+	// OfficerPassword is the password of the province's officer account
+	// (OfficerUsername); "" = a random one nobody knows.
+	OfficerPassword string
 }
 
 // Server is one provincial portal, an http.Handler.
@@ -76,6 +84,7 @@ type Server struct {
 	mux      *http.ServeMux
 	sync     *syncer
 	web      *webFront
+	back     *backOffice // the officers' back office (backoffice.go)
 
 	mu          sync.Mutex
 	closed      bool
@@ -156,6 +165,9 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.web = web
+	if s.back, err = newBackOffice(opts, web); err != nil {
+		return nil, err
+	}
 	s.opts.Retention = opts.Retention.withDefaults()
 	s.sync = newSyncer(withDVCQGDialect(opts.National, opts.DVCQGDialect))
 	s.routes()
@@ -178,7 +190,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{id}/result", s.auth(s.handleResult))
 	m.HandleFunc("POST /api/v1/payment/callback", s.handlePaymentCallback)
 	m.HandleFunc("GET /api/v1/trust/ca.pem", s.handleCA)
-	s.webRoutes(m) // web.go: the citizens' pages
+	s.webRoutes(m)           // web.go: the citizens' pages
+	s.backofficeAPIRoutes(m) // backoffice_api.go: the officers' API
+	s.backofficeWebRoutes(m) // backoffice_web.go: the officers' pages
 	m.HandleFunc("/", s.notFoundAny)
 	s.mux = m
 }

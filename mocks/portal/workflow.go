@@ -75,17 +75,28 @@ func (s *Server) stuck(d *dossier) bool {
 
 // startOfficers schedules acceptance once nothing blocks the dossier (it was
 // submitted free of charge, or paid). The caller holds s.mu.
+// In manual mode (Options.Officers) nothing is scheduled: the dossier waits
+// for an officer's action (backoffice_actions.go).
 func (s *Server) startOfficers(d *dossier, from time.Time) {
+	if s.manual() {
+		return
+	}
 	at := from.Add(acceptDelay)
 	s.schedule(d, at, func() { s.accept(d, at) })
 }
 
 func (s *Server) accept(d *dossier, at time.Time) {
-	d.acceptedAt = at
-	d.appointmentAt = s.appointment(d, at)
-	s.advance(d, api.StatusAccepted, at)
+	s.receive(d, at, nil)
 	next := at.Add(processDelay)
 	s.schedule(d, next, func() { s.process(d, next) })
+}
+
+// receive is the acceptance (tiếp nhận) by the officer by, nil = a
+// synthetic one: the appointment is set from now on.
+func (s *Server) receive(d *dossier, at time.Time, by *officer) {
+	d.acceptedAt = at
+	d.appointmentAt = s.appointment(d, at)
+	s.advanceBy(d, api.StatusAccepted, at, by)
 }
 
 // appointment is the date the result is due (hẹn trả): processing_days
@@ -103,6 +114,13 @@ func (s *Server) appointment(d *dossier, accepted time.Time) time.Time {
 
 func (s *Server) process(d *dossier, at time.Time) {
 	s.advance(d, api.StatusProcessing, at)
+	next := s.finishAt(d, at)
+	s.schedule(d, next, func() { s.finish(d, next) })
+}
+
+// finishAt is when processing that started at at is finished: midway to
+// the appointment, at least minProcessing later.
+func (s *Server) finishAt(d *dossier, at time.Time) time.Time {
 	next := d.acceptedAt.Add(d.appointmentAt.Sub(d.acceptedAt) / 2).Truncate(time.Second)
 	if earliest := at.Add(minProcessing); next.Before(earliest) {
 		next = earliest
@@ -112,11 +130,19 @@ func (s *Server) process(d *dossier, at time.Time) {
 	if _, on := s.defect(defectDeadlineMissed, d.serviceID); on {
 		next = s.calendar(d.serviceID).AddWorkingDays(d.appointmentAt, 2).Add(-deliveryDelay)
 	}
-	s.schedule(d, next, func() { s.finish(d, next) })
+	return next
 }
 
 func (s *Server) finish(d *dossier, at time.Time) {
-	s.advance(d, api.StatusFinished, at)
+	s.sign(d, at, nil)
+	next := at.Add(deliveryDelay)
+	s.schedule(d, next, func() { s.deliver(d, next) })
+}
+
+// sign is the leader's signature (ký số) by the officer by, nil = a
+// synthetic one: finished, and the follow-on dossiers of a chain opened.
+func (s *Server) sign(d *dossier, at time.Time, by *officer) {
+	s.advanceBy(d, api.StatusFinished, at, by)
 	// Seeded defect chain-broken: the follow-on dossiers of the chain are
 	// never created.
 	if _, on := s.defect(defectChainBroken, d.serviceID); !on {
@@ -124,8 +150,6 @@ func (s *Server) finish(d *dossier, at time.Time) {
 			s.openChainStep(d, step, at)
 		}
 	}
-	next := at.Add(deliveryDelay)
-	s.schedule(d, next, func() { s.deliver(d, next) })
 }
 
 func (s *Server) deliver(d *dossier, at time.Time) {
@@ -191,8 +215,14 @@ func (s *Server) otherPerson(d *dossier) string {
 // advance moves a dossier to state at world time at, if its workflow lists
 // that state: history entry by a synthetic officer, then the push to the
 // national portal. The caller holds s.mu.
-func (s *Server) advance(d *dossier, state string, at time.Time) {
-	if !slices.Contains(d.workflow, state) && state != api.StatusWithdrawn {
+func (s *Server) advance(d *dossier, state string, at time.Time) { s.advanceBy(d, state, at, nil) }
+
+// advanceBy is advance with the history entry by the officer by (name,
+// title, unit; its note when not empty), nil = the synthetic one. The
+// exits off the workflow (withdrawn, rejected, supplement_requested) are
+// always allowed.
+func (s *Server) advanceBy(d *dossier, state string, at time.Time, by *officer) {
+	if !slices.Contains(d.workflow, state) && !offWorkflow(state) {
 		return
 	}
 	first := len(d.history) == 0
@@ -201,6 +231,12 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 		started = d.history[len(d.history)-1].At
 	}
 	o := s.officer(d, state)
+	if by != nil {
+		o.name, o.title, o.unit = by.name, by.title, by.unit
+		if by.note != "" {
+			o.note = by.note
+		}
+	}
 	e := api.HistoryEntry{Status: state, StatusCode: s.statusCode(d.serviceID, state), At: at,
 		Officer: o.name, Title: o.title, Unit: o.unit, Note: o.note}
 	d.status = state
@@ -234,6 +270,15 @@ func (s *Server) advance(d *dossier, state string, at time.Time) {
 		p.skipProgress = true
 	}
 	s.sync.enqueue(d.code, p)
+}
+
+// offWorkflow: states a dossier may reach whatever its workflow lists.
+func offWorkflow(state string) bool {
+	switch state {
+	case api.StatusWithdrawn, statusRejected, statusSupplementRequested:
+		return true
+	}
+	return false
 }
 
 // officer is who handles a state change, with what title, where, and why.
@@ -273,6 +318,10 @@ func (s *Server) officer(d *dossier, state string) officer {
 		return officer{name, "Lãnh đạo phòng chuyên môn", expert, "Phê duyệt, ký số kết quả giải quyết " + d.resultDoc.NameVI}
 	case api.StatusWithdrawn:
 		return officer{name, "Công chức tiếp nhận hồ sơ", oneStop, "Công dân rút hồ sơ trực tuyến; dừng giải quyết"}
+	case statusRejected:
+		return officer{name, "Công chức một cửa", oneStop, "Từ chối hồ sơ: hồ sơ không đủ điều kiện giải quyết"}
+	case statusSupplementRequested:
+		return officer{name, "Công chức một cửa", oneStop, "Đề nghị công dân bổ sung, hoàn thiện hồ sơ"}
 	default: // delivered
 		return officer{name, "Công chức một cửa", oneStop, "Trả kết quả điện tử qua Cổng Dịch vụ công và kho dữ liệu của công dân"}
 	}

@@ -165,6 +165,9 @@ func (w *World) build(opts Options) (*http.ServeMux, error) {
 			Retention: portal.Retention{MaxDossiers: ret.Dossiers, MaxAttachments: ret.Attachments, DossierIdle: ret.DossierIdle, MaxSessions: ret.Sessions},
 
 			DVCQGDialect: opts.dialect(vocab.SystemDVCQG), // the portal pushes in the national portal's dialect
+
+			Officers:        opts.Officers,
+			OfficerPassword: w.secret("officer:" + portal.OfficerUsername(p.Code)), // docs/officers.md, "Accounts"
 		})
 		if err != nil {
 			return nil, fmt.Errorf("world: portal %s: %w", p.Code, err)

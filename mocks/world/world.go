@@ -51,6 +51,10 @@ type Options struct {
 	// Dialects is the dialect each system speaks, by system name
 	// (vocab.Dialects); absent or "" = the system's default.
 	Dialects map[string]string
+	// Officers is who moves the portals' dossiers: portal.OfficersAutomatic
+	// ("" too) or portal.OfficersManual (only officers acting in each
+	// portal's back office, docs/officers.md).
+	Officers string
 	// TLS, when set, serves the world over https with it (its
 	// certificates; ClientAuth for mutual TLS): URLs are https. TLSRoots is
 	// what the systems trust when calling one another; nil = the
