@@ -91,6 +91,7 @@ type backOffice struct {
 	account officerAccount
 	base    string // path of the back office: the portal's base + "/backoffice"
 	secure  bool
+	now     func() time.Time // real time, for session expiry; tests move it
 
 	mu        sync.Mutex
 	sessions  map[string]time.Time // token (API) or cookie value (web) → expiry, real time
@@ -104,7 +105,7 @@ func newBackOffice(opts Options, f *webFront) (*backOffice, error) {
 	}
 	return &backOffice{
 		account: newOfficerAccount(opts.Province, opts.OfficerPassword),
-		base:    f.base + "/backoffice", secure: f.secure,
+		base:    f.base + "/backoffice", secure: f.secure, now: time.Now,
 		sessions: map[string]time.Time{}, idem: map[officerIdemKey]*officerIdem{},
 	}, nil
 }
@@ -119,7 +120,7 @@ func (b *backOffice) login(username, password string) (id string, expires time.T
 		return "", time.Time{}, errBadLogin
 	}
 	id = randomID() + randomID() // 128 bits
-	now := time.Now()
+	now := b.now()
 	expires = now.Add(officerSessionTTL)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -149,7 +150,7 @@ func (b *backOffice) session(id string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	exp, ok := b.sessions[id]
-	if ok && !time.Now().Before(exp) {
+	if ok && !b.now().Before(exp) {
 		delete(b.sessions, id)
 		return false
 	}

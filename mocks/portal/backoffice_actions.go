@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
@@ -38,7 +39,7 @@ var (
 	}
 )
 
-// office is the dossier's back-office state, created on first use. The
+// officeState is the dossier's back-office state, created on first use. The
 // caller holds s.mu.
 func (d *dossier) officeState() *officerOffice {
 	if d.office == nil {
@@ -98,6 +99,10 @@ func (s *Server) act(d *dossier, action, note string, by officer) *api.APIError 
 		return &api.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest,
 			Message:   fmt.Sprintf("unknown action %q: want one of %s", action, strings.Join(allActions, ", ")),
 			MessageVI: "Thao tác không hợp lệ"}
+	}
+	if utf8.RuneCountInString(note) > maxNote {
+		return &api.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest,
+			Message: fmt.Sprintf("note is longer than %d characters", maxNote), MessageVI: fmt.Sprintf("Ghi chú dài quá %d ký tự", maxNote)}
 	}
 	allowed := s.allowedActions(d)
 	if !slices.Contains(allowed, action) {

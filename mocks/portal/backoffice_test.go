@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/mocks/defects"
@@ -131,6 +132,9 @@ func TestOfficerAPIRefusals(t *testing.T) {
 	}
 	o.refused("H01.22-000000-9999", "receive", http.StatusNotFound, "not_found")
 	o.refused(d.Code, "dance", http.StatusBadRequest, "bad_request")
+	if st, _, be := o.call("POST", "/dossiers/"+d.Code+"/actions", map[string]string{"action": "receive", "note": strings.Repeat("ư", 501)}, nil, nil); st != http.StatusBadRequest {
+		t.Errorf("501-character note: %d %+v, want 400", st, be)
+	}
 	be := o.refused(d.Code, "assign", http.StatusConflict, "action_not_allowed")
 	if !strings.Contains(be.Error.Message, "allowed: receive, refuse") || be.Error.MessageVI == "" {
 		t.Errorf("409 message %+v", be.Error)
@@ -271,5 +275,18 @@ func TestAutomaticOfficersRefuseManualActions(t *testing.T) {
 	be := o.refused(d.Code, "refuse", http.StatusConflict, "action_not_allowed")
 	if !strings.Contains(be.Error.Message, "automatic") {
 		t.Errorf("409 message %q does not say why", be.Error.Message)
+	}
+}
+
+func TestOfficerSessionExpiresAfterAnHour(t *testing.T) {
+	e := newManualEnv(t, nil)
+	o := e.officer()
+	if st, _, _ := o.call("GET", "/dossiers", nil, nil, nil); st != http.StatusOK {
+		t.Fatalf("fresh token: %d", st)
+	}
+	later := time.Now().Add(time.Hour + time.Second)
+	e.portal.back.now = func() time.Time { return later } // one hour of real time later
+	if st, _, be := o.call("GET", "/dossiers", nil, nil, nil); st != http.StatusUnauthorized || be.Error.Code != "unauthorized" {
+		t.Fatalf("token after an hour: %d %+v, want 401 unauthorized", st, be)
 	}
 }

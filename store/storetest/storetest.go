@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -97,20 +96,11 @@ func PostgresBackend(t testing.TB) Backend {
 	return Backend{Name: store.Postgres, URL: u.String()}
 }
 
-// adminExec runs one statement on the admin connection, again a few times
-// when another test's CREATE DATABASE holds the template database.
+// adminExec runs one statement on the admin connection.
 func adminExec(db *sql.DB, stmt string) error {
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
-		_, err = db.ExecContext(ctx, stmt)
-		cancel()
-		if err == nil || !strings.Contains(err.Error(), "being accessed by other users") {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
-	}
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
+	defer cancel()
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("%s: %w", stmt, err)
 	}
 	return nil
