@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,15 +103,7 @@ func wantCounts(t *testing.T, what string, got trial.Figures, want counts) {
 // asynchronously, and the figures are checked once it had the chance.
 func waitNational(ctx context.Context, t *testing.T, target, storeURL, id string, stateOf func(service string) string) {
 	t.Helper()
-	cat := fixtures.MustLoad()
-	tgt, err := fixtures.LoadTarget(target, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := framework.Setup(tgt, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := testEnv(t, target)
 	st, err := store.Open(ctx, storeURL)
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +131,28 @@ func waitNational(ctx context.Context, t *testing.T, target, storeURL, id string
 }
 
 func every(state string) func(string) string { return func(string) string { return state } }
+
+// testEnvs are the test's own Envs, one per target file: setting one up
+// costs a good part of a second.
+var testEnvs sync.Map
+
+func testEnv(t *testing.T, target string) *framework.Env {
+	t.Helper()
+	if e, ok := testEnvs.Load(target); ok {
+		return e.(*framework.Env)
+	}
+	cat := fixtures.MustLoad()
+	tgt, err := fixtures.LoadTarget(target, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := framework.Setup(tgt, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testEnvs.Store(target, e)
+	return e
+}
 
 // TestTrialCampaignManualOfficers is the acceptance run of a trial
 // campaign with manual officers, on every store backend: start (DV01 free,
