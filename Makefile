@@ -33,10 +33,11 @@ check:
 unit:
 	$(GO) test -count=1 -short $(UNIT_PKGS)
 
-## store: the store's tests (and the trial ledger's, once package trial exists) on SQLite and on a throwaway
+## store: the store's tests, the trial ledger's and the trial campaigns' (cmd/dvcqa TestTrial*) on SQLite and on a throwaway
 ## PostgreSQL (scripts/postgres-test.sh: installed as root when missing; where it cannot be, the PostgreSQL tests say they are skipped)
 store:
 	./scripts/postgres-test.sh $(GO) test -count=1 ./store/... $$(test -d trial && echo ./trial/...)
+	./scripts/postgres-test.sh $(GO) test -count=1 -run '^TestTrial' ./cmd/dvcqa
 
 ## soak: the mock world under ~10 s of load on loopback keeps its memory bounded (skipped by -short, so `unit` leaves it here)
 soak:

@@ -56,6 +56,9 @@ const (
 	SystemGateway = "gateway"
 	SystemDVCQG   = "dvcqg"
 	SystemPayment = "payment"
+	// SystemBackoffice labels the specs of the portal's back office (the
+	// officers' side, docs/officers.md); it is part of the portal.
+	SystemBackoffice = "backoffice"
 )
 
 // DB is the system name of a national database: DB("tax") = "db:tax".

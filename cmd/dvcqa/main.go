@@ -31,6 +31,9 @@ Usage:
   dvcqa cleanup <run-id> [--runs DIR] [--target FILE]
                          withdraw the dossiers a run created (its dossiers.json) through the portal's API;
                          exit 1 when some could not be withdrawn (each listed with the portal's reason)
+  dvcqa trial start|follow|officers|report|cleanup [--store URL] [--id NAME|latest] …
+                         a trial campaign (chạy thử nghiệm): test dossiers submitted once, followed over days
+                         on the portal and DVCQG in a store, reported as the ministries' figures (dvcqa trial -h)
   dvcqa catalog [--json] list the 25 essential online public services
 
 Exit codes: 0 the go-live gate passed; 1 it failed; 2 the harness could not run.
@@ -66,6 +69,8 @@ func main() {
 		code = mergeCmd(args)
 	case "cleanup":
 		code = cleanupCmd(args)
+	case "trial":
+		code = trialCmd(args)
 	case watchCommand:
 		code = watchCmd(args)
 	case "help", "-h", "--help":

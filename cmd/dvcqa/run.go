@@ -378,7 +378,7 @@ func fileExists(p string) bool {
 // carries one: the target's credentials and the test citizens' passwords.
 func maskerFor(t *fixtures.Target, cat *fixtures.Catalog) (*redact.Masker, error) {
 	var secrets []string
-	for _, get := range []func() (string, error){t.GatewaySecret, t.DVCQGPassword, t.PaymentSecret} {
+	for _, get := range []func() (string, error){t.GatewaySecret, t.DVCQGPassword, t.PaymentSecret, t.OfficerPassword} {
 		if v, err := get(); err == nil {
 			secrets = append(secrets, v)
 		}

@@ -18,10 +18,19 @@ import (
 // portal's page object. Chromium starts on the first call in the process.
 func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	ginkgo.GinkgoHelper()
-	run := RunConfig()
+	tab := f.newTab(ctx)
+	browser.AttachOnFailure(tab, RunConfig().RunDir)
+	profile, err := f.portalProfile()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
+	return &browser.Portal{Tab: tab, Base: f.Target.URLs.Portal, P: profile}
+}
+
+// newTab opens a tab of the process's browser, closed when the spec ends.
+func (f *Framework) newTab(ctx context.Context) *browser.Tab {
+	ginkgo.GinkgoHelper()
 	// A remote Chromium named for the run (DVCQA_BROWSER_URL of `dvcqa run`)
 	// overrides the target profile's.
-	remote := run.BrowserURL
+	remote := RunConfig().BrowserURL
 	if remote == "" {
 		remote = f.Target.Browser.RemoteURL
 	}
@@ -32,10 +41,7 @@ func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 	tab, err := b.NewTab(ctx)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open a browser tab")
 	ginkgo.DeferCleanup(tab.Close)
-	browser.AttachOnFailure(tab, run.RunDir)
-	profile, err := f.portalProfile()
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
-	return &browser.Portal{Tab: tab, Base: f.Target.URLs.Portal, P: profile}
+	return tab
 }
 
 func (f *Framework) portalProfile() (*fixtures.PortalProfile, error) {

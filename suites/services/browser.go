@@ -97,7 +97,13 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 		gomega.Expect(p.Pay()).To(gomega.Succeed(), "pay the fee of dossier %s", code)
 	}
 
-	framework.Step(framework.CheckProcessing, "following the status page until the result is delivered")
+	if f.Target.ManualOfficers() {
+		framework.Step(framework.CheckProcessing, "processing the dossier as the test officer (officers.mode manual), then following the status page until the result is delivered")
+		pop := f.Record(ctx, "population", c.PersonalID)
+		processSeenFromBackOffice(ctx, f, f.Officer(ctx), svc, portal.Applicant{SoDinhDanh: c.PersonalID, HoVaTen: pop["HoVaTen"]}, code, "dossier "+code+" of "+svc.ID)
+	} else {
+		framework.Step(framework.CheckProcessing, "following the status page until the result is delivered")
+	}
 	gomega.Expect(p.WaitStatus("delivered", f.Target.Timeouts.Result)).To(gomega.Succeed(), "dossier %s on its status page", code)
 	var api *portal.Client
 	var dossier *portal.Dossier

@@ -55,8 +55,18 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 		r.Paid = pay(ctx, f, svc, s.Portal, d, pop["HoVaTen"])
 	}
 
-	framework.Step(framework.CheckProcessing, "waiting for the officers to process the dossier until its result is delivered")
+	var o framework.Officer // the harness's officer, with officers.mode manual
+	if f.Target.ManualOfficers() {
+		framework.Step(framework.CheckProcessing, "processing the dossier as the test officer (officers.mode manual): receive, assign, approve, sign, return")
+		o = f.Officer(ctx)
+		r.ActedBy = processMine(ctx, f, s.Portal, o, svc.ID, svc.ProcedureCode, r.Applicant, d, "dossier "+d.Code+" of "+svc.ID)
+	} else {
+		framework.Step(framework.CheckProcessing, "waiting for the officers to process the dossier until its result is delivered")
+	}
 	d = waitForStatus(ctx, f, s.Portal, d, portal.StatusDelivered)
+	if o != nil {
+		checkOfficerView(ctx, o, d, "dossier "+d.Code)
+	}
 
 	framework.Step(framework.CheckHistory, "checking the delivered dossier whole: history, officers, appointment date (working days), payment")
 	checkHistory(r, d)
@@ -69,7 +79,7 @@ func endToEnd(ctx context.Context, f *framework.Framework, svc fixtures.Service,
 
 	if len(svc.Chain) > 0 {
 		framework.Step(framework.CheckChain, "checking the follow-on dossiers of the liên thông (inter-linked) chain")
-		checkChain(ctx, f, svc, s.Portal, d)
+		checkChain(ctx, f, svc, s.Portal, d, o)
 	}
 }
 
@@ -161,6 +171,17 @@ func pay(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *p
 	return q
 }
 
+// processMine processes the citizen's dossier d as the harness's officer,
+// from the state the portal shows it in now (a paid dossier with a fee
+// waits in payment_required), and says who made which history entries.
+func processMine(ctx context.Context, f *framework.Framework, p *portal.Client, o framework.Officer, serviceID, procedure string,
+	applicant portal.Applicant, d *portal.Dossier, what string) *actedBy {
+	ginkgo.GinkgoHelper()
+	cur, err := p.Dossier(ctx, d.ID)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read %s before the officer acts", what)
+	return processAsOfficer(ctx, f, o, officerView(cur, serviceID, procedure, applicant), what)
+}
+
 // waitForStatus polls the portal until the dossier reaches the status; the
 // failure names the status it was stuck in.
 func waitForStatus(ctx context.Context, f *framework.Framework, p *portal.Client, d *portal.Dossier, want string) *portal.Dossier {
@@ -242,8 +263,10 @@ type followOn struct {
 // for the step the catalog lists, the applicant's own dossier of the step's
 // service, processed to its result with the workflow of that service (no
 // payment: the main dossier's fee covers it), and known to the national
-// portal with the same applicant, procedure, status and history.
-func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
+// portal with the same applicant, procedure, status and history. With
+// manual officers (o not nil) the harness's officer processes each one
+// before it is waited for, and the entries it made name it.
+func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier, o framework.Officer) {
 	ginkgo.GinkgoHelper()
 	// The links themselves (step, name, service, code) were held to the
 	// catalog's chain with the delivered dossier (dossierDiffs).
@@ -284,9 +307,18 @@ func checkChain(ctx context.Context, f *framework.Framework, svc fixtures.Servic
 		diffs.Compare(ansDossiers, want, followOn{child.Code, child.ServiceID, child.ProcedureCode, child.Applicant})
 		diffs.Expect(what + " on the portal ≠ the catalog's chain step for the applicant")
 
+		var acted *actedBy
+		if o != nil {
+			acted = processMine(ctx, f, p, o, want.ServiceID, want.ProcedureCode, d.Applicant, child, what)
+		}
 		child = waitForStatus(ctx, f, p, child, portal.StatusDelivered)
 		states := historyStates(child, what)
 		diffs.Field(ansDossier, "history (states)", steps, states)
+		for _, h := range child.History {
+			if w, by := actedDiffs(&diffs, ansDossier, "history["+h.Status+"]", h.Status, h, acted); by {
+				diffs.Compare(ansDossier, w, h)
+			}
+		}
 		diffs.Expect("workflow of " + what + " ≠ the catalog workflow of its service, without payment")
 		checkFollowOnSync(ctx, f, child, what)
 	}

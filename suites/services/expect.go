@@ -117,6 +117,9 @@ type dossierRefs struct {
 	// Paid is the payment platform's QUERY of the dossier's payment, nil
 	// while unpaid.
 	Paid *payment.QueryResponse
+	// ActedBy is the harness's officer (officers.mode manual): the entries
+	// it made name it and carry its notes; nil = the portal's officers.
+	ActedBy *actedBy
 }
 
 // dossierDiffs compares a dossier whole with the one the references make:
@@ -126,7 +129,9 @@ type dossierRefs struct {
 // national portal's table, time never going back, a named officer), the
 // status and times the history implies, the appointment by the harness's
 // working-day calendar, the fee and its payment, the result and the
-// follow-on dossiers the catalog's chain makes once delivered.
+// follow-on dossiers the catalog's chain makes once delivered. With manual
+// officers the entries the harness's officer made name it and carry its
+// notes (actedDiffs).
 func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *portal.Dossier) {
 	svc := r.Service
 	want := portal.Dossier{
@@ -161,7 +166,12 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 		state := svc.Workflow[i]
 		code, _ := portal.StatusCode(state)
 		field := "history[" + state + "]"
-		officerDiffs(d, a, field, h)
+		entry := portal.HistoryEntry{Status: state, StatusCode: code, Officer: h.Officer, Title: h.Title, Unit: h.Unit, Note: h.Note}
+		if w, by := actedDiffs(d, a, field, state, h, r.ActedBy); by {
+			entry.Officer, entry.Title, entry.Unit, entry.Note = w.Officer, w.Title, w.Unit, w.Note
+		} else {
+			officerDiffs(d, a, field, h)
+		}
 		at := h.At
 		switch {
 		case i == 0:
@@ -170,8 +180,8 @@ func dossierDiffs(d *framework.Diffs, a framework.Answer, r dossierRefs, got *po
 		case h.At.Before(got.History[i-1].At):
 			d.Form(a, field+".at", h.At, false, "not before history["+svc.Workflow[i-1]+"] at "+got.History[i-1].At.Format(time.RFC3339))
 		}
-		want.History = append(want.History, portal.HistoryEntry{Status: state, StatusCode: code, At: at,
-			Officer: h.Officer, Title: h.Title, Unit: h.Unit, Note: h.Note})
+		entry.At = at
+		want.History = append(want.History, entry)
 		switch state {
 		case portal.StatusFinished:
 			finished = true

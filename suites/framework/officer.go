@@ -1,0 +1,189 @@
+package framework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/dvcqa/dvcqa/api/officer"
+	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
+	"github.com/dvcqa/dvcqa/vocab"
+)
+
+// SystemBackoffice labels specs of the back office's own behaviour (the
+// officer's negative specs), so a label filter can pick them.
+var SystemBackoffice = ginkgo.Label(vocab.Label(vocab.KeySystem, vocab.SystemBackoffice))
+
+// Officer is a test officer logged in to the target's back office
+// (docs/officers.md), by the driver the profile names (officers.driver):
+// the back office's API (APIOfficer) or its officer pages (WebOfficer).
+type Officer interface {
+	// Act takes an action (officer.Receive …) on the dossier with the
+	// code, with a note for its history entry, and returns the dossier's
+	// state after it.
+	Act(ctx context.Context, code, action, note string) (state string, err error)
+	// Dossier reads the dossier as the back office shows it. The web
+	// driver fills in only what the pages show (see WebOfficer.Dossier).
+	Dossier(ctx context.Context, code string) (*officer.Dossier, error)
+}
+
+// Officer logs in as the profile's test officer (officers.username and
+// its password) with the profile's driver and returns it. On the web
+// driver it opens a browser tab of its own, closed when the spec ends.
+func (f *Framework) Officer(ctx context.Context) Officer {
+	ginkgo.GinkgoHelper()
+	o := f.Target.Officers
+	pw, err := f.Target.OfficerPassword()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "the test officer's password (officers.password_env)")
+	base := f.Target.OfficerURL()
+	if o.Driver == fixtures.OfficerDriverWeb {
+		return f.webOfficer(ctx, base, o.Username, pw)
+	}
+	c := officer.New(base, f.HTTP)
+	s, err := c.Login(ctx, o.Username, pw)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in to the back office %s as officer %s", base, o.Username)
+	return &APIOfficer{Client: c, Session: s}
+}
+
+// APIOfficer acts through the back office's API (api/officer).
+type APIOfficer struct {
+	Client  *officer.Client
+	Session *officer.Session // the login's answer: who the harness acts as
+	last    *officer.Dossier
+}
+
+// Act sends the action with a fresh idempotency key and keeps the answer
+// (LastAnswer): the dossier after the action, as the back office says.
+func (o *APIOfficer) Act(ctx context.Context, code, action, note string) (string, error) {
+	o.last = nil
+	d, err := o.Client.Act(ctx, code, action, note, NewKey())
+	if err != nil {
+		return "", err
+	}
+	o.last = d
+	return d.Status, nil
+}
+
+// Dossier reads the dossier with its history (GET /dossiers/{code}).
+func (o *APIOfficer) Dossier(ctx context.Context, code string) (*officer.Dossier, error) {
+	return o.Client.Dossier(ctx, code)
+}
+
+// LastAnswer is the answer of the last successful Act, nil after a failed one.
+func (o *APIOfficer) LastAnswer() *officer.Dossier { return o.last }
+
+// ActAnswer is what the last Act of o answered, whole: the API's answer
+// when the driver has one, else the dossier read back after it.
+func ActAnswer(ctx context.Context, o Officer, code string) (*officer.Dossier, error) {
+	if a, ok := o.(*APIOfficer); ok && a.last != nil && a.last.Code == code {
+		return a.last, nil
+	}
+	return o.Dossier(ctx, code)
+}
+
+// ActingOfficer is who the back office names the harness's officer:
+// the API session's officer (full name, title, unit). The officer pages
+// do not show it: ok is false for the web driver.
+func ActingOfficer(o Officer) (officer.Officer, bool) {
+	if a, ok := o.(*APIOfficer); ok && a.Session != nil {
+		return a.Session.Officer, true
+	}
+	return officer.Officer{}, false
+}
+
+// WebOfficer acts on the back office's officer pages in its own tab.
+type WebOfficer struct {
+	Page *browser.Backoffice
+	// fresh is the dossier whose page an action has just reloaded: the
+	// next Dossier of it reads that page rather than opening it again.
+	fresh string
+}
+
+// webOfficer opens a tab of its own (own cookies, evidence on failure
+// under its own name) and logs in on the login page.
+func (f *Framework) webOfficer(ctx context.Context, base, username, password string) *WebOfficer {
+	ginkgo.GinkgoHelper()
+	profile, err := f.portalProfile()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
+	if !profile.Pages.Backoffice.Configured() {
+		where := profile.File
+		if where == "" {
+			where = fixtures.DefaultPortalFile
+		}
+		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no pages.backoffice (login, list, dossier) to drive the officer pages with", where))
+	}
+	tab := f.newTab(ctx)
+	browser.AttachOfficerOnFailure(tab, RunConfig().RunDir)
+	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Pages.Backoffice}}
+	gomega.Expect(w.Page.Login(username, password)).To(gomega.Succeed(), "log in on the back office's login page %s as officer %s", base, username)
+	return w
+}
+
+// Act opens the dossier (unless its page is shown), presses the action's
+// button with the note and reads the state back from the reloaded page.
+// An action without a button wraps browser.ErrActionNotOffered.
+func (w *WebOfficer) Act(_ context.Context, code, action, note string) (string, error) {
+	w.fresh = ""
+	if !w.Page.Showing(code) {
+		if err := w.Page.Open(code); err != nil {
+			return "", err
+		}
+	}
+	if _, err := w.Page.Act(action, note); err != nil {
+		return "", err
+	}
+	w.fresh = code
+	return w.Page.Status()
+}
+
+// displayDate finds a dd/MM/yyyy date in what a page shows.
+var displayDate = regexp.MustCompile(`\b(\d{2})/(\d{2})/(\d{4})\b`)
+
+// Dossier opens the dossier's page (or reads the one an action has just
+// reloaded) and reads what it shows: the code, the
+// state, the appointment's date (at midnight, Vietnam time; zero when none
+// is shown) and the actions offered (a button each). The pages show no
+// approval flag, applicant or history: those stay zero.
+func (w *WebOfficer) Dossier(_ context.Context, code string) (*officer.Dossier, error) {
+	if w.fresh != code || !w.Page.Showing(code) {
+		if err := w.Page.Open(code); err != nil {
+			return nil, err
+		}
+	}
+	w.fresh = ""
+	d := &officer.Dossier{Code: code}
+	var err error
+	if d.Status, err = w.Page.Status(); err != nil {
+		return nil, err
+	}
+	if d.Actions, err = w.Page.Actions(officer.AllActions); err != nil {
+		return nil, err
+	}
+	shown, err := w.Page.Appointment()
+	if err != nil {
+		return nil, err
+	}
+	if m := displayDate.FindString(shown); m != "" {
+		at, perr := time.ParseInLocation("02/01/2006", m, vietnamTime)
+		if perr != nil {
+			return nil, fmt.Errorf("back office: dossier %s: appointment %q: %w", code, shown, perr)
+		}
+		d.AppointmentAt = at
+	}
+	return d, nil
+}
+
+var vietnamTime = time.FixedZone("ICT", 7*3600)
+
+// IsActionRefused reports whether err is the back office refusing an
+// action the dossier's state does not allow: the API's 409
+// action_not_allowed, or no button for it on the dossier page.
+func IsActionRefused(err error) bool {
+	return officer.IsActionNotAllowed(err) || errors.Is(err, browser.ErrActionNotOffered)
+}
