@@ -79,6 +79,9 @@ func total(m map[string]int) int {
 // handle, record every transition exactly once between them (their new
 // transitions add up to the 28 there are), on every backend.
 func TestTrialFollowConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs campaigns against a mock world; `make store` runs it on SQLite and PostgreSQL")
+	}
 	target := trialWorld(t, "manual")
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -116,6 +119,9 @@ func TestTrialFollowConcurrent(t *testing.T) {
 // crash would end it) keeps the transitions of those two, and the next
 // follow records the rest, none twice.
 func TestTrialFollowCutShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs campaigns against a mock world; `make store` runs it on SQLite and PostgreSQL")
+	}
 	target := trialWorld(t, "manual")
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {

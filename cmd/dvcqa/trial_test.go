@@ -160,6 +160,9 @@ func testEnv(t *testing.T, target string) *framework.Env {
 // officers approve,sign,return → follow → report → cleanup, each figure
 // held to what the test did.
 func TestTrialCampaignManualOfficers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs campaigns against a mock world; `make store` runs it on SQLite and PostgreSQL")
+	}
 	target := trialWorld(t, "manual")
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -241,6 +244,9 @@ func TestTrialCampaignManualOfficers(t *testing.T) {
 // (dvcqg-sync-missing): followed until every dossier is returned, the
 // figures show exactly those dossiers overdue and unsynchronised.
 func TestTrialCampaignSeededDefects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs campaigns against a mock world; `make store` runs it on SQLite and PostgreSQL")
+	}
 	target := trialWorld(t, "automatic", "deadline-missed@DV01,dvcqg-sync-missing@DV07")
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
