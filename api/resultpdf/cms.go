@@ -38,6 +38,10 @@ func verifyCMS(sig *signature, pdf []byte) (*signedBy, error) {
 		return nil, fmt.Errorf("%w: the CMS does not carry the signer's certificate (%v)", ErrMalformed, err)
 	}
 	if err := pkcs7.CheckSignature(cert, si, sig.signed(pdf)); err != nil {
+		var mismatch *pkcs7.MessageDigestMismatchError
+		if errors.As(err, &mismatch) { // the digests themselves are noise in a report
+			return nil, fmt.Errorf("%w: the digest of ByteRange %v is not the signed message digest (message digest mismatch)", ErrTampered, sig.byteRange)
+		}
 		return nil, fmt.Errorf("%w: the signature over ByteRange %v does not verify: %w", ErrTampered, sig.byteRange, err)
 	}
 	by := &signedBy{cert: cert}
