@@ -1,8 +1,8 @@
 package bench
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -118,9 +118,9 @@ func (e *flowEnv) flow(ctx context.Context, svc fixtures.Service) error {
 		func() error { return p.WaitStatus("delivered", e.result) },
 		p.OpenResult,
 		func() error {
-			raw, err := p.SignedResultJSON()
-			if err == nil && !json.Valid(raw) {
-				err = errors.New("the signed result is not JSON")
+			raw, err := p.SignedResult()
+			if err == nil && !bytes.HasPrefix(raw, []byte("%PDF-")) {
+				err = errors.New("the signed result is not a PDF")
 			}
 			return err
 		},

@@ -57,9 +57,10 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)
-		if t.PortalAPINone() && t.Portal.ResultCAFile == "" {
-			// No API to publish the result CA: pin the world's, as a team
-			// pins its portal's with portal.result_ca_file.
+		if t.Portal.ResultCAFile == "" {
+			// Result signatures are verified against a pinned CA only, never
+			// one the portal serves: pin the world's, as a team pins its
+			// portal's with portal.result_ca_file.
 			f, err := os.CreateTemp(cfg.Run.RunDir, "result-ca-*.pem")
 			gomega.Expect(err).NotTo(gomega.HaveOccurred(), "write the embedded world's result CA")
 			_, err = f.Write(w.ResultCAPEM())

@@ -168,8 +168,8 @@ func (c *Client) Withdraw(ctx context.Context, dossierID string) (*Dossier, erro
 	return &d, nil
 }
 
-// Result reads a delivered dossier's signed result; 404 (IsNotFound) until
-// it is delivered. Check it with VerifyResult.
+// Result reads a delivered dossier's signed result PDF; 404 (IsNotFound)
+// until it is delivered. Check it with resultpdf.VerifyResultPDF.
 func (c *Client) Result(ctx context.Context, dossierID string) (*Result, error) {
 	var r Result
 	path := "/api/v1/dossiers/" + url.PathEscape(dossierID) + "/result"
@@ -179,7 +179,9 @@ func (c *Client) Result(ctx context.Context, dossierID string) (*Result, error) 
 	return &r, nil
 }
 
-// CA returns the PEM root certificate that signs result-signing certificates.
+// CA returns the PEM root certificate the portal says certifies its result
+// signers. The harness never trusts it: it pins the CA out of band
+// (portal.result_ca_file); this is for people comparing the two.
 func (c *Client) CA(ctx context.Context) ([]byte, error) {
 	var raw rawBody
 	if _, err := c.do(ctx, "ca", http.MethodGet, "/api/v1/trust/ca.pem", nil, "", nil, &raw); err != nil {

@@ -91,14 +91,6 @@ var registry = concat([]Defect{
 		Description: "The appointment date counts calendar days instead of working days.",
 		Example:     "appointment-date-wrong@DV23", Filter: "layer:api && (service:DV23 || service:DV10)",
 		ExpectedSpecs: []string{e2e("DV23")}, Symptom: `appointment_at: want`},
-	{Name: "result-unsigned", System: "portal", Scopable: true,
-		Description: "The result document's signature does not verify.",
-		Example:     "result-unsigned@DV09", Filter: "layer:api && (service:DV09 || service:DV10)",
-		ExpectedSpecs: []string{e2e("DV09")}, Symptom: "does not verify"},
-	{Name: "result-wrong-applicant", System: "portal", Scopable: true,
-		Description: "The result document names another applicant.",
-		Example:     "result-wrong-applicant@DV09", Filter: "layer:api && (service:DV09 || service:DV10)",
-		ExpectedSpecs: []string{e2e("DV09")}, Symptom: `result applicant.SoDinhDanh`},
 	{Name: "dvcqg-sync-missing", System: "portal", Scopable: true,
 		Description: "The national portal never learns of the dossier.",
 		Example:     "dvcqg-sync-missing@DV09", Filter: "layer:api && (service:DV09 || service:DV10)",
@@ -135,7 +127,7 @@ var registry = concat([]Defect{
 		Description: "The follow-on dossiers of a liên thông (inter-linked) chain are never created.",
 		Example:     "chain-broken@DV15", Filter: "layer:api && (service:DV15 || service:DV16)",
 		ExpectedSpecs: []string{e2e("DV15")}, Symptom: `chain[thuong_tru]: want`},
-}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects(), nationalDefects(), ssoStandardsDefects())
+}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects(), nationalDefects(), ssoStandardsDefects(), resultDefects())
 
 func concat(lists ...[]Defect) []Defect {
 	var out []Defect

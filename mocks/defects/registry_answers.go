@@ -39,9 +39,5 @@ func answerDefects() []Defect {
 			Description: "The portal asks the payment platform for a receipt in the payer's name written in capitals, not as the population database names them.",
 			Example:     "payment-payer-name-uppercase@DV07", Filter: api("DV07", "DV02"),
 			ExpectedSpecs: []string{e2e("DV07")}, Symptom: "HoTenNguoiNop"},
-		{Name: "result-document-no-wrong", System: "portal", Scopable: true,
-			Description: "The signed result document is numbered with the bare dossier code instead of KQ-<dossier code>.",
-			Example:     "result-document-no-wrong@DV09", Filter: api("DV09", "DV10"),
-			ExpectedSpecs: []string{e2e("DV09")}, Symptom: "document_no"},
 	}
 }

@@ -47,10 +47,6 @@ func sharedRuleDefects() []Defect {
 			Description: "The portal's phone rule takes any 9 to 11 digits, so a number missing a digit is a phone number.",
 			Example:     "phone-validation-lenient@DV03", Filter: "layer:api && (service:DV03 || service:DV01)",
 			ExpectedSpecs: []string{`DV03 .* rejects malformed dates and phone numbers`}, Symptom: "invalid_format"},
-		{Name: "result-signature-digest", System: "portal", Scopable: true,
-			Description: "The portal signs results over a SHA-384 digest while naming ECDSA-P256-SHA256, so no signature verifies.",
-			Example:     "result-signature-digest@DV09", Filter: "layer:api && (service:DV09 || service:DV10)",
-			ExpectedSpecs: []string{e2e("DV09")}, Symptom: "does not verify"},
 		{Name: "sso-iat-future", System: "sso",
 			Description: "The SSO issues ID tokens whose iat lies half their lifetime in the future.",
 			// The harness checks the ID token's rules at every login, so each

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
-	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
 // The back office (docs/officers.md): the officers' side of the one-stop
@@ -82,8 +81,8 @@ func newOfficerAccount(p fixtures.Province, password string) officerAccount {
 
 // officerOffice is a dossier's back-office state. Guarded by Server.mu.
 type officerOffice struct {
-	approved bool        // phê duyệt given; sign is allowed
-	signed   *api.Result // issued at sign, handed to the citizen at return
+	approved bool          // phê duyệt given; sign is allowed
+	signed   *issuedResult // issued at sign, handed to the citizen at return
 }
 
 // backOffice holds the officers' sessions and idempotent answers.

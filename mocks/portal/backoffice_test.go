@@ -100,7 +100,7 @@ func TestOfficerActionChainReachesDelivered(t *testing.T) {
 		t.Errorf("delivered dossier: result %v delivered %v accepted %v", d.ResultAvailable, d.DeliveredAt, d.AcceptedAt)
 	}
 	res, err := c.Result(ctx, d.ID)
-	if err != nil || !strings.Contains(string(res.Document), d.Code) {
+	if err != nil || res.DocumentNo != "KQ-"+d.Code || len(res.PDF) == 0 {
 		t.Fatalf("result after return: %v", err)
 	}
 	want := []string{"sync:1", "progress:1", "sync:2", "progress:2", "sync:4", "progress:4", "sync:9", "progress:9", "sync:10", "progress:10"}

@@ -45,7 +45,9 @@ const (
 	defectPersonalIDLenient          = "personal-id-lenient"          // rules.go, personalIDOK
 	defectDateLenient                = "date-validation-lenient"      // rules.go, dateOK
 	defectPhoneLenient               = "phone-validation-lenient"     // rules.go, phoneOK
-	defectResultDigest               = "result-signature-digest"      // result.go, issueResult
+	defectResultPDFTampered          = "result-pdf-tampered"          // result.go, issueResult
+	defectResultSignerUntrusted      = "result-signer-untrusted"      // result.go, issueResult
+	defectResultSignerExpired        = "result-signer-expired"        // result.go, issueResult
 	defectChainStepStuck             = "chain-step-stuck"             // workflow.go, openChainStep
 )
 

@@ -42,6 +42,9 @@ func TestSeededDefects(t *testing.T) {
 		{defects.Switch{Name: defectAppointmentDateWrong, Service: "DV12"}, "DV09", checkAppointmentDateWrong},
 		{defects.Switch{Name: defectResultUnsigned, Service: "DV09"}, "DV12", checkResultUnsigned},
 		{defects.Switch{Name: defectResultWrongApplicant, Service: "DV09"}, "DV12", checkResultWrongApplicant},
+		{defects.Switch{Name: defectResultPDFTampered, Service: "DV09"}, "DV12", checkResultPDFTampered},
+		{defects.Switch{Name: defectResultSignerUntrusted, Service: "DV09"}, "DV12", checkResultSignerUntrusted},
+		{defects.Switch{Name: defectResultSignerExpired, Service: "DV09"}, "DV12", checkResultSignerExpired},
 		{defects.Switch{Name: defectSyncMissing, Service: "DV09"}, "DV12", checkSyncMissing},
 		{defects.Switch{Name: defectStatusLag, Service: "DV09"}, "DV12", checkStatusLag},
 		{defects.Switch{Name: defectHistoryGap, Service: "DV09"}, "DV12", checkHistoryGap},
@@ -80,7 +83,8 @@ func TestDefectNamesAreInTheRegistry(t *testing.T) {
 	withParam := map[string]bool{defectPrefillMissingField: true, defectStatusStuck: true}
 	for _, name := range []string{defectPrefillWrongCitizen, defectPrefillMissingField, defectTokenNotVerified, defectExpiredAccepted,
 		defectFeeWrongAmount, defectCallbackUnsigned, defectPaymentNotRecorded, defectStatusStuck, defectDeadlineMissed,
-		defectAppointmentDateWrong, defectResultUnsigned, defectResultWrongApplicant, defectSyncMissing, defectStatusLag,
+		defectAppointmentDateWrong, defectResultUnsigned, defectResultWrongApplicant, defectResultPDFTampered,
+		defectResultSignerUntrusted, defectResultSignerExpired, defectSyncMissing, defectStatusLag,
 		defectHistoryGap, defectDuplicateOnRetry, defectValidation500, defectErrorLeaksStack, defectChainBroken, defectSubmitDisabled} {
 		d, ok := defects.Lookup(name)
 		if !ok || d.System != "portal" || (d.Param != "") != withParam[name] {
@@ -408,52 +412,6 @@ func checkAppointmentDateWrong(t *testing.T, e *env, broken bool) {
 	calls := e.national.callsFor(d.Code)
 	last := calls[len(calls)-2].Dossier
 	expect(t, last.NgayHenTra.Equal(d.AppointmentAt), "national NgayHenTra %v, want %v", last.NgayHenTra, d.AppointmentAt)
-}
-
-func checkResultUnsigned(t *testing.T, e *env, broken bool) {
-	ctx := context.Background()
-	c := e.as(an)
-	d := e.deliveredBirth(c)
-	res, err := c.Result(ctx, d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := c.CA(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := api.VerifyResult(res, caPEM)
-	if broken {
-		expect(t, err != nil && strings.Contains(err.Error(), "signature does not match"), "result verified: %v", err)
-		expect(t, strings.Contains(string(res.Document), an.ID), "document %s", res.Document)
-		return
-	}
-	if err != nil || doc.Applicant.SoDinhDanh != an.ID {
-		t.Fatalf("genuine result: %v %+v", err, doc)
-	}
-}
-
-func checkResultWrongApplicant(t *testing.T, e *env, broken bool) {
-	ctx := context.Background()
-	c := e.as(an)
-	d := e.deliveredBirth(c)
-	res, err := c.Result(ctx, d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, _ := c.CA(ctx)
-	doc, err := api.VerifyResult(res, caPEM)
-	if err != nil {
-		t.Fatalf("result does not verify: %v", err)
-	}
-	got := doc.Applicant
-	if !broken {
-		expect(t, got == api.Applicant{SoDinhDanh: an.ID, HoVaTen: an.Name}, "applicant %+v", got)
-		return
-	}
-	expect(t, personalID.MatchString(got.SoDinhDanh) && got.SoDinhDanh[:6] == an.ID[:6] && got.SoDinhDanh[6:] != an.ID[6:] && got.HoVaTen != an.Name,
-		"applicant %+v, want another citizen than %+v", got, an)
-	expect(t, d.Applicant.SoDinhDanh == an.ID, "the dossier itself names %+v", d.Applicant)
 }
 
 // allPushes is what a delivered DV09 dossier sends to the national portal.

@@ -53,7 +53,7 @@ type dossier struct {
 	txnID           string
 
 	children []*dossier
-	result   *api.Result
+	result   *issuedResult
 	office   *officerOffice // the officers' back-office state (backoffice.go); nil = untouched
 
 	timeline *timeline // the dossier's own world time, from its submission

@@ -168,54 +168,6 @@ func TestPaymentReturnPage(t *testing.T) {
 	}
 }
 
-func TestResultIsSignedAndVerifiable(t *testing.T) {
-	e := newEnv(t)
-	c := e.as(an)
-	ctx := context.Background()
-	d, _, err := c.Submit(ctx, "k", e.birthRequest(c))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d = e.waitFor(c, d.ID, "delivered", delivered)
-	res, err := c.Result(ctx, d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := c.CA(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := api.VerifyResult(res, caPEM)
-	if err != nil {
-		t.Fatalf("genuine result does not verify: %v", err)
-	}
-	if doc.DocumentNo != "KQ-"+d.Code || doc.DossierCode != d.Code || doc.Type != "giay_khai_sinh" || doc.NameVI != "Giấy khai sinh" ||
-		doc.ServiceID != "DV09" || doc.Applicant != (api.Applicant{SoDinhDanh: an.ID, HoVaTen: an.Name}) ||
-		!doc.IssuedAt.Equal(d.DeliveredAt) || doc.Issuer != "Ủy ban nhân dân Hà Nội" {
-		t.Fatalf("document %+v", doc)
-	}
-	// The document keys are the contract's.
-	var raw map[string]any
-	if err := json.Unmarshal(res.Document, &raw); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"document_no", "type", "name_vi", "dossier_code", "service_id", "applicant", "issued_at", "issuer"} {
-		if _, ok := raw[k]; !ok {
-			t.Errorf("document lacks %q", k)
-		}
-	}
-
-	tampered := *res
-	tampered.Document = bytes.Replace(res.Document, []byte(an.Name), []byte("Lê Văn Giả"), 1)
-	if _, err := api.VerifyResult(&tampered, caPEM); err == nil {
-		t.Fatal("tampered document verified")
-	}
-	otherCA, _ := NewCA("another CA")
-	if _, err := api.VerifyResult(res, otherCA.CertPEM()); err == nil {
-		t.Fatal("result verified against an unrelated CA")
-	}
-}
-
 // TestDefectCallbackRecordedTwice: with the defect on for the dossier's
 // service, a replayed success callback adds the fee again; scoped to another
 // service or province, the replay changes nothing.

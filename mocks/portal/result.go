@@ -1,25 +1,36 @@
 package portal
 
 import (
-	"encoding/json"
+	"bytes"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
-// issueResult signs a dossier's result document. The signed bytes are kept
-// and served as they are: re-encoding would break the signature. The caller
-// holds s.mu.
+// MediaTypePDF is the media type of result documents.
+const MediaTypePDF = "application/pdf"
+
+// issuedResult is a dossier's result as issued: the signed PDF, kept
+// byte for byte (re-encoding would break the signature), and what it
+// states, for the web's result page.
+type issuedResult struct {
+	doc api.ResultDocument
+	pdf []byte
+}
+
+// issueResult renders a dossier's result as a PDF and signs it. The
+// caller holds s.mu.
 //
-// Seeded defects: result-wrong-applicant (the document names another
-// applicant, validly signed), result-unsigned (the signature is over
-// other bytes than the document's, so it does not verify) and
-// result-signature-digest (the document is hashed with SHA-384, not the
-// SHA-256 its algorithm ECDSA-P256-SHA256 names).
-func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
+// Seeded defects: result-wrong-applicant (the PDF names another
+// applicant, validly signed), result-document-no-wrong (numbered with the
+// bare dossier code), result-unsigned (no signature at all),
+// result-signer-untrusted (signed under a look-alike CA outside the
+// pinned chain), result-signer-expired (the signer's certificate expired
+// a year ago) and result-pdf-tampered (a signed byte — a digit of the
+// applicant's ID in the document information — changed after signing).
+func (s *Server) issueResult(d *dossier, at time.Time) *issuedResult {
 	applicant := api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name}
 	if _, on := s.defect(defectResultWrongApplicant, d.serviceID); on {
 		applicant = otherApplicant(applicant)
@@ -28,32 +39,54 @@ func (s *Server) issueResult(d *dossier, at time.Time) *api.Result {
 	if _, on := s.defect(defectResultDocumentNo, d.serviceID); on { // the bare dossier code
 		docNo = d.code
 	}
-	doc, err := json.Marshal(api.ResultDocument{
+	doc := api.ResultDocument{
 		DocumentNo:  docNo,
 		Type:        d.resultDoc.Type,
 		NameVI:      d.resultDoc.NameVI,
 		DossierCode: d.code,
 		ServiceID:   d.serviceID,
+		ServiceName: d.nameVI,
 		Applicant:   applicant,
-		IssuedAt:    at,
+		IssuedAt:    at.Truncate(time.Second), // the PDF states it to the second
 		Issuer:      s.issuerName(),
-	})
-	if err != nil { // only plain strings and a time: cannot fail
-		panic("portal: encode result: " + err.Error())
 	}
-	signed := doc
+	keywords := docNo + " " + applicant.SoDinhDanh
+	unsigned, err := renderResultPDF(doc, d.nameVI, keywords)
+	if err != nil { // fonts and text are the mock's own: cannot fail
+		panic("portal: " + err.Error())
+	}
 	if _, on := s.defect(defectResultUnsigned, d.serviceID); on {
-		signed = append(slices.Clip(doc), '\n')
+		return &issuedResult{doc: doc, pdf: unsigned}
 	}
-	sign := s.signer.Sign
-	if _, on := s.defect(defectResultDigest, d.serviceID); on {
-		sign = s.signer.signSHA384 // seeded defect: the algorithm says SHA-256
+	signer := s.signer
+	if err := signer.makeTwins(); err != nil { // crypto/rand failed
+		panic("portal: result signers: " + err.Error())
 	}
-	sig, err := sign(signed)
-	if err != nil { // crypto/rand failed: nothing sensible is left to do
-		panic("portal: sign result: " + err.Error())
+	if _, on := s.defect(defectResultSignerUntrusted, d.serviceID); on {
+		signer = signer.untrusted
 	}
-	return &api.Result{Document: doc, Signature: sig, Algorithm: api.Algorithm, CertificatePEM: string(s.signer.CertPEM())}
+	if _, on := s.defect(defectResultSignerExpired, d.serviceID); on {
+		signer = signer.expired
+	}
+	signed, err := signer.signPDF(unsigned, s.opts.Province.NameVI, time.Now())
+	if err != nil { // the PDF is the mock's own and the key is in memory
+		panic("portal: " + err.Error())
+	}
+	if _, on := s.defect(defectResultPDFTampered, d.serviceID); on {
+		tamper(signed, keywords)
+	}
+	return &issuedResult{doc: doc, pdf: signed}
+}
+
+// tamper changes, in place, the last digit of the applicant's ID in the
+// document information, which the signature covers.
+func tamper(signed []byte, keywords string) {
+	i := bytes.Index(signed, []byte(keywords))
+	if i < 0 {
+		panic("portal: result-pdf-tampered: keywords not found in the PDF")
+	}
+	last := &signed[i+len(keywords)-1]
+	*last = '0' + (*last-'0'+1)%10
 }
 
 // otherApplicant is someone else: the serial digits (the last six) of the
@@ -72,18 +105,20 @@ func otherApplicant(a api.Applicant) api.Applicant {
 	return api.Applicant{SoDinhDanh: string(id), HoVaTen: name}
 }
 
+// handleResult answers the result as JSON: its number, media type and the
+// signed PDF (base64), exactly as issued.
 func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen) {
 	res, e := s.resultOf(c, r.PathValue("id"))
 	if e != nil {
 		writeAPIError(w, e)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, res)
+	httpx.JSON(w, http.StatusOK, api.Result{DocumentNo: res.doc.DocumentNo, MediaType: MediaTypePDF, PDF: res.pdf})
 }
 
 // resultOf is the signed result of the citizen's dossier, for the API and
 // the web's result page and download alike; 404 until it is delivered.
-func (s *Server) resultOf(c citizen, id string) (*api.Result, *api.APIError) {
+func (s *Server) resultOf(c citizen, id string) (*issuedResult, *api.APIError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.owned(id, c)
@@ -97,6 +132,8 @@ func (s *Server) resultOf(c citizen, id string) (*api.Result, *api.APIError) {
 	return d.result, nil
 }
 
+// handleCA publishes the root for people who want to look; the harness
+// never trusts it (it pins the CA out of band, portal.result_ca_file).
 func (s *Server) handleCA(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-pem-file")
 	_, _ = w.Write(s.signer.CAPEM())

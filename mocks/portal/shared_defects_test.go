@@ -18,7 +18,6 @@ func TestSharedRuleDefects(t *testing.T) {
 		{defects.Switch{Name: defectCalendarSaturday, Service: "DV12"}, "DV09", checkCalendarSaturday},
 		{defects.Switch{Name: defectDossierCodeFormat, Service: "DV09"}, "DV12", checkDossierCodeFormat},
 		{defects.Switch{Name: defectPersonalIDLenient, Service: "DV09"}, "DV12", checkPersonalIDLenient},
-		{defects.Switch{Name: defectResultDigest, Service: "DV09"}, "DV12", checkResultUnsigned},
 	})
 }
 

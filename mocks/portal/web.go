@@ -93,7 +93,7 @@ func (s *Server) dossierSubpage(w http.ResponseWriter, r *http.Request, c citize
 		s.postForm(w, r, c)
 	case b == "ket-qua" && get:
 		s.pageResult(w, r, c)
-	case b == "ket-qua.json" && get:
+	case b == "ket-qua.pdf" && get:
 		s.downloadResult(w, r, c)
 	case b == "thanh-toan" && !get:
 		s.postPay(w, r, c)

@@ -1,12 +1,10 @@
 package portal
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"time"
 
-	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
 )
 
@@ -76,44 +74,6 @@ func (s *Server) postPay(w http.ResponseWriter, r *http.Request, c citizen) {
 	default:
 		s.renderAPIError(w, r, e)
 	}
-}
-
-type resultPage struct {
-	DossierID string
-	Doc       api.ResultDocument
-	Algorithm string
-}
-
-func (s *Server) pageResult(w http.ResponseWriter, r *http.Request, c citizen) {
-	id := r.PathValue("id")
-	res, e := s.resultOf(c, id)
-	if e != nil {
-		s.renderAPIError(w, r, e)
-		return
-	}
-	data := resultPage{DossierID: id, Algorithm: res.Algorithm}
-	if err := json.Unmarshal(res.Document, &data.Doc); err != nil {
-		s.renderError(w, r, http.StatusInternalServerError, "Lỗi hệ thống", errorPage{Message: msgInternal})
-		return
-	}
-	data.Doc.Applicant.SoDinhDanh = s.applicantIDShown(data.Doc.ServiceID, data.Doc.Applicant.SoDinhDanh)
-	s.render(w, r, http.StatusOK, "result", data.Doc.NameVI, data)
-}
-
-// downloadResult is the API's result JSON as a file to save.
-func (s *Server) downloadResult(w http.ResponseWriter, r *http.Request, c citizen) {
-	res, e := s.resultOf(c, r.PathValue("id"))
-	if e != nil {
-		s.renderAPIError(w, r, e)
-		return
-	}
-	name := "ket-qua.json"
-	var doc api.ResultDocument
-	if json.Unmarshal(res.Document, &doc) == nil && doc.DocumentNo != "" {
-		name = doc.DocumentNo + ".json" // "KQ-" + dossier code: letters, digits, dots and dashes
-	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	httpx.JSON(w, http.StatusOK, res)
 }
 
 type returnPage struct {

@@ -3,7 +3,6 @@ package portal
 import (
 	"context"
 	"crypto"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -252,7 +251,7 @@ func TestWebCallbackRefusesForgedState(t *testing.T) {
 func TestWebLoginRequired(t *testing.T) {
 	e := newWebEnv(t, nil)
 	b := e.browser()
-	for _, path := range []string{"/ho-so", "/ho-so/moi/DV09", "/ho-so/hs-1", "/ho-so/hs-1/ket-qua", "/ho-so/hs-1/ket-qua.json"} {
+	for _, path := range []string{"/ho-so", "/ho-so/moi/DV09", "/ho-so/hs-1", "/ho-so/hs-1/ket-qua", "/ho-so/hs-1/ket-qua.pdf"} {
 		r := b.getNoFollow(path)
 		if want := portalPrefix + "/dang-nhap?next=" + url.QueryEscape(path); r.status != http.StatusSeeOther || r.header.Get("Location") != want {
 			t.Errorf("%s without login: %d %q, want 303 %s", path, r.status, r.header.Get("Location"), want)
@@ -612,32 +611,28 @@ func TestWebResult(t *testing.T) {
 		t.Fatalf("result page: %d", r.status)
 	}
 	for id, want := range map[string]string{"so-van-ban": "KQ-" + d.Code, "nguoi-nhan-so-dinh-danh": an.ID, "nguoi-nhan-ho-ten": an.Name,
-		"co-quan": "Ủy ban nhân dân Hà Nội", "thuat-toan": api.Algorithm, "ngay-ky": formatDateTime(d.DeliveredAt)} {
+		"co-quan": "Ủy ban nhân dân Hà Nội", "ngay-ky": formatDateTime(d.DeliveredAt)} {
 		if got := text(mustID(t, r, id)); got != want {
 			t.Errorf("#%s = %q, want %q", id, got, want)
 		}
 	}
 	link := mustID(t, r, "tep-ky-so")
-	if attr(link, "href") != portalPrefix+"/ho-so/"+id+"/ket-qua.json" || text(link) != "Tải văn bản điện tử có ký số" {
+	if attr(link, "href") != portalPrefix+"/ho-so/"+id+"/ket-qua.pdf" || text(link) != "Tải văn bản điện tử có ký số" {
 		t.Fatalf("download link %v", link.Attr)
 	}
-	file := b.get("/ho-so/" + id + "/ket-qua.json")
+	file := b.get("/ho-so/" + id + "/ket-qua.pdf")
 	if file.status != http.StatusOK || !strings.HasPrefix(file.header.Get("Content-Disposition"), "attachment") ||
-		!strings.Contains(file.header.Get("Content-Disposition"), "KQ-"+d.Code+".json") {
-		t.Fatalf("download: %d %q", file.status, file.header.Get("Content-Disposition"))
-	}
-	var got api.Result
-	if err := json.Unmarshal([]byte(file.body), &got); err != nil {
-		t.Fatal(err)
+		!strings.Contains(file.header.Get("Content-Disposition"), "KQ-"+d.Code+".pdf") || file.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("download: %d %q %q", file.status, file.header.Get("Content-Disposition"), file.header.Get("Content-Type"))
 	}
 	want, err := e.as(an).Result(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(got.Document) != string(want.Document) || string(got.Signature) != string(want.Signature) || got.CertificatePEM != want.CertificatePEM {
-		t.Fatal("the download differs from the API's result")
+	if file.body != string(want.PDF) {
+		t.Fatal("the download differs from the API's result PDF")
 	}
-	if _, err := api.VerifyResult(&got, e.caPEM); err != nil {
+	if valid, _, err := pdfSigner(t, []byte(file.body)); err != nil || !valid {
 		t.Fatalf("downloaded result does not verify: %v", err)
 	}
 }
@@ -647,7 +642,7 @@ func TestWebOwnerOnly(t *testing.T) {
 	id := e.loggedIn(an).submitBirthWeb()
 	e.waitFor(e.as(an), id, "delivered", delivered)
 	other := e.loggedIn(binh)
-	for _, path := range []string{"/ho-so/" + id, "/ho-so/" + id + "/ket-qua", "/ho-so/" + id + "/ket-qua.json", "/ho-so/nope"} {
+	for _, path := range []string{"/ho-so/" + id, "/ho-so/" + id + "/ket-qua", "/ho-so/" + id + "/ket-qua.pdf", "/ho-so/nope"} {
 		r := other.get(path)
 		if r.status != http.StatusNotFound || r.doc == nil || strings.Contains(r.body, an.Name) || !strings.Contains(r.body, "Không tìm thấy") {
 			t.Errorf("%s as another citizen: %d %s", path, r.status, r.header.Get("Content-Type"))

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -119,37 +118,27 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 		api, dossier = checkDossierPage(ctx, f, p, c, code)
 	}
 
-	framework.Step(framework.CheckResult, "downloading the result and verifying its signature")
+	framework.Step(framework.CheckResult, "downloading the result PDF and verifying its signature against the pinned CA")
 	gomega.Expect(p.OpenResult()).To(gomega.Succeed(), "open the result of %s", code)
+	pdf, err := p.SignedResult()
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the signed result of %s", code)
+	doc := verifyResult(f, pdf, "the downloaded result of "+code)
+	var got framework.Diffs
+	if api == nil {
+		// Without the API there is no dossier to hold the whole document
+		// to: the applicant, the dossier and the service.
+		got.Field(webDownload, "applicant.SoDinhDanh (the citizen who applied)", c.PersonalID, doc.Applicant.SoDinhDanh)
+		got.Field(webDownload, "dossier_code (shown on the dossier page)", code, doc.DossierCode)
+		got.Field(webDownload, "service_id", svc.ID, doc.ServiceID)
+	} else {
+		resultDiffs(&got, webDownload, svc, dossier, provinceName(f), *doc)
+	}
+	got.Expect("the downloaded result of " + code + " ≠ the dossier and the catalog")
 	if api == nil {
 		checkResultPageRefs(ctx, f, p, c, code)
 	} else {
-		checkResultPage(ctx, f, p, c, api, dossier)
+		checkResultPage(ctx, f, p, c, *doc)
 	}
-	raw, err := p.SignedResultJSON()
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the signed result of %s", code)
-	var res portal.Result
-	gomega.Expect(json.Unmarshal(raw, &res)).To(gomega.Succeed(), "signed result of %s is not JSON", code)
-	doc, err := portal.VerifyResult(&res, resultCA(ctx, f))
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the downloaded result of %s does not verify", code)
-	gomega.Expect(doc.Applicant.SoDinhDanh).To(gomega.Equal(c.PersonalID), "downloaded result of %s names another applicant", code)
-	gomega.Expect(doc.DossierCode).To(gomega.Equal(code), "downloaded result of %s is another dossier's", code)
-}
-
-// resultCA is the trust anchor of result signatures: the profile's
-// portal.result_ca_file when set (out of band, not the portal's own word),
-// else the CA the portal's API publishes. With portal.api: none there is no
-// API to ask, so without the file the check fails, naming the key.
-func resultCA(ctx context.Context, f *framework.Framework) []byte {
-	ginkgo.GinkgoHelper()
-	if f.Target.Portal.ResultCAFile != "" || f.Target.PortalAPINone() {
-		ca, err := f.Target.ResultCA()
-		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result-signing CA")
-		return ca
-	}
-	ca, err := f.Portal("").CA(ctx)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
-	return ca
 }
 
 // checkServicePage compares what the service page shows the citizen — the
@@ -210,23 +199,20 @@ func checkDossierPage(ctx context.Context, f *framework.Framework, p *browser.Po
 // checkResultPage compares the applicant the result page shows — ID and
 // name as displayed, unmasked (masking happens only when evidence is
 // captured) — with the citizen, the population database and the
-// applicant of the result the portal's API answers for the dossier.
-func checkResultPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, api *portal.Client, d *portal.Dossier) {
+// applicant the signed result PDF (downloaded from the page, verified)
+// names.
+func checkResultPage(ctx context.Context, f *framework.Framework, p *browser.Portal, c framework.Citizen, doc portal.ResultDocument) {
 	ginkgo.GinkgoHelper()
 	id, name, err := p.ResultApplicant()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result page")
 	pop := f.Record(ctx, "population", c.PersonalID)
-	res, err := api.Result(ctx, d.ID)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "read the result of %s from the portal's API", d.Code)
-	var doc portal.ResultDocument
-	gomega.Expect(json.Unmarshal(res.Document, &doc)).To(gomega.Succeed(), "the API's result document of %s is not JSON", d.Code)
 	var m framework.Diffs
 	// IDs are compared in full and reported masked (framework.Diffs).
 	m.Field(webResult, "applicant ID (the citizen who applied)", c.PersonalID, id)
-	m.Same(webResult, "applicant ID", ansResult, doc.Applicant.SoDinhDanh, id)
+	m.Same(webResult, "applicant ID", webDownload, doc.Applicant.SoDinhDanh, id)
 	m.Field(webResult, "applicant name (population database HoVaTen)", pop["HoVaTen"], name)
-	m.Same(webResult, "applicant name", ansResult, doc.Applicant.HoVaTen, name)
-	m.Expect("the result page of " + d.Code + " names another applicant than the citizen, the population database and the API's result")
+	m.Same(webResult, "applicant name", webDownload, doc.Applicant.HoVaTen, name)
+	m.Expect("the result page of " + doc.DossierCode + " names another applicant than the citizen, the population database and the signed result")
 }
 
 // browserMissingField leaves the first required typed field empty: the

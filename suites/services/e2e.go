@@ -227,25 +227,6 @@ func historyStates(d *portal.Dossier, what string) []string {
 	return states
 }
 
-// checkResult verifies the result's signature against the portal's CA and
-// holds the signed document whole to the dossier and the catalog.
-func checkResult(ctx context.Context, f *framework.Framework, svc fixtures.Service, p *portal.Client, d *portal.Dossier) {
-	ginkgo.GinkgoHelper()
-	res, err := p.Result(ctx, d.ID)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "download the result of %s", d.Code)
-	ca, err := p.CA(ctx)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "fetch the result-signing CA")
-	doc, err := portal.VerifyResult(res, ca)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "signature of the result of %s does not verify", d.Code)
-	province := ""
-	if pr, ok := f.Catalog.Province(f.Target.Province); ok {
-		province = pr.NameVI
-	}
-	var diffs framework.Diffs
-	resultDiffs(&diffs, svc, d, province, *doc)
-	diffs.Expect("result document of " + d.Code + " ≠ the dossier and the catalog")
-}
-
 // defaultFreeWorkflow is the contract's workflow of a dossier without a fee
 // (docs/contracts.md, portal workflow).
 var defaultFreeWorkflow = []string{portal.StatusSubmitted, portal.StatusAccepted, portal.StatusProcessing, portal.StatusFinished, portal.StatusDelivered}

@@ -307,16 +307,20 @@ func billDiffs(d *framework.Diffs, q payment.QueryResponse, code, procedure, age
 	d.Compare(ansBill, want, got, equateEmpty)
 }
 
-// resultDiffs: the signed result document of a delivered dossier names it,
-// its service, the catalog's result document, the applicant, an issuer of
-// the province, and was issued while officers processed it.
-func resultDiffs(d *framework.Diffs, svc fixtures.Service, dossier *portal.Dossier, province string, got portal.ResultDocument) {
+// resultDiffs: what the signed result PDF of a delivered dossier states
+// names it, its service and procedure, the catalog's result document, the
+// applicant, an issuer of the province, and an issue time while officers
+// processed it. a names where the PDF came from (the API or the result
+// page's download).
+func resultDiffs(d *framework.Diffs, a framework.Answer, svc fixtures.Service, dossier *portal.Dossier, province string, got portal.ResultDocument) {
 	want := portal.ResultDocument{DocumentNo: "KQ-" + dossier.Code, Type: svc.Result.Type, NameVI: svc.Result.NameVI,
-		DossierCode: dossier.Code, ServiceID: svc.ID, Applicant: dossier.Applicant, IssuedAt: got.IssuedAt, Issuer: got.Issuer}
-	d.Form(ansResult, "issuer", got.Issuer, province != "" && strings.Contains(got.Issuer, province), "an authority of "+province)
-	ok := !got.IssuedAt.IsZero() && !got.IssuedAt.Before(dossier.AcceptedAt) && !got.IssuedAt.After(dossier.DeliveredAt)
-	d.Form(ansResult, "issued_at", got.IssuedAt, ok, "between acceptance and delivery")
-	d.Compare(ansResult, want, got)
+		DossierCode: dossier.Code, ServiceID: svc.ID, ServiceName: svc.NameVI, Applicant: dossier.Applicant,
+		IssuedAt: got.IssuedAt, Issuer: got.Issuer}
+	d.Form(a, "issuer", got.Issuer, province != "" && strings.Contains(got.Issuer, province), "an authority of "+province)
+	// The PDF states the time to the second: acceptance within that second counts.
+	ok := !got.IssuedAt.IsZero() && !got.IssuedAt.Before(dossier.AcceptedAt.Truncate(time.Second)) && !got.IssuedAt.After(dossier.DeliveredAt)
+	d.Form(a, "issued_at", got.IssuedAt, ok, "between acceptance and delivery")
+	d.Compare(a, want, got)
 }
 
 // listedDiffs: the service list carries the same entry as GET /services/{id}.

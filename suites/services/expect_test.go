@@ -176,16 +176,16 @@ func TestPaymentRecordsWhole(t *testing.T) {
 func TestResultWhole(t *testing.T) {
 	_, dossier := delivered(t)
 	good := portal.ResultDocument{DocumentNo: "KQ-" + dossier.Code, Type: "dang_ky_xe", NameVI: "Giấy đăng ký xe", DossierCode: dossier.Code,
-		ServiceID: "DV07", Applicant: dossier.Applicant, IssuedAt: dossier.History[4].At, Issuer: "Ủy ban nhân dân Hà Nội"}
+		ServiceID: "DV07", ServiceName: testService.NameVI, Applicant: dossier.Applicant, IssuedAt: dossier.History[4].At, Issuer: "Ủy ban nhân dân Hà Nội"}
 	var d framework.Diffs
-	resultDiffs(&d, testService, dossier, "Hà Nội", good)
+	resultDiffs(&d, ansResult, testService, dossier, "Hà Nội", good)
 	if err := d.Err("result"); err != nil {
 		t.Fatal(err)
 	}
 	bad := good
 	bad.DocumentNo = dossier.Code
 	d = framework.Diffs{}
-	resultDiffs(&d, testService, dossier, "Hà Nội", bad)
+	resultDiffs(&d, ansResult, testService, dossier, "Hà Nội", bad)
 	failsNaming(t, "result", &d, "document_no")
 }
 

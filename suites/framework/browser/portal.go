@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -388,16 +389,20 @@ func (p *Portal) ResultApplicant() (id, name string, err error) {
 	return id, name, wrap("read the result's applicant", err)
 }
 
-// SignedResultJSON downloads the signed result document the way the page's
-// link does, from inside the page with the citizen's cookies, and returns
-// its body. (Following the link would trigger a download, not a page.)
-func (p *Portal) SignedResultJSON() ([]byte, error) {
+// SignedResult downloads the signed result file (the PDF) the way the
+// page's link does, from inside the page with the citizen's cookies, and
+// returns its bytes exactly. (Following the link would trigger a
+// download, not a page.) The bytes cross from the page as base64.
+func (p *Portal) SignedResult() ([]byte, error) {
 	js := `(async () => {
 	const a = document.querySelector(` + jsString(p.P.Pages.Result.SignedFile) + `);
 	if (!a) throw new Error('no signed file link');
 	const r = await fetch(a.href, {credentials: 'include'});
 	if (!r.ok) throw new Error('HTTP ' + r.status + ' from ' + a.href);
-	return await r.text();
+	const b = new Uint8Array(await r.arrayBuffer());
+	let s = '';
+	for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode.apply(null, b.subarray(i, i + 0x8000));
+	return btoa(s);
 })()`
 	if err := p.Tab.WaitVisible(p.P.Pages.Result.SignedFile); err != nil {
 		return nil, wrap("download the signed result", err)
@@ -406,5 +411,9 @@ func (p *Portal) SignedResultJSON() ([]byte, error) {
 	if err := p.Tab.EvaluatePromise(js, &body); err != nil {
 		return nil, wrap("download the signed result", err)
 	}
-	return []byte(body), nil
+	raw, err := base64.StdEncoding.DecodeString(body)
+	if err != nil {
+		return nil, wrap("download the signed result", fmt.Errorf("decode the page's base64: %w", err))
+	}
+	return raw, nil
 }

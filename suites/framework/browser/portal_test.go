@@ -2,9 +2,7 @@ package browser
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -211,21 +209,25 @@ func newFakePortal(t *testing.T) *fakePortal {
 	mux.HandleFunc("GET "+p+"/ho-so/"+dossierID+"/ket-qua", func(w http.ResponseWriter, r *http.Request) {
 		render(w, r, 200, "Kết quả", `<h1>Giấy khai sinh</h1><p id="so-van-ban">123/GKS</p>
 <p id="nguoi-nhan-so-dinh-danh">`+citizenID+`</p><p id="nguoi-nhan-ho-ten">Nguyễn Thị Bích Ngọc</p>
-<a id="tep-ky-so" href="`+p+`/ho-so/`+dossierID+`/ket-qua.json">Tải văn bản điện tử có ký số</a>`)
+<a id="tep-ky-so" href="`+p+`/ho-so/`+dossierID+`/ket-qua.pdf">Tải văn bản điện tử có ký số</a>`)
 	})
-	mux.HandleFunc("GET "+p+"/ho-so/"+dossierID+"/ket-qua.json", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+p+"/ho-so/"+dossierID+"/ket-qua.pdf", func(w http.ResponseWriter, r *http.Request) {
 		if !loggedIn(r) {
 			http.Error(w, "cần đăng nhập", http.StatusUnauthorized)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Disposition", `attachment; filename="ket-qua.json"`)
-		fmt.Fprintf(w, `{"so_van_ban":"123/GKS","nguoi_nhan":{"ho_ten":"Nguyễn Thị Bích Ngọc"},"chu_ky":"MEUCIQ=="}`)
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="ket-qua.pdf"`)
+		_, _ = w.Write(signedFile)
 	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
 }
+
+// signedFile stands for a signed PDF: bytes that are no UTF-8 text (a NUL,
+// 0xFF), which the download must hand over exactly.
+var signedFile = []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00\xff\x80 binary body\n%%EOF\n")
 
 func mockProfile(t *testing.T) *fixtures.PortalProfile {
 	t.Helper()
@@ -340,16 +342,10 @@ func TestPortalCitizenJourney(t *testing.T) {
 	if id != citizenID || name != vietName || err != nil {
 		t.Errorf("ResultApplicant = %q, %q, %v", id, name, err)
 	}
-	raw, err := p.SignedResultJSON()
+	raw, err := p.SignedResult()
 	must("signed result", err)
-	var doc struct {
-		SoVanBan  string `json:"so_van_ban"`
-		NguoiNhan struct {
-			HoTen string `json:"ho_ten"`
-		} `json:"nguoi_nhan"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil || doc.SoVanBan != "123/GKS" || doc.NguoiNhan.HoTen != vietName {
-		t.Errorf("signed result = %s (%v)", raw, err)
+	if !bytes.Equal(raw, signedFile) {
+		t.Errorf("signed result = %q, want the served bytes %q", raw, signedFile)
 	}
 	if errs := p.Tab.Errors(); len(errs) != 1 || !strings.Contains(errs[0], "422") {
 		t.Errorf("the journey's only page error should be the 422 of the rejected form, got %v", errs)

@@ -21,9 +21,6 @@ const (
 	StatusWithdrawn       = "withdrawn" // by the citizen, before processing finished
 )
 
-// Algorithm is the only signature algorithm of results.
-const Algorithm = "ECDSA-P256-SHA256"
-
 // Header names of the submit call.
 const (
 	HeaderIdempotencyKey = "Idempotency-Key"
@@ -216,23 +213,22 @@ type PaymentStart struct {
 	AmountVND int64  `json:"amount_vnd"`
 }
 
-// Result is a signed result document. Document holds the exact signed JSON
-// bytes (document_b64 on the wire); Signature is ASN.1 DER ECDSA over
-// SHA-256 of them.
+// Result is the answer of GET /api/v1/dossiers/{id}/result: the signed
+// result PDF (base64 on the wire), exactly as issued.
 type Result struct {
-	Document       []byte `json:"document_b64"`
-	Signature      []byte `json:"signature_b64"`
-	Algorithm      string `json:"algorithm"`
-	CertificatePEM string `json:"certificate_pem"`
+	DocumentNo string `json:"document_no"`
+	MediaType  string `json:"media_type"` // application/pdf
+	PDF        []byte `json:"pdf"`
 }
 
-// ResultDocument is the content of a Result.
+// ResultDocument is what a result PDF states (its labelled lines).
 type ResultDocument struct {
 	DocumentNo  string    `json:"document_no"` // "KQ-" + dossier code
 	Type        string    `json:"type"`
 	NameVI      string    `json:"name_vi"`
 	DossierCode string    `json:"dossier_code"`
 	ServiceID   string    `json:"service_id"`
+	ServiceName string    `json:"service_name"` // the procedure's name
 	Applicant   Applicant `json:"applicant"`
 	IssuedAt    time.Time `json:"issued_at"`
 	Issuer      string    `json:"issuer"` // e.g. "Ủy ban nhân dân Hà Nội"
