@@ -100,9 +100,29 @@ func ActingOfficer(o Officer) (officer.Officer, bool) {
 // WebOfficer acts on the back office's officer pages in its own tab.
 type WebOfficer struct {
 	Page *browser.Backoffice
-	// fresh is the dossier whose page an action has just reloaded: the
-	// next Dossier of it reads that page rather than opening it again.
-	fresh string
+	// shown is the dossier whose page the tab shows; fresh is the one an
+	// action has just reloaded, whose next Dossier reads that page rather
+	// than opening it again.
+	shown, fresh string
+	found        map[string]bool // dossiers found once in the list
+}
+
+// open opens the dossier's page: from the list the first time, as an
+// officer finds it, then at its address.
+func (w *WebOfficer) open(code string) error {
+	w.shown, w.fresh = "", ""
+	open := w.Page.Open
+	if w.found[code] {
+		open = w.Page.Goto
+	}
+	if err := open(code); err != nil {
+		return err
+	}
+	if w.found == nil {
+		w.found = map[string]bool{}
+	}
+	w.found[code], w.shown = true, code
+	return nil
 }
 
 // webOfficer opens a tab of its own (own cookies, evidence on failure
@@ -125,56 +145,59 @@ func (f *Framework) webOfficer(ctx context.Context, base, username, password str
 	return w
 }
 
-// Act opens the dossier (unless its page is shown), presses the action's
-// button with the note and reads the state back from the reloaded page.
-// An action without a button wraps browser.ErrActionNotOffered.
+// Act opens the dossier (unless the tab shows its page),
+// presses the action's button with the note and reads the state back from
+// the reloaded page. An action without a button wraps
+// browser.ErrActionNotOffered.
 func (w *WebOfficer) Act(_ context.Context, code, action, note string) (string, error) {
-	w.fresh = ""
-	if !w.Page.Showing(code) {
-		if err := w.Page.Open(code); err != nil {
+	if w.shown != code {
+		if err := w.open(code); err != nil {
 			return "", err
 		}
 	}
-	if _, err := w.Page.Act(action, note); err != nil {
+	w.fresh = ""
+	page, err := w.Page.Act(action, note)
+	if err != nil {
 		return "", err
 	}
+	if page.Code != code {
+		w.shown = ""
+		return "", fmt.Errorf("back office: %s %s: the reloaded page shows dossier %q", action, code, page.Code)
+	}
 	w.fresh = code
-	return w.Page.Status()
+	return page.Status, nil
 }
 
 // displayDate finds a dd/MM/yyyy date in what a page shows.
-var displayDate = regexp.MustCompile(`\b(\d{2})/(\d{2})/(\d{4})\b`)
+var displayDate = regexp.MustCompile(`\b\d{2}/\d{2}/\d{4}\b`)
 
 // Dossier opens the dossier's page (or reads the one an action has just
-// reloaded) and reads what it shows: the code, the
-// state, the appointment's date (at midnight, Vietnam time; zero when none
-// is shown) and the actions offered (a button each). The pages show no
-// approval flag, applicant or history: those stay zero.
+// reloaded) and reads what it shows: the code, the state, the actions
+// offered (a button each) and the appointment (its <time datetime> when
+// the page has one, else the displayed date at midnight, Vietnam time;
+// zero when none is shown). The pages show no approval flag, applicant or
+// history: those stay zero.
 func (w *WebOfficer) Dossier(_ context.Context, code string) (*officer.Dossier, error) {
-	if w.fresh != code || !w.Page.Showing(code) {
-		if err := w.Page.Open(code); err != nil {
+	if w.fresh != code {
+		if err := w.open(code); err != nil {
 			return nil, err
 		}
 	}
 	w.fresh = ""
-	d := &officer.Dossier{Code: code}
-	var err error
-	if d.Status, err = w.Page.Status(); err != nil {
-		return nil, err
-	}
-	if d.Actions, err = w.Page.Actions(officer.AllActions); err != nil {
-		return nil, err
-	}
-	shown, err := w.Page.Appointment()
+	page, err := w.Page.Read(officer.AllActions)
 	if err != nil {
 		return nil, err
 	}
-	if m := displayDate.FindString(shown); m != "" {
-		at, perr := time.ParseInLocation("02/01/2006", m, vietnamTime)
-		if perr != nil {
-			return nil, fmt.Errorf("back office: dossier %s: appointment %q: %w", code, shown, perr)
+	d := &officer.Dossier{Code: page.Code, Status: page.Status, Actions: page.Actions}
+	switch m := displayDate.FindString(page.Appointment); {
+	case page.AppointmentDatetime != "":
+		if d.AppointmentAt, err = time.Parse(time.RFC3339, page.AppointmentDatetime); err != nil {
+			return nil, fmt.Errorf("back office: dossier %s: appointment datetime %q: %w", code, page.AppointmentDatetime, err)
 		}
-		d.AppointmentAt = at
+	case m != "":
+		if d.AppointmentAt, err = time.ParseInLocation("02/01/2006", m, vietnamTime); err != nil {
+			return nil, fmt.Errorf("back office: dossier %s: appointment %q: %w", code, page.Appointment, err)
+		}
 	}
 	return d, nil
 }
