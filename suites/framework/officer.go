@@ -131,16 +131,16 @@ func (f *Framework) webOfficer(ctx context.Context, base, username, password str
 	ginkgo.GinkgoHelper()
 	profile, err := f.portalProfile()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
-	if !profile.Pages.Backoffice.Configured() {
+	if !profile.Backoffice.Configured() {
 		where := profile.File
 		if where == "" {
 			where = fixtures.DefaultPortalFile
 		}
-		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no pages.backoffice (login, list, dossier) to drive the officer pages with", where))
+		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no backoffice section (login, list, dossier pages) to drive the officer pages with", where))
 	}
 	tab := f.newTab(ctx)
 	browser.AttachOfficerOnFailure(tab, RunConfig().RunDir)
-	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Pages.Backoffice}}
+	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Backoffice}}
 	gomega.Expect(w.Page.Login(username, password)).To(gomega.Succeed(), "log in on the back office's login page %s as officer %s", base, username)
 	return w
 }

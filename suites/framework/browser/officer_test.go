@@ -122,7 +122,7 @@ func newFakeBackoffice(t *testing.T) *fakeBackoffice {
 func TestBackofficeOfficerJourney(t *testing.T) {
 	b := needBrowser(t)
 	fb := newFakeBackoffice(t)
-	p := &Backoffice{Tab: newTab(t, b), Base: fb.srv.URL + "/portal/01/backoffice", P: &mockProfile(t).Pages.Backoffice}
+	p := &Backoffice{Tab: newTab(t, b), Base: fb.srv.URL + "/portal/01/backoffice", P: &mockProfile(t).Backoffice}
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
