@@ -51,7 +51,7 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	if t.Embedded() {
 		// officers.mode names the world's officer mode in the same words
 		// (automatic, manual: docs/officers.md).
-		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects(), Officers: t.Officers.Mode})
+		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects(), Officers: t.OfficerMode()})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)

@@ -38,16 +38,16 @@ type Officer interface {
 // driver it opens a browser tab of its own, closed when the spec ends.
 func (f *Framework) Officer(ctx context.Context) Officer {
 	ginkgo.GinkgoHelper()
-	o := f.Target.Officers
+	user := f.Target.OfficerUsername()
 	pw, err := f.Target.OfficerPassword()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "the test officer's password (officers.password_env)")
 	base := f.Target.OfficerURL()
-	if o.Driver == fixtures.OfficerDriverWeb {
-		return f.webOfficer(ctx, base, o.Username, pw)
+	if f.Target.OfficerDriver() == fixtures.OfficerDriverWeb {
+		return f.webOfficer(ctx, base, user, pw)
 	}
 	c := officer.New(base, f.HTTP)
-	s, err := c.Login(ctx, o.Username, pw)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in to the back office %s as officer %s", base, o.Username)
+	s, err := c.Login(ctx, user, pw)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in to the back office %s as officer %s", base, user)
 	return &APIOfficer{Client: c, Session: s}
 }
 

@@ -50,8 +50,8 @@ func officerRefusals(ctx context.Context, f *framework.Framework, svc fixtures.S
 	if !f.Target.ManualOfficers() {
 		framework.NotApplicable("officers.mode automatic: the portal's own officers process dossiers, and the harness acts as an officer only with officers.mode manual")
 	}
-	if f.Target.Officers.Driver != fixtures.OfficerDriverAPI {
-		framework.NotApplicable("officers.driver " + f.Target.Officers.Driver + ": the refusals are the back office API's answers (409, 400); the officer pages offer only the allowed actions' buttons")
+	if d := f.Target.OfficerDriver(); d != fixtures.OfficerDriverAPI {
+		framework.NotApplicable("officers.driver " + d + ": the refusals are the back office API's answers (409, 400); the officer pages offer only the allowed actions' buttons")
 	}
 	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
