@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit soak suites officers external procs selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit store soak suites officers external procs selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -22,8 +22,8 @@ build:
 run: deps build
 	$(DVCQA) run $(ARGS)
 
-## test: formatting, vet, unit tests, the mock's memory soak, the suites against the embedded mock, the standalone-mock proof, the run's processes
-test: deps build clean-check check unit soak suites officers external procs selftest
+## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the end-to-end specs with manual officers, the standalone-mock proof, the run's processes
+test: deps build clean-check check unit store soak suites officers external procs selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -32,6 +32,12 @@ check:
 
 unit:
 	$(GO) test -count=1 -short $(UNIT_PKGS)
+
+## store: the store's tests, the trial ledger's and the trial campaigns' (cmd/dvcqa TestTrial*) on SQLite and on a throwaway
+## PostgreSQL (scripts/postgres-test.sh: installed as root when missing; where it cannot be, the PostgreSQL tests say they are skipped)
+store:
+	./scripts/postgres-test.sh $(GO) test -count=1 ./store/... $$(test -d trial && echo ./trial/...)
+	./scripts/postgres-test.sh $(GO) test -count=1 -run '^TestTrial' ./cmd/dvcqa
 
 ## soak: the mock world under ~10 s of load on loopback keeps its memory bounded (skipped by -short, so `unit` leaves it here)
 soak:

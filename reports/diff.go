@@ -65,6 +65,14 @@ type DurationThreshold struct {
 // DefaultDurationThreshold: 1.5 times as long, and at least a second more.
 var DefaultDurationThreshold = DurationThreshold{Factor: 1.5, Min: time.Second}
 
+// Comparable says why two runs may not be diffed, nil when they may.
+func Comparable(old, new *Summary) error {
+	if diffs := KeyOf(old).Differences(KeyOf(new)); len(diffs) > 0 {
+		return fmt.Errorf("runs %s and %s are not comparable: %s", old.RunID, new.RunID, strings.Join(diffs, "; "))
+	}
+	return nil
+}
+
 // Compare diffs two summaries. Specs are matched by name (plus province when
 // set); skipped specs are never "slower", since their time means nothing.
 func Compare(old, new *Summary, threshold DurationThreshold) *Diff {

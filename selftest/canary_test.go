@@ -199,7 +199,8 @@ func dvcqaRun(ctx context.Context, t *testing.T, runsDir, runID string, args ...
 }
 
 // TestDiffListsTheRegressions: a healthy run, then a run with a seeded
-// defect; `dvcqa diff` lists exactly the specs the defect broke.
+// defect; `dvcqa diff --allow-mixed` (two keys: the seeded defect differs)
+// lists exactly the specs the defect broke.
 func TestDiffListsTheRegressions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs dvcqa twice; `make selftest` runs it")
@@ -213,7 +214,7 @@ func TestDiffListsTheRegressions(t *testing.T) {
 	}
 	run("1-healthy")
 	run("2-defect", "--defect", "result-unsigned@DV09")
-	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), "diff", "--json", "--runs", runsDir, "1-healthy", "2-defect")
+	cmd := exec.CommandContext(ctx, dvcqaBinary(ctx, t), "diff", "--json", "--allow-mixed", "--runs", runsDir, "1-healthy", "2-defect")
 	out, _ := cmd.Output()
 	var d struct {
 		Regressions []struct{ Name string } `json:"regressions"`

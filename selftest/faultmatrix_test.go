@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/dvcqa/dvcqa/fixtures"
@@ -107,26 +105,14 @@ func TestFaultMatrix(t *testing.T) {
 	// SSO's discovery document — and a world killed mid-run by the request
 	// it died on.
 	wantWorld := func(f faultproxy.Kind) cellWant {
-		down := func(reason string) cellWant {
-			return cellWant{readiness: reports.NotReady, reason: reason, health: vocab.HealthDown}
-		}
 		switch f {
-		case faultproxy.Blackhole:
-			return down("timeout waiting for headers")
-		case faultproxy.Reset:
-			return down("connection reset")
-		case faultproxy.Cut:
-			return down("body cut after")
-		case faultproxy.Garbage:
-			return cellWant{readiness: reports.NotReady, reason: "malformed JSON", health: vocab.HealthUnknown}
-		case faultproxy.HTML:
-			return cellWant{readiness: reports.NotReady, reason: "wrong content type", health: vocab.HealthUnknown}
 		case faultproxy.Slow:
 			return cellWant{readiness: reports.Blocked, blockedBy: vocab.SystemSSO, reason: "timeout reading the body"}
 		case faultproxy.Kill:
 			return cellWant{readiness: reports.NotReady, reason: "portal submit"}
 		}
-		return cellWant{readiness: reports.Ready, health: vocab.HealthSlow, reason: "over half the"}
+		// Down or wrong everywhere: as the portal's own outage or answer.
+		return want(vocab.SystemPortal, f)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -264,23 +250,9 @@ func runFaulted(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Cata
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		return nil, err
 	}
-	report := filepath.Join(dir, "report.json")
-	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
-		"-ginkgo.no-color", "-ginkgo.timeout=2m", "-test.timeout=3m")
-	cmd.Dir = filepath.Join(s.Root, "suites")
-	env, err := runconfig.Write(dir, runconfig.Config{RunID: "faults", RunDir: dir, LabelFilter: filter, Target: file})
+	reps, err := s.run(ctx, dir, runconfig.Config{RunID: "faults", RunDir: dir, LabelFilter: filter, Target: file}, 2*time.Minute)
 	if err != nil {
 		return nil, err
-	}
-	cmd.Env = append(os.Environ(), env)
-	out, runErr := cmd.CombinedOutput()
-	raw, err := os.ReadFile(report)
-	if err != nil {
-		return nil, fmt.Errorf("suites wrote no report (run: %v): %w\n%s", runErr, err, tail(out))
-	}
-	var reps []types.Report
-	if err := json.Unmarshal(raw, &reps); err != nil {
-		return nil, fmt.Errorf("parse report: %w", err)
 	}
 	sum := reports.Build(reports.Input{Shards: []reports.Shard{{RunID: "faults", Province: tgt.Province, Reports: reps}},
 		Catalog: cat, Gate: tgt.Gate, Now: time.Now(),

@@ -55,12 +55,25 @@ func BuildSuites(ctx context.Context, root, dir string) (*Suites, error) {
 // switched on and the label filter, serially, writing the run configuration
 // (as `dvcqa run` does), report and evidence into dir, and reads the report.
 func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome, error) {
+	reps, err := s.run(ctx, dir, runconfig.Config{RunID: filepath.Base(dir), Defects: runconfig.SplitList(defects),
+		RunDir: dir, LabelFilter: filter, BrowserURL: os.Getenv(vocab.EnvBrowserURL)}, 3*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	o := outcome(reps)
+	o.Summary, err = summarize(reps, filter)
+	return o, err
+}
+
+// run runs the compiled suites once with the run configuration cfg
+// (written into dir, as `dvcqa run` does), within the Ginkgo timeout, and
+// reads their report.
+func (s *Suites) run(ctx context.Context, dir string, cfg runconfig.Config, timeout time.Duration) ([]types.Report, error) {
 	report := filepath.Join(dir, "report.json")
-	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report,
-		"-ginkgo.no-color", "-ginkgo.timeout=3m", "-test.timeout=4m")
+	cmd := exec.CommandContext(ctx, s.Bin, "-ginkgo.label-filter="+cfg.LabelFilter, "-ginkgo.json-report="+report,
+		"-ginkgo.no-color", "-ginkgo.timeout="+timeout.String(), "-test.timeout="+(timeout+time.Minute).String())
 	cmd.Dir = filepath.Join(s.Root, "suites")
-	configEnv, err := runconfig.Write(dir, runconfig.Config{RunID: filepath.Base(dir), Defects: runconfig.SplitList(defects),
-		RunDir: dir, LabelFilter: filter, BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
+	configEnv, err := runconfig.Write(dir, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +87,7 @@ func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome
 	if err := json.Unmarshal(data, &reps); err != nil {
 		return nil, fmt.Errorf("parse report: %w", err)
 	}
-	o := outcome(reps)
-	o.Summary, err = summarize(reps, filter)
-	return o, err
+	return reps, nil
 }
 
 // summarize builds the run's summary.json as `dvcqa run` would.

@@ -65,12 +65,20 @@ func SchemaVersion() int {
 // migrate applies the pending migrations. Concurrent Opens are safe: on
 // PostgreSQL an advisory lock serialises them, on SQLite every
 // transaction takes the write lock when it begins (_txlock=immediate).
+// On PostgreSQL the transaction is READ COMMITTED, not serializable like
+// Tx's: each statement after the lock then sees what the Open that held
+// it committed (a serializable snapshot, taken before the lock was
+// granted, would not, and would apply the migrations a second time).
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	opts := &sql.TxOptions{}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelReadCommitted
+	}
+	return s.txRetry(ctx, opts, func(tx *sql.Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(2025070134)`); err != nil {
 				return fmt.Errorf("lock the schema: %w", err)

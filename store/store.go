@@ -49,14 +49,29 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
+// CheckURL says whether url is a store URL, without opening it: for a
+// command to refuse a bad --store before it runs anything.
+func CheckURL(url string) error {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		if strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//") == "" {
+			return errors.New("store: sqlite: no file (want sqlite:path/to/dvcqa.db)")
+		}
+		return nil
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return nil
+	}
+	return fmt.Errorf("store %q: want sqlite:path/to/dvcqa.db or postgres://user@host:port/db", maskURL(url))
+}
+
 func open(url string) (*Store, error) {
+	if err := CheckURL(url); err != nil {
+		return nil, err
+	}
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		path = strings.TrimPrefix(path, "//") // sqlite://path is accepted too
-		if path == "" {
-			return nil, errors.New("store: sqlite: no file (want sqlite:path/to/dvcqa.db)")
-		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("store %s: %w", url, err)
 		}
@@ -68,28 +83,40 @@ func open(url string) (*Store, error) {
 			return nil, fmt.Errorf("store %s: %w", url, err)
 		}
 		return &Store{db: db, dialect: SQLite, url: url}, nil
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+	default: // postgres:// or postgresql://, as CheckURL said
 		db, err := sql.Open("pgx", url)
 		if err != nil {
 			return nil, fmt.Errorf("store %s: %w", maskURL(url), err)
 		}
 		db.SetMaxOpenConns(8)
 		return &Store{db: db, dialect: Postgres, url: maskURL(url)}, nil
-	default:
-		return nil, fmt.Errorf("store %q: want sqlite:path/to/dvcqa.db or postgres://user@host:port/db", maskURL(url))
 	}
 }
 
-// maskURL hides a password in a PostgreSQL URL.
+// maskURL hides a PostgreSQL URL's password, in its user part or as a
+// password= parameter.
 func maskURL(u string) string {
-	at := strings.LastIndex(u, "@")
 	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 {
+	if scheme < 0 {
 		return u
 	}
-	cred := u[scheme+3 : at]
-	if i := strings.Index(cred, ":"); i >= 0 {
-		return u[:scheme+3] + cred[:i] + ":***" + u[at:]
+	end := len(u)
+	if q := strings.Index(u, "?"); q >= 0 {
+		end = q
+	}
+	if at := strings.LastIndex(u[:end], "@"); at > scheme {
+		if i := strings.Index(u[scheme+3:at], ":"); i >= 0 {
+			u = u[:scheme+3+i] + ":***" + u[at:]
+		}
+	}
+	if q := strings.Index(u, "?"); q >= 0 {
+		params := strings.Split(u[q+1:], "&")
+		for i, p := range params {
+			if k, _, ok := strings.Cut(p, "="); ok && strings.EqualFold(k, "password") {
+				params[i] = k + "=***"
+			}
+		}
+		u = u[:q+1] + strings.Join(params, "&")
 	}
 	return u
 }

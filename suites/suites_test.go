@@ -39,6 +39,10 @@ func TestSuites(t *testing.T) {
 	ginkgo.RunSpecs(t, "dvcqa")
 }
 
+// firstEnv is process 1's Env, set up by the first function below to ask
+// every system in its dialect; nil in the other processes.
+var firstEnv *framework.Env
+
 // Process 1 resolves the target (starting the embedded world when the
 // profile names no URLs, with the run configuration's seeded defects) and
 // hands the resolved profile to every process.
@@ -70,10 +74,12 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	}
 	// A profile naming the wrong dialect stops the run here, once, for
 	// every process (a setup error of its own is reported by each below).
+	// Process 1 keeps this Env for its specs rather than set up twice.
 	if env, err := framework.Setup(&t, cfg.Catalog); err == nil {
 		if err := env.CheckDialects(ctx); err != nil {
 			ginkgo.Fail(err.Error())
 		}
+		firstEnv = env
 	}
 	data, err := json.Marshal(t)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
@@ -83,8 +89,11 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
 	var t fixtures.Target
 	gomega.Expect(json.Unmarshal(data, &t)).To(gomega.Succeed())
-	env, err := framework.Setup(&t, cfg.Catalog)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
+	env := firstEnv // process 1: set up above, from the same profile
+	if env == nil {
+		env, err = framework.Setup(&t, cfg.Catalog)
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
+	}
 	if ginkgo.GinkgoParallelProcess() == 1 {
 		if note := env.CitizenSharing(); note != "" {
 			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)

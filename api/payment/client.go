@@ -109,42 +109,56 @@ func (c *Client) refRequest(msg, ref string) QueryRequest {
 // send posts one message to /api/v1/thanhtoan and decodes the answer into
 // out; any MaLoi but "00" is an *Error, whatever the HTTP status.
 func (c *Client) send(ctx context.Context, msg string, body, out any) error {
-	b, err := json.Marshal(body)
+	code, raw, err := c.post(ctx, msg, "", body)
 	if err != nil {
-		return fmt.Errorf("payment %s: encode: %w", msg, err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/api/v1/thanhtoan", bytes.NewReader(b))
-	if err != nil {
-		return fmt.Errorf("payment %s: %w", msg, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return fmt.Errorf("payment %s: %w", msg, err)
-	}
-	defer resp.Body.Close()
-	raw, err := netreason.ReadBody(resp.Body, 4<<20)
-	if err != nil {
-		return fmt.Errorf("payment %s: read answer: %w", msg, err)
+		return err
 	}
 	var status struct{ MaLoi, MoTaLoi string }
-	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
-		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
-	}
 	if err := netreason.Decode(raw, &status); err != nil {
-		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
+		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, code, err)
 	}
 	if status.MaLoi == "" && looksPublished(raw) {
-		return &DialectError{Want: c.dialect(), Got: vocab.DialectPaymentPublished, Detail: fmt.Sprintf("%s answered HTTP %d with an error_code/message envelope: %s", msg, resp.StatusCode, snippet(raw))}
+		return &DialectError{Want: c.dialect(), Got: vocab.DialectPaymentPublished, Detail: fmt.Sprintf("%s answered HTTP %d with an error_code/message envelope: %s", msg, code, snippet(raw))}
 	}
-	if status.MaLoi != CodeOK || resp.StatusCode/100 != 2 {
-		return &Error{Status: resp.StatusCode, MaLoi: status.MaLoi, MoTaLoi: status.MoTaLoi}
+	if status.MaLoi != CodeOK || code/100 != 2 {
+		return &Error{Status: code, MaLoi: status.MaLoi, MoTaLoi: status.MoTaLoi}
 	}
 	if err := netreason.Decode(raw, out); err != nil {
 		return fmt.Errorf("payment %s: decode answer: %w", msg, err)
 	}
 	return nil
+}
+
+// post sends one message to /api/v1/thanhtoan (with a bearer token when
+// tok is set) and returns the HTTP status and the answer, checked to be
+// JSON.
+func (c *Client) post(ctx context.Context, msg, tok string, body any) (int, []byte, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return 0, nil, fmt.Errorf("payment %s: encode: %w", msg, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/api/v1/thanhtoan", bytes.NewReader(b))
+	if err != nil {
+		return 0, nil, fmt.Errorf("payment %s: %w", msg, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("payment %s: %w", msg, err)
+	}
+	defer resp.Body.Close()
+	raw, err := netreason.ReadBody(resp.Body, 4<<20)
+	if err != nil {
+		return 0, nil, fmt.Errorf("payment %s: read answer: %w", msg, err)
+	}
+	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
+		return 0, nil, fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
+	}
+	return resp.StatusCode, raw, nil
 }
 
 // snippet keeps error messages short when a server answers with a page.

@@ -7,12 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dvcqa/dvcqa/internal/testenv"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -45,14 +45,7 @@ func goldenInit() InitRequest {
 		UrlTraVe:    "http://127.0.0.1:8080/portal/01/payment/return"}
 }
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return testenv.Golden(t, name) }
 
 // sameJSON compares two JSON documents by value, whatever their layout.
 func sameJSON(t *testing.T, what string, got, want []byte) {

@@ -355,50 +355,31 @@ func (c *Client) sendPublished(ctx context.Context, msg string, body any, out *p
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(body)
+	code, raw, err := c.post(ctx, msg, tok, body)
 	if err != nil {
-		return fmt.Errorf("payment %s: encode: %w", msg, err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/api/v1/thanhtoan", bytes.NewReader(b))
-	if err != nil {
-		return fmt.Errorf("payment %s: %w", msg, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return fmt.Errorf("payment %s: %w", msg, err)
-	}
-	defer resp.Body.Close()
-	raw, err := netreason.ReadBody(resp.Body, 4<<20)
-	if err != nil {
-		return fmt.Errorf("payment %s: read answer: %w", msg, err)
-	}
-	if err := netreason.CheckJSONType(resp.Header.Get("Content-Type"), raw); err != nil {
-		return fmt.Errorf("payment %s: HTTP %d: answer is not JSON: %w", msg, resp.StatusCode, err)
+		return err
 	}
 	var env struct {
 		ErrorCode *string `json:"error_code"`
 		Message   string  `json:"message"`
 	}
 	if err := netreason.Decode(raw, &env); err != nil {
-		return fmt.Errorf("payment %s: HTTP %d: answer is not the published envelope: %w", msg, resp.StatusCode, err)
+		return fmt.Errorf("payment %s: HTTP %d: answer is not the published envelope: %w", msg, code, err)
 	}
 	if env.ErrorCode == nil {
 		if looksDvcqa(raw) {
 			return &DialectError{Want: c.dialect(), Got: vocab.DialectPaymentDvcqa, Detail: msg + " answered MaLoi at the top level, no error_code/message envelope"}
 		}
-		return &Error{Status: resp.StatusCode, MoTaLoi: "answer without error_code: " + snippet(raw)}
+		return &Error{Status: code, MoTaLoi: "answer without error_code: " + snippet(raw)}
 	}
-	if *env.ErrorCode != "0" || resp.StatusCode/100 != 2 {
-		return &Error{Status: resp.StatusCode, MaLoi: *env.ErrorCode, MoTaLoi: env.Message}
+	if *env.ErrorCode != "0" || code/100 != 2 {
+		return &Error{Status: code, MaLoi: *env.ErrorCode, MoTaLoi: env.Message}
 	}
 	if err := json.Unmarshal([]byte(env.Message), out); err != nil {
 		return fmt.Errorf("payment %s: message is not a JSON document: %w", msg, err)
 	}
 	if out.MaLoi != CodeOK {
-		return &Error{Status: resp.StatusCode, MaLoi: out.MaLoi, MoTaLoi: out.MoTaLoi}
+		return &Error{Status: code, MaLoi: out.MaLoi, MoTaLoi: out.MoTaLoi}
 	}
 	return nil
 }

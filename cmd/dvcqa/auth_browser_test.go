@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/testenv"
 )
 
 // TestAuthSaveInBrowser: `dvcqa auth save --browser` opens the SSO's login
@@ -27,43 +26,12 @@ func TestAuthSaveInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a mock world and Chromium; `make procs` runs it")
 	}
-	exe := "/usr/lib/chromium/chromium"
-	if _, err := os.Stat(exe); err != nil {
-		t.Skip("Debian chromium is not installed (scripts/setup.sh installs it)")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	_, tmp, bin := buildDvcqa(ctx, t)
 	target := serveMock(ctx, t, bin, filepath.Join(tmp, "mock.yaml"), "--dialect", "sso=wso2")
 
-	profile := t.TempDir()
-	chrome := exec.CommandContext(ctx, exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir="+profile)
-	chrome.Env = append(os.Environ(), "TMPDIR="+profile)
-	stderr, err := chrome.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chrome.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = chrome.Process.Kill(); _ = chrome.Wait() })
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	var ws string
-	select {
-	case ws = <-found:
-	case <-time.After(30 * time.Second):
-		t.Fatal("Chromium printed no DevTools URL")
-	}
+	ws := testenv.RemoteChromium(t)
 
 	out := filepath.Join(t.TempDir(), "session.json")
 	save := exec.CommandContext(ctx, bin, "auth", "save", "--target", target, "--out", out, "--browser", "--browser-url", ws, "--wait", "90s")

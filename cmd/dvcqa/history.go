@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
@@ -54,33 +56,42 @@ func reportCmd(args []string) int {
 	return gateExit(sum)
 }
 
-// diffCmd compares two runs.
-func diffCmd(args []string) int {
+// diffCmd compares two runs of the same key (target, province, label
+// filter, seeded defects), from the runs folder or from the store.
+func diffCmd(args []string) int { return diffTo(os.Stdout, args, os.Getenv) }
+
+func diffTo(w io.Writer, args []string, getenv func(string) string) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	root := new(string)
-	runsFlag(fs, root)
+	fs.SetOutput(io.Discard)
+	var src runSource
+	src.flags(fs, getenv)
 	asJSON := fs.Bool("json", false, "print JSON")
+	mixed := fs.Bool("allow-mixed", false, "compare runs of different targets, provinces, label filters or seeded defects anyway")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 2 {
-		return fail("usage: dvcqa diff [--json] <old-run> <new-run>   (run ids, folders, latest, previous)")
+		return fail("usage: dvcqa diff [--json] [--store URL] [--allow-mixed] <old-run> <new-run>   (run ids, folders, latest, previous)")
 	}
+	if err := src.open(); err != nil {
+		return fail("diff: %v", err)
+	}
+	defer src.close()
 	var sums [2]*reports.Summary
 	for i := range sums {
-		dir, err := reports.FindRun(*root, fs.Arg(i))
-		if err != nil {
+		var err error
+		if sums[i], err = src.find(fs.Arg(i)); err != nil {
 			return fail("%v", err)
 		}
-		if sums[i], err = reports.LoadSummary(filepath.Join(dir, reports.SummaryFile)); err != nil {
-			return fail("%v", err)
-		}
+	}
+	if err := reports.Comparable(sums[0], sums[1]); err != nil && !*mixed {
+		return fail("diff: %v\n(--allow-mixed compares them anyway)", err)
 	}
 	d := reports.Compare(sums[0], sums[1], reports.DurationThreshold{})
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(d); err != nil {
 			return fail("%v", err)
 		}
-	} else if err := render.WriteDiffText(os.Stdout, d); err != nil {
+	} else if err := render.WriteDiffText(w, d); err != nil {
 		return fail("%v", err)
 	}
 	if len(d.Regressions) > 0 {
@@ -181,4 +192,82 @@ func loadRun(dir string) (*runRecord, reports.Shard, error) {
 		return nil, reports.Shard{}, err
 	}
 	return &rec, reports.Shard{RunID: rec.Meta.RunID, Province: rec.Province, RunDir: dir, Reports: reps}, nil
+}
+
+// trendCmd lists the runs of one key, oldest first, and the items whose
+// readiness changed over them.
+func trendCmd(args []string) int { return trendTo(os.Stdout, args, os.Getenv) }
+
+func trendTo(w io.Writer, args []string, getenv func(string) string) int {
+	fs := flag.NewFlagSet("trend", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var src runSource
+	src.flags(fs, getenv)
+	asJSON := fs.Bool("json", false, "print JSON")
+	last := fs.Int("last", 20, "how many runs, newest last")
+	like := fs.String("like", "latest", "the run whose key (target, province, label filter, seeded defects) the trend follows")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *last < 1 {
+		return fail("usage: dvcqa trend [--json] [--store URL] [--last N] [--like RUN]")
+	}
+	if err := src.open(); err != nil {
+		return fail("trend: %v", err)
+	}
+	defer src.close()
+	pick, err := src.find(*like)
+	if err != nil {
+		return fail("trend: %v", err)
+	}
+	runs, err := src.ofKey(reports.KeyOf(pick))
+	if err != nil {
+		return fail("trend: %v", err)
+	}
+	t := reports.BuildTrend(runs, reports.KeyOf(pick), *last)
+	if *asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(t); err != nil {
+			return fail("%v", err)
+		}
+		return 0
+	}
+	writeTrendText(w, t)
+	return 0
+}
+
+// writeTrendText prints a trend: one line per run, then the items whose
+// readiness was not the same in every run.
+func writeTrendText(w io.Writer, t *reports.Trend) {
+	fmt.Fprintf(w, "Trend of %s: %d run(s), oldest first\n\n", t.Key, len(t.Runs))
+	fmt.Fprintf(w, "  %-28s %-17s %-5s %-9s %-9s %s\n", "run", "started (UTC)", "gate", "services", "databases", "specs passed/failed/skipped")
+	for _, r := range t.Runs {
+		fmt.Fprintf(w, "  %-28s %-17s %-5s %-9s %-9s %d/%d/%d of %d\n", r.RunID, r.StartedAt.UTC().Format("2006-01-02 15:04"), r.Verdict,
+			fmt.Sprintf("%d/%d", r.ServicesReady, r.ServicesTotal), fmt.Sprintf("%d/%d", r.DBsReady, r.DBsTotal),
+			r.Passed, r.Failed, r.Skipped, r.Specs)
+	}
+	var changed []string
+	for _, id := range reports.SortedKeys(t.Items) {
+		line := t.Items[id]
+		for _, v := range line {
+			if v != line[0] {
+				changed = append(changed, fmt.Sprintf("  %-20s %s", id, strings.Join(dashEmpty(line), " → ")))
+				break
+			}
+		}
+	}
+	if len(changed) == 0 {
+		fmt.Fprintln(w, "\n  every item's readiness was the same in every run")
+		return
+	}
+	fmt.Fprintf(w, "\nReadiness that changed (%d item(s)):\n%s\n", len(changed), strings.Join(changed, "\n"))
+}
+
+// dashEmpty shows an item absent from a run as "-".
+func dashEmpty(line []string) []string {
+	out := make([]string, len(line))
+	for i, v := range line {
+		if out[i] = v; v == "" {
+			out[i] = "-"
+		}
+	}
+	return out
 }

@@ -13,7 +13,7 @@ const usage = `dvcqa — integration-test harness for Vietnam's public-service p
 
 Usage:
   dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--runs DIR]
-            [--waivers FILE] [--flake-attempts N] [--lang vi|en]
+            [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL]
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                          run the mock world standalone
@@ -22,15 +22,23 @@ Usage:
                          --browser: a person logs in by hand in a (remote) Chromium window
   dvcqa defects [--json] list the seeded defects of the mock world and the specs that catch them
   dvcqa report [--lang en] [--waivers FILE] <run>   rebuild a run's reports from its files
-  dvcqa diff <old-run> <new-run>                    regressions, fixes, new/removed, flaky, slower specs
+  dvcqa diff [--store URL] [--allow-mixed] <old-run> <new-run>
+                         regressions, fixes, new/removed, flaky, slower specs, between runs of one key
+                         (target, province, label filter, seeded defects)
+  dvcqa trend [--store URL] [--last N] [--like RUN] [--json]
+                         the runs of the newest run's key (or RUN's), oldest first, and the readiness that changed
   dvcqa merge <run> <run>...                        combine shards (e.g. provinces) into one run
   dvcqa cleanup <run-id> [--runs DIR] [--target FILE]
                          withdraw the dossiers a run created (its dossiers.json) through the portal's API;
                          exit 1 when some could not be withdrawn (each listed with the portal's reason)
+  dvcqa trial start|follow|officers|report|cleanup [--store URL] [--id NAME|latest] …
+                         a trial campaign (chạy thử nghiệm): test dossiers submitted once, followed over days
+                         on the portal and DVCQG in a store, reported as the ministries' figures (dvcqa trial -h)
   dvcqa catalog [--json] list the 25 essential online public services
 
 Exit codes: 0 the go-live gate passed; 1 it failed; 2 the harness could not run.
 <run> is a run id under runs/ (--runs DIR; --reports is its old name), a run folder, "latest" or "previous".
+--store URL (env DVCQA_STORE): sqlite:path/to/dvcqa.db or postgres://…; run records the run there, diff and trend read from it.
 `
 
 func main() {
@@ -55,10 +63,14 @@ func main() {
 		code = reportCmd(args)
 	case "diff":
 		code = diffCmd(args)
+	case "trend":
+		code = trendCmd(args)
 	case "merge":
 		code = mergeCmd(args)
 	case "cleanup":
 		code = cleanupCmd(args)
+	case "trial":
+		code = trialCmd(args)
 	case watchCommand:
 		code = watchCmd(args)
 	case "help", "-h", "--help":

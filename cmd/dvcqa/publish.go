@@ -40,6 +40,9 @@ type publication struct {
 	waivers []fixtures.Waiver
 	masker  *redact.Masker
 	lang    string
+	// history, when set, gives the earlier runs of a key (the store's);
+	// else they are read from the runs root.
+	history func(reports.RunKey) []*reports.Summary
 }
 
 // trendRuns is how many earlier runs a trend strip shows.
@@ -53,6 +56,11 @@ func publish(p publication) (*reports.Summary, error) {
 	sum := reports.Build(reports.Input{Shards: p.shards, Catalog: p.cat, Meta: p.rec.Meta, Gate: p.rec.Gate,
 		Waivers: p.waivers, Now: time.Now(), Masker: p.masker, OutDir: p.dir})
 	prev := previousRuns(p.root, p.rec.Meta.RunID)
+	if p.history != nil {
+		prev = p.history(reports.KeyOf(sum))
+	}
+	// The trend and diff.md compare runs of this run's key only.
+	prev = reports.SameKey(prev, reports.KeyOf(sum))
 	reports.AttachTrend(sum, prev, trendRuns)
 
 	// Evidence pages and logs were masked for IDs when captured; names and
@@ -100,7 +108,7 @@ func publish(p publication) (*reports.Summary, error) {
 }
 
 // previousRuns are the summaries of earlier runs in the runs root, oldest
-// first (run ids sort by time), without this one.
+// first (run ids sort by time), without this one ("": every run).
 func previousRuns(root, self string) []*reports.Summary {
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -108,7 +116,7 @@ func previousRuns(root, self string) []*reports.Summary {
 	}
 	var out []*reports.Summary
 	for _, e := range entries {
-		if !e.IsDir() || e.Name() == reports.LatestDir || strings.HasPrefix(e.Name(), ".") || e.Name() >= self {
+		if !e.IsDir() || e.Name() == reports.LatestDir || strings.HasPrefix(e.Name(), ".") || (self != "" && e.Name() >= self) {
 			continue
 		}
 		s, err := reports.LoadSummary(filepath.Join(root, e.Name(), reports.SummaryFile))

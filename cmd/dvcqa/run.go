@@ -27,6 +27,7 @@ import (
 	"github.com/dvcqa/dvcqa/mocks/defects"
 	"github.com/dvcqa/dvcqa/reports"
 	"github.com/dvcqa/dvcqa/runconfig"
+	"github.com/dvcqa/dvcqa/store"
 	"github.com/dvcqa/dvcqa/suites/framework/accounts"
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -44,6 +45,7 @@ type runOptions struct {
 	waivers       string
 	flakeAttempts int
 	lang          string
+	store         string
 }
 
 func runCmd(args []string) int {
@@ -75,6 +77,7 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	fs.StringVar(&o.waivers, "waivers", "", "waivers file (default: the target profile's waivers:)")
 	fs.IntVar(&o.flakeAttempts, "flake-attempts", 0, "retry a failing spec up to N times; one that then passes is FLAKY")
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
+	fs.StringVar(&o.store, "store", getenv(store.EnvURL), storeFlagUsage+"; the run is recorded in it")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -109,6 +112,11 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	if o.runID != "" {
 		if err := checkRunID(o.runID); err != nil {
 			bad("--run-id: %v", err)
+		}
+	}
+	if o.store != "" {
+		if err := store.CheckURL(o.store); err != nil {
+			bad("--store: %v", err)
 		}
 	}
 	if o.labelFilter != "" {
@@ -195,6 +203,16 @@ func run(o runOptions) int {
 		return fail("%v", err)
 	}
 
+	// The store is opened (and migrated) before anything runs: one that
+	// cannot be is exit 2 now, not after the suites.
+	var st *store.Store
+	if o.store != "" {
+		if st, err = openStore(o.store); err != nil {
+			return fail("%v", err)
+		}
+		defer st.Close()
+	}
+
 	runsRoot, err := filepath.Abs(o.runsDir)
 	if err != nil {
 		return fail("runs: %v", err)
@@ -237,10 +255,20 @@ func run(o runOptions) int {
 	rec := &runRecord{Meta: reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started,
 		FinishedAt: finished, Commit: gitCommit(root), FlakeAttempts: o.flakeAttempts, WaiversFile: waiversFile},
 		Province: target.Province, Gate: target.Gate}
-	sum, err := publish(publication{root: runsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
-		shards: []reports.Shard{{RunID: o.runID, Province: target.Province, RunDir: runDir, Reports: reps}}})
+	pub := publication{root: runsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
+		shards: []reports.Shard{{RunID: o.runID, Province: target.Province, RunDir: runDir, Reports: reps}}}
+	if st != nil {
+		pub.history = storeHistoryOf(st, o.runID)
+	}
+	sum, err := publish(pub)
 	if err != nil {
 		return fail("write reports: %v", err)
+	}
+	if st != nil {
+		if err := recordRunFile(st, runDir, sum); err != nil {
+			return fail("the reports are written (%s) but the run is not in the store: %v", rel(runDir), err)
+		}
+		fmt.Printf("  recorded in the store %s\n", st)
 	}
 	if sum.Totals.Specs == 0 && ginkgoErr != nil {
 		return fail("the suites did not run (ginkgo: %v); see its output above", ginkgoErr)

@@ -47,33 +47,52 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) (any, error) {
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	raw, kind, err := readMessage(w, r)
 	if err != nil {
-		return nil, malformed("không đọc được nội dung (%v)", err)
+		return nil, err
 	}
-	if !json.Valid(raw) {
-		return nil, malformed("nội dung không phải JSON")
-	}
-	var kind struct{ LoaiBanTin string }
-	if err := json.Unmarshal(raw, &kind); err != nil {
-		return nil, malformed("%v", err)
-	}
-	switch kind.LoaiBanTin {
+	switch kind {
 	case MsgInit:
-		var req InitRequest
-		if err := json.Unmarshal(raw, &req); err != nil {
-			return nil, malformed("%v", err)
+		req, err := decodeMessage[InitRequest](raw)
+		if err != nil {
+			return nil, err
 		}
 		return s.open(req)
 	case MsgQuery, MsgGetBill:
-		var req QueryRequest
-		if err := json.Unmarshal(raw, &req); err != nil {
-			return nil, malformed("%v", err)
+		req, err := decodeMessage[QueryRequest](raw)
+		if err != nil {
+			return nil, err
 		}
 		return s.query(req)
 	default:
-		return nil, malformed("LoaiBanTin %q không được hỗ trợ", kind.LoaiBanTin)
+		return nil, malformed("LoaiBanTin %q không được hỗ trợ", kind)
 	}
+}
+
+// readMessage reads a message of either dialect, at most 1 MiB of JSON, and
+// its kind (LoaiBanTin).
+func readMessage(w http.ResponseWriter, r *http.Request) ([]byte, string, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		return nil, "", malformed("không đọc được nội dung (%v)", err)
+	}
+	if !json.Valid(raw) {
+		return nil, "", malformed("nội dung không phải JSON")
+	}
+	var kind struct{ LoaiBanTin string }
+	if err := json.Unmarshal(raw, &kind); err != nil {
+		return nil, "", malformed("%v", err)
+	}
+	return raw, kind.LoaiBanTin, nil
+}
+
+// decodeMessage reads a message of kind T; a field of the wrong type is malformed.
+func decodeMessage[T any](raw []byte) (T, error) {
+	var m T
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, malformed("%v", err)
+	}
+	return m, nil
 }
 
 // open handles INIT: it opens a transaction; the same reference again returns the same one.

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -133,32 +132,25 @@ func (s *Server) published(w http.ResponseWriter, r *http.Request) (any, error) 
 	if caller == "" {
 		return nil, errToken
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	raw, kind, err := readMessage(w, r)
 	if err != nil {
-		return nil, malformed("không đọc được nội dung (%v)", err)
+		return nil, err
 	}
-	if !json.Valid(raw) {
-		return nil, malformed("nội dung không phải JSON")
-	}
-	var kind struct{ LoaiBanTin string }
-	if err := json.Unmarshal(raw, &kind); err != nil {
-		return nil, malformed("%v", err)
-	}
-	switch kind.LoaiBanTin {
+	switch kind {
 	case MsgInit:
-		var m pInit
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, malformed("%v", err)
+		m, err := decodeMessage[pInit](raw)
+		if err != nil {
+			return nil, err
 		}
 		return s.openPublished(caller, m)
 	case MsgQuery, MsgGetBill:
-		var m pQuery
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, malformed("%v", err)
+		m, err := decodeMessage[pQuery](raw)
+		if err != nil {
+			return nil, err
 		}
 		return s.queryPublished(caller, m)
 	default:
-		return nil, malformed("LoaiBanTin %q không được hỗ trợ", kind.LoaiBanTin)
+		return nil, malformed("LoaiBanTin %q không được hỗ trợ", kind)
 	}
 }
 

@@ -130,14 +130,7 @@ func (g GatewayData) ndxpLookup(ctx context.Context, tok, db, id, purpose string
 		return nil, 0, fmt.Errorf("gateway %s lookup: %w", db, err)
 	}
 	if status != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		_ = json.Unmarshal(raw, &e)
-		if status == http.StatusNotFound && e.Error.Code == "not_found" {
-			return nil, status, nil
-		}
-		return nil, status, &answerError{system: "gateway", op: db + " lookup (ndxp)", status: status, code: e.Error.Code, message: e.Error.Message}
+		return nil, status, gatewayAnswer(status, raw, db+" lookup (ndxp)")
 	}
 	var ans struct {
 		Message *string `json:"message"`

@@ -114,14 +114,7 @@ func (g GatewayData) lookup(ctx context.Context, tok, db, key, value, purpose st
 		return nil, 0, fmt.Errorf("gateway %s lookup: %w", db, err)
 	}
 	if status != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		_ = json.Unmarshal(raw, &e)
-		if status == http.StatusNotFound && e.Error.Code == "not_found" {
-			return nil, status, nil
-		}
-		return nil, status, &answerError{system: "gateway", op: db + " lookup", status: status, code: e.Error.Code, message: e.Error.Message}
+		return nil, status, gatewayAnswer(status, raw, db+" lookup")
 	}
 	var ans struct {
 		Records []map[string]string `json:"records"`
@@ -130,6 +123,19 @@ func (g GatewayData) lookup(ctx context.Context, tok, db, key, value, purpose st
 		return nil, status, fmt.Errorf("gateway %s lookup: answer is not the records JSON: %w", db, err)
 	}
 	return ans.Records, status, nil
+}
+
+// gatewayAnswer is the error of a gateway lookup's non-200 answer; nil for
+// 404 not_found, which is "no record".
+func gatewayAnswer(status int, raw []byte, op string) error {
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	_ = json.Unmarshal(raw, &e)
+	if status == http.StatusNotFound && e.Error.Code == "not_found" {
+		return nil
+	}
+	return &answerError{system: "gateway", op: op, status: status, code: e.Error.Code, message: e.Error.Message}
 }
 
 // accessToken returns a cached token a minute before its expiry, or a new one.

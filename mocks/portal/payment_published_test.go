@@ -6,12 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dvcqa/dvcqa/internal/testenv"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -26,14 +26,7 @@ import (
 //	printf '%s' 'CONFIRM|99|PORTAL-01|DVCQA-000123|150000|VND|GD20260424000001|NHMOCK|20260424103000|Nộp phí, lệ phí hồ sơ 000.00.01.H22-260424-0001|khoa-bi-mat' | sha256sum
 //	  = 2ef928ec2e353280b949724eac5ed32d4384aa393041afd6ccc87e2f28258c50
 
-func readGolden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readGolden(t *testing.T, name string) []byte { return testenv.Golden(t, name) }
 
 func goldenPaymentPlatform(url string) PaymentPlatform {
 	return PaymentPlatform{BaseURL: url, PartnerCode: "PORTAL-01", Secret: "khoa-bi-mat", Dialect: vocab.DialectPaymentPublished}

@@ -24,7 +24,8 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request, c citize
 	}
 	switch d.status {
 	case api.StatusWithdrawn:
-	case api.StatusFinished, api.StatusDelivered:
+	case api.StatusFinished, api.StatusDelivered, statusRejected:
+		// A refused dossier is closed too: nothing is left to withdraw.
 		code, status := d.code, d.status
 		s.mu.Unlock()
 		writeAPIError(w, &api.APIError{Status: http.StatusConflict, Code: api.CodeNotWithdrawable,

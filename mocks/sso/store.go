@@ -40,16 +40,31 @@ func (s *Server) putCode(c *authCode) string {
 	code := rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	putLocked(s, s.codes, &s.codeOrder, code, c)
+	return code
+}
+
+// expiring is a grant kept until its expiry: a code, a refresh token, a
+// pending login, a remembered session.
+type expiring interface{ expiry() time.Time }
+
+func (c *authCode) expiry() time.Time     { return c.expires }
+func (g *refreshGrant) expiry() time.Time { return g.expires }
+func (p *pendingLogin) expiry() time.Time { return p.expires }
+func (ss *ssoSession) expiry() time.Time  { return ss.expires }
+
+// putLocked sweeps m of expired grants, adds v under key and holds m to
+// maxGrants (trimMap). The caller holds s.mu.
+func putLocked[V expiring](s *Server, m map[string]V, o *retain.Order[string], key string, v V) {
 	now := s.now()
-	for k, v := range s.codes {
-		if now.After(v.expires) {
-			delete(s.codes, k)
+	for k, old := range m {
+		if now.After(old.expiry()) {
+			delete(m, k)
 		}
 	}
-	s.codes[code] = c
-	s.codeOrder.Add(code)
-	trimMap(&s.codeOrder, s.codes, s.maxGrants)
-	return code
+	m[key] = v
+	o.Add(key)
+	trimMap(o, m, s.maxGrants)
 }
 
 // trimMap holds one of the grant maps to max entries, oldest first. Past
@@ -170,15 +185,7 @@ func (s *Server) putRefresh(g *refreshGrant) string {
 	token := rand.Text() + rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	for k, v := range s.refresh {
-		if now.After(v.expires) {
-			delete(s.refresh, k)
-		}
-	}
-	s.refresh[token] = g
-	s.refreshOrder.Add(token)
-	trimMap(&s.refreshOrder, s.refresh, s.maxGrants)
+	putLocked(s, s.refresh, &s.refreshOrder, token, g)
 	return token
 }
 

@@ -188,15 +188,7 @@ func (s *Server) putPending(p *pendingLogin) string {
 	key := rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	for k, v := range s.pending {
-		if now.After(v.expires) {
-			delete(s.pending, k)
-		}
-	}
-	s.pending[key] = p
-	s.pendingOrder.Add(key)
-	trimMap(&s.pendingOrder, s.pending, s.maxGrants)
+	putLocked(s, s.pending, &s.pendingOrder, key, p)
 	return key
 }
 
@@ -243,14 +235,7 @@ func (s *Server) startSession(w http.ResponseWriter, sub string) {
 	now := s.now()
 	ss := &ssoSession{sub: sub, authTime: now, expires: now.Add(SessionTTL)}
 	s.mu.Lock()
-	for k, v := range s.sessions {
-		if now.After(v.expires) {
-			delete(s.sessions, k)
-		}
-	}
-	s.sessions[id] = ss
-	s.sessionOrder.Add(id)
-	trimMap(&s.sessionOrder, s.sessions, s.maxGrants)
+	putLocked(s, s.sessions, &s.sessionOrder, id, ss)
 	s.mu.Unlock()
 	path := "/"
 	if u, err := url.Parse(s.base); err == nil && u.Path != "" {

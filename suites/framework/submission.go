@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
 	"github.com/dvcqa/dvcqa/api/portal"
+	"github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/internal/runrecord"
@@ -44,9 +46,76 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 	toks := f.Login(ctx, c)
 	s.IDToken = toks.IDToken
 	s.Portal = f.Portal(toks.IDToken)
+	what, err := f.fill(ctx, svc, s, func(a Action) error { f.MustAllow(a); return nil })
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), what)
+	return s
+}
 
+// Prepare is NewSubmission without Ginkgo, for code that runs outside a
+// spec (dvcqa trial): every failure is an error, and a data-mutating step
+// the target profile does not allow is an error too (see Permit).
+func (e *Env) Prepare(ctx context.Context, svc fixtures.Service, c Citizen) (*Submission, error) {
+	if e.Target.PortalAPINone() {
+		return nil, fmt.Errorf("prepare %s: %s", svc.ID, PortalAPINoneSkip)
+	}
+	toks, err := e.SignIn(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", svc.ID, err)
+	}
+	s := &Submission{Citizen: c, IDToken: toks.IDToken, Portal: e.Portal(toks.IDToken)} // the Env's client: no spec to skip
+	if what, err := e.fill(ctx, svc, s, e.Permit); err != nil {
+		return nil, fmt.Errorf("prepare %s: %s: %w", svc.ID, what, err)
+	}
+	return s, nil
+}
+
+// SignIn logs the citizen in through the target's SSO, as the portal's
+// client: Framework.Login's core, returning errors.
+func (e *Env) SignIn(ctx context.Context, c Citizen) (*sso.Tokens, error) {
+	toks, err := e.login(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("log in through SSO as test citizen %s: %w", redact.ID(c.PersonalID), err)
+	}
+	if toks.IDToken == "" {
+		return nil, fmt.Errorf("log in through SSO as test citizen %s: SSO returned no ID token", redact.ID(c.PersonalID))
+	}
+	learnIDToken(toks.IDToken) // accountpii.go
+	return toks, nil
+}
+
+// Permit is MustAllow outside a spec: an error naming the switch when the
+// target profile does not allow the action, else the action's requests
+// may go out (allowGuard).
+func (e *Env) Permit(a Action) error {
+	w, ok := allowWords[a]
+	if !ok {
+		return fmt.Errorf("harness: unknown data-mutating action %q", a)
+	}
+	if !e.Allowed(a) {
+		return fmt.Errorf("target profile does not allow %s (%s: false)", w.doing, w.switchName)
+	}
+	if e.allow != nil {
+		e.allow.grant(a)
+	}
+	return nil
+}
+
+// Account is the n-th test account (the order AccountIndex numbers them).
+func (e *Env) Account(n int) (Citizen, bool) {
+	if n < 0 || n >= len(e.citizens) {
+		return Citizen{}, false
+	}
+	return e.citizens[n], true
+}
+
+// fill opens the service's form in s.Portal and fills s.Request; allow
+// gates the uploads. On failure it says which step failed (what) with the
+// error, so NewSubmission keeps its messages.
+func (e *Env) fill(ctx context.Context, svc fixtures.Service, s *Submission, allow func(Action) error) (what string, err error) {
 	form, err := s.Portal.Form(ctx, svc.ID)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "open the form of %s as %s", svc.ID, redact.ID(c.PersonalID))
+	if err != nil {
+		return fmt.Sprintf("open the form of %s as %s", svc.ID, redact.ID(s.Citizen.PersonalID)), err
+	}
 	s.Form = form
 
 	s.Request = portal.SubmitRequest{ServiceID: svc.ID, Fields: map[string]string{}, Note: RunMarker()}
@@ -64,14 +133,18 @@ func (f *Framework) NewSubmission(ctx context.Context, svc fixtures.Service, c C
 		if !a.Required {
 			continue
 		}
-		f.MustAllow(ActUpload)
+		if err := allow(ActUpload); err != nil {
+			return fmt.Sprintf("upload attachment %q for %s", a.Type, svc.ID), err
+		}
 		name, data := SampleFile(a.MimeTypes[0])
 		up, err := s.Portal.UploadAttachment(ctx, a.Type, name, a.MimeTypes[0], data)
-		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "upload attachment %q for %s", a.Type, svc.ID)
+		if err != nil {
+			return fmt.Sprintf("upload attachment %q for %s", a.Type, svc.ID), err
+		}
 		s.Request.Attachments = append(s.Request.Attachments, portal.AttachmentRef{Type: a.Type, ID: up.ID})
 		s.Uploads = append(s.Uploads, Upload{Type: a.Type, Filename: name, ContentType: a.MimeTypes[0], Data: data, Receipt: *up})
 	}
-	return s
+	return "", nil
 }
 
 // RunMarker is the note every dossier the harness submits carries, "dvcqa

@@ -1,70 +1,17 @@
 package browser
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dvcqa/dvcqa/internal/testenv"
 )
 
-// startRemoteChromium starts a Chromium with a DevTools port, as a remote
-// browser would run (e.g. in its own container), and returns its
-// "ws://.../devtools/browser/..." URL. The process group is killed at the
-// end of the test.
-func startRemoteChromium(t *testing.T) string {
-	t.Helper()
-	path, err := findChromium("")
-	if err != nil {
-		t.Skipf("Chromium is not installed: %v", err)
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--no-proxy-server",
-		"--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", "--user-data-dir="+dir, "about:blank")
-	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers too, by our own group id
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		cmd.Wait()
-	})
-
-	found := make(chan string, 1)
-	var out bytes.Buffer
-	go func() {
-		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			} else if out.Len() < 4096 {
-				out.WriteString(sc.Text() + "\n")
-			}
-		}
-	}()
-	select {
-	case u := <-found:
-		return u
-	case <-time.After(20 * time.Second):
-		t.Fatalf("remote Chromium printed no DevTools URL:\n%s", out.String())
-		return ""
-	}
-}
-
 func TestRemoteBrowser(t *testing.T) {
-	wsURL := startRemoteChromium(t)
+	wsURL := testenv.RemoteChromium(t)
 	srv, rec := testServer(t)
 	// Both forms a user may configure: the ws URL Chromium prints, and the
 	// DevTools HTTP endpoint.

@@ -1,0 +1,4 @@
+package store
+
+// MaskURL is maskURL, for the external tests.
+var MaskURL = maskURL
