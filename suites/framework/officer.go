@@ -139,6 +139,9 @@ func (f *Framework) webOfficer(ctx context.Context, base, username, password str
 		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no backoffice section (login, list, dossier pages) to drive the officer pages with", where))
 	}
 	tab := f.newTab(ctx)
+	// Masked in the page before any evidence is captured, should a
+	// failure leave it in the login form.
+	tab.MaskInEvidence(password)
 	browser.AttachOfficerOnFailure(tab, RunConfig().RunDir)
 	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Backoffice}}
 	gomega.Expect(w.Page.Login(username, password)).To(gomega.Succeed(), "log in on the back office's login page %s as officer %s", base, username)
