@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit store soak suites external procs selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit store soak suites officers external procs selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -22,8 +22,8 @@ build:
 run: deps build
 	$(DVCQA) run $(ARGS)
 
-## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the standalone-mock proof, the run's processes
-test: deps build clean-check check unit store soak suites external procs selftest
+## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the end-to-end specs with manual officers, the standalone-mock proof, the run's processes
+test: deps build clean-check check unit store soak suites officers external procs selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -45,6 +45,22 @@ soak:
 
 suites:
 	$(DVCQA) run --runs runs/test-runs
+
+## officers: the end-to-end specs with manual officers (docs/officers.md): the API flow of the 25 services and the
+## officer's refusals through the back office's API, and the browser flow of three services through its officer pages
+OFFICERS_API := (layer:api && kind:e2e) || system:backoffice
+OFFICERS_WEB := layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09)
+officers:
+	@$(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26)
+	@$(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3)
+
+# officers_run(runs folder, target, label filter, specs): a filtered run is partial, so dvcqa exits 1 even when
+# every spec passed; the spec count decides: all of them passed, none failed (an exit of 2 never passes).
+define officers_run
+out=$$($(DVCQA) run --runs runs/$(1) --target $(2) --label-filter '$(3)' 2>&1); rc=$$?; \
+  if [ $$rc -le 1 ] && echo "$$out" | grep -q '^specs: $(4) passed, 0 failed'; then echo "$$out" | grep -E '^specs:|reports:'; \
+  else echo "$$out" | tail -n 60; echo "officers: $(2): want $(4) specs passed and none failed (dvcqa exit $$rc)"; exit 1; fi
+endef
 
 ## external: `dvcqa mock serve` as a separate process, treated as a real portal (kind: real, https, secrets in env vars, non-default dialects), gives the same verdicts as the embedded run
 external:

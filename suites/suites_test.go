@@ -53,7 +53,9 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	switches, err := world.DefectSet(append(slices.Clone(t.Defects), cfg.Run.Defects...)...)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "seeded defects of target %s / the run configuration", t.Name)
 	if t.Embedded() {
-		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects()})
+		// officers.mode names the world's officer mode in the same words
+		// (automatic, manual: docs/officers.md).
+		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects(), Officers: t.OfficerMode()})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)

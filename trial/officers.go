@@ -38,10 +38,10 @@ func Officers(ctx context.Context, st *store.Store, e *framework.Env, c *Campaig
 	t := e.Target
 	user, pass := opts.Username, opts.Password
 	if user == "" {
-		user = t.Officers.Username
+		user = t.OfficerUsername()
 	}
 	if pass == "" {
-		if user != t.Officers.Username {
+		if user != t.OfficerUsername() {
 			return res, fmt.Errorf("officer %s: give its password (--officer-password-env)", user)
 		}
 		var err error

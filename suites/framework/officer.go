@@ -38,16 +38,16 @@ type Officer interface {
 // driver it opens a browser tab of its own, closed when the spec ends.
 func (f *Framework) Officer(ctx context.Context) Officer {
 	ginkgo.GinkgoHelper()
-	o := f.Target.Officers
+	user := f.Target.OfficerUsername()
 	pw, err := f.Target.OfficerPassword()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "the test officer's password (officers.password_env)")
 	base := f.Target.OfficerURL()
-	if o.Driver == fixtures.OfficerDriverWeb {
-		return f.webOfficer(ctx, base, o.Username, pw)
+	if f.Target.OfficerDriver() == fixtures.OfficerDriverWeb {
+		return f.webOfficer(ctx, base, user, pw)
 	}
 	c := officer.New(base, f.HTTP)
-	s, err := c.Login(ctx, o.Username, pw)
-	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in to the back office %s as officer %s", base, o.Username)
+	s, err := c.Login(ctx, user, pw)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "log in to the back office %s as officer %s", base, user)
 	return &APIOfficer{Client: c, Session: s}
 }
 
@@ -100,9 +100,29 @@ func ActingOfficer(o Officer) (officer.Officer, bool) {
 // WebOfficer acts on the back office's officer pages in its own tab.
 type WebOfficer struct {
 	Page *browser.Backoffice
-	// fresh is the dossier whose page an action has just reloaded: the
-	// next Dossier of it reads that page rather than opening it again.
-	fresh string
+	// shown is the dossier whose page the tab shows; fresh is the one an
+	// action has just reloaded, whose next Dossier reads that page rather
+	// than opening it again.
+	shown, fresh string
+	found        map[string]bool // dossiers found once in the list
+}
+
+// open opens the dossier's page: from the list the first time, as an
+// officer finds it, then at its address.
+func (w *WebOfficer) open(code string) error {
+	w.shown, w.fresh = "", ""
+	open := w.Page.Open
+	if w.found[code] {
+		open = w.Page.Goto
+	}
+	if err := open(code); err != nil {
+		return err
+	}
+	if w.found == nil {
+		w.found = map[string]bool{}
+	}
+	w.found[code], w.shown = true, code
+	return nil
 }
 
 // webOfficer opens a tab of its own (own cookies, evidence on failure
@@ -111,70 +131,76 @@ func (f *Framework) webOfficer(ctx context.Context, base, username, password str
 	ginkgo.GinkgoHelper()
 	profile, err := f.portalProfile()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "load the portal's selectors profile")
-	if !profile.Pages.Backoffice.Configured() {
+	if !profile.Backoffice.Configured() {
 		where := profile.File
 		if where == "" {
 			where = fixtures.DefaultPortalFile
 		}
-		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no pages.backoffice (login, list, dossier) to drive the officer pages with", where))
+		ginkgo.Fail(fmt.Sprintf("officers.driver web: the selectors profile %s has no backoffice section (login, list, dossier pages) to drive the officer pages with", where))
 	}
 	tab := f.newTab(ctx)
+	// Masked in the page before any evidence is captured, should a
+	// failure leave it in the login form.
+	tab.MaskInEvidence(password)
 	browser.AttachOfficerOnFailure(tab, RunConfig().RunDir)
-	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Pages.Backoffice}}
+	w := &WebOfficer{Page: &browser.Backoffice{Tab: tab, Base: base, P: &profile.Backoffice}}
 	gomega.Expect(w.Page.Login(username, password)).To(gomega.Succeed(), "log in on the back office's login page %s as officer %s", base, username)
 	return w
 }
 
-// Act opens the dossier (unless its page is shown), presses the action's
-// button with the note and reads the state back from the reloaded page.
-// An action without a button wraps browser.ErrActionNotOffered.
+// Act opens the dossier (unless the tab shows its page),
+// presses the action's button with the note and reads the state back from
+// the reloaded page. An action without a button wraps
+// browser.ErrActionNotOffered.
 func (w *WebOfficer) Act(_ context.Context, code, action, note string) (string, error) {
-	w.fresh = ""
-	if !w.Page.Showing(code) {
-		if err := w.Page.Open(code); err != nil {
+	if w.shown != code {
+		if err := w.open(code); err != nil {
 			return "", err
 		}
 	}
-	if _, err := w.Page.Act(action, note); err != nil {
+	w.fresh = ""
+	page, err := w.Page.Act(action, note)
+	if err != nil {
 		return "", err
 	}
+	if page.Code != code {
+		w.shown = ""
+		return "", fmt.Errorf("back office: %s %s: the reloaded page shows dossier %q", action, code, page.Code)
+	}
 	w.fresh = code
-	return w.Page.Status()
+	return page.Status, nil
 }
 
 // displayDate finds a dd/MM/yyyy date in what a page shows.
-var displayDate = regexp.MustCompile(`\b(\d{2})/(\d{2})/(\d{4})\b`)
+var displayDate = regexp.MustCompile(`\b\d{2}/\d{2}/\d{4}\b`)
 
 // Dossier opens the dossier's page (or reads the one an action has just
-// reloaded) and reads what it shows: the code, the
-// state, the appointment's date (at midnight, Vietnam time; zero when none
-// is shown) and the actions offered (a button each). The pages show no
-// approval flag, applicant or history: those stay zero.
+// reloaded) and reads what it shows: the code, the state, the actions
+// offered (a button each) and the appointment (its <time datetime> when
+// the page has one, else the displayed date at midnight, Vietnam time;
+// zero when none is shown). The pages show no approval flag, applicant or
+// history: those stay zero.
 func (w *WebOfficer) Dossier(_ context.Context, code string) (*officer.Dossier, error) {
-	if w.fresh != code || !w.Page.Showing(code) {
-		if err := w.Page.Open(code); err != nil {
+	if w.fresh != code {
+		if err := w.open(code); err != nil {
 			return nil, err
 		}
 	}
 	w.fresh = ""
-	d := &officer.Dossier{Code: code}
-	var err error
-	if d.Status, err = w.Page.Status(); err != nil {
-		return nil, err
-	}
-	if d.Actions, err = w.Page.Actions(officer.AllActions); err != nil {
-		return nil, err
-	}
-	shown, err := w.Page.Appointment()
+	page, err := w.Page.Read(officer.AllActions)
 	if err != nil {
 		return nil, err
 	}
-	if m := displayDate.FindString(shown); m != "" {
-		at, perr := time.ParseInLocation("02/01/2006", m, vietnamTime)
-		if perr != nil {
-			return nil, fmt.Errorf("back office: dossier %s: appointment %q: %w", code, shown, perr)
+	d := &officer.Dossier{Code: page.Code, Status: page.Status, Actions: page.Actions}
+	switch m := displayDate.FindString(page.Appointment); {
+	case page.AppointmentDatetime != "":
+		if d.AppointmentAt, err = time.Parse(time.RFC3339, page.AppointmentDatetime); err != nil {
+			return nil, fmt.Errorf("back office: dossier %s: appointment datetime %q: %w", code, page.AppointmentDatetime, err)
 		}
-		d.AppointmentAt = at
+	case m != "":
+		if d.AppointmentAt, err = time.ParseInLocation("02/01/2006", m, vietnamTime); err != nil {
+			return nil, fmt.Errorf("back office: dossier %s: appointment %q: %w", code, page.Appointment, err)
+		}
 	}
 	return d, nil
 }

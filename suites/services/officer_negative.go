@@ -18,7 +18,8 @@ import (
 // The back office's refusals (docs/officers.md): an action the dossier's
 // state does not allow is a 409 action_not_allowed naming the allowed
 // ones, an unknown action a 400 bad_request, and neither changes
-// anything. One spec, on a free service without a chain (its dossier can
+// anything; an action retried with its Idempotency-Key answers the first
+// result. One spec, on a free service without a chain (its dossier can
 // be received at once and refused to close it), through the API driver
 // with manual officers; not applicable otherwise.
 var _ = ginkgo.Describe(apiContainer, framework.LayerAPI, func() {
@@ -50,8 +51,8 @@ func officerRefusals(ctx context.Context, f *framework.Framework, svc fixtures.S
 	if !f.Target.ManualOfficers() {
 		framework.NotApplicable("officers.mode automatic: the portal's own officers process dossiers, and the harness acts as an officer only with officers.mode manual")
 	}
-	if f.Target.Officers.Driver != fixtures.OfficerDriverAPI {
-		framework.NotApplicable("officers.driver " + f.Target.Officers.Driver + ": the refusals are the back office API's answers (409, 400); the officer pages offer only the allowed actions' buttons")
+	if d := f.Target.OfficerDriver(); d != fixtures.OfficerDriverAPI {
+		framework.NotApplicable("officers.driver " + d + ": the refusals are the back office API's answers (409, 400); the officer pages offer only the allowed actions' buttons")
 	}
 	f.MustAllow(framework.ActSubmit)
 	s := f.NewSubmission(ctx, svc, c)
@@ -97,21 +98,28 @@ func officerRefusals(ctx context.Context, f *framework.Framework, svc fixtures.S
 
 	framework.Step(framework.CheckProcessing, "refused officer actions on a submitted dossier")
 	refused(portal.StatusSubmitted)
-	act(ctx, o, d.Code, officer.Receive, portal.StatusSubmitted, false)
+	key := framework.NewKey()
+	first := act(ctx, o, d.Code, officer.Receive, portal.StatusSubmitted, false, key)
+	// The same action retried with its key answers the first result: one
+	// receipt, not a second action (nor a 409 for a dossier now accepted).
+	again, err := o.Client.Act(ctx, d.Code, officer.Receive, officerNote(officer.Receive), key)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "receive %s retried with the same Idempotency-Key", d.Code)
+	var diffs framework.Diffs
+	diffs.Compare(ansOfficerAct, *first, *again, equateEmpty)
+	diffs.Expect("the retried receive of " + d.Code + " (same Idempotency-Key) ≠ the first answer")
 	framework.Step(framework.CheckProcessing, "refused officer actions on an accepted dossier")
 	refused(portal.StatusAccepted)
-	act(ctx, o, d.Code, officer.Refuse, portal.StatusAccepted, false) // closes the test dossier
+	act(ctx, o, d.Code, officer.Refuse, portal.StatusAccepted, false, framework.NewKey()) // closes the test dossier
 }
 
-// act takes an allowed action and holds its answer's state, approval and
-// allowed actions to the reference table.
-func act(ctx context.Context, o *framework.APIOfficer, code, action, from string, approved bool) {
+// act takes an allowed action with the idempotency key and holds its
+// answer's state, approval and allowed actions to the reference table.
+func act(ctx context.Context, o *framework.APIOfficer, code, action, from string, approved bool, key string) *officer.Dossier {
 	ginkgo.GinkgoHelper()
 	to, ok := officer.Next(from, action)
 	gomega.Expect(ok).To(gomega.BeTrue(), "harness: %s is no action of state %s", action, from)
-	_, err := o.Act(ctx, code, action, officerNote(action))
+	got, err := o.Client.Act(ctx, code, action, officerNote(action), key)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "officer action %s on %s (%s)", action, code, from)
-	got := o.LastAnswer()
 	approved = officer.ApprovedAfter(approved, action)
 	type view struct {
 		Status   string
@@ -122,4 +130,5 @@ func act(ctx context.Context, o *framework.APIOfficer, code, action, from string
 	diffs.Compare(ansOfficerAct, view{to, approved, officer.Allowed(to, approved, true)}, view{got.Status, got.Approved, got.Actions},
 		equateEmpty, cmpopts.SortSlices(func(a, b string) bool { return a < b }))
 	diffs.Expect("the back office's answer to " + action + " on " + code + " ≠ the contract's table")
+	return got
 }

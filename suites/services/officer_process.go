@@ -122,7 +122,7 @@ func processAsOfficer(ctx context.Context, f *framework.Framework, o framework.O
 // sortActions: the contract lists the allowed actions, in no set order.
 var sortActions = cmpopts.SortSlices(func(a, b string) bool { return a < b })
 
-// webView is what the officer pages show of a dossier.
+// webOfficerView is what the officer pages show of a dossier (webView).
 type webOfficerView struct {
 	Code, Status string
 	Actions      []string

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -68,7 +69,7 @@ func (b *Backoffice) Login(username, password string) error {
 // Open opens the dossier with the code from the list page, as an officer
 // finds it, and waits for its page.
 func (b *Backoffice) Open(code string) error {
-	li, d := b.P.List, b.P.Dossier
+	li := b.P.List
 	if err := b.Tab.Navigate(b.url(li.Path)); err != nil {
 		return bwrap("open the dossier list", err)
 	}
@@ -82,6 +83,21 @@ func (b *Backoffice) Open(code string) error {
 	if _, err := b.Tab.ClickAndWait(row + " " + li.Open); err != nil {
 		return bwrap("open dossier "+code, err)
 	}
+	return b.shows(code)
+}
+
+// Goto opens the dossier's page at its address (dossier.path), as an
+// officer's bookmark does: the quick way back to a dossier once found.
+func (b *Backoffice) Goto(code string) error {
+	if err := b.Tab.Navigate(b.url(fixtures.Fill(b.P.Dossier.Path, "code", code))); err != nil {
+		return bwrap("go to dossier "+code, err)
+	}
+	return b.shows(code)
+}
+
+// shows waits for the dossier page and checks it is code's.
+func (b *Backoffice) shows(code string) error {
+	d := b.P.Dossier
 	if err := b.Tab.WaitVisible(d.Code); err != nil {
 		return bwrap("open dossier "+code, err)
 	}
@@ -91,79 +107,76 @@ func (b *Backoffice) Open(code string) error {
 	return nil
 }
 
-// Showing reports whether the tab shows the dossier page of code now.
-func (b *Backoffice) Showing(code string) bool {
-	if !b.Tab.Exists(b.P.Dossier.Code) {
-		return false
-	}
-	shown, err := b.Tab.Text(b.P.Dossier.Code)
-	return err == nil && shown == code
+// DossierPage is what the dossier page shows, read in one step.
+type DossierPage struct {
+	Code   string
+	Status string // the status element's attribute; "" when absent
+	// Actions are the actions (of those asked about) whose buttons the page
+	// shows, in the order asked.
+	Actions []string
+	// Appointment as displayed, and its machine-readable form (the
+	// datetime of a <time> at or in the appointment element) when there is
+	// one; both "" before the dossier is received.
+	Appointment, AppointmentDatetime string
+	Notice, Error                    string // after an action: what was done, or why not
 }
 
-// Status is the dossier page's state, from the status element's attribute.
-func (b *Backoffice) Status() (string, error) {
+// Read reads the dossier page shown, asking which of known are offered.
+func (b *Backoffice) Read(known []string) (DossierPage, error) {
 	d := b.P.Dossier
-	v, ok, err := b.Tab.Attr(d.Status, d.StatusAttr)
-	if err == nil && !ok {
-		err = fmt.Errorf("%s has no attribute %s", d.Status, d.StatusAttr)
-	}
-	return v, bwrap("read the dossier's state", err)
-}
-
-// Appointment is the appointment as the dossier page shows it ("" before
-// the dossier is received).
-func (b *Backoffice) Appointment() (string, error) {
-	sel := b.P.Dossier.Appointment
-	if !b.Tab.Exists(sel) {
-		return "", nil
-	}
-	s, err := b.Tab.Text(sel)
-	return s, bwrap("read the appointment", err)
-}
-
-// Actions are the actions of known whose buttons the dossier page shows,
-// in known's order.
-func (b *Backoffice) Actions(known []string) ([]string, error) {
-	out := []string{}
-	if err := b.Tab.WaitVisible(b.P.Dossier.Code); err != nil {
-		return nil, bwrap("read the actions offered", err)
+	buttons := map[string]string{}
+	if known == nil {
+		known = []string{} // a JSON list, never null
 	}
 	for _, a := range known {
-		if b.Tab.Exists(fixtures.Fill(b.P.Dossier.Action, "action", a)) {
-			out = append(out, a)
-		}
+		buttons[a] = fixtures.Fill(d.Action, "action", a)
 	}
-	return out, nil
+	sel, _ := json.Marshal(map[string]any{"code": d.Code, "status": d.Status, "attr": d.StatusAttr, "appointment": d.Appointment,
+		"notice": d.Notice, "error": d.Error, "known": known, "buttons": buttons})
+	js := `((s) => {
+  const q = (x) => document.querySelector(x), text = (x) => { const e = q(x); return e ? e.textContent.trim() : ''; };
+  const st = q(s.status), ap = q(s.appointment);
+  let dt = '';
+  if (ap) { const t = ap.matches('time[datetime]') ? ap : ap.querySelector('time[datetime]'); if (t) dt = t.getAttribute('datetime'); }
+  return {Code: text(s.code), Status: st ? (st.getAttribute(s.attr) || '') : '', Actions: s.known.filter(a => q(s.buttons[a]) !== null),
+    Appointment: text(s.appointment), AppointmentDatetime: dt, Notice: text(s.notice), Error: text(s.error)};
+})(` + string(sel) + `)`
+	var p DossierPage
+	if err := b.Tab.WaitVisible(d.Code); err != nil {
+		return p, bwrap("read the dossier page", err)
+	}
+	return p, bwrap("read the dossier page", b.Tab.Evaluate(js, &p))
 }
 
 // Act writes the note and presses the action's button on the dossier page
-// shown, and returns what the reloaded page says was done. An action with
-// no button wraps ErrActionNotOffered; one the back office refused is an
-// error carrying the page's alert.
-func (b *Backoffice) Act(action, note string) (string, error) {
+// shown, and returns the reloaded page (its Notice says what was done). An
+// action with no button wraps ErrActionNotOffered; one the back office
+// refused is an error carrying the page's alert.
+func (b *Backoffice) Act(action, note string) (DossierPage, error) {
 	d := b.P.Dossier
 	step := "press " + action
 	btn := fixtures.Fill(d.Action, "action", action)
 	if !b.Tab.Exists(btn) {
-		return "", bwrap(step, fmt.Errorf("%w (%s)", ErrActionNotOffered, btn))
+		return DossierPage{}, bwrap(step, fmt.Errorf("%w (%s)", ErrActionNotOffered, btn))
 	}
 	if note != "" {
 		if err := b.Tab.SetValue(d.Note, note); err != nil {
-			return "", bwrap(step, err)
+			return DossierPage{}, bwrap(step, err)
 		}
 	}
 	if _, err := b.Tab.ClickAndWait(btn); err != nil {
-		return "", bwrap(step, err)
+		return DossierPage{}, bwrap(step, err)
 	}
-	if b.Tab.Exists(d.Error) {
-		msg, _ := b.Tab.Text(d.Error)
-		return "", bwrap(step, fmt.Errorf("refused: %s", msg))
+	page, err := b.Read(nil)
+	switch {
+	case err != nil:
+		return page, bwrap(step, err)
+	case page.Error != "":
+		return page, bwrap(step, fmt.Errorf("refused: %s", page.Error))
+	case page.Notice == "":
+		return page, bwrap(step, fmt.Errorf("the reloaded page says nothing of it (no %s, no %s)", d.Notice, d.Error))
 	}
-	if err := b.Tab.WaitVisible(d.Notice); err != nil {
-		return "", bwrap(step, err)
-	}
-	msg, err := b.Tab.Text(d.Notice)
-	return msg, bwrap(step, err)
+	return page, nil
 }
 
 // AttachOfficerOnFailure captures the officer tab's evidence when the spec
