@@ -36,7 +36,7 @@ type (
 		ServiceID     string             `json:"service_id"`
 		ProcedureCode string             `json:"procedure_code"`
 		Status        string             `json:"status"`
-		Applicant     api.Applicant      `json:"applicant"`
+		Applicant     officerApplicant   `json:"applicant"`
 		SubmittedAt   time.Time          `json:"submitted_at"`
 		AppointmentAt *time.Time         `json:"appointment_at,omitempty"`
 		Approved      bool               `json:"approved"`
@@ -117,7 +117,7 @@ func (s *Server) officerAuth(h func(http.ResponseWriter, *http.Request, officer)
 func (s *Server) officerItem(d *dossier, withHistory bool) officerDossier {
 	v := officerDossier{
 		ID: d.id, Code: d.code, ServiceID: d.serviceID, ProcedureCode: d.procedureCode, Status: d.status,
-		Applicant:   api.Applicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
+		Applicant:   officerApplicant{SoDinhDanh: d.owner.ID, HoVaTen: d.owner.Name},
 		SubmittedAt: d.submittedAt, Approved: d.office != nil && d.office.approved, Actions: s.allowedActions(d),
 	}
 	if !d.appointmentAt.IsZero() {
@@ -237,4 +237,11 @@ func (b *backOffice) idemPut(k officerIdemKey, v *officerIdem) {
 		delete(b.idem, b.idemOrder[0])
 		b.idemOrder = b.idemOrder[1:]
 	}
+}
+
+// officerApplicant is the applicant as the back office names it
+// (docs/officers.md): snake_case, unlike the citizen API's.
+type officerApplicant struct {
+	SoDinhDanh string `json:"so_dinh_danh"`
+	HoVaTen    string `json:"ho_va_ten"`
 }

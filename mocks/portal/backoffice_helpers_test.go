@@ -29,7 +29,7 @@ type boItem struct {
 	Code          string             `json:"code"`
 	ServiceID     string             `json:"service_id"`
 	Status        string             `json:"status"`
-	Applicant     api.Applicant      `json:"applicant"`
+	Applicant     officerApplicant   `json:"applicant"`
 	SubmittedAt   time.Time          `json:"submitted_at"`
 	AppointmentAt *time.Time         `json:"appointment_at"`
 	Approved      bool               `json:"approved"`
