@@ -9,6 +9,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/suites/framework/refs"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Figures are a campaign's counts as the ministries report them
@@ -274,5 +275,5 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(refs.Vietnam).Format("2006-01-02 15:04")
+	return t.In(vocab.Vietnam).Format("2006-01-02 15:04")
 }

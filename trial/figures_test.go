@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/suites/framework/refs"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // vn is a time in Vietnam (UTC+7).
 func vn(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, refs.Vietnam)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, vocab.Vietnam)
 	if err != nil {
 		panic(err)
 	}

@@ -3,19 +3,16 @@ package dvcqg
 import (
 	"fmt"
 	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TimeLayout is the portal's date format, yyyyMMddHHmmss in Vietnam time
 // (OpenCPS's DVCQG integration; /work/shared/domain.md).
 const TimeLayout = "20060102150405"
 
-// Vietnam is Asia/Ho_Chi_Minh, UTC+7 without daylight saving, fixed here so
-// that no tzdata is needed and the harness's reference shares no code with
-// fixtures or the mocks.
-var Vietnam = time.FixedZone("ICT", 7*60*60)
-
 // FormatTime renders t in Vietnam time, whatever t's location.
-func FormatTime(t time.Time) string { return t.In(Vietnam).Format(TimeLayout) }
+func FormatTime(t time.Time) string { return t.In(vocab.Vietnam).Format(TimeLayout) }
 
 // ParseTime reads a TimeLayout string as Vietnam time.
 func ParseTime(s string) (time.Time, error) {
@@ -28,7 +25,7 @@ func ParseTime(s string) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("parse dvcqg time %q: want digits only", s)
 		}
 	}
-	t, err := time.ParseInLocation(TimeLayout, s, Vietnam)
+	t, err := time.ParseInLocation(TimeLayout, s, vocab.Vietnam)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("parse dvcqg time %q: %w", s, err)
 	}

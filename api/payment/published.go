@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/internal/netreason"
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -159,7 +158,7 @@ func publishedInit(r InitRequest, at time.Time, secret string) pubInit {
 		LoaiBanTin: r.LoaiBanTin, PhienBan: PublishedVersion, MaDoiTac: r.MaDoiTac, MaThamChieu: r.MaThamChieu,
 		SoTien: amount(r.SoTien), LoaiHinhThanhToan: PublishedPayType, MaKenhThanhToan: PublishedChannel,
 		MaThietBi: PublishedDevice, NgonNgu: PublishedLanguage, MaTienTe: r.MaTienTe,
-		ThongTinGiaoDich: transactionInfo(r), ThoiGianGD: at.In(fixtures.VietnamTZ).Format(TimeLayout), Ip: PublishedIP,
+		ThongTinGiaoDich: transactionInfo(r), ThoiGianGD: at.In(vocab.Vietnam).Format(TimeLayout), Ip: PublishedIP,
 		ThongTinBienLai: pubReceipt{MaDVC: r.ThongTinBienLai.MaTTHC, MaDonVi: r.ThongTinBienLai.MaDonVi,
 			MaHoSo: r.ThongTinBienLai.MaHoSo, HoTenNguoiNop: r.ThongTinBienLai.HoTenNguoiNop,
 			PhiLePhi: []pubFee{}, DSKhoanNop: []pubItem{}},
@@ -263,7 +262,7 @@ func (c *Client) initPublished(ctx context.Context, req InitRequest) (*InitRespo
 }
 
 func (c *Client) queryPublished(ctx context.Context, msg, ref string) (*BillResponse, error) {
-	at := c.now().In(fixtures.VietnamTZ).Format(TimeLayout)
+	at := c.now().In(vocab.Vietnam).Format(TimeLayout)
 	q := pubQuery{LoaiBanTin: msg, PhienBan: PublishedVersion, MaDoiTac: c.PartnerCode, MaThamChieu: ref, ThoiGianGD: at,
 		MaXacThuc: PublishedQuerySignature(msg, c.PartnerCode, ref, at, c.Secret)}
 	var a pubAnswer

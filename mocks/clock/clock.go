@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const worldDay = 24 * time.Hour
@@ -111,7 +111,7 @@ func (c *Clock) Day() time.Duration { return c.day }
 
 // Now is the current real (wall) time, in Vietnam time: what a system
 // without a timeline of its own, or a new dossier, takes as "now".
-func (c *Clock) Now() time.Time { return c.wall.Now().In(fixtures.VietnamTZ) }
+func (c *Clock) Now() time.Time { return c.wall.Now().In(vocab.Vietnam) }
 
 // Timeline starts a timeline whose world time is at now (a zero at means
 // c.Now()). A dossier gets one at submission.
@@ -120,7 +120,7 @@ func (c *Clock) Timeline(at time.Time) *Timeline {
 	if at.IsZero() {
 		at = wall
 	}
-	return &Timeline{c: c, world: at.In(fixtures.VietnamTZ), wall: wall, index: -1}
+	return &Timeline{c: c, world: at.In(vocab.Vietnam), wall: wall, index: -1}
 }
 
 // Timeline is one thread of world time, such as a dossier's. Its world time

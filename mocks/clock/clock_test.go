@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
-var start = time.Date(2026, 3, 2, 8, 0, 0, 0, fixtures.VietnamTZ)
+var start = time.Date(2026, 3, 2, 8, 0, 0, 0, vocab.Vietnam)
 
 // run schedules f at world time at on tl and waits for it, returning the
 // timeline's time inside the callback.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/api/dvcqg"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const (
@@ -59,7 +60,7 @@ func newWorldWith(t *testing.T, set Defects) *world {
 // newWorldTweaked is newWorld with the options adjusted by tweak first.
 func newWorldTweaked(t *testing.T, tweak func(*Options)) *world {
 	t.Helper()
-	w := &world{clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, fixtures.VietnamTZ)}}
+	w := &world{clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, vocab.Vietnam)}}
 	opts := Options{
 		Accounts: []Account{
 			{Username: "portal-01", Password: password("portal-01"), DstCode: "DST01", AgencyID: agency01},

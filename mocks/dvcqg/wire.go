@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The national portal's own wire types and rules, written from the protocol
@@ -106,7 +106,7 @@ func parseWallClock(s string) (time.Time, error) {
 	if len(s) != 14 || strings.Trim(s, "0123456789") != "" {
 		return time.Time{}, &time.ParseError{Layout: wallClock, Value: s, Message: ": want 14 digits yyyyMMddHHmmss"}
 	}
-	return time.ParseInLocation(wallClock, s, fixtures.VietnamTZ)
+	return time.ParseInLocation(wallClock, s, vocab.Vietnam)
 }
 
 // splitDossierCode splits MaHoSo "{madonvi}-{yyMMdd}-{NNNN}" into its agency,

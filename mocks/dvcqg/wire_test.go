@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // /work/shared/protocols-public.md: "Dates yyyyMMddHHmmss, status 1–10 and
@@ -12,7 +12,7 @@ import (
 // {madonvi}-{yyMMdd}-{NNNN}, dates in Vietnam time.
 func TestWallClock(t *testing.T) {
 	got, err := parseWallClock("20260302083000")
-	if want := time.Date(2026, 3, 2, 8, 30, 0, 0, fixtures.VietnamTZ); err != nil || !got.Equal(want) {
+	if want := time.Date(2026, 3, 2, 8, 30, 0, 0, vocab.Vietnam); err != nil || !got.Equal(want) {
 		t.Fatalf("parse = %v %v, want %v", got, err, want)
 	}
 	for _, bad := range []string{"", "2026030208300", "202603020830000", "02/03/2026 08:30:00", "2026-03-02T08:30", "20261302083000", "2026030208300a", "+2026030208300"} {

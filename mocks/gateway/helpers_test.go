@@ -15,6 +15,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
 	"github.com/dvcqa/dvcqa/mocks/nationaldb"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const (
@@ -71,7 +72,7 @@ type world struct {
 func newWorld(t *testing.T, tweak func(*Options)) *world {
 	t.Helper()
 	w := &world{
-		clock: &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, fixtures.VietnamTZ)},
+		clock: &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, vocab.Vietnam)},
 		db:    map[string]*nationaldb.Server{},
 		dbSrv: map[string]*httptest.Server{},
 	}

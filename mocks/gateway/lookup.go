@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	gwapi "github.com/dvcqa/dvcqa/mocks/internal/ndxp"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // reply is a lookup's answer, kept apart from writing so the audit entry
@@ -45,7 +45,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 // request id (a fresh one when there is none), echoed in the answer.
 func (s *Server) auditEntry(w http.ResponseWriter, r *http.Request, db, requestID string) gwapi.AuditEntry {
 	e := gwapi.AuditEntry{
-		At:        s.now().In(fixtures.VietnamTZ),
+		At:        s.now().In(vocab.Vietnam),
 		Database:  db,
 		Purpose:   r.Header.Get(gwapi.HeaderPurpose),
 		RequestID: requestID,

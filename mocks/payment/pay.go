@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // handlePay is POST /pay/{id}, the citizen's choice. Only a pending
@@ -37,7 +37,7 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request) {
 	settled := t.TrangThaiGD == StatusPending
 	if settled {
 		t.TrangThaiGD = state
-		t.ThoiGianGD = s.now().In(fixtures.VietnamTZ).Format(TimeLayout)
+		t.ThoiGianGD = s.now().In(vocab.Vietnam).Format(TimeLayout)
 	}
 	c := t.copy()
 	s.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // maxSubmit bounds a submission body; attachments travel separately.
@@ -322,7 +323,7 @@ func (s *Server) feeOf(svc *fixtures.Service) int64 {
 // open registers a new dossier at world time at, records "submitted" and
 // starts its workflow. The caller holds s.mu.
 func (s *Server) open(d *dossier, at time.Time) {
-	day := at.In(fixtures.VietnamTZ).Format("060102")
+	day := at.In(vocab.Vietnam).Format("060102")
 	s.daySeq[day]++
 	d.id = "hs-" + randomID()
 	_, longDate := s.defect(defectDossierCodeFormat, d.serviceID)

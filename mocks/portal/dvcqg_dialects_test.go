@@ -12,14 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/dvcqg"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestDVCQGPortalSpeaksEveryDialect pushes a dossier and a progress entry
 // to the mock national portal in each dialect and reads them back there.
 func TestDVCQGPortalSpeaksEveryDialect(t *testing.T) {
-	at := time.Date(2026, 3, 2, 8, 30, 0, 0, fixtures.VietnamTZ)
+	at := time.Date(2026, 3, 2, 8, 30, 0, 0, vocab.Vietnam)
 	for _, dialect := range []string{"envelope", "opencps", "rest"} {
 		t.Run(dialect, func(t *testing.T) {
 			srv, err := dvcqg.New(dvcqg.Options{Dialect: dialect,

@@ -23,6 +23,7 @@ import (
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 const (
@@ -33,7 +34,7 @@ const (
 )
 
 // worldStart is a Monday morning.
-var worldStart = time.Date(2026, 3, 2, 8, 0, 0, 0, fixtures.VietnamTZ)
+var worldStart = time.Date(2026, 3, 2, 8, 0, 0, 0, vocab.Vietnam)
 
 var (
 	ssoKey   = mustRSA()
@@ -125,8 +126,8 @@ var testProvince = fixtures.Province{Code: "01", NameVI: "Hà Nội", NameEN: "H
 type weekdays struct{}
 
 func (weekdays) AddWorkingDays(from time.Time, n int) time.Time {
-	f := from.In(fixtures.VietnamTZ)
-	day := time.Date(f.Year(), f.Month(), f.Day(), 17, 0, 0, 0, fixtures.VietnamTZ)
+	f := from.In(vocab.Vietnam)
+	day := time.Date(f.Year(), f.Month(), f.Day(), 17, 0, 0, 0, vocab.Vietnam)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)
 		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {

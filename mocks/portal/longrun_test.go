@@ -11,6 +11,7 @@ import (
 	api "github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestPortalRunsForYears fast-forwards a portal's wall clock by 30 minutes
@@ -26,7 +27,7 @@ func TestPortalRunsForYears(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, last := calendarYears(t, cat.Calendar)
-	fake := clock.NewFake(time.Date(first, 1, 5, 8, 0, 0, 0, fixtures.VietnamTZ)) // a Monday
+	fake := clock.NewFake(time.Date(first, 1, 5, 8, 0, 0, 0, vocab.Vietnam)) // a Monday
 	ck := clock.NewWall(fake, worldDay)
 	t.Cleanup(ck.Stop) // after the portal's Close (cleanups run last first)
 	// The portal's own calendar over the real holidays: this test is about
@@ -86,7 +87,7 @@ func TestPortalRunsForYears(t *testing.T) {
 			}
 			synced++
 			for _, at := range []time.Time{call.Dossier.NgayTiepNhan, call.Dossier.NgayHenTra, call.Dossier.NgayTra} {
-				if w := at.In(fixtures.VietnamTZ).Format("20060102150405"); !at.IsZero() && (len(w) != 14 || at.Year() < first || at.Year() > last) {
+				if w := at.In(vocab.Vietnam).Format("20060102150405"); !at.IsZero() && (len(w) != 14 || at.Year() < first || at.Year() > last) {
 					t.Fatalf("%s: national date %q is not yyyyMMddHHmmss in %d-%d", d.Code, w, first, last)
 				}
 			}
@@ -102,7 +103,7 @@ func TestPortalRunsForYears(t *testing.T) {
 		}
 	}
 
-	end := time.Date(last, 11, 30, 0, 0, 0, 0, fixtures.VietnamTZ)
+	end := time.Date(last, 11, 30, 0, 0, 0, 0, vocab.Vietnam)
 	for step, jump := 0, 30*time.Minute; ; step, jump = step+1, 7*24*time.Hour {
 		fake.Advance(jump)
 		wall := ck.Now()

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The portal's own clients of its three neighbours, written from the
@@ -300,7 +300,7 @@ func nationalTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(fixtures.VietnamTZ).Format(nationalLayout)
+	return t.In(vocab.Vietnam).Format(nationalLayout)
 }
 
 // nationalHoSo and nationalTienDo are the DVCQG JSON shapes the portal sends.

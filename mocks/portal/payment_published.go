@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -87,7 +86,7 @@ func (p PaymentPlatform) initPublished(ctx context.Context, req PaymentRequest) 
 		items = append(items, item{NoiDung: l.Description, SoTien: n})
 	}
 	f := []string{"INIT", "1.0.6", p.PartnerCode, req.Reference, strconv.FormatInt(req.Amount, 10), "PAY", "WEB", "PC", "vi-VN", "VND", "",
-		"Nộp phí, lệ phí hồ sơ " + req.DossierCode, paymentNow().In(fixtures.VietnamTZ).Format("20060102150405"), "127.0.0.1"}
+		"Nộp phí, lệ phí hồ sơ " + req.DossierCode, paymentNow().In(vocab.Vietnam).Format("20060102150405"), "127.0.0.1"}
 	msg := map[string]any{
 		"LoaiBanTin": f[0], "PhienBan": f[1], "MaDoiTac": f[2], "MaThamChieu": f[3], "SoTien": f[4], "LoaiHinhThanhToan": f[5],
 		"MaKenhThanhToan": f[6], "MaThietBi": f[7], "NgonNgu": f[8], "MaTienTe": f[9], "MaNganHang": f[10],

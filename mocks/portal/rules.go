@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The portal's own implementations of the rules the harness checks it
@@ -80,7 +81,7 @@ type civilDay struct {
 }
 
 func dayOf(t time.Time) civilDay {
-	y, m, d := t.In(fixtures.VietnamTZ).Date()
+	y, m, d := t.In(vocab.Vietnam).Date()
 	return civilDay{y, m, d}
 }
 
@@ -90,7 +91,7 @@ func dayOf(t time.Time) civilDay {
 func newOfficeCalendar(holidays []string) (officeCalendar, error) {
 	c := officeCalendar{off: make(map[civilDay]bool, len(holidays))}
 	for _, h := range holidays {
-		t, err := time.ParseInLocation("2006-01-02", h, fixtures.VietnamTZ)
+		t, err := time.ParseInLocation("2006-01-02", h, vocab.Vietnam)
 		if err != nil {
 			return c, fmt.Errorf("holiday %q: %w", h, err)
 		}
@@ -100,7 +101,7 @@ func newOfficeCalendar(holidays []string) (officeCalendar, error) {
 }
 
 func (c officeCalendar) working(t time.Time) bool {
-	switch t.In(fixtures.VietnamTZ).Weekday() {
+	switch t.In(vocab.Vietnam).Weekday() {
 	case time.Sunday:
 		return false
 	case time.Saturday:
@@ -119,7 +120,7 @@ func (c officeCalendar) AddWorkingDays(from time.Time, n int) time.Time {
 		n = 1
 	}
 	d := dayOf(from)
-	noon := time.Date(d.y, d.m, d.d, 12, 0, 0, 0, fixtures.VietnamTZ) // away from any day boundary
+	noon := time.Date(d.y, d.m, d.d, 12, 0, 0, 0, vocab.Vietnam) // away from any day boundary
 	for k := 1; ; k++ {
 		day := noon.AddDate(0, 0, k)
 		if c.working(day) {
@@ -144,7 +145,7 @@ func (s *Server) calendar(service string) Calendar {
 // the date in Vietnam time. long is the seeded defect dossier-code-format:
 // the date as yyyyMMdd.
 func dossierCode(agency string, at time.Time, seq int, long bool) string {
-	y, m, d := at.In(fixtures.VietnamTZ).Date()
+	y, m, d := at.In(vocab.Vietnam).Date()
 	if long {
 		return fmt.Sprintf("%s-%04d%02d%02d-%04d", agency, y, int(m), d, seq)
 	}

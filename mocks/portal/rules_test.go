@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 func TestStatusTable(t *testing.T) {
@@ -29,7 +30,7 @@ func TestStatusTable(t *testing.T) {
 }
 
 func TestOfficeCalendar(t *testing.T) {
-	vn := fixtures.VietnamTZ
+	vn := vocab.Vietnam
 	at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, vn) }
 	cal, err := newOfficeCalendar([]string{"2026-04-30", "2026-05-01"})
 	if err != nil {

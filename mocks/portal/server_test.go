@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 func TestNewChecksOptions(t *testing.T) {
@@ -40,8 +41,8 @@ func TestCalendarDefaultsToTheCatalogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	wed := time.Date(2026, 4, 29, 10, 0, 0, 0, fixtures.VietnamTZ)
-	want := time.Date(2026, 5, 4, 17, 0, 0, 0, fixtures.VietnamTZ) // Thu, Fri holidays; then the weekend
+	wed := time.Date(2026, 4, 29, 10, 0, 0, 0, vocab.Vietnam)
+	want := time.Date(2026, 5, 4, 17, 0, 0, 0, vocab.Vietnam) // Thu, Fri holidays; then the weekend
 	if got := s.opts.Calendar.AddWorkingDays(wed, 1); !got.Equal(want) {
 		t.Fatalf("appointment %v, want %v", got, want)
 	}

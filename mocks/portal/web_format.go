@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 //go:embed templates/*.html
@@ -60,7 +60,7 @@ func formatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(fixtures.VietnamTZ).Format("02/01/2006 15:04")
+	return t.In(vocab.Vietnam).Format("02/01/2006 15:04")
 }
 
 // formatDate shows a form's YYYY-MM-DD value as dd/MM/yyyy; other values

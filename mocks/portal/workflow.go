@@ -9,6 +9,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	api "github.com/dvcqa/dvcqa/mocks/portal/internal/wire"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Officers' pace in world time. Acceptance and processing happen within
@@ -106,8 +107,8 @@ func (s *Server) receive(d *dossier, at time.Time, by *officer) {
 // weekends and holidays included. The officers still keep to that date.
 func (s *Server) appointment(d *dossier, accepted time.Time) time.Time {
 	if _, on := s.defect(defectAppointmentDateWrong, d.serviceID); on {
-		a := accepted.In(fixtures.VietnamTZ)
-		return time.Date(a.Year(), a.Month(), a.Day()+d.processingDays, 17, 0, 0, 0, fixtures.VietnamTZ)
+		a := accepted.In(vocab.Vietnam)
+		return time.Date(a.Year(), a.Month(), a.Day()+d.processingDays, 17, 0, 0, 0, vocab.Vietnam)
 	}
 	return s.calendar(d.serviceID).AddWorkingDays(accepted, d.processingDays)
 }

@@ -14,6 +14,7 @@ import (
 	ssoapi "github.com/dvcqa/dvcqa/api/sso"
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/mocks/clock"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // TestStandaloneMockStillProcessesAfterHours is the standalone mock (`make
@@ -23,7 +24,7 @@ import (
 // dossier and gets it delivered within the suites' 5 s result budget, dated
 // on the wall's day, as the national portal reports it too.
 func TestStandaloneMockStillProcessesAfterHours(t *testing.T) {
-	start := time.Date(2026, 3, 2, 8, 0, 0, 0, fixtures.VietnamTZ)
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, vocab.Vietnam)
 	fake := clock.NewFake(start)
 	w, err := Start(Options{Seed: 11, Wall: fake})
 	if err != nil {
@@ -42,7 +43,7 @@ func TestStandaloneMockStillProcessesAfterHours(t *testing.T) {
 
 	for i, jump := range []time.Duration{30 * time.Minute, 24 * time.Hour, 300 * 24 * time.Hour} {
 		fake.Advance(jump)
-		wall := fake.Now().In(fixtures.VietnamTZ)
+		wall := fake.Now().In(vocab.Vietnam)
 		tok, err := login.Login(ctx, c.PersonalID, c.Password) // the SSO keeps real time
 		if err != nil {
 			t.Fatal(err)
@@ -91,7 +92,7 @@ func TestStandaloneMockStillProcessesAfterHours(t *testing.T) {
 // workingDayAt17: the appointment is at the end of an office day, neither a
 // weekend nor a holiday (the exact count is the portal's calendar tests').
 func workingDayAt17(t time.Time, holidays []string) bool {
-	t = t.In(fixtures.VietnamTZ)
+	t = t.In(vocab.Vietnam)
 	wd := t.Weekday()
 	return t.Hour() == 17 && t.Minute() == 0 && wd != time.Saturday && wd != time.Sunday && !slices.Contains(holidays, t.Format(time.DateOnly))
 }

@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
-
-	"github.com/dvcqa/dvcqa/vocab"
-
 	"github.com/dvcqa/dvcqa/reports"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // Languages of the human renderings (index.html, summary.md). Vietnamese is
@@ -579,15 +577,12 @@ func i18nRule(r reports.RuleResult, lang string) string {
 	return r.ID
 }
 
-// i18nZone is Vietnam time (no daylight saving).
-var i18nZone = time.FixedZone("UTC+7", 7*3600)
-
 // i18nTime formats a time as dd/MM/yyyy HH:mm in Vietnam time.
 func i18nTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(i18nZone).Format("02/01/2006 15:04")
+	return t.In(vocab.Vietnam).Format("02/01/2006 15:04")
 }
 
 // i18nDuration formats a run's duration.

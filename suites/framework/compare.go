@@ -266,7 +266,7 @@ func show(v reflect.Value) string {
 			if x.IsZero() {
 				return "(zero time)"
 			}
-			return x.In(vietnam).Format("2006-01-02 15:04:05")
+			return x.In(vocab.Vietnam).Format("2006-01-02 15:04:05")
 		case fmt.Stringer:
 			return x.String()
 		}
@@ -279,8 +279,6 @@ func show(v reflect.Value) string {
 	}
 	return fmt.Sprintf("%v", v)
 }
-
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // NoFieldDiffs is the matcher of Diffs.Err inside gomega.Eventually: its
 // failure is the error's own text, one line per differing field, not

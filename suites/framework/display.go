@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // What a portal shows a citizen, in Vietnamese, formed from the catalog by
@@ -86,5 +87,5 @@ func DisplayDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(fixtures.VietnamTZ).Format("02/01/2006")
+	return t.In(vocab.Vietnam).Format("02/01/2006")
 }

@@ -8,14 +8,15 @@ import (
 	"github.com/dvcqa/dvcqa/api/dvcqg"
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // A delivered, paid dossier and the record and history a correct national
 // portal holds of it.
 func nationalFixture() (NationalRef, *dvcqg.HoSo) {
-	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 30, 0, 0, dvcqg.Vietnam) }
+	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 30, 0, 0, vocab.Vietnam) }
 	d := &portal.Dossier{Code: "000.00.00.H01-260304-0001", StatusCode: 10,
-		SubmittedAt: at(4, 9), AcceptedAt: at(4, 10), AppointmentAt: time.Date(2026, 3, 11, 17, 0, 0, 0, dvcqg.Vietnam), DeliveredAt: at(6, 9),
+		SubmittedAt: at(4, 9), AcceptedAt: at(4, 10), AppointmentAt: time.Date(2026, 3, 11, 17, 0, 0, 0, vocab.Vietnam), DeliveredAt: at(6, 9),
 		Fee: portal.Fee{AmountVND: 50000, Paid: true, PaidAmountVND: 50000},
 		History: []portal.HistoryEntry{
 			{Status: "submitted", StatusCode: 1, At: at(4, 9), Officer: "Nguyễn Văn An", Title: "Công chức tiếp nhận", Unit: "Bộ phận Một cửa", Note: "Tiếp nhận"},

@@ -8,19 +8,20 @@ import (
 	"github.com/dvcqa/dvcqa/api/portal"
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/refs"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // nationalRecord is a national-portal record whose progress follows
 // testService's workflow: submitted Friday 2026-11-27 22:00 Vietnam time,
 // accepted an hour later, delivered on Monday.
 func nationalRecord(code string) *dvcqg.HoSo {
-	at := time.Date(2026, 11, 27, 22, 0, 0, 0, refs.Vietnam)
+	at := time.Date(2026, 11, 27, 22, 0, 0, 0, vocab.Vietnam)
 	hs := &dvcqg.HoSo{MaHoSo: code}
 	for i, state := range testService.Workflow {
 		sc, _ := portal.StatusCode(state)
 		step := at.Add(time.Duration(i) * time.Hour)
 		if state == portal.StatusDelivered {
-			step = time.Date(2026, 11, 30, 10, 0, 0, 0, refs.Vietnam)
+			step = time.Date(2026, 11, 30, 10, 0, 0, 0, vocab.Vietnam)
 		}
 		hs.QuaTrinhXuLy = append(hs.QuaTrinhXuLy, dvcqg.TienDo{MaHoSo: code, NguoiXuLy: "Nguyễn Văn An", ChucDanh: "Chuyên viên",
 			PhongBanXuLy: "Bộ phận một cửa", ThoiDiemXuLy: dvcqg.FormatTime(step), TrangThai: itoa(sc)})
@@ -44,7 +45,7 @@ func TestNationalDossierReference(t *testing.T) {
 	if err := d.Err("reference"); err != nil {
 		t.Fatalf("a right record: %v", err)
 	}
-	want := time.Date(2026, 12, 1, 17, 0, 0, 0, refs.Vietnam)
+	want := time.Date(2026, 12, 1, 17, 0, 0, 0, vocab.Vietnam)
 	if !dos.AppointmentAt.Equal(want) {
 		t.Errorf("appointment %s, want %s (2 working days after Friday)", dos.AppointmentAt, want)
 	}

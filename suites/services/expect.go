@@ -19,6 +19,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/refs"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The expected objects below are built from references only — the
@@ -257,10 +258,8 @@ func codeOK(code, agency string, submitted time.Time) bool {
 	if submitted.IsZero() {
 		return true // the submission time is judged on its own
 	}
-	return strings.HasPrefix(code, agency+"-"+submitted.In(vietnam).Format("060102")+"-")
+	return strings.HasPrefix(code, agency+"-"+submitted.In(vocab.Vietnam).Format("060102")+"-")
 }
-
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 func within(t, from, to time.Time) bool {
 	return !t.Before(from.Add(-clockSkew)) && !t.After(to.Add(clockSkew))

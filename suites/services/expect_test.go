@@ -12,6 +12,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/refs"
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // The judges hold an answer whole: the right answer passes, and one wrong
@@ -100,7 +101,7 @@ func delivered(t *testing.T) (dossierRefs, *portal.Dossier) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	from := time.Date(2026, 12, 1, 9, 0, 0, 0, vietnam) // a Tuesday
+	from := time.Date(2026, 12, 1, 9, 0, 0, 0, vocab.Vietnam) // a Tuesday
 	r := dossierRefs{Service: testService, Province: "01", AgencyID: "000.00.00.H01",
 		Applicant: portal.Applicant{SoDinhDanh: "001090012345", HoVaTen: "Lê Văn An"},
 		Request:   portal.SubmitRequest{ServiceID: "DV07", Fields: map[string]string{"HoVaTen": "Lê Văn An", "LyDo": "Mua xe"}, Attachments: []portal.AttachmentRef{{Type: "giay_to", ID: "tl-1"}}},
@@ -156,7 +157,7 @@ func TestPaymentRecordsWhole(t *testing.T) {
 	q := payment.QueryResponse{MaLoi: "00", MoTaLoi: "Thành công", MaGiaoDich: "GD1", MaThamChieu: "C-1", SoTien: 150000, TrangThaiGD: "1"}
 	var d framework.Diffs
 	queryDiffs(&d, 150000, "C-1", q)
-	from := time.Date(2026, 12, 1, 9, 0, 0, 0, vietnam)
+	from := time.Date(2026, 12, 1, 9, 0, 0, 0, vocab.Vietnam)
 	bill := payment.BillResponse{QueryResponse: q, ThoiGianGD: "20261201090001",
 		ThongTinBienLai: payment.Receipt{MaHoSo: "C-1", MaTTHC: "P", MaDonVi: "A", HoTenNguoiNop: "Lê Văn An", ChiTiet: []payment.ReceiptLine{{NoiDung: "Lệ phí", SoTien: 150000}}}}
 	billDiffs(&d, q, "C-1", "P", "A", "Lê Văn An", 150000, from, from.Add(time.Minute), bill)

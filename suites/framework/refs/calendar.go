@@ -3,6 +3,8 @@ package refs
 import (
 	"fmt"
 	"time"
+
+	"github.com/dvcqa/dvcqa/vocab"
 )
 
 // vietnamOffset is Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving
@@ -37,11 +39,8 @@ func (d day) weekend() bool {
 // at is the instant of hour:00 on d, Vietnam time, in a UTC+7 location.
 func (d day) at(hour int) time.Time {
 	unix := int64(d)*86400 + int64(hour)*3600 - int64(vietnamOffset/time.Second)
-	return time.Unix(unix, 0).In(Vietnam)
+	return time.Unix(unix, 0).In(vocab.Vietnam)
 }
-
-// Vietnam is the location the references report times in (UTC+7).
-var Vietnam = time.FixedZone("Asia/Ho_Chi_Minh", int(vietnamOffset/time.Second))
 
 // WorkingCalendar says which dates are working days at a Vietnamese public
 // office: Monday to Friday except the listed public holidays (ngày nghỉ lễ,

@@ -72,7 +72,7 @@ func TestAppointmentGoldenVectors(t *testing.T) {
 		// compensatory Monday [HUNG26].
 		{"2026-04-25T10:00:00+07:00", 1, "2026-04-28T17:00:00+07:00", "HUNG26", false},
 		// Acceptance judged in Vietnam time: 23:30 UTC Thursday is 06:30
-		// Friday 24 Apr in Vietnam.
+		// Friday 24 Apr in vocab.Vietnam.
 		{"2026-04-23T23:30:00Z", 1, "2026-04-28T17:00:00+07:00", "HUNG26 + UTC+7", false},
 		// Tết 2026 [TET26]: off Sat 14 – Sun 22 Feb; Fri 13 and Mon 23 work.
 		{"2026-02-12T10:00:00+07:00", 1, "2026-02-13T17:00:00+07:00", "TET26", false},
@@ -130,7 +130,7 @@ func TestWorkingDayGoldenVectors(t *testing.T) {
 			t.Errorf("WorkingDay(%s) = %v, want %v [%s]", tt.date, got, tt.want, tt.source)
 		}
 	}
-	// 23:30 UTC on Friday 24 Apr is already Saturday in Vietnam.
+	// 23:30 UTC on Friday 24 Apr is already Saturday in vocab.Vietnam.
 	if cal.WorkingDay(at(t, "2026-04-24T23:30:00Z")) {
 		t.Error("WorkingDay judged 2026-04-24T23:30Z by its UTC date, want the Vietnam date (Saturday)")
 	}

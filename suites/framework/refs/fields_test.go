@@ -51,7 +51,7 @@ func TestPersonalIDGoldenVectors(t *testing.T) {
 		}
 	}
 	// Well-formed on the wire but not the structure of an ID registered in
-	// Vietnam: no such old province (000, 003, 097), a century digit of a
+	// vocab.Vietnam: no such old province (000, 003, 097), a century digit of a
 	// later century (4).
 	for _, odd := range []string{"000090000001", "003090000001", "097090000001", "001490000001"} {
 		if !PersonalIDWellFormed(odd) {

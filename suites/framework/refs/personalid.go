@@ -49,7 +49,7 @@ var oldProvinceCodes = []string{
 }
 
 // ParsePersonalID reads the structure of a well-formed ID registered in
-// Vietnam. It refuses what PersonalIDWellFormed refuses, a first group that
+// vocab.Vietnam. It refuses what PersonalIDWellFormed refuses, a first group that
 // is no old province code (births registered abroad carry a country code,
 // which this reference does not list) and a century/gender digit other
 // than 0–3 (births 1900–2099; 4–9 are reserved for later centuries).
