@@ -3,6 +3,7 @@ package portal
 import (
 	"bytes"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/dvcqa/dvcqa/mocks/internal/httpx"
@@ -12,16 +13,48 @@ import (
 // MediaTypePDF is the media type of result documents.
 const MediaTypePDF = "application/pdf"
 
-// issuedResult is a dossier's result as issued: the signed PDF, kept
-// byte for byte (re-encoding would break the signature), and what it
-// states, for the web's result page.
+// issuedResult is a dossier's result as issued: what it states and how it
+// is signed, decided when it is issued (seeded defects included). The
+// signed PDF is rendered on its first download and then kept byte for
+// byte (re-encoding would break the signature): rendering and signing
+// take milliseconds, which the officers' timeline, under the portal's
+// lock, should not spend on results nobody downloads.
 type issuedResult struct {
-	doc api.ResultDocument
-	pdf []byte
+	doc      api.ResultDocument
+	keywords string  // the document information's keywords: number and applicant ID
+	location string  // where it is signed: the province
+	signer   *Signer // nil: not signed at all (result-unsigned)
+	tampered bool    // a signed byte changed after signing (result-pdf-tampered)
+
+	once sync.Once
+	pdf  []byte
 }
 
-// issueResult renders a dossier's result as a PDF and signs it. The
-// caller holds s.mu.
+// PDF is the result as a (signed) PDF, rendered once.
+func (r *issuedResult) PDF() []byte {
+	r.once.Do(func() {
+		unsigned, err := renderResultPDF(r.doc, r.doc.ServiceName, r.keywords)
+		if err != nil { // fonts and text are the mock's own: cannot fail
+			panic("portal: " + err.Error())
+		}
+		if r.signer == nil {
+			r.pdf = unsigned
+			return
+		}
+		signed, err := r.signer.signPDF(unsigned, r.location, time.Now())
+		if err != nil { // the PDF is the mock's own and the key is in memory
+			panic("portal: " + err.Error())
+		}
+		if r.tampered {
+			tamper(signed, r.keywords)
+		}
+		r.pdf = signed
+	})
+	return r.pdf
+}
+
+// issueResult issues a dossier's result, to be rendered as a signed PDF
+// (PDF). The caller holds s.mu.
 //
 // Seeded defects: result-wrong-applicant (the PDF names another
 // applicant, validly signed), result-document-no-wrong (numbered with the
@@ -39,43 +72,36 @@ func (s *Server) issueResult(d *dossier, at time.Time) *issuedResult {
 	if _, on := s.defect(defectResultDocumentNo, d.serviceID); on { // the bare dossier code
 		docNo = d.code
 	}
-	doc := api.ResultDocument{
-		DocumentNo:  docNo,
-		Type:        d.resultDoc.Type,
-		NameVI:      d.resultDoc.NameVI,
-		DossierCode: d.code,
-		ServiceID:   d.serviceID,
-		ServiceName: d.nameVI,
-		Applicant:   applicant,
-		IssuedAt:    at.Truncate(time.Second), // the PDF states it to the second
-		Issuer:      s.issuerName(),
-	}
-	keywords := docNo + " " + applicant.SoDinhDanh
-	unsigned, err := renderResultPDF(doc, d.nameVI, keywords)
-	if err != nil { // fonts and text are the mock's own: cannot fail
-		panic("portal: " + err.Error())
+	r := &issuedResult{
+		doc: api.ResultDocument{
+			DocumentNo:  docNo,
+			Type:        d.resultDoc.Type,
+			NameVI:      d.resultDoc.NameVI,
+			DossierCode: d.code,
+			ServiceID:   d.serviceID,
+			ServiceName: d.nameVI,
+			Applicant:   applicant,
+			IssuedAt:    at.Truncate(time.Second), // the PDF states it to the second
+			Issuer:      s.issuerName(),
+		},
+		keywords: docNo + " " + applicant.SoDinhDanh,
+		location: s.opts.Province.NameVI,
 	}
 	if _, on := s.defect(defectResultUnsigned, d.serviceID); on {
-		return &issuedResult{doc: doc, pdf: unsigned}
+		return r
 	}
-	signer := s.signer
-	if err := signer.makeTwins(); err != nil { // crypto/rand failed
+	r.signer = s.signer
+	if err := r.signer.makeTwins(); err != nil { // crypto/rand failed
 		panic("portal: result signers: " + err.Error())
 	}
 	if _, on := s.defect(defectResultSignerUntrusted, d.serviceID); on {
-		signer = signer.untrusted
+		r.signer = r.signer.untrusted
 	}
 	if _, on := s.defect(defectResultSignerExpired, d.serviceID); on {
-		signer = signer.expired
+		r.signer = r.signer.expired
 	}
-	signed, err := signer.signPDF(unsigned, s.opts.Province.NameVI, time.Now())
-	if err != nil { // the PDF is the mock's own and the key is in memory
-		panic("portal: " + err.Error())
-	}
-	if _, on := s.defect(defectResultPDFTampered, d.serviceID); on {
-		tamper(signed, keywords)
-	}
-	return &issuedResult{doc: doc, pdf: signed}
+	_, r.tampered = s.defect(defectResultPDFTampered, d.serviceID)
+	return r
 }
 
 // tamper changes, in place, the last digit of the applicant's ID in the
@@ -113,7 +139,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, c citizen)
 		writeAPIError(w, e)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, api.Result{DocumentNo: res.doc.DocumentNo, MediaType: MediaTypePDF, PDF: res.pdf})
+	httpx.JSON(w, http.StatusOK, api.Result{DocumentNo: res.doc.DocumentNo, MediaType: MediaTypePDF, PDF: res.PDF()})
 }
 
 // resultOf is the signed result of the citizen's dossier, for the API and

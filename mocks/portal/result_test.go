@@ -87,7 +87,7 @@ func (e *env) deliveredResult(t *testing.T) (*api.Dossier, *api.Result, wire.Res
 	e.portal.mu.Lock()
 	issued := e.portal.dossiers[d.ID].result
 	e.portal.mu.Unlock()
-	if !bytes.Equal(issued.pdf, res.PDF) {
+	if !bytes.Equal(issued.PDF(), res.PDF) {
 		t.Fatal("the API's PDF is not the bytes issued")
 	}
 	return d, res, issued.doc

@@ -37,6 +37,7 @@ func (s *Server) downloadResult(w http.ResponseWriter, r *http.Request, c citize
 	// "KQ-" + dossier code: letters, digits, dots and dashes.
 	w.Header().Set("Content-Disposition", `attachment; filename="`+res.doc.DocumentNo+`.pdf"`)
 	w.Header().Set("Content-Type", MediaTypePDF)
-	w.Header().Set("Content-Length", strconv.Itoa(len(res.pdf)))
-	_, _ = w.Write(res.pdf)
+	pdf := res.PDF()
+	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	_, _ = w.Write(pdf)
 }
