@@ -242,6 +242,11 @@ func runFaulted(ctx context.Context, t *testing.T, s *Suites, cat *fixtures.Cata
 	// Only the API layer runs: its end-to-end flow is what READY needs here.
 	tgt.Gate.Require = []string{vocab.E2EColumn(vocab.LayerAPI)}
 	dir := t.TempDir()
+	// The result-signing CA pinned out of band, as a team pins its portal's.
+	tgt.Portal.ResultCAFile = filepath.Join(dir, "result-ca.pem")
+	if err := os.WriteFile(tgt.Portal.ResultCAFile, w.ResultCAPEM(), 0o644); err != nil {
+		return nil, err
+	}
 	data, err := yaml.Marshal(tgt)
 	if err != nil {
 		return nil, err

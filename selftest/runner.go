@@ -55,8 +55,17 @@ func BuildSuites(ctx context.Context, root, dir string) (*Suites, error) {
 // switched on and the label filter, serially, writing the run configuration
 // (as `dvcqa run` does), report and evidence into dir, and reads the report.
 func (s *Suites) Run(ctx context.Context, dir, filter, defects string) (*Outcome, error) {
+	return s.RunTarget(ctx, dir, filter, defects, "")
+}
+
+// RunTarget is Run with a target profile (module-relative; "" = the
+// default embedded world), e.g. a seeded defect's own (Defect.Target).
+func (s *Suites) RunTarget(ctx context.Context, dir, filter, defects, target string) (*Outcome, error) {
+	if target != "" && !filepath.IsAbs(target) {
+		target = filepath.Join(s.Root, target)
+	}
 	reps, err := s.run(ctx, dir, runconfig.Config{RunID: filepath.Base(dir), Defects: runconfig.SplitList(defects),
-		RunDir: dir, LabelFilter: filter, BrowserURL: os.Getenv(vocab.EnvBrowserURL)}, 3*time.Minute)
+		RunDir: dir, LabelFilter: filter, Target: target, BrowserURL: os.Getenv(vocab.EnvBrowserURL)}, 3*time.Minute)
 	if err != nil {
 		return nil, err
 	}

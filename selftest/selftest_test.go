@@ -68,7 +68,7 @@ func TestSeededDefectsAreCaught(t *testing.T) {
 				ran.Add(1)
 				ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 				defer cancel()
-				o, err := suites.Run(ctx, t.TempDir(), d.Filter, d.Example)
+				o, err := suites.RunTarget(ctx, t.TempDir(), d.Filter, d.Example, d.Target)
 				if err != nil {
 					t.Fatal(err)
 				}

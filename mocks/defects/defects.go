@@ -27,6 +27,9 @@ type Defect struct {
 	Filter        string   `json:"filter"`
 	ExpectedSpecs []string `json:"expected_specs"`
 	Symptom       string   `json:"symptom"`
+	// Target is the target profile the self-test runs Example with
+	// (module-relative, e.g. manual officers); "" = the default profile.
+	Target string `json:"target,omitempty"`
 }
 
 // Switch is one defect switched on, possibly scoped.

@@ -127,7 +127,7 @@ var registry = concat([]Defect{
 		Description: "The follow-on dossiers of a liên thông (inter-linked) chain are never created.",
 		Example:     "chain-broken@DV15", Filter: "layer:api && (service:DV15 || service:DV16)",
 		ExpectedSpecs: []string{e2e("DV15")}, Symptom: `chain[thuong_tru]: want`},
-}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects(), nationalDefects(), ssoStandardsDefects(), resultDefects())
+}, staleDefects(), serviceKindDefects(), platformKindDefects(), sharedRuleDefects(), pageDefects(), answerDefects(), nationalDefects(), ssoStandardsDefects(), resultDefects(), officerDefects())
 
 func concat(lists ...[]Defect) []Defect {
 	var out []Defect

@@ -105,7 +105,10 @@ func (s *Server) act(d *dossier, action, note string, by officer) *api.APIError 
 			Message: fmt.Sprintf("note is longer than %d characters", maxNote), MessageVI: fmt.Sprintf("Ghi chú dài quá %d ký tự", maxNote)}
 	}
 	allowed := s.allowedActions(d)
-	if !slices.Contains(allowed, action) {
+	// Seeded defect officer-action-unchecked: with manual officers, any
+	// action is carried out, whatever the state.
+	_, unchecked := s.defect(defectOfficerUnchecked, d.serviceID)
+	if !slices.Contains(allowed, action) && !(unchecked && s.manual()) {
 		list := strings.Join(allowed, ", ")
 		if list == "" {
 			list = "none"

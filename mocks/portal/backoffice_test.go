@@ -266,6 +266,14 @@ func TestManualOfficersUnderSeededDefects(t *testing.T) {
 			t.Fatalf("delivered %v, not after the appointment %v", last.At, *it.AppointmentAt)
 		}
 	})
+	t.Run("officer-action-unchecked", func(t *testing.T) {
+		e := newManualEnv(t, defects.NewSet(defects.Switch{Name: defectOfficerUnchecked, Service: "DV09"}))
+		d := e.submitBirth(e.as(an))
+		// assign before receive is carried out instead of refused
+		if it := e.officer().act(d.Code, "assign", ""); it.Status != api.StatusProcessing {
+			t.Fatalf("assign on a submitted dossier under the defect: %+v", it)
+		}
+	})
 }
 
 func TestAutomaticOfficersRefuseManualActions(t *testing.T) {

@@ -15,6 +15,7 @@ const (
 	defectPaymentNotRecorded   = "payment-not-recorded"               // payment.go, handlePaymentCallback
 	defectStatusStuck          = "status-stuck"                       // workflow.go, stuck
 	defectDeadlineMissed       = "deadline-missed"                    // workflow.go, process
+	defectOfficerUnchecked     = "officer-action-unchecked"           // backoffice_actions.go, act
 	defectAppointmentDateWrong = "appointment-date-wrong"             // workflow.go, appointment
 	defectResultUnsigned       = "result-unsigned"                    // result.go, issueResult
 	defectResultWrongApplicant = "result-wrong-applicant"             // result.go, issueResult
