@@ -16,6 +16,7 @@ Usage:
             [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL]
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
+                   [--officers automatic|manual] [--dialect SYS=NAME,…] [--tls [--tls-client-ca]]
                          run the mock world standalone
   dvcqa auth save --target FILE --out FILE [--personal-id ID] [--password-env VAR] | [--browser [--browser-url ws://…]]
                          save an SSO login session for sso.login: session (mode 0600, outside any repository);
