@@ -284,8 +284,9 @@ func run(o runOptions) int {
 	return gateExit(sum)
 }
 
-// runGinkgo builds the suites into the run's own scratch folder (so runs
-// started together never share, or delete, one another's binary) and runs
+// runGinkgo puts the suites binary, built or linked from the suites cache,
+// into the run's own scratch folder (so runs started together never
+// share, or delete, one another's binary) and runs
 // that binary with the Ginkgo CLI pinned in go.mod. Every process it
 // starts ends with the run, however the run ends (see runProcs). The
 // Ginkgo CLI runs in its own process group, so that an interrupt reaches
@@ -320,10 +321,14 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	defer signal.Stop(sigs)
 
 	bin := filepath.Join(procs.scratch, "suites.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, o.suites)
-	if err := runChild(procs, build, root, env, stdout, stderr, sigs, false); err != nil {
+	// Linked from the cache when the tree is unchanged (see suitesKey).
+	built, err := ensureSuites(root, o.suites, bin, env, suiteCache{suiteCacheDir(root), suiteCacheKeep}, func(out string) error {
+		return runChild(procs, exec.Command("go", "test", "-c", "-o", out, o.suites), root, env, stdout, stderr, sigs, false)
+	})
+	if err != nil {
 		return fmt.Errorf("build the suites: %w", err)
 	}
+	fmt.Println(built)
 
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
