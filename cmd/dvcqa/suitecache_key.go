@@ -132,15 +132,16 @@ func hashTree(h io.Writer, root string) error {
 		return fmt.Errorf("suites cache key: %w", err)
 	}
 	sort.Strings(files)
+	buf := make([]byte, 64<<10)
 	for _, rel := range files {
-		if err := hashFile(h, root, rel); err != nil {
+		if err := hashFile(h, root, rel, buf); err != nil {
 			return fmt.Errorf("suites cache key: %w", err)
 		}
 	}
 	return nil
 }
 
-func hashFile(h io.Writer, root, rel string) error {
+func hashFile(h io.Writer, root, rel string, buf []byte) error {
 	p := filepath.Join(root, rel)
 	fi, err := os.Lstat(p)
 	if err != nil {
@@ -163,7 +164,8 @@ func hashFile(h io.Writer, root, rel string) error {
 	}
 	defer f.Close()
 	fmt.Fprintf(h, "file %q %d\n", filepath.ToSlash(rel), fi.Size())
-	n, err := io.Copy(h, f)
+	// One buffer for every file (io.Copy would take a new one each).
+	n, err := io.CopyBuffer(h, onlyReader{f}, buf)
 	if err != nil {
 		return err
 	}
@@ -172,3 +174,6 @@ func hashFile(h io.Writer, root, rel string) error {
 	}
 	return nil
 }
+
+// onlyReader hides the file's WriteTo, so that io.CopyBuffer uses buf.
+type onlyReader struct{ io.Reader }
