@@ -83,7 +83,7 @@ catalog: build
 	$(DVCQA) catalog
 
 ## bench: Go benchmarks, figures printed (no timed assertions anywhere): one browser flow per service (3 runs each),
-## the browser layer of the suites with 1 and 2 Ginkgo processes (1 run each: it is the suites themselves), the unit benchmarks
+## the browser layer of the suites with 1 and 2 Ginkgo processes (1 run each: it is the suites themselves), the unit benchmarks (among them the suites cache: build vs reuse)
 bench: deps
 	$(GO) test -run '^$$' -bench '^BenchmarkBrowserFlow$$' -benchtime 3x -timeout 30m ./bench
 	$(GO) test -run '^$$' -bench '^BenchmarkBrowserLayer$$' -benchtime 1x -timeout 30m ./bench

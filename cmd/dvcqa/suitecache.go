@@ -61,6 +61,11 @@ func ensureSuites(root, pkg, bin string, env []string, c suiteCache, build func(
 	if err := build(bin); err != nil {
 		return "", err
 	}
+	// A file edited during the build may or may not be in the binary:
+	// cache it only if the tree still has the key it had before.
+	if after, _, err := suitesKey(root, pkg, env); err != nil || after != key {
+		return "suites: built (not cached: the checkout changed during the build)", nil
+	}
 	if err := c.store(key, bin); err != nil {
 		return "suites: built (not cached: " + err.Error() + ")", nil
 	}

@@ -42,7 +42,9 @@ var suiteSkipDirs = map[string]bool{
 // the walk does not see: then reason says why there is no key.
 func suitesKey(root, pkg string, env []string) (key, reason string, err error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "dvcqa suites cache v1\npkg %s\n", pkg)
+	// The root too: the binary carries its source paths (Ginkgo's code
+	// locations, runtime.Caller), so another checkout's is not this one's.
+	fmt.Fprintf(h, "dvcqa suites cache v1\nroot %s\npkg %s\n", root, pkg)
 	goenv, err := goEnv(root, env, suiteBuildEnv)
 	if err != nil {
 		return "", "", err

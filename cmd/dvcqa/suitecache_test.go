@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -216,5 +217,69 @@ func TestSuiteCachePruneKeepsTheNewest(t *testing.T) {
 		if keep := i == 0 || i >= 3; keep != (err == nil) {
 			t.Errorf("key %d: kept=%v, want %v", i, err == nil, keep)
 		}
+	}
+}
+
+// Another checkout with the same files has its own binary: the binary
+// carries its source paths.
+func TestSuitesKeyDiffersPerCheckout(t *testing.T) {
+	if a, b := mustKey(t, fakeModule(t)), mustKey(t, fakeModule(t)); a == b {
+		t.Errorf("two checkouts, one key %s", a)
+	}
+}
+
+// A file edited while the suites build may be missing from the binary:
+// such a build is used for its run but not cached.
+func TestEnsureSuitesSkipsCacheWhenTreeChangesDuringBuild(t *testing.T) {
+	root := fakeModule(t)
+	c := suiteCache{dir: t.TempDir(), keep: suiteCacheKeep}
+	bin := filepath.Join(t.TempDir(), "suites.test")
+	line, err := ensureSuites(root, "./suites", bin, os.Environ(), c, func(out string) error {
+		writeFile(t, filepath.Join(root, "suites", "page.html.tmpl"), "<p>ba</p>\n")
+		return os.WriteFile(out, []byte("bin\n"), 0o755)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(line, "not cached") {
+		t.Errorf("console line %q, want it to say the build was not cached", line)
+	}
+	if entries, _ := os.ReadDir(c.dir); len(entries) != 0 {
+		t.Errorf("cache holds %d file(s) after a build over a changing tree", len(entries))
+	}
+}
+
+// Runs started together on a cold cache each build, each run their own
+// binary, and leave one cached binary that the next run reuses.
+func TestEnsureSuitesConcurrentRuns(t *testing.T) {
+	root := fakeModule(t)
+	c := suiteCache{dir: t.TempDir(), keep: suiteCacheKeep}
+	build := func(out string) error { return os.WriteFile(out, []byte("suites binary\n"), 0o755) }
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		bin := filepath.Join(t.TempDir(), "suites.test")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, errs[i] = ensureSuites(root, "./suites", bin, os.Environ(), c, build); errs[i] == nil {
+				if b, err := os.ReadFile(bin); err != nil || string(b) != "suites binary\n" {
+					errs[i] = fmt.Errorf("run's binary %q, err %v", b, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("run %d: %v", i, err)
+		}
+	}
+	line, err := ensureSuites(root, "./suites", filepath.Join(t.TempDir(), "suites.test"), os.Environ(), c, func(string) error {
+		t.Error("built again after the concurrent runs cached the suites")
+		return nil
+	})
+	if err != nil || !strings.HasPrefix(line, "suites: reused") {
+		t.Errorf("next run: %q, %v; want reused", line, err)
 	}
 }
