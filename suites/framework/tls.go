@@ -127,7 +127,9 @@ func (t *targetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if r.Kind == netreason.TLS {
 			return nil, r
 		}
-		if asked.Load() && (r.Kind == netreason.Reset || r.Kind == netreason.Closed || r.Kind == netreason.Cut) {
+		// "Other" too: over HTTP/2 the refusal can surface as "http2:
+		// client conn could not be established".
+		if asked.Load() && (r.Kind == netreason.Reset || r.Kind == netreason.Closed || r.Kind == netreason.Cut || r.Kind == netreason.Other) {
 			return nil, &netreason.Error{Kind: netreason.TLS, Host: req.URL.Host, Err: err,
 				Detail: "(bad certificate (client certificate required: the server asked for one in the TLS handshake and the profile has none — set tls.client_cert_file and tls.client_key_file); it then closed the connection: " + r.Error() + ")"}
 		}
