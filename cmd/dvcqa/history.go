@@ -125,6 +125,8 @@ func mergeCmd(args []string) int {
 	}
 	var merged *runRecord
 	var shards []reports.Shard
+	var plans []*shardPlan
+	var recs []*runRecord
 	for _, ref := range fs.Args() {
 		src, err := reports.FindRun(*root, ref)
 		if err != nil {
@@ -134,7 +136,11 @@ func mergeCmd(args []string) int {
 		if err != nil {
 			return fail("%v", err)
 		}
-		shards = append(shards, shard)
+		plan, err := readShardPlan(src)
+		if err != nil {
+			return fail("merge: %v", err)
+		}
+		shards, plans, recs = append(shards, shard), append(plans, plan), append(recs, rec)
 		if merged == nil {
 			first := *rec
 			if a := first.Meta.Target.Allow; a != nil {
@@ -162,6 +168,10 @@ func mergeCmd(args []string) int {
 			merged.Meta.Target.Province += "," + rec.Province
 		}
 	}
+	if shards, err = joinShards(shards, plans, recs); err != nil {
+		return fail("%v", err)
+	}
+	merged.Meta.Target.Defects = uniqueDefects(merged.Meta.Target.Defects)
 	// The merged run's folder is made once its shards are read: a bad one
 	// leaves no empty folder.
 	dir, err := makeRunDir(*root, out)

@@ -46,6 +46,7 @@ type runOptions struct {
 	flakeAttempts int
 	lang          string
 	store         string
+	shard         shardSel // zero: the whole run
 }
 
 func runCmd(args []string) int {
@@ -79,6 +80,7 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.store, "store", getenv(store.EnvURL), storeFlagUsage+"; the run is recorded in it")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
+	shard := fs.String("shard", "", "run only share I of N of the specs (I/N, 1-based), e.g. 2/3; `dvcqa merge` joins the shards (docs/shards.md)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stdout)
@@ -117,6 +119,12 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	if o.store != "" {
 		if err := store.CheckURL(o.store); err != nil {
 			bad("--store: %v", err)
+		}
+	}
+	if *shard != "" {
+		var err error
+		if o.shard, err = parseShard(*shard); err != nil {
+			bad("--shard %v", err)
 		}
 	}
 	if o.labelFilter != "" {
@@ -329,6 +337,16 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		return fmt.Errorf("build the suites: %w", err)
 	}
 	fmt.Println(built)
+	var plan *shardPlan
+	if o.shard.Count > 0 {
+		if plan, err = planShard(bin, root, env, o, filepath.Dir(runDir), procs.scratch); err != nil {
+			return err
+		}
+		if err := writeShardPlan(runDir, plan); err != nil {
+			return fmt.Errorf("--shard: %w", err)
+		}
+		fmt.Printf("  shard %s: %d spec(s) in %d unit(s)%s\n", o.shard, len(plan.Specs), len(plan.Units), historyNote(plan.History))
+	}
 
 	args := []string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", o.procs),
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
@@ -339,6 +357,9 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	}
 	if o.labelFilter != "" {
 		args = append(args, "--label-filter="+o.labelFilter)
+	}
+	if plan != nil {
+		args = append(args, "--focus="+plan.focus())
 	}
 	args = append(args, bin)
 	return runChild(procs, exec.Command("go", args...), root, env, stdout, stderr, sigs, true)
