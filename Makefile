@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit store soak suites officers external procs selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit store soak suites officers external procs shards selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -23,7 +23,7 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the end-to-end specs with manual officers, the standalone-mock proof, the run's processes
-test: deps build clean-check check unit store soak suites officers external procs selftest
+test: deps build clean-check check unit store soak suites officers external procs shards selftest
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -69,6 +69,10 @@ external:
 ## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
 procs:
 	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk' ./cmd/dvcqa
+
+## shards: a slice of the API specs run whole, then as 3 shards merged: the same verdicts (docs/shards.md; ~50 s)
+shards:
+	$(GO) test -count=1 -run 'TestShardsMergeEqualUnsharded' ./cmd/dvcqa
 
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
 selftest:

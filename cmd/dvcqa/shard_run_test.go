@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +19,7 @@ import (
 )
 
 // TestShardsMergeEqualUnsharded runs a slice of the API specs unsharded,
-// then as three shards (one after another, as three CI jobs would), merges
+// then as three shards (at once, as three CI jobs would), merges
 // the shards and wants the unsharded run's verdicts: every item's
 // readiness and every spec's state. The shards' specs are disjoint and
 // cover the run.
@@ -31,8 +33,8 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	tmp := t.TempDir()
 	runs := filepath.Join(tmp, "runs")
 	const filter = "layer:api && (service:DV01 || service:DV02 || service:DV07 || service:DV09)"
-	dvcqa := func(args ...string) {
-		t.Helper()
+	// dvcqa runs the command; it may be called from several goroutines.
+	dvcqa := func(args ...string) error {
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", "TMPDIR="+tmp)
@@ -40,15 +42,29 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 		var exit *exec.ExitError
 		// 1 is a failed gate, as a partial run's is; 2 is the harness failing.
 		if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-			t.Fatalf("dvcqa %v: %v\n%s", args, err, lastLines(out, 40))
+			return fmt.Errorf("dvcqa %v: %w\n%s", args, err, lastLines(out, 40))
 		}
+		return nil
 	}
-	dvcqa("run", "--runs", runs, "--run-id", "whole", "--label-filter", filter)
+	if err := dvcqa("run", "--runs", runs, "--run-id", "whole", "--label-filter", filter); err != nil {
+		t.Fatal(err)
+	}
+	// The shards at once, as a CI matrix's jobs run (each a run folder of its own).
 	shards := []string{"shard-1", "shard-2", "shard-3"}
+	errs := make([]error, len(shards))
+	var wg sync.WaitGroup
 	for i, id := range shards {
-		dvcqa("run", "--runs", runs, "--run-id", id, "--label-filter", filter, "--shard", string(rune('1'+i))+"/3")
+		wg.Go(func() {
+			errs[i] = dvcqa("run", "--runs", runs, "--run-id", id, "--label-filter", filter, "--procs", "1", "--shard", fmt.Sprintf("%d/3", i+1))
+		})
 	}
-	dvcqa(append([]string{"merge", "--runs", runs, "--run-id", "merged"}, shards...)...)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := dvcqa(append([]string{"merge", "--runs", runs, "--run-id", "merged"}, shards...)...); err != nil {
+		t.Fatal(err)
+	}
 
 	whole := loadSummary(t, runs, "whole")
 	merged := loadSummary(t, runs, "merged")
