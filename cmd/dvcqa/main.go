@@ -13,7 +13,7 @@ const usage = `dvcqa — integration-test harness for Vietnam's public-service p
 
 Usage:
   dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--runs DIR]
-            [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL]
+            [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL] [--shard I/N]
                          run all suites (default: against the embedded mock world)
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                    [--officers automatic|manual] [--dialect SYS=NAME,…] [--tls [--tls-client-ca]]
@@ -28,7 +28,7 @@ Usage:
                          (target, province, label filter, seeded defects)
   dvcqa trend [--store URL] [--last N] [--like RUN] [--json]
                          the runs of the newest run's key (or RUN's), oldest first, and the readiness that changed
-  dvcqa merge <run> <run>...                        combine shards (e.g. provinces) into one run
+  dvcqa merge <run> <run>...                        combine shards (--shard I/N, provinces) into one run
   dvcqa cleanup <run-id> [--runs DIR] [--target FILE]
                          withdraw the dossiers a run created (its dossiers.json) through the portal's API;
                          exit 1 when some could not be withdrawn (each listed with the portal's reason)

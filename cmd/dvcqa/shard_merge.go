@@ -46,6 +46,9 @@ func joinShards(shards []reports.Shard, plans []*shardPlan, recs []*runRecord) (
 	if count == 0 {
 		return shards, nil
 	}
+	if err := completeShards(shards, plans, owner, count); err != nil {
+		return nil, err
+	}
 	out := make([]reports.Shard, len(shards))
 	for i, sh := range shards {
 		out[i] = sh
@@ -95,4 +98,49 @@ func uniqueDefects(d []string) []string {
 		}
 	}
 	return out
+}
+
+// completeShards wants, per province, each of the N shards once and all
+// the specs the split listed: shards split on other histories (or other
+// commits) would leave specs to no shard, and the merge would show them as
+// not selected instead of failing.
+func completeShards(shards []reports.Shard, plans []*shardPlan, owner map[string]int, count int) error {
+	type prov struct {
+		seen         map[int]string
+		total, owned int
+	}
+	byProv := map[string]*prov{}
+	for i, p := range plans {
+		if p == nil {
+			continue
+		}
+		pr := byProv[shards[i].Province]
+		if pr == nil {
+			pr = &prov{seen: map[int]string{}, total: p.Total}
+			byProv[shards[i].Province] = pr
+		}
+		if other, dup := pr.seen[p.Index]; dup {
+			return fmt.Errorf("merge: %s and %s are both shard %d/%d", other, shards[i].RunID, p.Index, count)
+		}
+		pr.seen[p.Index] = shards[i].RunID
+		if p.Total != pr.total {
+			return fmt.Errorf("merge: %s was split from %d specs, another shard from %d (another commit or label filter?)", shards[i].RunID, p.Total, pr.total)
+		}
+		pr.owned += len(p.Specs)
+	}
+	for name, pr := range byProv {
+		if len(pr.seen) != count {
+			var missing []string
+			for i := 1; i <= count; i++ {
+				if _, ok := pr.seen[i]; !ok {
+					missing = append(missing, fmt.Sprintf("%d/%d", i, count))
+				}
+			}
+			return fmt.Errorf("merge: province %s: shard(s) %s missing", name, strings.Join(missing, ", "))
+		}
+		if pr.owned != pr.total {
+			return fmt.Errorf("merge: province %s: the shards own %d of the %d specs split (they were split on different histories: give every shard the same --runs folder or --store)", name, pr.owned, pr.total)
+		}
+	}
+	return nil
 }

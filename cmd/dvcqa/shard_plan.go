@@ -29,6 +29,7 @@ type shardPlan struct {
 	History string   `json:"history,omitempty"` // run whose durations weighed the units ("" = by count)
 	Units   []string `json:"units"`
 	Specs   []string `json:"specs"` // full texts this shard runs
+	Total   int      `json:"total"` // specs of all N shards: the merge checks it gets them all
 	Suite   string   `json:"suite"` // the suite's description, which Ginkgo's focus matches too
 }
 
@@ -64,13 +65,19 @@ func planShard(bin, dir string, env []string, o runOptions, runsRoot, scratch st
 	if len(specs) == 0 {
 		return nil, errors.New("--shard: the label filter selects no spec")
 	}
-	histID, durations := shardHistory(runsRoot, o.runID)
+	histID, durations := "", map[string]float64(nil)
+	if o.store != "" {
+		histID, durations = storeShardHistory(o.store, o.runID, specs)
+	}
+	if histID == "" {
+		histID, durations = shardHistory(runsRoot, o.runID, specs)
+	}
 	units := groupUnits(specs, durations)
 	if o.shard.Count > len(units) {
 		return nil, fmt.Errorf("--shard %s: the selected specs make only %d unit(s) (a service's specs of one layer, a database's, a system's), so at most %d shards", o.shard, len(units), len(units))
 	}
 	mine := splitUnits(units, o.shard.Count)[o.shard.Index-1]
-	p := &shardPlan{Index: o.shard.Index, Count: o.shard.Count, History: histID, Suite: suite}
+	p := &shardPlan{Index: o.shard.Index, Count: o.shard.Count, History: histID, Suite: suite, Total: len(specs)}
 	for _, u := range mine {
 		p.Units = append(p.Units, u.Key)
 		p.Specs = append(p.Specs, u.Specs...)
@@ -113,10 +120,10 @@ func readShardPlan(runDir string) (*shardPlan, error) {
 }
 
 // shardHistory is the newest finished run in the runs folder that was not
-// itself a shard (an unsharded run or a merge), and its spec durations.
-// Every shard of one run started from the same runs folder finds the same
-// one, even when a sibling shard finished first.
-func shardHistory(runsRoot, self string) (string, map[string]float64) {
+// itself a shard and ran every listed spec (an unsharded run or a merge),
+// and its spec durations. Every shard of one run started from the same
+// runs folder finds the same one, even when a sibling shard finished first.
+func shardHistory(runsRoot, self string, specs []listedSpec) (string, map[string]float64) {
 	entries, err := os.ReadDir(runsRoot)
 	if err != nil {
 		return "", nil
@@ -131,7 +138,7 @@ func shardHistory(runsRoot, self string) (string, map[string]float64) {
 			continue
 		}
 		s, err := reports.LoadSummary(filepath.Join(runsRoot, name, reports.SummaryFile))
-		if err != nil {
+		if err != nil || !coversAll(s, specs) {
 			continue
 		}
 		if best == nil || s.StartedAt.After(best.StartedAt) || (s.StartedAt.Equal(best.StartedAt) && s.RunID > best.RunID) {
@@ -141,16 +148,62 @@ func shardHistory(runsRoot, self string) (string, map[string]float64) {
 	if best == nil {
 		return "", nil
 	}
+	return best.RunID, durationsOf(best)
+}
+
+// storeShardHistory is shardHistory from the store (--store): the newest
+// recorded run that ran every listed spec. A shard recorded there ran only
+// its share, so a sibling never takes it. A store that cannot be read
+// leaves the runs folder to decide, and says so.
+func storeShardHistory(url, self string, specs []listedSpec) (string, map[string]float64) {
+	st, err := openStore(url)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dvcqa: --shard: no history from the store: %v\n", err)
+		return "", nil
+	}
+	defer st.Close()
+	runs, err := storeRuns(st, nil)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dvcqa: --shard: no history from the store: %v\n", err)
+		return "", nil
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		if runs[i].id == self {
+			continue
+		}
+		if s, err := runs[i].summary(); err == nil && coversAll(s, specs) {
+			return s.RunID, durationsOf(s)
+		}
+	}
+	return "", nil
+}
+
+// coversAll says whether run s executed every listed spec (a spec that
+// skipped itself executed its Skip).
+func coversAll(s *reports.Summary, specs []listedSpec) bool {
+	ran := map[string]bool{}
+	for _, sp := range s.Specs {
+		if sp.Outcome != reports.Skipped || sp.SkipReason != "" {
+			ran[sp.Name] = true
+		}
+	}
+	for _, sp := range specs {
+		if !ran[sp.Text] {
+			return false
+		}
+	}
+	return true
+}
+
+// durationsOf is each executed spec's seconds (summed over provinces).
+func durationsOf(s *reports.Summary) map[string]float64 {
 	d := map[string]float64{}
-	for _, sp := range best.Specs {
-		if sp.Outcome != reports.Skipped && sp.Seconds > 0 {
+	for _, sp := range s.Specs {
+		if sp.Outcome != reports.Skipped || sp.SkipReason != "" {
 			d[sp.Name] += sp.Seconds
 		}
 	}
-	if len(d) == 0 {
-		return "", nil
-	}
-	return best.RunID, d
+	return d
 }
 
 func lastLines(b []byte, n int) string {

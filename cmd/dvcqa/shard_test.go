@@ -2,8 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/dvcqa/dvcqa/reports"
 )
 
 func TestParseShard(t *testing.T) {
@@ -105,4 +110,46 @@ func keysOf(shards [][]unit) [][]string {
 		}
 	}
 	return out
+}
+
+func TestShardHistoryNewestCoveringRunNotAShard(t *testing.T) {
+	root := t.TempDir()
+	listed := []listedSpec{{Text: "a"}, {Text: "b"}}
+	base := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	write := func(id string, hours int, shard bool, specs ...reports.SpecResult) {
+		t.Helper()
+		dir := filepath.Join(root, id)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := reports.WriteSummary(dir, &reports.Summary{SchemaVersion: reports.SchemaVersion, RunID: id,
+			StartedAt: base.Add(time.Duration(hours) * time.Hour), Specs: specs}); err != nil {
+			t.Fatal(err)
+		}
+		if shard {
+			if err := writeShardPlan(dir, &shardPlan{Index: 1, Count: 2}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ran := func(name string, s float64) reports.SpecResult {
+		return reports.SpecResult{Name: name, Outcome: reports.Pass, Seconds: s}
+	}
+	if id, d := shardHistory(root, "", listed); id != "" || d != nil {
+		t.Errorf("empty runs folder: history %q %v, want none (split by count)", id, d)
+	}
+	write("old", 0, false, ran("a", 1), ran("b", 2))
+	write("partial", 1, false, ran("a", 5), reports.SpecResult{Name: "b", Outcome: reports.Skipped})
+	write("shard", 2, true, ran("a", 7), ran("b", 7))
+	id, d := shardHistory(root, "", listed)
+	if id != "old" || !reflect.DeepEqual(d, map[string]float64{"a": 1, "b": 2}) {
+		t.Errorf("history %q %v, want run old (partial did not run b; shard is a shard) with a=1 b=2", id, d)
+	}
+	write("newer", 3, false, ran("a", 3), ran("b", 4), ran("c", 1))
+	if id, _ := shardHistory(root, "", listed); id != "newer" {
+		t.Errorf("history %q, want the newest covering run, newer", id)
+	}
+	if id, _ := shardHistory(root, "newer", listed); id != "old" {
+		t.Errorf("history %q, want old: a run never takes its own folder", id)
+	}
 }
