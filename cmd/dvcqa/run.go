@@ -241,6 +241,10 @@ func run(o runOptions) int {
 	started := time.Now()
 	ginkgoErr := runGinkgo(root, runDir, configEnv, o, masker)
 	finished := time.Now()
+	if errors.Is(ginkgoErr, errShardPlan) {
+		_ = os.RemoveAll(runDir) // nothing ran: no run folder
+		return fail("%v", ginkgoErr)
+	}
 	// The dossiers the run created, from every process, in one file for
 	// `dvcqa cleanup` (the parts stay if this fails).
 	created, recErr := runrecord.Merge(runDir, o.runID)
@@ -340,7 +344,7 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	var plan *shardPlan
 	if o.shard.Count > 0 {
 		if plan, err = planShard(bin, root, env, o, filepath.Dir(runDir), procs.scratch); err != nil {
-			return err
+			return fmt.Errorf("%w: %w", errShardPlan, err)
 		}
 		if err := writeShardPlan(runDir, plan); err != nil {
 			return fmt.Errorf("--shard: %w", err)

@@ -33,6 +33,9 @@ type shardPlan struct {
 	Suite   string   `json:"suite"` // the suite's description, which Ginkgo's focus matches too
 }
 
+// errShardPlan marks a shard that could not be planned: nothing ran.
+var errShardPlan = errors.New("cannot split the run")
+
 // planShard lists the suites' specs (a dry run of the built binary: nothing
 // starts), splits them and returns this shard's plan.
 func planShard(bin, dir string, env []string, o runOptions, runsRoot, scratch string) (*shardPlan, error) {
