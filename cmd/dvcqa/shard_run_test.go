@@ -35,6 +35,8 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	const filter = "layer:api && (service:DV01 || service:DV02 || service:DV07 || service:DV09)"
 	// dvcqa runs the command; it may be called from several goroutines.
 	dvcqa := func(args ...string) error {
+		start := time.Now()
+		defer func() { t.Logf("dvcqa %s %s: %s", args[0], args[len(args)-1], time.Since(start).Round(100*time.Millisecond)) }()
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", "TMPDIR="+tmp)
