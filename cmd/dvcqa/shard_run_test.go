@@ -36,7 +36,9 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	// dvcqa runs the command; it may be called from several goroutines.
 	dvcqa := func(args ...string) error {
 		start := time.Now()
-		defer func() { t.Logf("dvcqa %s %s: %s", args[0], args[len(args)-1], time.Since(start).Round(100*time.Millisecond)) }()
+		defer func() {
+			t.Logf("dvcqa %s %s: %s", args[0], args[len(args)-1], time.Since(start).Round(100*time.Millisecond))
+		}()
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), vocab.EnvTarget+"=", "TMPDIR="+tmp)
