@@ -85,7 +85,7 @@ func TestCIGitHubWorkflowShardsThenMerges(t *testing.T) {
 		t.Errorf("jobs.merge.needs = %v, want shard", needs)
 	}
 	mergeSteps := yamlText(t, dig(doc, "jobs", "merge", "steps"))
-	for _, want := range []string{"actions/download-artifact", "dvcqa merge --run-id merged", "actions/upload-artifact", "exit ${{ steps.merge.outputs.rc }}"} {
+	for _, want := range []string{"actions/download-artifact", "dvcqa merge --run-id merged", "actions/upload-artifact", "RC: ${{ steps.merge.outputs.rc }}", `exit "${RC:-2}"`} {
 		if !strings.Contains(mergeSteps, want) {
 			t.Errorf("jobs.merge.steps: no %q", want)
 		}
