@@ -46,6 +46,7 @@ type runOptions struct {
 	flakeAttempts int
 	lang          string
 	store         string
+	verbose       bool
 }
 
 func runCmd(args []string) int {
@@ -78,6 +79,7 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	fs.IntVar(&o.flakeAttempts, "flake-attempts", 0, "retry a failing spec up to N times; one that then passes is FLAKY")
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.store, "store", getenv(store.EnvURL), storeFlagUsage+"; the run is recorded in it")
+	fs.BoolVar(&o.verbose, "v", false, "print Ginkgo's own output (every spec's report entries) instead of the checklist")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -329,6 +331,22 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
 		"--json-report=" + reports.GinkgoFile}
+	// Unless -v, the console is the checklist (runConsole) and Ginkgo's
+	// own output goes to the run folder's console.log.
+	ginkgoOut := io.Writer(stdout)
+	if !o.verbose {
+		console, consoleEnv, cerr := startConsole(procs.scratch, runDir, stdout, masker, isTerminal(os.Stdout))
+		if cerr != nil {
+			return cerr
+		}
+		defer func() {
+			if cerr := console.finish(err); cerr != nil { // err: the run's, named
+				fmt.Fprintf(os.Stderr, "dvcqa: console: %v\n", cerr)
+			}
+		}()
+		env, ginkgoOut = append(env, consoleEnv), console.ginkgoOut()
+		args = append(args, "--no-color")
+	}
 	if o.flakeAttempts > 1 {
 		args = append(args, fmt.Sprintf("--flake-attempts=%d", o.flakeAttempts))
 	}
@@ -336,7 +354,7 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		args = append(args, "--label-filter="+o.labelFilter)
 	}
 	args = append(args, bin)
-	return runChild(procs, exec.Command("go", args...), root, env, stdout, stderr, sigs, true)
+	return runChild(procs, exec.Command("go", args...), root, env, ginkgoOut, stderr, sigs, true)
 }
 
 // runChild runs one process of the run to its end. An interrupt is passed
