@@ -141,3 +141,18 @@ func TestRunConsole(t *testing.T) {
 		}
 	})
 }
+
+// TestVerboseFlag: the checklist is the default, -v asks for Ginkgo's own
+// output.
+func TestVerboseFlag(t *testing.T) {
+	env := func(string) string { return "" }
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{{nil, false}, {[]string{"-v"}, true}, {[]string{"--v", "--procs", "1"}, true}} {
+		o, err := parseRunArgs(tc.args, env)
+		if err != nil || o.verbose != tc.want {
+			t.Errorf("%q: verbose %v, %v; want %v", tc.args, o.verbose, err, tc.want)
+		}
+	}
+}
