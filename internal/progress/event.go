@@ -35,6 +35,7 @@ type Event struct {
 	Text     string        `json:"text,omitempty"`      // the spec's own text
 	FullText string        `json:"full_text,omitempty"` // containers and the spec
 	Duration time.Duration `json:"duration,omitempty"`
+	Attempts int           `json:"attempts,omitempty"` // more than 1: retried (--flake-attempts)
 	Location string        `json:"location,omitempty"` // of the failure
 	Node     string        `json:"node,omitempty"`     // the failing node's type: It, BeforeEach, …
 	Message  string        `json:"message,omitempty"`
@@ -70,7 +71,7 @@ func SpecEvent(r types.SpecReport) (e Event, ok bool) {
 		return Event{}, false
 	}
 	e = Event{Kind: KindSpec, State: r.State.String(), Subject: Subject(r.Labels()),
-		Text: r.LeafNodeText, FullText: r.FullText(), Duration: r.RunTime}
+		Text: r.LeafNodeText, FullText: r.FullText(), Duration: r.RunTime, Attempts: r.NumAttempts}
 	if r.State.Is(types.SpecStateFailureStates) || r.State == types.SpecStateSkipped {
 		e.Message = r.Failure.Message
 		if r.Failure.ForwardedPanic != "" {

@@ -107,7 +107,7 @@ const textWidth = 80
 
 // Line is a finished spec's one line: ✓, ✗ or –, its subject, its text and
 // its duration; a failure other than a plain one says its state, a skip
-// its reason.
+// its reason, a pass after a retry that it is flaky.
 func Line(e Event) string {
 	mark := "✓"
 	switch {
@@ -122,6 +122,8 @@ func Line(e Event) string {
 		line += " (" + e.State + ")"
 	case e.State == "skipped" && e.Message != "":
 		line += " (skipped: " + cut(firstLine(e.Message), textWidth) + ")"
+	case e.State == "passed" && e.Attempts > 1:
+		line += fmt.Sprintf(" (FLAKY: passed on attempt %d)", e.Attempts)
 	}
 	return line
 }

@@ -29,6 +29,7 @@ func TestLine(t *testing.T) {
 		{failed, "✗ db:population            records its lookups in the audit log  2.5s"},
 		{skipped, "– sso                      refreshes a token  0.00s (skipped: the target has no refresh tokens)"},
 		{Event{Kind: KindSpec, State: "timedout", Subject: "DV01", Text: "x", Duration: 90 * time.Second}, "✗ DV01                     x  90.0s (timedout)"},
+		{Event{Kind: KindSpec, State: "passed", Subject: "DV02", Text: "y", Duration: time.Second, Attempts: 2}, "✓ DV02                     y  1.0s (FLAKY: passed on attempt 2)"},
 	} {
 		if got := Line(tc.e); got != tc.want {
 			t.Errorf("Line(%s)\n got %q\nwant %q", tc.e.State, got, tc.want)
