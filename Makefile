@@ -66,9 +66,10 @@ endef
 external:
 	$(GO) test -count=1 -run 'TestRealKindTarget|TestExternalMockWithDefect|TestAuthSaveInBrowser' ./cmd/dvcqa
 
-## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
+## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report;
+## a run's console is a plain checklist in CI with every failure in full, and Ginkgo's own output with -v
 procs:
-	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk' ./cmd/dvcqa
+	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk|TestRunConsole' ./cmd/dvcqa
 
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
 selftest:
