@@ -47,6 +47,7 @@ func startConsole(scratch, runDir string, stdout *consoleMasker, m *redact.Maske
 	c.render = progress.NewRenderer(stdout, status, time.Now)
 	if c.listen, err = progress.Listen(filepath.Join(scratch, "progress.sock"), c.render.Handle); err != nil {
 		_ = c.log.Close()
+		_ = os.Remove(c.logPath)
 		return nil, "", err
 	}
 	return c, progress.EnvSocket + "=" + c.listen.Path(), nil

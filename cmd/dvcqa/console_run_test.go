@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dvcqa/dvcqa/internal/progress"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -154,5 +157,55 @@ func TestVerboseFlag(t *testing.T) {
 		if err != nil || o.verbose != tc.want {
 			t.Errorf("%q: verbose %v, %v; want %v", tc.args, o.verbose, err, tc.want)
 		}
+	}
+}
+
+// TestConsoleReplaysGinkgo: when the suites fail and no spec failure
+// explains it (a suite setup failed, a process crashed), Ginkgo's own
+// output is replayed, masked; after a spec failure that explains it, it is
+// not.
+func TestConsoleReplaysGinkgo(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		failedSpec bool
+		ginkgoErr  error
+		replay     bool
+	}{
+		{"setup failed", false, errors.New("exit status 1"), true},
+		{"a spec failed", true, errors.New("exit status 1"), false},
+		{"all passed", false, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			m := redact.NewMasker("S3cret-pass")
+			stdout := newConsoleMasker(&out, m)
+			c, env, err := startConsole(t.TempDir(), t.TempDir(), stdout, m, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(env, "DVCQA_PROGRESS_SOCKET=") {
+				t.Errorf("env %q", env)
+			}
+			fmt.Fprintf(c.ginkgoOut(), "[SynchronizedBeforeSuite] [FAILED] start the embedded mock world: S3cret-pass\n")
+			var s progress.Sender
+			t.Setenv(progress.EnvSocket, strings.TrimPrefix(env, progress.EnvSocket+"="))
+			_ = s.Send(progress.Event{Kind: progress.KindStart, Total: 1})
+			state := "passed"
+			if tc.failedSpec {
+				state = "failed"
+			}
+			_ = s.Send(progress.Event{Kind: progress.KindSpec, State: state, Subject: "DV09", Text: "x"})
+			_ = s.Close()
+			if err := c.finish(tc.ginkgoErr); err != nil {
+				t.Fatal(err)
+			}
+			got := out.String()
+			if replayed := strings.Contains(got, "start the embedded mock world"); replayed != tc.replay {
+				t.Errorf("Ginkgo's output replayed: %v, want %v:\n%s", replayed, tc.replay, got)
+			}
+			if strings.Contains(got, "S3cret-pass") {
+				t.Errorf("the replay is not masked:\n%s", got)
+			}
+		})
 	}
 }

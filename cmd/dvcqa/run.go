@@ -336,16 +336,19 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	ginkgoOut := io.Writer(stdout)
 	if !o.verbose {
 		console, consoleEnv, cerr := startConsole(procs.scratch, runDir, stdout, masker, isTerminal(os.Stdout))
-		if cerr != nil {
-			return cerr
+		switch {
+		case cerr != nil:
+			// The checklist is a convenience: Ginkgo's own output will do.
+			fmt.Fprintf(os.Stderr, "dvcqa: %v; printing Ginkgo's own output instead\n", cerr)
+		default:
+			defer func() {
+				if cerr := console.finish(err); cerr != nil { // err: the run's, named
+					fmt.Fprintf(os.Stderr, "dvcqa: console: %v\n", cerr)
+				}
+			}()
+			env, ginkgoOut = append(env, consoleEnv), console.ginkgoOut()
+			args = append(args, "--no-color")
 		}
-		defer func() {
-			if cerr := console.finish(err); cerr != nil { // err: the run's, named
-				fmt.Fprintf(os.Stderr, "dvcqa: console: %v\n", cerr)
-			}
-		}()
-		env, ginkgoOut = append(env, consoleEnv), console.ginkgoOut()
-		args = append(args, "--no-color")
 	}
 	if o.flakeAttempts > 1 {
 		args = append(args, fmt.Sprintf("--flake-attempts=%d", o.flakeAttempts))
