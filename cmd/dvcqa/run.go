@@ -22,6 +22,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/progress"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/internal/runrecord"
 	"github.com/dvcqa/dvcqa/mocks/defects"
@@ -334,6 +335,7 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 	// Unless -v, the console is the checklist (runConsole) and Ginkgo's
 	// own output goes to the run folder's console.log.
 	ginkgoOut := io.Writer(stdout)
+	env = append(env, progress.EnvSocket+"=") // none inherited: only this run's console listens
 	if !o.verbose {
 		console, consoleEnv, cerr := startConsole(procs.scratch, runDir, stdout, masker, isTerminal(os.Stdout))
 		switch {
