@@ -30,7 +30,13 @@ type runConsole struct {
 	logOut   *consoleMasker
 	logPath  string
 	finished bool
+	stopTick chan struct{} // closed by finish; nil without a terminal
+	ticked   sync.WaitGroup
 }
+
+// tickEvery is how often a terminal's progress line is redrawn between
+// specs, so its time and ETA move during a long browser spec.
+const tickEvery = time.Second
 
 // startConsole listens for the suites' events on a socket in the run's
 // scratch folder; env is what tells the suites where it is.
@@ -50,6 +56,21 @@ func startConsole(scratch, runDir string, stdout *consoleMasker, m *redact.Maske
 		_ = os.Remove(c.logPath)
 		return nil, "", err
 	}
+	if tty {
+		c.stopTick = make(chan struct{})
+		c.ticked.Go(func() {
+			t := time.NewTicker(tickEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					c.render.Tick()
+				case <-c.stopTick:
+					return
+				}
+			}
+		})
+	}
 	return c, progress.EnvSocket + "=" + c.listen.Path(), nil
 }
 
@@ -65,6 +86,10 @@ func (c *runConsole) finish(ginkgoErr error) error {
 	}
 	c.finished = true
 	lerr := c.listen.Close()
+	if c.stopTick != nil {
+		close(c.stopTick)
+		c.ticked.Wait()
+	}
 	rerr := c.render.Finish()
 	_ = c.logOut.Flush()
 	cerr := c.log.Close()

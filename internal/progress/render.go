@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -11,9 +12,10 @@ import (
 // Renderer turns events into the run's console. Without a status function
 // (CI, a log file) it prints one plain line per finished spec; with one (a
 // terminal) it keeps a single progress line redrawn in place and prints
-// only what must stay: every failure, in full, and a closing line. It is
-// not safe for concurrent use (Listener serialises its calls).
+// only what must stay: every failure, in full, and a closing line. Safe
+// for concurrent use.
 type Renderer struct {
+	mu      sync.Mutex
 	out     io.Writer
 	status  func(string) error // draws the progress line in place; "" clears it
 	now     func() time.Time
@@ -31,6 +33,8 @@ func NewRenderer(out io.Writer, status func(string) error, now func() time.Time)
 
 // Handle renders one event.
 func (r *Renderer) Handle(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch e.Kind {
 	case KindStart:
 		r.total = e.Total
@@ -51,6 +55,8 @@ func (r *Renderer) Handle(e Event) {
 // Finish ends the console: on a terminal the progress line stays as the
 // run's last line.
 func (r *Renderer) Finish() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.status != nil && r.done > 0 {
 		r.clear()
 		r.write(r.progressText() + "\n")
@@ -58,11 +64,28 @@ func (r *Renderer) Finish() error {
 	return r.err
 }
 
+// Tick redraws the progress line (its time and ETA move between specs).
+func (r *Renderer) Tick() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.total > 0 {
+		r.draw()
+	}
+}
+
 // Total is the run's spec count, 0 before process 1 said it.
-func (r *Renderer) Total() int { return r.total }
+func (r *Renderer) Total() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.total
+}
 
 // Counts are the specs finished and failed so far.
-func (r *Renderer) Counts() (done, failed int) { return r.done, r.failed }
+func (r *Renderer) Counts() (done, failed int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done, r.failed
+}
 
 func (r *Renderer) draw() {
 	if r.status != nil && r.err == nil {

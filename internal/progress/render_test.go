@@ -94,7 +94,8 @@ func TestRendererPlain(t *testing.T) {
 
 // TestRendererTerminal: on a terminal only the progress line is redrawn
 // for a pass (done/total, failures, ETA from the pace so far); a failure
-// is printed in full above it; the last progress line stays.
+// is printed in full above it; a tick moves its time; the last progress
+// line stays.
 func TestRendererTerminal(t *testing.T) {
 	var out bytes.Buffer
 	var statuses []string
@@ -117,6 +118,10 @@ func TestRendererTerminal(t *testing.T) {
 		t.Errorf("progress line %q, want %q", got, want)
 	}
 	c.t = c.t.Add(100 * time.Second)
+	r.Tick()
+	if got, want := statuses[len(statuses)-1], "2/4 specs · 1 failed · 2m00s · ETA 2m00s"; got != want {
+		t.Errorf("progress line after a tick %q, want %q", got, want)
+	}
 	r.Handle(passed)
 	if err := r.Finish(); err != nil {
 		t.Fatal(err)
