@@ -66,9 +66,10 @@ endef
 external:
 	$(GO) test -count=1 -run 'TestRealKindTarget|TestExternalMockWithDefect|TestAuthSaveInBrowser' ./cmd/dvcqa
 
-## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report
+## procs: a SIGKILLed run leaves no process or folder, two runs at once both work, a full disk (tmpfs, as root) truncates no report;
+## a run's console is a plain checklist in CI with every failure in full, and Ginkgo's own output with -v
 procs:
-	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk' ./cmd/dvcqa
+	$(GO) test -count=1 -run 'TestKilledRunLeavesNothing|TestConcurrentRuns|TestFullDisk|TestRunConsole' ./cmd/dvcqa
 
 ## shards: a slice of the API specs run whole, then as 3 shards merged: the same verdicts (docs/shards.md; ~50 s)
 shards:

@@ -31,15 +31,16 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Interrupt once the first spec has finished (Ginkgo prints a • per
-	// spec): the run, browser layer included, is then far from done.
+	// Interrupt once the first spec has finished (the console prints a ✓ or
+	// ✗ per spec, Ginkgo with -v a •): the run, browser layer included, is
+	// then far from done.
 	r := bufio.NewReader(out)
 	for {
 		c, _, err := r.ReadRune()
 		if err != nil {
 			t.Fatalf("dvcqa ended before any spec finished: %v", err)
 		}
-		if c == '•' {
+		if c == '•' || c == '✓' || c == '✗' {
 			break
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/gomega"
 
 	"github.com/dvcqa/dvcqa/fixtures"
+	"github.com/dvcqa/dvcqa/internal/progress"
 	"github.com/dvcqa/dvcqa/mocks/world"
 	"github.com/dvcqa/dvcqa/suites/framework"
 	"github.com/dvcqa/dvcqa/suites/framework/browser"
@@ -113,3 +114,23 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 var _ = ginkgo.SynchronizedAfterSuite(func(ctx ginkgo.SpecContext) {
 	browser.CloseProcess()
 }, func(ctx ginkgo.SpecContext) {}, ginkgo.NodeTimeout(time.Minute))
+
+// progressOut sends each finished spec to dvcqa's console (nothing when
+// the run did not ask: go test, dvcqa run -v). Ginkgo's parallel CLI holds
+// a process's output back, so the console hears from the processes
+// directly. The messages come from the report, masked already.
+var progressOut progress.Sender
+
+var _ = ginkgo.ReportBeforeSuite(func(r ginkgo.Report) {
+	if err := progressOut.Send(progress.StartEvent(r)); err != nil {
+		ginkgo.GinkgoWriter.Printf("dvcqa console: %v\n", err)
+	}
+})
+
+var _ = ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
+	if e, ok := progress.SpecEvent(r); ok {
+		if err := progressOut.Send(e); err != nil {
+			ginkgo.GinkgoWriter.Printf("dvcqa console: %v\n", err)
+		}
+	}
+})

@@ -70,6 +70,25 @@ func (c *consoleMasker) Flush() error {
 	return err
 }
 
+// Status draws a line in place of the last one drawn (a terminal's
+// progress line: a carriage return and erase-line, no newline); "" clears
+// it. A line held back is written first, so none is drawn over.
+func (c *consoleMasker) Status(s string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.buf) > 0 {
+		if err := c.emit(append(c.buf, '\n')); err != nil {
+			return err
+		}
+		c.buf = nil
+	}
+	_, err := io.WriteString(c.out, eraseLine+c.mask(s))
+	return err
+}
+
+// eraseLine goes back to the start of a terminal's line and clears it.
+const eraseLine = "\r\x1b[K"
+
 func (c *consoleMasker) emit(line []byte) error {
 	_, err := io.WriteString(c.out, c.mask(string(line)))
 	return err

@@ -13,8 +13,8 @@ const usage = `dvcqa — integration-test harness for Vietnam's public-service p
 
 Usage:
   dvcqa run [--target FILE] [--defect NAME[,NAME]] [--label-filter EXPR] [--procs N] [--runs DIR]
-            [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL] [--shard I/N]
-                         run all suites (default: against the embedded mock world)
+            [--waivers FILE] [--flake-attempts N] [--lang vi|en] [--store URL] [--shard I/N] [-v]
+                         run all suites (default: against the embedded mock world); -v: Ginkgo's own output
   dvcqa mock serve [--addr 127.0.0.1:8080] [--seed N] [--day 10ms] [--defect NAME[,NAME]] [--write-target FILE]
                    [--officers automatic|manual] [--dialect SYS=NAME,…] [--tls [--tls-client-ca]]
                          run the mock world standalone

@@ -22,6 +22,7 @@ import (
 
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
+	"github.com/dvcqa/dvcqa/internal/progress"
 	"github.com/dvcqa/dvcqa/internal/redact"
 	"github.com/dvcqa/dvcqa/internal/runrecord"
 	"github.com/dvcqa/dvcqa/mocks/defects"
@@ -47,6 +48,7 @@ type runOptions struct {
 	lang          string
 	store         string
 	shard         shardSel // zero: the whole run
+	verbose       bool
 }
 
 func runCmd(args []string) int {
@@ -79,6 +81,7 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	fs.IntVar(&o.flakeAttempts, "flake-attempts", 0, "retry a failing spec up to N times; one that then passes is FLAKY")
 	fs.StringVar(&o.lang, "lang", "vi", "language of index.html and summary.md: vi or en")
 	fs.StringVar(&o.store, "store", getenv(store.EnvURL), storeFlagUsage+"; the run is recorded in it")
+	fs.BoolVar(&o.verbose, "v", false, "print Ginkgo's own output (every spec's report entries) instead of the checklist")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
 	shard := fs.String("shard", "", "run only share I of N of the specs (I/N, 1-based), e.g. 2/3; `dvcqa merge` joins the shards (docs/shards.md)")
 	if err := fs.Parse(args); err != nil {
@@ -356,6 +359,26 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		"--randomize-all", "--fail-on-empty", "--keep-going", "--timeout=" + o.timeout.String(),
 		"--poll-progress-after=60s", "--output-dir=" + runDir,
 		"--json-report=" + reports.GinkgoFile}
+	// Unless -v, the console is the checklist (runConsole) and Ginkgo's
+	// own output goes to the run folder's console.log.
+	ginkgoOut := io.Writer(stdout)
+	env = append(env, progress.EnvSocket+"=") // none inherited: only this run's console listens
+	if !o.verbose {
+		console, consoleEnv, cerr := startConsole(procs.scratch, runDir, stdout, masker, isTerminal(os.Stdout))
+		switch {
+		case cerr != nil:
+			// The checklist is a convenience: Ginkgo's own output will do.
+			fmt.Fprintf(os.Stderr, "dvcqa: %v; printing Ginkgo's own output instead\n", cerr)
+		default:
+			defer func() {
+				if cerr := console.finish(err); cerr != nil { // err: the run's, named
+					fmt.Fprintf(os.Stderr, "dvcqa: console: %v\n", cerr)
+				}
+			}()
+			env, ginkgoOut = append(env, consoleEnv), console.ginkgoOut()
+			args = append(args, "--no-color")
+		}
+	}
 	if o.flakeAttempts > 1 {
 		args = append(args, fmt.Sprintf("--flake-attempts=%d", o.flakeAttempts))
 	}
@@ -366,7 +389,7 @@ func runGinkgo(root, runDir, configEnv string, o runOptions, masker *redact.Mask
 		args = append(args, "--focus="+plan.focus())
 	}
 	args = append(args, bin)
-	return runChild(procs, exec.Command("go", args...), root, env, stdout, stderr, sigs, true)
+	return runChild(procs, exec.Command("go", args...), root, env, ginkgoOut, stderr, sigs, true)
 }
 
 // runChild runs one process of the run to its end. An interrupt is passed
