@@ -163,14 +163,18 @@ func applyJS(masked string) string {
 // "page_html", "console"). runDir "" means os.TempDir()/dvcqa-evidence. Ginkgo runs DeferOnFailure callbacks before
 // any teardown, so the tab is still open whatever order the spec registered
 // its cleanups in.
-func AttachOnFailure(t *Tab, runDir string) {
+func AttachOnFailure(t *Tab, runDir string) { attachOnFailure(t, runDir, "") }
+
+// attachOnFailure is AttachOnFailure with a suffix to the evidence's name
+// (another tab of the same spec, e.g. "-officer").
+func attachOnFailure(t *Tab, runDir, suffix string) {
 	// Five steps (two to mask the page, screenshot, HTML, location) at
 	// most, plus the writing.
 	budget := 5*t.timeout + 5*time.Second
 	ginkgo.DeferOnFailure(func(_ ginkgo.SpecContext) {
 		r := ginkgo.CurrentSpecReport()
 		dir := filepath.Join(RunDir(runDir), "evidence")
-		paths, err := t.Evidence(dir, EvidenceName(r.FullText(), r.NumAttempts))
+		paths, err := t.Evidence(dir, EvidenceName(r.FullText(), r.NumAttempts)+suffix)
 		vis := ginkgo.ReportEntryVisibilityFailureOrVerbose
 		for _, p := range paths {
 			switch {

@@ -4,14 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"time"
-
-	"github.com/onsi/ginkgo/v2"
 
 	"github.com/dvcqa/dvcqa/fixtures"
-	"github.com/dvcqa/dvcqa/suites/framework/pii"
 )
 
 // ErrActionNotOffered is wrapped by Backoffice.Act when the dossier page
@@ -182,25 +177,4 @@ func (b *Backoffice) Act(action, note string) (DossierPage, error) {
 // AttachOfficerOnFailure captures the officer tab's evidence when the spec
 // fails, beside the citizen tab's (AttachOnFailure), under a name of its
 // own so that neither overwrites the other.
-func AttachOfficerOnFailure(t *Tab, runDir string) {
-	budget := 5*t.timeout + 5*time.Second
-	ginkgo.DeferOnFailure(func(_ ginkgo.SpecContext) {
-		r := ginkgo.CurrentSpecReport()
-		dir := filepath.Join(RunDir(runDir), "evidence")
-		paths, err := t.Evidence(dir, EvidenceName(r.FullText(), r.NumAttempts)+"-officer")
-		vis := ginkgo.ReportEntryVisibilityFailureOrVerbose
-		for _, p := range paths {
-			switch {
-			case strings.HasSuffix(p, ".png"):
-				ginkgo.AddReportEntry("screenshot", p, vis)
-			case strings.HasSuffix(p, ".html"):
-				ginkgo.AddReportEntry("page_html", p, vis)
-			case strings.HasSuffix(p, ".console.txt"):
-				ginkgo.AddReportEntry("console", consoleExcerpt(maskLines(t.Log()), p), vis)
-			}
-		}
-		if err != nil {
-			ginkgo.AddReportEntry("evidence_error", pii.Mask(err.Error()), vis)
-		}
-	}, ginkgo.NodeTimeout(budget))
-}
+func AttachOfficerOnFailure(t *Tab, runDir string) { attachOnFailure(t, runDir, "-officer") }
