@@ -68,11 +68,28 @@ type Citizen struct {
 var (
 	envMu  sync.Mutex
 	active *Env
+	// A run over several provinces has an Env per province (provinces.go).
+	envs    = map[string]*Env{}
+	pending = map[string]pendingEnv{}
+	envErrs = map[string]error{}
 )
 
 // Setup resolves the target (URLs filled in, e.g. by the embedded mock
-// starter) into an Env for this process.
+// starter) into an Env for this process: the process's own, which specs
+// without a province label use.
 func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
+	e, err := setup(t, cat)
+	if err != nil {
+		return nil, err
+	}
+	envMu.Lock()
+	active = e
+	envs[t.Province] = e
+	envMu.Unlock()
+	return e, nil
+}
+
+func setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := checkURLs(t.URLs); err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
@@ -162,9 +179,6 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := e.loadCitizens(); err != nil {
 		return nil, err
 	}
-	envMu.Lock()
-	active = e
-	envMu.Unlock()
 	return e, nil
 }
 

@@ -41,9 +41,9 @@ type Framework struct {
 func NewDefaultFramework(name string) *Framework {
 	f := &Framework{Name: name}
 	ginkgo.BeforeEach(func() {
-		e := Active()
-		if e == nil {
-			ginkgo.Fail("framework " + name + ": target not set up; the suite's SynchronizedBeforeSuite must call framework.Setup")
+		e, err := specEnv(ginkgo.CurrentSpecReport().Labels())
+		if err != nil {
+			ginkgo.Fail("framework " + name + ": " + err.Error())
 		}
 		f.Env = e
 		e.httpLog.reset()
