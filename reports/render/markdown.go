@@ -363,7 +363,7 @@ func mdProvinces(s *reports.Summary, lang string) *mdItems {
 	if len(s.Provinces) < 2 {
 		return nil
 	}
-	it := &mdItems{Title: mdEscape(i18nT(lang, "matrix_provinces")), NotRun: mdEscape(i18nT(lang, "matrix_provinces_note")),
+	it := &mdItems{Title: mdEscape(i18nT(lang, "prov_matrix")), NotRun: mdEscape(i18nT(lang, "prov_matrix_note")),
 		Head: []string{mdEscape(i18nT(lang, "col_id")), mdEscape(i18nT(lang, "col_province")), "DVCQG", "CSDL"}}
 	for _, sv := range s.Services {
 		it.Head = append(it.Head, strings.TrimPrefix(sv.ID, "DV"))
