@@ -26,7 +26,7 @@ func judgeProvinces(s *Summary, specs []*spec, in Input) {
 		judge(sub, own, in)
 		row := ProvinceRow{Province: code, ServicesReady: sub.Headline.ServicesReady, ServicesTotal: sub.Headline.ServicesTotal,
 			DBsReady: sub.Headline.DBsReady, DBsTotal: sub.Headline.DBsTotal, SyncOK: sub.Headline.SyncOK,
-			DVCQGConnected: sub.Headline.SyncOK, DBsConnected: sub.Headline.DBsTotal > 0 && sub.Headline.DBsReady == sub.Headline.DBsTotal}
+			DVCQGConnected: dvcqgConnected(sub), DBsConnected: sub.Headline.DBsTotal > 0 && sub.Headline.DBsReady == sub.Headline.DBsTotal}
 		for _, v := range sub.Services {
 			row.Services = append(row.Services, ProvinceCell{ID: v.ID, Readiness: v.Readiness, Failed: v.Failed})
 		}
@@ -96,4 +96,27 @@ func specProvince(labels []string, shard string) string {
 		return p
 	}
 	return shard
+}
+
+// dvcqgConnected: the province's portal is connected to the national
+// portal when the national-portal specs are READY for it, a dossier of at
+// least one service was read back from DVCQG with its status and history,
+// and no service's read-back failed. Unlike the headline's sync proof it
+// does not wait for services to be READY end to end (browser specs
+// included), so an API-only national run can count connections.
+func dvcqgConnected(s *Summary) bool {
+	p := s.Platform[vocab.SystemDVCQG]
+	if p == nil || (p.Readiness != Ready && p.Readiness != Waived) {
+		return false
+	}
+	proven := 0
+	for _, v := range s.Services {
+		switch v.Checks[vocab.CheckSync] {
+		case CheckFail:
+			return false
+		case CheckPass:
+			proven++
+		}
+	}
+	return proven > 0
 }

@@ -204,7 +204,13 @@ func (e *Env) loadCitizens() error {
 		if err != nil {
 			return fmt.Errorf("synthetic citizens: %w", err)
 		}
-		for _, c := range w.Applicants(t.Province) {
+		// Those who held an old 9-digit ID card (SoCMND) first: DV01 confirms
+		// it, and the specs take citizens from the front (Allocate).
+		applicants := w.Applicants(t.Province)
+		slices.SortStableFunc(applicants, func(a, b *citizens.Citizen) int {
+			return boolRank(a.Records["population"]["SoCMND"] == "") - boolRank(b.Records["population"]["SoCMND"] == "")
+		})
+		for _, c := range applicants {
 			pop := c.Records["population"]
 			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c),
 				FullName: pop["HoVaTen"], DateOfBirth: pop["NgayThangNamSinh"]})
@@ -240,6 +246,13 @@ func (e *Env) loadCitizens() error {
 	}
 	e.allocation = a
 	return nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Active returns the Env of this process, or nil before Setup.
