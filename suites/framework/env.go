@@ -48,7 +48,7 @@ type Env struct {
 	allow    *allowGuard    // refuses data-mutating portal requests no MustAllow granted (allow.go)
 
 	citizens   []Citizen
-	logins     logins // each citizen's last tokens (logins.go)
+	logins     logins      // each citizen's last tokens (logins.go)
 	allocation *Allocation // which citizen each (role, item) gets
 	business   *Citizen    // a citizen with a business-registration record, if known
 	unknownID  string
