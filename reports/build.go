@@ -128,6 +128,7 @@ func Build(in Input) *Summary {
 		}
 	}
 	judge(s, specs, in)
+	judgeProvinces(s, specs, in)
 	s.StepTimings = stepTimings(specs)
 	s.Totals.Seconds = in.Meta.FinishedAt.Sub(in.Meta.StartedAt).Seconds()
 	s.Passed = s.Totals.Failed == 0 && len(s.SuiteFailures) == 0 && s.Totals.Passed > 0
@@ -188,7 +189,7 @@ func digest(sr types.SpecReport, sh Shard, m *redact.Masker, outDir string) *spe
 		outcome = Fail
 	}
 	sp.result = SpecResult{Name: m.Text(sr.FullText()), Labels: sp.labels, State: sr.State.String(), Outcome: outcome,
-		Attempts: sr.NumAttempts, Seconds: round3(sr.RunTime.Seconds()), Province: sh.Province}
+		Attempts: sr.NumAttempts, Seconds: round3(sr.RunTime.Seconds()), Province: specProvince(sp.labels, sh.Province)}
 	for _, e := range sr.ReportEntries {
 		switch e.Name {
 		case vocab.EntryCheck:

@@ -87,13 +87,16 @@ type Summary struct {
 
 // TargetInfo says what was tested.
 type TargetInfo struct {
-	Name     string   `json:"name"`
-	Kind     string   `json:"kind"`
-	Province string   `json:"province"`
-	Seed     int64    `json:"seed,omitempty"`
-	File     string   `json:"file,omitempty"`
-	Defects  []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
-	Allow    *Allow   `json:"allow,omitempty"`   // what the profile let the harness do (nil: not recorded)
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Province string `json:"province"`
+	// Provinces are the provinces of a run over several (dvcqa run
+	// --provinces); Province is then "" and each spec names its own.
+	Provinces []string `json:"provinces,omitempty"`
+	Seed      int64    `json:"seed,omitempty"`
+	File      string   `json:"file,omitempty"`
+	Defects   []string `json:"defects,omitempty"` // seeded defects switched on in the mock world
+	Allow     *Allow   `json:"allow,omitempty"`   // what the profile let the harness do (nil: not recorded)
 	// PortalAPI is "none" when the portal has no dvcqa citizen API
 	// (portal.api: none): its API specs are NOT RUN; "" otherwise.
 	PortalAPI string `json:"portal_api,omitempty"`
@@ -143,6 +146,12 @@ type Headline struct {
 	DBsReady    int  `json:"national_dbs_ready"`
 	DBsTotal    int  `json:"national_dbs_total"`
 	SyncOK      bool `json:"dvcqg_sync_ok"`
+	// A run over several provinces adds the national form: "Kết nối Cổng
+	// DVCQG: 22/34 tỉnh · Kết nối CSDL quốc gia: 23/34 tỉnh · Toàn trình:
+	// 21/25 dịch vụ" (a service counts when READY in every province).
+	ProvincesTotal int `json:"provinces_total,omitempty"`
+	ProvincesDVCQG int `json:"provinces_dvcqg_connected,omitempty"`
+	ProvincesDBs   int `json:"provinces_dbs_connected,omitempty"`
 }
 
 // GateResult is the go-live gate of the target profile, rule by rule.
@@ -254,7 +263,10 @@ type SpecResult struct {
 	SkipReason string `json:"skip_reason,omitempty"`
 }
 
-// ProvinceRow is one province of a merged multi-province run.
+// ProvinceRow is one province of a run over several provinces (dvcqa run
+// --provinces, or province runs merged): its own verdicts, judged by the
+// same rules from its specs alone (and the national ones, SSO, that ran
+// once for all).
 type ProvinceRow struct {
 	Province      string `json:"province"`
 	ServicesReady int    `json:"services_ready"`
@@ -262,6 +274,21 @@ type ProvinceRow struct {
 	DBsReady      int    `json:"national_dbs_ready"`
 	DBsTotal      int    `json:"national_dbs_total"`
 	SyncOK        bool   `json:"dvcqg_sync_ok"`
+	// DVCQGConnected: its dossiers reached the national portal (SyncOK);
+	// DBsConnected: every national database READY through its gateway
+	// account. What "Kết nối Cổng DVCQG" and "Kết nối CSDL quốc gia" count.
+	DVCQGConnected bool `json:"dvcqg_connected"`
+	DBsConnected   bool `json:"national_dbs_connected"`
+	// Services is each catalog service's readiness in this province, in
+	// catalog order: the province × service matrix.
+	Services []ProvinceCell `json:"services"`
+}
+
+// ProvinceCell is one service in one province.
+type ProvinceCell struct {
+	ID        string `json:"id"`
+	Readiness string `json:"readiness"`
+	Failed    int    `json:"failed,omitempty"`
 }
 
 // StepTiming is how long one step of the end-to-end flows took.

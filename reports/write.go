@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dvcqa/dvcqa/internal/redact"
 )
@@ -53,6 +54,17 @@ func MaskJSONFile(path string, m *redact.Masker) error {
 	return WriteBytesAtomic(path, buf.Bytes(), 0o644)
 }
 
+// ginkgoTime: a value under a key ending in Time that is exactly an
+// RFC 3339 instant, as Ginkgo writes its clock.
+func ginkgoTime(key string, v any) bool {
+	s, ok := v.(string)
+	if !ok || !strings.HasSuffix(key, "Time") {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
+}
+
 func maskValue(v any, m *redact.Masker) any {
 	switch x := v.(type) {
 	case string:
@@ -63,6 +75,9 @@ func maskValue(v any, m *redact.Masker) any {
 		}
 	case map[string]any:
 		for k, e := range x {
+			if ginkgoTime(k, e) {
+				continue // Ginkgo's own clock (StartTime, EndTime, Time): thousands, none personal
+			}
 			x[k] = maskValue(e, m)
 		}
 	}

@@ -43,6 +43,10 @@ type Config struct {
 	// target's browser.remote_url. "" means the target's, else a local
 	// Chromium. `dvcqa run` fills it in from vocab.EnvBrowserURL.
 	BrowserURL string `json:"browser_url,omitempty"`
+	// Provinces are the province codes of a run over several provinces
+	// (`dvcqa run --provinces`): every spec is declared once per province,
+	// each against its own portal. Empty: the target's own province.
+	Provinces []string `json:"provinces,omitempty"`
 }
 
 // SplitList splits a comma-separated list (a --defect flag), dropping empty

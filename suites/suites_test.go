@@ -53,10 +53,12 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	t := *cfg.Target
 	switches, err := world.DefectSet(append(slices.Clone(t.Defects), cfg.Run.Defects...)...)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "seeded defects of target %s / the run configuration", t.Name)
+	var w *world.World
 	if t.Embedded() {
+		var err error
 		// officers.mode names the world's officer mode in the same words
 		// (automatic, manual: docs/officers.md).
-		w, err := world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects(), Officers: t.OfficerMode()})
+		w, err = world.Start(world.Options{Seed: t.Seed, Catalog: cfg.Catalog, Defects: switches, Dialects: t.Dialects(), Officers: t.OfficerMode()})
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the embedded mock world")
 		ginkgo.DeferCleanup(w.Close)
 		t.URLs = w.URLs(t.Province)
@@ -74,6 +76,21 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 	} else if len(switches.List()) > 0 {
 		ginkgo.Fail("seeded defects switch on only in the embedded world; start `dvcqa mock serve --defect ...` for a standalone one")
 	}
+	// A run over several provinces: a profile per province, the first one
+	// the processes' own (dialects are checked and health taken through it).
+	var provinces []fixtures.Target
+	if codes := cfg.Run.Provinces; len(codes) > 0 {
+		for _, code := range codes {
+			portalURL := ""
+			if w != nil {
+				portalURL = w.URLs(code).Portal
+			}
+			pt, err := t.ForProvince(code, portalURL, cfg.Catalog)
+			gomega.Expect(err).NotTo(gomega.HaveOccurred(), "province %s of the run", code)
+			provinces = append(provinces, pt)
+		}
+		t, provinces = provinces[0], provinces[1:]
+	}
 	// A profile naming the wrong dialect stops the run here, once, for
 	// every process (a setup error of its own is reported by each below).
 	// Process 1 keeps this Env for its specs rather than set up twice.
@@ -83,19 +100,21 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		}
 		firstEnv = env
 	}
-	data, err := json.Marshal(t)
+	data, err := json.Marshal(suiteTargets{Target: t, Provinces: provinces})
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	return data
 }, func(ctx ginkgo.SpecContext, data []byte) {
 	cfg, err := framework.LoadConfig()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "dvcqa configuration")
-	var t fixtures.Target
-	gomega.Expect(json.Unmarshal(data, &t)).To(gomega.Succeed())
+	var st suiteTargets
+	gomega.Expect(json.Unmarshal(data, &st)).To(gomega.Succeed())
+	t := st.Target
 	env := firstEnv // process 1: set up above, from the same profile
 	if env == nil {
 		env, err = framework.Setup(&t, cfg.Catalog)
 		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "set up target %s", t.Name)
 	}
+	framework.AddProvinces(st.Provinces, cfg.Catalog)
 	if ginkgo.GinkgoParallelProcess() == 1 {
 		if note := env.CitizenSharing(); note != "" {
 			ginkgo.AddReportEntry("test citizens shared", note, ginkgo.ReportEntryVisibilityAlways)
@@ -108,6 +127,13 @@ var _ = ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		env.ReportHealth(ctx)
 	}
 }, ginkgo.NodeTimeout(2*time.Minute))
+
+// suiteTargets is what process 1 hands every process: the resolved profile
+// and, in a run over several provinces, the other provinces' profiles.
+type suiteTargets struct {
+	Target    fixtures.Target   `json:"target"`
+	Provinces []fixtures.Target `json:"provinces,omitempty"`
+}
 
 // Each process closes its own Chromium (if a browser spec started one);
 // process 1 then stops the embedded world through DeferCleanup.

@@ -13,6 +13,9 @@ const (
 	KeySystem  = "system"  // system:sso
 	KeyKind    = "kind"    // kind:e2e
 	KeyLayer   = "layer"   // layer:api
+	// KeyProvince marks every spec of a run over several provinces
+	// (province:79); a run over the target's own province has none.
+	KeyProvince = "province"
 )
 
 // Label joins a key and a value: Label(KeyService, "DV09") = "service:DV09".

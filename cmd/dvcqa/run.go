@@ -49,6 +49,8 @@ type runOptions struct {
 	store         string
 	shard         shardSel // zero: the whole run
 	verbose       bool
+	provinces     string // --provinces: "all" or codes; "" = the target's own province
+	timeoutSet    bool   // --timeout was given (else it grows with the provinces)
 }
 
 func runCmd(args []string) int {
@@ -83,6 +85,7 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 	fs.StringVar(&o.store, "store", getenv(store.EnvURL), storeFlagUsage+"; the run is recorded in it")
 	fs.BoolVar(&o.verbose, "v", false, "print Ginkgo's own output (every spec's report entries) instead of the checklist")
 	fs.StringVar(&o.defects, "defect", "", "seeded defects to switch on in the embedded mock, e.g. status-stuck:processing@DV09 (see dvcqa defects)")
+	fs.StringVar(&o.provinces, "provinces", "", "run every spec for each of these provinces, each against its own portal: all, or codes such as 01,79 (default: the target's province; docs/provinces.md)")
 	shard := fs.String("shard", "", "run only share I of N of the specs (I/N, 1-based), e.g. 2/3; `dvcqa merge` joins the shards (docs/shards.md)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,8 +94,16 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 		}
 		return o, err
 	}
+	fs.Visit(func(fl *flag.Flag) { o.timeoutSet = o.timeoutSet || fl.Name == "timeout" })
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if strings.TrimSpace(o.provinces) != "" {
+		if cat, err := fixtures.Load(); err != nil {
+			bad("--provinces: %v", err)
+		} else if _, err := fixtures.ParseProvinces(o.provinces, cat); err != nil {
+			bad("--provinces %v", err)
+		}
+	}
 	if fs.NArg() > 0 {
 		bad("unexpected argument %q (flags go before it; `dvcqa run` takes no arguments)", fs.Arg(0))
 	}
@@ -136,6 +147,13 @@ func parseRunArgs(args []string, getenv func(string) string) (runOptions, error)
 		}
 	}
 	return o, errors.Join(errs...)
+}
+
+// provincesTimeout is the default time limit of a run over n provinces:
+// the single run's 20 minutes, and 3 more for each further province (a
+// province's browser layer takes about that on two cores).
+func provincesTimeout(n int) time.Duration {
+	return 20*time.Minute + time.Duration(max(n-1, 0))*3*time.Minute
 }
 
 // maxProcs bounds --procs: each process is a suite binary (and perhaps a
@@ -203,6 +221,25 @@ func run(o runOptions) int {
 			return fail("target %s: accounts: %v", target.Name, err)
 		}
 	}
+	// A run over several provinces: each province's profile must resolve
+	// (its portal URL) before anything runs.
+	var provinces []string
+	if o.provinces != "" {
+		if provinces, err = fixtures.ParseProvinces(o.provinces, cat); err != nil {
+			return fail("--provinces %v", err)
+		}
+		for _, code := range provinces {
+			if target.Embedded() {
+				break // the embedded world serves every province
+			}
+			if _, err := target.ForProvince(code, "", cat); err != nil {
+				return fail("--provinces: %v", err)
+			}
+		}
+		if !o.timeoutSet {
+			o.timeout = provincesTimeout(len(provinces))
+		}
+	}
 	masker, err := maskerFor(target, cat)
 	if err != nil {
 		return fail("%v", err)
@@ -235,7 +272,7 @@ func run(o runOptions) int {
 	// What the suites are told, in one file in the run folder.
 	configEnv, err := runconfig.Write(runDir, runconfig.Config{RunID: o.runID, Target: o.target,
 		Defects: runconfig.SplitList(o.defects), RunDir: runDir, LabelFilter: o.labelFilter,
-		BrowserURL: os.Getenv(vocab.EnvBrowserURL)})
+		BrowserURL: os.Getenv(vocab.EnvBrowserURL), Provinces: provinces})
 	if err != nil {
 		_ = os.RemoveAll(runDir) // nothing ran: no empty run folder
 		return fail("%v", writeError(runDir, err))
@@ -256,7 +293,13 @@ func run(o runOptions) int {
 	if err != nil {
 		return fail("the suites did not produce a report (%v); ginkgo: %v", err, ginkgoErr)
 	}
-	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: target.Province, File: o.target,
+	province := target.Province
+	if len(provinces) > 1 {
+		province = "" // each spec names its own (its province: label)
+	} else if len(provinces) == 1 {
+		province = provinces[0]
+	}
+	info := reports.TargetInfo{Name: target.Name, Kind: target.Kind, Province: province, Provinces: provinces, File: o.target,
 		Allow: &reports.Allow{Submit: target.Allow.Submit, Pay: target.Allow.Pay}}
 	for _, sw := range switches {
 		info.Defects = append(info.Defects, sw.String())
@@ -269,9 +312,9 @@ func run(o runOptions) int {
 	}
 	rec := &runRecord{Meta: reports.Meta{RunID: o.runID, Target: info, LabelFilter: o.labelFilter, StartedAt: started,
 		FinishedAt: finished, Commit: gitCommit(root), FlakeAttempts: o.flakeAttempts, WaiversFile: waiversFile},
-		Province: target.Province, Gate: target.Gate}
+		Province: province, Gate: target.Gate}
 	pub := publication{root: runsRoot, dir: runDir, rec: rec, cat: cat, waivers: waivers, masker: masker, lang: o.lang,
-		shards: []reports.Shard{{RunID: o.runID, Province: target.Province, RunDir: runDir, Reports: reps}}}
+		shards: []reports.Shard{{RunID: o.runID, Province: province, RunDir: runDir, Reports: reps}}}
 	if st != nil {
 		pub.history = storeHistoryOf(st, o.runID)
 	}

@@ -46,6 +46,14 @@ type unit struct {
 // them); a national database's connection specs by database; the rest by
 // platform system. Anything unlabelled falls into one "other" unit.
 func unitKey(labels []string) string {
+	// A run over several provinces: a province's unit is its own.
+	if p := vocab.LabelValue(labels, vocab.KeyProvince); p != "" {
+		return vocab.Label(vocab.KeyProvince, p) + " " + baseUnitKey(labels)
+	}
+	return baseUnitKey(labels)
+}
+
+func baseUnitKey(labels []string) string {
 	get := func(key string) string {
 		p := vocab.Prefix(key)
 		for _, l := range labels {

@@ -98,7 +98,20 @@ func SpecEvent(r types.SpecReport) (e Event, ok bool) {
 // Subject is the spec's service, database or system, from its labels:
 // DV09, db:population, sso.
 func Subject(labels []string) string {
+	s := subject(labels)
+	// A run over several provinces: the province first, "79 DV01 api".
+	if p := vocab.LabelValue(labels, vocab.KeyProvince); p != "" {
+		s = p + " " + s
+	}
+	return s
+}
+
+func subject(labels []string) string {
 	if v := vocab.LabelValue(labels, vocab.KeyService); v != "" {
+		// A service's API and browser specs read alike: the layer tells them apart.
+		if l := vocab.LabelValue(labels, vocab.KeyLayer); l != "" {
+			return v + " " + l
+		}
 		return v
 	}
 	if v := vocab.LabelValue(labels, vocab.KeyDB); v != "" {

@@ -139,7 +139,9 @@ func walkJSON(body []byte, fn func(Kind, string)) {
 			fn(kind, v)
 		case kind == KindNone && looksLikeName(v) && maskNames(v) != v:
 			fn(KindName, v)
-		case kind == KindNone && isMark(maskAddresses(v)):
+		case kind == KindNone && strings.Contains(v, " ") && !isBlob(v) && isMark(maskAddresses(v)):
+			// Only a value with a space can be a memorable address (Known.Add):
+			// a document's base64 is not run through the address rules.
 			fn(KindAddress, v)
 		}
 	}

@@ -72,6 +72,17 @@ func (k *Known) Learn(body []byte) {
 	walkJSON(body, func(kind Kind, v string) { k.Add(kind, v) })
 }
 
+// Version counts the changes to the set (0 for a nil set), so that what
+// was masked with it can be remembered until it grows.
+func (k *Known) Version() int {
+	if k == nil {
+		return 0
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.version
+}
+
 // Values returns the values, longest first (so a full name is replaced
 // before a part of it).
 func (k *Known) Values() []string {

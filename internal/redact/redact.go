@@ -43,12 +43,13 @@ type Masker struct {
 	r     *strings.Replacer
 	known *Known
 	cache *knownCache
+	memo  *textMemo
 }
 
 // NewMasker returns a masker that also removes the given secret values
 // (passwords, client secrets) wherever they appear.
 func NewMasker(secrets ...string) *Masker {
-	m := &Masker{cache: &knownCache{}}
+	m := &Masker{cache: &knownCache{}, memo: newTextMemo()}
 	for _, s := range secrets {
 		if len(s) >= 4 {
 			m.words = append(m.words, s, "[secret]")
@@ -62,7 +63,7 @@ func NewMasker(secrets ...string) *Masker {
 // test citizens) by a placeholder; names of fewer than two words are kept,
 // they would mask ordinary words.
 func (m *Masker) WithNames(names ...string) *Masker {
-	out := &Masker{words: append([]string(nil), m.words...), known: m.known, cache: &knownCache{}}
+	out := &Masker{words: append([]string(nil), m.words...), known: m.known, cache: &knownCache{}, memo: newTextMemo()}
 	for _, n := range names {
 		if strings.Count(strings.TrimSpace(n), " ") >= 1 {
 			out.words = append(out.words, n, mark(KindName, n))
@@ -75,7 +76,7 @@ func (m *Masker) WithNames(names ...string) *Masker {
 // WithKnown returns a masker that also replaces the values of k (which may
 // grow while the masker is in use).
 func (m *Masker) WithKnown(k *Known) *Masker {
-	return &Masker{words: m.words, r: m.r, known: k, cache: &knownCache{}}
+	return &Masker{words: m.words, r: m.r, known: k, cache: &knownCache{}, memo: newTextMemo()}
 }
 
 // Text masks s.
@@ -87,6 +88,19 @@ func (m *Masker) text(s string) string {
 	if s == "" {
 		return s
 	}
+	// A report repeats the same strings thousands of times (spec texts,
+	// locations, report entries of 34 provinces): each is masked once per
+	// state of the known values.
+	version := m.known.Version()
+	if out, ok := m.memo.get(s, version); ok {
+		return out
+	}
+	out := m.mask(s)
+	m.memo.put(s, version, out)
+	return out
+}
+
+func (m *Masker) mask(s string) string {
 	if m.r != nil {
 		s = m.r.Replace(s)
 	}

@@ -17,7 +17,7 @@ type Defect struct {
 	Name        string `json:"name"`
 	Param       string `json:"param,omitempty"` // what follows "name:" ("state", "field"); "" = none
 	System      string `json:"system"`          // the mock that reads the switch
-	Scopable    bool   `json:"scopable"`        // may be limited with @DVxx or @<province>
+	Scopable    bool   `json:"scopable"`        // may be limited with @DVxx, @<province>, or both
 	Description string `json:"description"`
 
 	// The self-test: switch Example on, run the specs selected by Filter,
@@ -59,11 +59,12 @@ var (
 	provinceScope = regexp.MustCompile(`^[0-9]{2}$`)
 )
 
-// Parse reads "name[:param][@DVxx|@NN]", e.g. "status-stuck:processing@DV09".
+// Parse reads "name[:param][@DVxx][@NN]", e.g. "status-stuck:processing@DV09"
+// or, limited to one province too, "status-stuck:processing@DV09@79".
 func Parse(s string) (Switch, error) {
 	s = strings.TrimSpace(s)
 	var sw Switch
-	rest, scope, scoped := strings.Cut(s, "@")
+	rest, scopes, scoped := strings.Cut(s, "@")
 	sw.Name, sw.Param, _ = strings.Cut(rest, ":")
 	d, ok := Lookup(sw.Name)
 	if !ok {
@@ -75,14 +76,21 @@ func Parse(s string) (Switch, error) {
 		}
 		return Switch{}, fmt.Errorf("defect %s needs a %s: %s:<%s>", sw.Name, d.Param, sw.Name, d.Param)
 	}
-	if scoped {
+	if scoped && !d.Scopable {
+		return Switch{}, fmt.Errorf("defect %s applies to the whole world and cannot be scoped", sw.Name)
+	}
+	// A service, a province, or both: status-stuck:processing@DV09@79.
+	for _, scope := range strings.Split(scopes, "@") {
+		if !scoped {
+			break
+		}
 		switch {
-		case !d.Scopable:
-			return Switch{}, fmt.Errorf("defect %s applies to the whole world and cannot be scoped", sw.Name)
-		case serviceScope.MatchString(scope):
+		case serviceScope.MatchString(scope) && sw.Service == "":
 			sw.Service = scope
-		case provinceScope.MatchString(scope):
+		case provinceScope.MatchString(scope) && sw.Province == "":
 			sw.Province = scope
+		case serviceScope.MatchString(scope), provinceScope.MatchString(scope):
+			return Switch{}, fmt.Errorf("defect %s: scope %q given twice (one service and one province at most)", sw.Name, scope)
 		default:
 			return Switch{}, fmt.Errorf("defect %s: scope %q is neither a service (DV01) nor a province code (01)", sw.Name, scope)
 		}

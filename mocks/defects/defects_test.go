@@ -57,3 +57,30 @@ func TestParseAndActive(t *testing.T) {
 		}
 	}
 }
+
+func TestParseServiceAndProvinceScope(t *testing.T) {
+	sw, err := Parse("status-stuck:processing@DV09@79")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Switch{Name: "status-stuck", Param: "processing", Service: "DV09", Province: "79"}); sw != want {
+		t.Fatalf("got %+v, want %+v", sw, want)
+	}
+	if sw.String() != "status-stuck:processing@DV09@79" {
+		t.Errorf("String() = %q", sw.String())
+	}
+	s := NewSet(sw)
+	for _, c := range []struct {
+		service, province string
+		on                bool
+	}{{"DV09", "79", true}, {"DV09", "01", false}, {"DV01", "79", false}} {
+		if _, on := s.Active("status-stuck", c.service, c.province); on != c.on {
+			t.Errorf("Active(%s, %s) = %v, want %v", c.service, c.province, on, c.on)
+		}
+	}
+	for _, bad := range []string{"status-stuck:processing@DV09@DV01", "status-stuck:processing@79@01", "status-stuck:processing@DV09@x"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q): no error", bad)
+		}
+	}
+}

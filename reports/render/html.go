@@ -120,11 +120,13 @@ type htmlView struct {
 	DBs         []htmlItem
 	Platform    []htmlItem
 	Provinces   []htmlProvince
-	Timings     []htmlTiming
-	Failures    []htmlFailureGroup
-	Legend      []htmlLegend
-	HasTrend    bool
-	Harness     string
+	// ProvinceServices head the matrix's service columns: DV01 → "01".
+	ProvinceServices []htmlKV
+	Timings          []htmlTiming
+	Failures         []htmlFailureGroup
+	Legend           []htmlLegend
+	HasTrend         bool
+	Harness          string
 
 	DBTable, PlatformTable htmlItemTable
 }
@@ -188,6 +190,12 @@ type htmlProvince struct {
 	Code, Name              string
 	Services, DBs           string
 	ServicesOK, DBsOK, Sync bool
+	Cells                   []htmlProvCell // one per catalog service: the province × service matrix
+}
+
+// htmlProvCell is one service in one province.
+type htmlProvCell struct {
+	Mark, Class, Title string
 }
 
 type htmlTiming struct {
@@ -352,10 +360,18 @@ func buildHTMLView(s *reports.Summary, runDir, lang string) *htmlView {
 		v.Agencies = append(v.Agencies, htmlKV{Key: strings.ToUpper(id), Value: i18nAgency(id, lang)})
 	}
 	if len(s.Provinces) > 1 {
+		for _, sv := range s.Services {
+			v.ProvinceServices = append(v.ProvinceServices, htmlKV{Key: strings.TrimPrefix(sv.ID, "DV"), Value: sv.ID + " " + i18nItemName(&sv, lang)})
+		}
 		for _, p := range s.Provinces {
-			v.Provinces = append(v.Provinces, htmlProvince{Code: p.Province, Name: i18nProvince(p.Province, lang),
+			row := htmlProvince{Code: p.Province, Name: i18nProvince(p.Province, lang),
 				Services: fmt.Sprintf("%d/%d", p.ServicesReady, p.ServicesTotal), ServicesOK: p.ServicesReady == p.ServicesTotal,
-				DBs: fmt.Sprintf("%d/%d", p.DBsReady, p.DBsTotal), DBsOK: p.DBsReady == p.DBsTotal, Sync: p.SyncOK})
+				DBs: fmt.Sprintf("%d/%d", p.DBsReady, p.DBsTotal), DBsOK: p.DBsConnected, Sync: p.DVCQGConnected}
+			for _, c := range p.Services {
+				row.Cells = append(row.Cells, htmlProvCell{Mark: ReadinessMark(c.Readiness), Class: htmlReadinessClass(c.Readiness),
+					Title: c.ID + " · " + row.Name + ": " + c.Readiness})
+			}
+			v.Provinces = append(v.Provinces, row)
 		}
 	}
 	v.Timings = htmlTimings(s.StepTimings, lang)

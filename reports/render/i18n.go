@@ -50,6 +50,10 @@ var i18nText = map[string]map[string]string{
 		"gate_passed":          "ĐẠT",
 		"gate_failed":          "KHÔNG ĐẠT",
 		"hl_services":          "Toàn trình: %d/%d dịch vụ",
+		"hl_prov_dvcqg":        "Kết nối Cổng DVCQG: %d/%d tỉnh",
+		"hl_prov_dbs":          "Kết nối CSDL quốc gia: %d/%d tỉnh",
+		"prov_matrix":          "Tỉnh × dịch vụ",
+		"prov_matrix_note":     "Mỗi ô: mức sẵn sàng của dịch vụ tại tỉnh. ✓ sẵn sàng · ✗ không đạt · ? chưa kiểm chứng · ⊘ bị chặn · ≈ chập chờn · W miễn trừ.",
 		"hl_waived":            "(%d được miễn trừ)",
 		"hl_not_verified":      "(%d chưa kiểm chứng)",
 		"hl_sync_unproven":     "chưa kiểm chứng",
@@ -204,6 +208,10 @@ var i18nText = map[string]map[string]string{
 		"gate_passed":          "PASSED",
 		"gate_failed":          "FAILED",
 		"hl_services":          "End to end: %d/%d services",
+		"hl_prov_dvcqg":        "Connected to the national portal (DVCQG): %d/%d provinces",
+		"hl_prov_dbs":          "Connected to the national databases: %d/%d provinces",
+		"prov_matrix":          "Province × service",
+		"prov_matrix_note":     "Each cell: the service's readiness in the province. ✓ ready · ✗ not ready · ? not verified · ⊘ blocked · ≈ flaky · W waived.",
 		"hl_waived":            "(%d waived)",
 		"hl_not_verified":      "(%d not verified)",
 		"hl_sync_unproven":     "not verified",
@@ -445,7 +453,31 @@ func i18nHeadline(h reports.Headline, lang string) string {
 	case h.SyncCounted == 0:
 		syncWord = i18nT(lang, "hl_sync_unproven")
 	}
+	if h.ProvincesTotal > 0 {
+		// The ministries' national form: provinces connected, then services.
+		return i18nF(lang, "hl_prov_dvcqg", h.ProvincesDVCQG, h.ProvincesTotal) + " · " +
+			i18nF(lang, "hl_prov_dbs", h.ProvincesDBs, h.ProvincesTotal) + " · " + svc
+	}
 	return svc + " · " + i18nF(lang, "hl_dbs", h.DBsReady, h.DBsTotal) + " · " + i18nF(lang, "hl_sync", syncWord)
+}
+
+// ReadinessMark is a readiness as one character, for the province ×
+// service matrix: ✓ READY, ✗ NOT READY, ? NOT VERIFIED, ⊘ BLOCKED,
+// ≈ FLAKY, W WAIVED.
+func ReadinessMark(r string) string {
+	switch r {
+	case reports.Ready:
+		return "✓"
+	case reports.NotReady:
+		return "✗"
+	case reports.Blocked:
+		return "⊘"
+	case reports.Flaky:
+		return "≈"
+	case reports.Waived:
+		return "W"
+	}
+	return "?"
 }
 
 // i18nPartial says why a run is partial, one line per reason.

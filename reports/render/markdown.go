@@ -35,6 +35,7 @@ type mdView struct {
 	RulesTitle               string
 	Rules                    []string
 	Services, DBs            *mdItems
+	Provinces                *mdItems // a run over several provinces: the province × service matrix
 	PlatformTitle, Platform  string
 	WarningsTitle, Warnings  string
 	PartialTitle             string
@@ -71,6 +72,7 @@ func WriteMarkdown(w io.Writer, s *reports.Summary, lang string) error {
 
 func buildMDView(s *reports.Summary, lang string) *mdView {
 	v := &mdView{Title: mdEscape(i18nTitle(s, lang)), Verdict: "✗ " + i18nT(lang, "gate_failed"), Headline: i18nHeadline(s.Headline, lang)}
+	v.Provinces = mdProvinces(s, lang)
 	if s.Gate.Passed {
 		v.Verdict = "✓ " + i18nT(lang, "gate_passed")
 	}
@@ -353,4 +355,31 @@ func mdRanges(ids []string) string {
 		i = j
 	}
 	return strings.Join(out, ", ")
+}
+
+// mdProvinces is the province × service matrix of a run over several
+// provinces, one character a cell (ReadinessMark); nil otherwise.
+func mdProvinces(s *reports.Summary, lang string) *mdItems {
+	if len(s.Provinces) < 2 {
+		return nil
+	}
+	it := &mdItems{Title: mdEscape(i18nT(lang, "prov_matrix")), NotRun: mdEscape(i18nT(lang, "prov_matrix_note")),
+		Head: []string{mdEscape(i18nT(lang, "col_id")), mdEscape(i18nT(lang, "col_province")), "DVCQG", "CSDL"}}
+	for _, sv := range s.Services {
+		it.Head = append(it.Head, strings.TrimPrefix(sv.ID, "DV"))
+	}
+	mark := func(ok bool) string {
+		if ok {
+			return "✓"
+		}
+		return "✗"
+	}
+	for _, p := range s.Provinces {
+		row := []string{p.Province, mdEscape(i18nProvince(p.Province, lang)), mark(p.DVCQGConnected), mark(p.DBsConnected)}
+		for _, c := range p.Services {
+			row = append(row, ReadinessMark(c.Readiness))
+		}
+		it.Rows = append(it.Rows, row)
+	}
+	return it
 }

@@ -48,6 +48,7 @@ type Env struct {
 	allow    *allowGuard    // refuses data-mutating portal requests no MustAllow granted (allow.go)
 
 	citizens   []Citizen
+	logins     logins      // each citizen's last tokens (logins.go)
 	allocation *Allocation // which citizen each (role, item) gets
 	business   *Citizen    // a citizen with a business-registration record, if known
 	unknownID  string
@@ -68,11 +69,28 @@ type Citizen struct {
 var (
 	envMu  sync.Mutex
 	active *Env
+	// A run over several provinces has an Env per province (provinces.go).
+	envs    = map[string]*Env{}
+	pending = map[string]pendingEnv{}
+	envErrs = map[string]error{}
 )
 
 // Setup resolves the target (URLs filled in, e.g. by the embedded mock
-// starter) into an Env for this process.
+// starter) into an Env for this process: the process's own, which specs
+// without a province label use.
 func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
+	e, err := setup(t, cat)
+	if err != nil {
+		return nil, err
+	}
+	envMu.Lock()
+	active = e
+	envs[t.Province] = e
+	envMu.Unlock()
+	return e, nil
+}
+
+func setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := checkURLs(t.URLs); err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.Name, err)
 	}
@@ -162,9 +180,6 @@ func Setup(t *fixtures.Target, cat *fixtures.Catalog) (*Env, error) {
 	if err := e.loadCitizens(); err != nil {
 		return nil, err
 	}
-	envMu.Lock()
-	active = e
-	envMu.Unlock()
 	return e, nil
 }
 
@@ -190,7 +205,13 @@ func (e *Env) loadCitizens() error {
 		if err != nil {
 			return fmt.Errorf("synthetic citizens: %w", err)
 		}
-		for _, c := range w.Applicants(t.Province) {
+		// Those who held an old 9-digit ID card (SoCMND) first: DV01 confirms
+		// it, and the specs take citizens from the front (Allocate).
+		applicants := w.Applicants(t.Province)
+		slices.SortStableFunc(applicants, func(a, b *citizens.Citizen) int {
+			return boolRank(a.Records["population"]["SoCMND"] == "") - boolRank(b.Records["population"]["SoCMND"] == "")
+		})
+		for _, c := range applicants {
 			pop := c.Records["population"]
 			e.citizens = append(e.citizens, Citizen{PersonalID: c.PersonalID, Password: c.Password, Databases: databasesOf(c),
 				FullName: pop["HoVaTen"], DateOfBirth: pop["NgayThangNamSinh"]})
@@ -226,6 +247,13 @@ func (e *Env) loadCitizens() error {
 	}
 	e.allocation = a
 	return nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Active returns the Env of this process, or nil before Setup.

@@ -24,7 +24,16 @@ import (
 type httpLog struct {
 	next http.RoundTripper
 	mu   sync.Mutex
-	ring []string
+	ring []logLine
+}
+
+// logLine is one exchange. The answer's excerpt is masked and cut only when
+// the log is read (a failure), not on every request: masking a catalog list
+// on each of thousands of requests cost a third of the API layer's CPU.
+type logLine struct {
+	text string
+	ct   string // the answer's content type, with body
+	body []byte // the answer as received; nil when not logged
 }
 
 const (
@@ -38,23 +47,23 @@ func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
 		learnRequest(req)
 	}
 	resp, err := l.next.RoundTrip(req)
-	line := req.Method + " " + req.URL.Path
+	line := logLine{text: req.Method + " " + req.URL.Path}
 	switch {
 	case err != nil:
-		line += " → " + pii.Mask(err.Error())
+		line.text += " → " + pii.Mask(err.Error())
 	default:
-		line += fmt.Sprintf(" → %d", resp.StatusCode)
+		line.text += fmt.Sprintf(" → %d", resp.StatusCode)
 		if isJSON(resp.Header.Get("Content-Type")) && !secretPath(req.URL.Path) {
 			body, rerr := readKeep(req.Context(), resp)
 			switch {
 			case rerr == nil:
-				pii.Learn(body)
-				line += " " + excerpt(resp.Header.Get("Content-Type"), body)
+				learnOnce(body)
+				line.ct, line.body = resp.Header.Get("Content-Type"), body
 			case errors.Is(rerr, errTooLong):
-				line += " " + rerr.Error() + ", passed on whole"
+				line.text += " " + rerr.Error() + ", passed on whole"
 			default:
 				// The caller reads the same error; the log says it too.
-				line += " body: " + pii.Mask(rerr.Error())
+				line.text += " body: " + pii.Mask(rerr.Error())
 			}
 		}
 	}
@@ -120,7 +129,7 @@ func learnRequest(req *http.Request) {
 	}
 	defer rc.Close()
 	if body, err := io.ReadAll(io.LimitReader(rc, httpLogRead)); err == nil {
-		pii.Learn(body)
+		learnOnce(body)
 	}
 }
 
@@ -144,5 +153,12 @@ func (l *httpLog) reset() {
 func (l *httpLog) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return pii.Mask(strings.Join(l.ring, "\n"))
+	lines := make([]string, len(l.ring))
+	for i, ln := range l.ring {
+		lines[i] = ln.text
+		if ln.body != nil {
+			lines[i] += " " + excerpt(ln.ct, ln.body)
+		}
+	}
+	return pii.Mask(strings.Join(lines, "\n"))
 }

@@ -19,7 +19,7 @@ import (
 // The gateway's audit of the portal's own lookups: the same fact (whose
 // national record the portal read) told by the portal's form and by the
 // gateway's audit log must agree.
-var _ = ginkgo.Describe("National databases through the data-exchange gateway", framework.LayerAPI, framework.KindConnection, framework.SystemGateway, func() {
+var _ = framework.Describe("National databases through the data-exchange gateway", framework.LayerAPI, framework.KindConnection, framework.SystemGateway, func() {
 	f := framework.NewDefaultFramework("nationaldb-audit")
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 	population, _ := framework.Catalog().Database("population")

@@ -19,7 +19,7 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
-var _ = ginkgo.Describe("National databases through the data-exchange gateway", framework.LayerAPI, framework.KindConnection, framework.SystemGateway, func() {
+var _ = framework.Describe("National databases through the data-exchange gateway", framework.LayerAPI, framework.KindConnection, framework.SystemGateway, func() {
 	f := framework.NewDefaultFramework("nationaldb")
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 	population, _ := framework.Catalog().Database("population")

@@ -13,7 +13,7 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
-var _ = ginkgo.Describe("National Public Service Portal sync (DVCQG)", framework.LayerAPI, framework.KindPlatform, framework.SystemDVCQG, func() {
+var _ = framework.Describe("National Public Service Portal sync (DVCQG)", framework.LayerAPI, framework.KindPlatform, framework.SystemDVCQG, func() {
 	f := framework.NewDefaultFramework("dvcqg")
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 

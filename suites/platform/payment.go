@@ -16,7 +16,7 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
-var _ = ginkgo.Describe("Payment platform", framework.LayerAPI, framework.KindPlatform, framework.SystemPayment, func() {
+var _ = framework.Describe("Payment platform", framework.LayerAPI, framework.KindPlatform, framework.SystemPayment, func() {
 	f := framework.NewDefaultFramework("payment")
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)
 

@@ -23,6 +23,9 @@ import (
 	"github.com/dvcqa/dvcqa/suites/framework"
 )
 
+// SSO is national (one VNeID-like provider for every province): a run over
+// several provinces checks it once, through its first province, so this is
+// ginkgo.Describe rather than framework.Describe.
 var _ = ginkgo.Describe("Single sign-on (VNeID-like OpenID Connect)", framework.LayerAPI, framework.KindPlatform, framework.SystemSSO, func() {
 	f := framework.NewDefaultFramework("sso")
 	timeout := ginkgo.SpecTimeout(framework.SpecTimeouts().Spec)

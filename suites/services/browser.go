@@ -36,7 +36,7 @@ var browserKinds = []specKind{
 		}},
 }
 
-var _ = ginkgo.Describe(browserContainer, framework.LayerBrowser, func() {
+var _ = framework.Describe(browserContainer, framework.LayerBrowser, func() {
 	describeKinds(framework.NewDefaultFramework("services-browser"), browserKinds)
 })
 

@@ -22,7 +22,7 @@ import (
 // result. One spec, on a free service without a chain (its dossier can
 // be received at once and refused to close it), through the API driver
 // with manual officers; not applicable otherwise.
-var _ = ginkgo.Describe(apiContainer, framework.LayerAPI, func() {
+var _ = framework.Describe(apiContainer, framework.LayerAPI, func() {
 	f := framework.NewDefaultFramework("services-officer")
 	i, svc, ok := officerNegativeService(framework.Catalog())
 	if !ok {

@@ -56,7 +56,7 @@ var apiKinds = []specKind{
 		}},
 }
 
-var _ = ginkgo.Describe(apiContainer, framework.LayerAPI, func() {
+var _ = framework.Describe(apiContainer, framework.LayerAPI, func() {
 	describeKinds(framework.NewDefaultFramework("services"), apiKinds)
 })
 
