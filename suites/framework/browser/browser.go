@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 
@@ -87,6 +89,7 @@ type Browser struct {
 	pid    int
 
 	closeOnce sync.Once
+	closing   sync.WaitGroup // tabs closing in the background (Tab.Close)
 }
 
 // Start starts a local Chromium, or attaches to Options.RemoteURL, and runs
@@ -128,7 +131,11 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 
 	sctx, scancel := context.WithTimeout(ctx, startTimeout)
 	stop := context.AfterFunc(sctx, hard)
-	err = chromedp.Do(b.ctx) // the first Run: starts the browser, no timeout on it
+	// The first call starts (or attaches to) the browser, without a timeout
+	// on it. It talks to the browser only: attaching to a first tab (what
+	// chromedp.Do would) costs ~270 ms and renderers that no spec uses;
+	// every spec's tab is a new target in its own browser context.
+	_, err = chromedp.CallBrowser(b.ctx, cdpbrowser.GetVersion, cdp.Empty{})
 	if !stop() {
 		err = fmt.Errorf("gave up after %s: %w", startTimeout, cmp.Or(err, sctx.Err()))
 		if ctx.Err() != nil {
@@ -168,6 +175,7 @@ func allocatorOptions(o Options, execPath, dir string, out *tailBuffer) []chrome
 		chromedp.UserDataDir(filepath.Join(dir, "profile")),
 		chromedp.CombinedOutput(out),
 	)
+	opts = append(opts, lowMemoryFlags()...)
 	if o.Visible {
 		opts = append(opts, chromedp.VisibleWindow)
 	}
@@ -224,6 +232,7 @@ func (b *Browser) StepTimeout() time.Duration { return b.opts.StepTimeout }
 func (b *Browser) Close() error {
 	var err error
 	b.closeOnce.Do(func() {
+		b.waitTabsClosed()
 		if !b.Remote() {
 			// A graceful close lets Chromium remove its own files first.
 			ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
@@ -239,6 +248,17 @@ func (b *Browser) Close() error {
 		}
 	})
 	return err
+}
+
+// waitTabsClosed waits, a bounded time, for tabs closing in the background,
+// so that a remote browser is left without our browser contexts.
+func (b *Browser) waitTabsClosed() {
+	done := make(chan struct{})
+	go func() { b.closing.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout + time.Second):
+	}
 }
 
 // tailBuffer keeps the last max bytes written: Chromium's output, shown when
