@@ -22,15 +22,18 @@ const disabledFeatures = "Translate,BlinkGenPropertyTrees,BackForwardCache,Optim
 //     the browser only, and every spec opens its own target;
 //   - in-process-gpu: there is no GPU; the software compositor runs in the
 //     browser process instead of a process of its own;
-//   - no-zygote: the zygote processes exist to fork sandboxed renderers,
-//     and the browser runs unsandboxed (as root in CI) anyway;
 //   - disable-back-forward-cache and the features above.
 func lowMemoryFlags() []chromedp.ExecAllocatorOption {
+	if flagsOff != nil {
+		return flagsOff()
+	}
 	return []chromedp.ExecAllocatorOption{
 		chromedp.Flag("no-startup-window", true),
 		chromedp.Flag("in-process-gpu", true),
-		chromedp.Flag("no-zygote", true),
 		chromedp.Flag("disable-back-forward-cache", true),
 		chromedp.Flag("disable-features", disabledFeatures),
 	}
 }
+
+// flagsOff replaces lowMemoryFlags in A/B benchmarks.
+var flagsOff func() []chromedp.ExecAllocatorOption
