@@ -23,17 +23,25 @@ import (
 // sees and clicks, in real Chromium.
 var browserKinds = []specKind{
 	{"is processed end to end in the browser, as a citizen clicks it", framework.KindE2E,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
 			browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-		}},
+		})},
 	{"shows the error next to a missing required field in the browser", framework.KindNegative,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
 			browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-		}},
+		})},
 	{"passes the accessibility check (axe-core) on its service page", framework.KindA11y,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
 			accessibility(ctx, f, svc)
-		}},
+		})},
+}
+
+// onBrowser runs a browser spec as a framework.BrowserFlow: started again
+// on the next remote endpoint when its own died mid-flow.
+func onBrowser(run func(context.Context, *framework.Framework, fixtures.Service, int)) func(context.Context, *framework.Framework, fixtures.Service, int) {
+	return func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		f.BrowserFlow(func() { run(ctx, f, svc, i) })
+	}
 }
 
 var _ = ginkgo.Describe(browserContainer, framework.LayerBrowser, func() {

@@ -19,7 +19,6 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/remote"
 
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -53,8 +52,15 @@ type Options struct {
 	// "chromium" on PATH.
 	ExecPath string
 	// RemoteURL of a running Chromium's DevTools endpoint. "" starts a
-	// local browser.
+	// local browser. A list (ParseEndpoints) is for Process, which spreads
+	// specs over it; Start attaches to its first endpoint.
 	RemoteURL string
+	// First is which endpoint of a RemoteURL list Process starts on, e.g.
+	// the Ginkgo process number - 1, so that processes spread over the list.
+	First int
+	// Notify receives Process's message when it takes an endpoint out (nil:
+	// standard error).
+	Notify func(msg string)
 	// StepTimeout bounds every tab action; default 10s.
 	StepTimeout time.Duration
 	// TmpDir is where the browser's temporary folder is made (default
@@ -90,6 +96,7 @@ type Browser struct {
 
 	closeOnce sync.Once
 	closing   sync.WaitGroup // tabs closing in the background (Tab.Close)
+	closed    chan struct{}  // closed by Close: a cancelled context then is not a lost one
 }
 
 // Start starts a local Chromium, or attaches to Options.RemoteURL, and runs
@@ -97,7 +104,10 @@ type Browser struct {
 // bounds the start only: the browser lives until Close.
 func Start(ctx context.Context, o Options) (*Browser, error) {
 	o = o.withDefaults()
-	b := &Browser{opts: o}
+	if eps := ParseEndpoints(o.RemoteURL); len(eps) > 0 {
+		o.RemoteURL = eps[0]
+	}
+	b := &Browser{opts: o, closed: make(chan struct{})}
 	dir, err := os.MkdirTemp(o.TmpDir, "dvcqa-chromium-")
 	if err != nil {
 		return nil, fmt.Errorf("browser: temporary folder: %w", err)
@@ -115,7 +125,7 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 			"start it with --ignore-certificate-errors-spki-list=%s and --user-data-dir, or use a local Chromium", o.RemoteURL, strings.Join(o.TrustSPKI, ","))
 	}
 	if o.RemoteURL != "" {
-		allocCtx, b.alloc = remote.NewAllocator(parent, o.RemoteURL)
+		allocCtx, b.alloc = remoteAllocator(parent, o.RemoteURL)
 	} else {
 		if execPath, err = findChromium(o.ExecPath); err != nil {
 			os.RemoveAll(dir)
@@ -232,6 +242,7 @@ func (b *Browser) StepTimeout() time.Duration { return b.opts.StepTimeout }
 func (b *Browser) Close() error {
 	var err error
 	b.closeOnce.Do(func() {
+		close(b.closed)
 		b.waitTabsClosed()
 		if !b.Remote() {
 			// A graceful close lets Chromium remove its own files first.
