@@ -31,15 +31,9 @@ func (f *Framework) NewPortalPage(ctx context.Context) *browser.Portal {
 // tab opens on the next.
 func (f *Framework) newTab(ctx context.Context) *browser.Tab {
 	ginkgo.GinkgoHelper()
-	// Remote browsers named for the run (DVCQA_BROWSER_URL of `dvcqa run`)
-	// override the target profile's.
-	remote := RunConfig().BrowserURL
-	if remote == "" {
-		remote = f.Target.Browser.RemoteURL
-	}
 	pins, err := BrowserSPKIPins(f.Target) // a custom CA (tls.go)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "make the browser trust the target's TLS servers")
-	b, err := browser.ForProcess(browser.Options{RemoteURL: remote, TrustSPKI: pins,
+	b, err := browser.ForProcess(browser.Options{RemoteURL: f.browserEndpoints(), TrustSPKI: pins,
 		First: ginkgo.GinkgoParallelProcess() - 1, Notify: notifyEndpoint})
 	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "start the browser")
 	tab, err := b.NewTab(ctx)
@@ -53,6 +47,16 @@ func (f *Framework) newTab(ctx context.Context) *browser.Tab {
 	f.tabsOn = append(f.tabsOn, b)
 	ginkgo.DeferCleanup(tab.Close)
 	return tab
+}
+
+// browserEndpoints is the list of remote browsers to use, "" for a local
+// one: the run's (DVCQA_BROWSER_URL of `dvcqa run`) override the target
+// profile's.
+func (f *Framework) browserEndpoints() string {
+	if remote := RunConfig().BrowserURL; remote != "" {
+		return remote
+	}
+	return f.Target.Browser.RemoteURL
 }
 
 // notifyEndpoint says, once, that an endpoint was taken out: on the
@@ -70,7 +74,9 @@ func notifyEndpoint(msg string) {
 // flow runs as it is.
 func (f *Framework) BrowserFlow(flow func()) {
 	ginkgo.GinkgoHelper()
-	if !browser.Shared.CanFailover() {
+	// From the configuration, not the process's browser: the first spec
+	// of a process runs before that browser starts.
+	if len(browser.ParseEndpoints(f.browserEndpoints())) < 2 {
 		f.tabsOn = nil
 		flow()
 		return

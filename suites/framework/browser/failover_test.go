@@ -67,7 +67,7 @@ func TestProcessFailover(t *testing.T) {
 	if br2.Endpoint() != b {
 		t.Errorf("moved to %q, want %q", br2.Endpoint(), b)
 	}
-	if m := last(); !strings.Contains(m, "browser endpoint "+aHTTP+" taken out: its DevTools connection closed") || !strings.Contains(m, "; 1 left") {
+	if m := last(); !strings.Contains(m, "browser endpoint "+aHTTP+" taken out: its DevTools connection closed (during: ") || !strings.Contains(m, "; 1 left") {
 		t.Errorf("message = %q", m)
 	}
 	// Another spec that saw the same death gets the new browser, no message.

@@ -136,7 +136,7 @@ func lostText(err error) string {
 		if len(first) > 200 {
 			first = first[:200] + "…"
 		}
-		s += " (" + first + ")"
+		s += " (during: " + first + ")"
 	}
 	return s
 }
