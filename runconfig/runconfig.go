@@ -39,9 +39,11 @@ type Config struct {
 	// LabelFilter is the Ginkgo label filter of the run, as given to Ginkgo
 	// (informational: Ginkgo itself applies it).
 	LabelFilter string `json:"label_filter,omitempty"`
-	// BrowserURL is a remote Chromium's DevTools URL; it overrides the
-	// target's browser.remote_url. "" means the target's, else a local
-	// Chromium. `dvcqa run` fills it in from vocab.EnvBrowserURL.
+	// BrowserURL is a list of remote browsers' DevTools endpoints, comma-
+	// or space-separated (http://host:port, ws://…; docs/browser.md); it
+	// overrides the target's browser.remote_url. "" means the target's,
+	// else a local Chromium. `dvcqa run` fills it in from
+	// vocab.EnvBrowserURL.
 	BrowserURL string `json:"browser_url,omitempty"`
 	// Provinces are the province codes of a run over several provinces
 	// (`dvcqa run --provinces`): every spec is declared once per province,

@@ -219,7 +219,7 @@ const (
 // Environment variables dvcqa reads.
 const (
 	EnvTarget     = "DVCQA_TARGET"      // target profile for `dvcqa run`
-	EnvBrowserURL = "DVCQA_BROWSER_URL" // a remote Chromium's DevTools URL
+	EnvBrowserURL = "DVCQA_BROWSER_URL" // remote browsers' DevTools endpoints, a comma- or space-separated list
 	EnvAxePath    = "DVCQA_AXE_PATH"    // axe-core's axe.min.js
 	EnvRunConfig  = "DVCQA_RUN_CONFIG"  // the run configuration file the suites read (runconfig)
 	// EnvRunToken marks every process a `dvcqa run` starts (and all they

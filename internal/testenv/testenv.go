@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +24,15 @@ const ChromiumPath = "/usr/lib/chromium/chromium"
 // Chromium is not installed. The process group is killed when the test
 // ends.
 func RemoteChromium(t testing.TB) string {
+	t.Helper()
+	u, _ := RemoteChromiumKill(t)
+	return u
+}
+
+// RemoteChromiumKill is RemoteChromium that also returns a kill function,
+// for tests of a remote browser dying mid-run (SIGKILL of its process
+// group; it returns once the process is gone).
+func RemoteChromiumKill(t testing.TB) (url string, kill func()) {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Skip("Debian chromium is not installed (scripts/setup.sh installs it)")
@@ -40,10 +50,14 @@ func RemoteChromium(t testing.TB) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	})
+	var once sync.Once
+	kill = func() {
+		once.Do(func() {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = cmd.Wait()
+		})
+	}
+	t.Cleanup(kill)
 	found := make(chan string, 1)
 	go func() {
 		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
@@ -59,10 +73,10 @@ func RemoteChromium(t testing.TB) string {
 	}()
 	select {
 	case u := <-found:
-		return u
+		return u, kill
 	case <-time.After(30 * time.Second):
 		t.Fatal("Chromium printed no DevTools URL within 30 s")
-		return ""
+		return "", kill
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/dvcqa/dvcqa/fixtures"
 	"github.com/dvcqa/dvcqa/fixtures/citizens"
 	"github.com/dvcqa/dvcqa/internal/redact"
+	"github.com/dvcqa/dvcqa/suites/framework/browser"
 	"github.com/dvcqa/dvcqa/vocab"
 )
 
@@ -34,6 +35,7 @@ const HTTPEntry = vocab.EntryHTTP
 type Framework struct {
 	Name string
 	*Env
+	tabsOn []*browser.Browser // the browsers the spec's tabs opened on (BrowserFlow)
 }
 
 // NewDefaultFramework registers a BeforeEach that hands the container the

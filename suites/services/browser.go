@@ -23,17 +23,25 @@ import (
 // sees and clicks, in real Chromium.
 var browserKinds = []specKind{
 	{"is processed end to end in the browser, as a citizen clicks it", framework.KindE2E,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
 			browserEndToEnd(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-		}},
+		})},
 	{"shows the error next to a missing required field in the browser", framework.KindNegative,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
 			browserMissingField(ctx, f, svc, f.Citizen(framework.RoleBrowser, i))
-		}},
+		})},
 	{"passes the accessibility check (axe-core) on its service page", framework.KindA11y,
-		func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
+		onBrowser(func(ctx context.Context, f *framework.Framework, svc fixtures.Service, _ int) {
 			accessibility(ctx, f, svc)
-		}},
+		})},
+}
+
+// onBrowser runs a browser spec as a framework.BrowserFlow: started again
+// on the next remote endpoint when its own died mid-flow.
+func onBrowser(run func(context.Context, *framework.Framework, fixtures.Service, int)) func(context.Context, *framework.Framework, fixtures.Service, int) {
+	return func(ctx context.Context, f *framework.Framework, svc fixtures.Service, i int) {
+		f.BrowserFlow(func() { run(ctx, f, svc, i) })
+	}
 }
 
 var _ = framework.Describe(browserContainer, framework.LayerBrowser, func() {
@@ -47,6 +55,9 @@ func browserEndToEnd(ctx context.Context, f *framework.Framework, svc fixtures.S
 	framework.Step(framework.CheckLogin, "logging in with VNeID on the SSO page")
 	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
 	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
+	// This spec is the service's one that logs in through the real pages;
+	// the service's other browser specs reuse its state (docs/browser.md).
+	gomega.Expect(p.SaveLogin(browser.SavedLogins, c.PersonalID)).To(gomega.Succeed(), "save the login of %s", redact.ID(c.PersonalID))
 
 	framework.Step(framework.CheckCatalog, "finding the service by search")
 	gomega.Expect(p.Search(svc.NameVI)).To(gomega.Succeed(), "search the catalog for %q", svc.NameVI)
@@ -224,8 +235,10 @@ func browserMissingField(ctx context.Context, f *framework.Framework, svc fixtur
 	f.MustAllow(framework.ActSubmit)
 	f.MustAllow(framework.ActUpload)
 	p := f.NewPortalPage(ctx)
-	gomega.Expect(p.Home()).To(gomega.Succeed(), "open the portal's home page")
-	gomega.Expect(p.Login(c.PersonalID, c.Password)).To(gomega.Succeed(), "log in as %s through the SSO page", redact.ID(c.PersonalID))
+	// Not a login spec: a state saved by a login through the SSO pages (this
+	// citizen's, in this process) stands in for the login pages.
+	_, err := p.LoginReusing(browser.SavedLogins, c.PersonalID, c.Password)
+	gomega.Expect(err).To(gomega.Succeed(), "log in as %s (saved state, else the SSO page)", redact.ID(c.PersonalID))
 	gomega.Expect(p.OpenService(svc.ID)).To(gomega.Succeed(), "open the service page of %s", svc.ID)
 	gomega.Expect(p.StartDossier()).To(gomega.Succeed(), "open the dossier form of %s", svc.ID)
 	skip := framework.FirstTypedRequired(svc)

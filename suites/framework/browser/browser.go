@@ -16,8 +16,9 @@ import (
 	"sync"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/remote"
 
 	"github.com/dvcqa/dvcqa/vocab"
 )
@@ -51,8 +52,15 @@ type Options struct {
 	// "chromium" on PATH.
 	ExecPath string
 	// RemoteURL of a running Chromium's DevTools endpoint. "" starts a
-	// local browser.
+	// local browser. A list (ParseEndpoints) is for Process, which spreads
+	// specs over it; Start attaches to its first endpoint.
 	RemoteURL string
+	// First is which endpoint of a RemoteURL list Process starts on, e.g.
+	// the Ginkgo process number - 1, so that processes spread over the list.
+	First int
+	// Notify receives Process's message when it takes an endpoint out (nil:
+	// standard error).
+	Notify func(msg string)
 	// StepTimeout bounds every tab action; default 10s.
 	StepTimeout time.Duration
 	// TmpDir is where the browser's temporary folder is made (default
@@ -87,6 +95,8 @@ type Browser struct {
 	pid    int
 
 	closeOnce sync.Once
+	closing   sync.WaitGroup // tabs closing in the background (Tab.Close)
+	closed    chan struct{}  // closed by Close: a cancelled context then is not a lost one
 }
 
 // Start starts a local Chromium, or attaches to Options.RemoteURL, and runs
@@ -94,7 +104,10 @@ type Browser struct {
 // bounds the start only: the browser lives until Close.
 func Start(ctx context.Context, o Options) (*Browser, error) {
 	o = o.withDefaults()
-	b := &Browser{opts: o}
+	if eps := ParseEndpoints(o.RemoteURL); len(eps) > 0 {
+		o.RemoteURL = eps[0]
+	}
+	b := &Browser{opts: o, closed: make(chan struct{})}
 	dir, err := os.MkdirTemp(o.TmpDir, "dvcqa-chromium-")
 	if err != nil {
 		return nil, fmt.Errorf("browser: temporary folder: %w", err)
@@ -112,7 +125,7 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 			"start it with --ignore-certificate-errors-spki-list=%s and --user-data-dir, or use a local Chromium", o.RemoteURL, strings.Join(o.TrustSPKI, ","))
 	}
 	if o.RemoteURL != "" {
-		allocCtx, b.alloc = remote.NewAllocator(parent, o.RemoteURL)
+		allocCtx, b.alloc = remoteAllocator(parent, o.RemoteURL)
 	} else {
 		if execPath, err = findChromium(o.ExecPath); err != nil {
 			os.RemoveAll(dir)
@@ -128,7 +141,11 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 
 	sctx, scancel := context.WithTimeout(ctx, startTimeout)
 	stop := context.AfterFunc(sctx, hard)
-	err = chromedp.Do(b.ctx) // the first Run: starts the browser, no timeout on it
+	// The first call starts (or attaches to) the browser, without a timeout
+	// on it. It talks to the browser only: attaching to a first tab (what
+	// chromedp.Do would) costs ~270 ms and renderers that no spec uses;
+	// every spec's tab is a new target in its own browser context.
+	_, err = chromedp.CallBrowser(b.ctx, cdpbrowser.GetVersion, cdp.Empty{})
 	if !stop() {
 		err = fmt.Errorf("gave up after %s: %w", startTimeout, cmp.Or(err, sctx.Err()))
 		if ctx.Err() != nil {
@@ -168,6 +185,7 @@ func allocatorOptions(o Options, execPath, dir string, out *tailBuffer) []chrome
 		chromedp.UserDataDir(filepath.Join(dir, "profile")),
 		chromedp.CombinedOutput(out),
 	)
+	opts = append(opts, lowMemoryFlags()...)
 	if o.Visible {
 		opts = append(opts, chromedp.VisibleWindow)
 	}
@@ -224,6 +242,8 @@ func (b *Browser) StepTimeout() time.Duration { return b.opts.StepTimeout }
 func (b *Browser) Close() error {
 	var err error
 	b.closeOnce.Do(func() {
+		close(b.closed)
+		b.waitTabsClosed()
 		if !b.Remote() {
 			// A graceful close lets Chromium remove its own files first.
 			ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
@@ -239,6 +259,17 @@ func (b *Browser) Close() error {
 		}
 	})
 	return err
+}
+
+// waitTabsClosed waits, a bounded time, for tabs closing in the background,
+// so that a remote browser is left without our browser contexts.
+func (b *Browser) waitTabsClosed() {
+	done := make(chan struct{})
+	go func() { b.closing.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout + time.Second):
+	}
 }
 
 // tailBuffer keeps the last max bytes written: Chromium's output, shown when

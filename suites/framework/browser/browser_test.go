@@ -83,7 +83,7 @@ func page(title, body string) string {
 }
 
 // testServer serves the small pages the tab tests drive.
-func testServer(t *testing.T) (*httptest.Server, *received) {
+func testServer(t testing.TB) (*httptest.Server, *received) {
 	t.Helper()
 	rec := &received{}
 	mux := http.NewServeMux()

@@ -13,12 +13,16 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
 // maxEntries bounds what a tab remembers of its console and errors, so a
 // page that logs in a loop cannot eat the runner's memory.
 const maxEntries = 500
+
+// closeTimeout bounds the disposal of a closed tab's browser context.
+const closeTimeout = 5 * time.Second
 
 // Tab is one browser tab in its own browser context: cookies and storage are
 // never shared with another Tab. A Tab is for one goroutine (one spec).
@@ -108,10 +112,25 @@ func (t *Tab) Close() {
 	t.closed = true
 	dir := t.tmpDir
 	t.mu.Unlock()
-	t.cancel()
-	if dir != "" {
-		os.RemoveAll(dir)
-	}
+	// Closing the target the way chromedp does (detach, close, wait up to
+	// 500 ms until Chromium stops listing it, then dispose of the browser
+	// context) made every spec wait for the page's unload. Disposing of the
+	// browser context closes its tab at once, without unload handlers, and
+	// the rest of chromedp's cleanup (now failing fast on a gone target)
+	// runs in the background; Browser.Close waits for it.
+	t.b.closing.Add(1)
+	go func() {
+		defer t.b.closing.Done()
+		if c := chromedp.FromContext(t.ctx); c != nil && c.BrowserContextID != "" && t.ctx.Err() == nil {
+			dctx, cancel := context.WithTimeout(t.b.ctx, closeTimeout)
+			_, _ = chromedp.CallBrowser(dctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: c.BrowserContextID})
+			cancel()
+		}
+		t.cancel()
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}()
 }
 
 // StepTimeout is the time budget of each action of the tab.
