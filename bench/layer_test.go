@@ -59,6 +59,8 @@ func BenchmarkBrowserLayer(b *testing.B) {
 			}
 			b.ReportMetric(total.Seconds()/float64(n), "s/layer")
 			b.ReportMetric(peak, "chromium-peak-pss-MB")
+			figure("Chromium PSS peak, browser layer "+c.name, "%.0f MB (aim ≤ 600 MB with 2 processes) · layer %.1f s wall (ginkgo, %q)",
+				peak, total.Seconds()/float64(n), c.filter)
 		})
 	}
 }
