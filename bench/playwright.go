@@ -141,3 +141,9 @@ func readPWReport(path string) (map[string]time.Duration, error) {
 	}
 	return out, nil
 }
+
+// tail is the last n lines of s: where Ginkgo prints its summary.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
