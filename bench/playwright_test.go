@@ -66,10 +66,15 @@ func BenchmarkVsPlaywright(b *testing.B) {
 		b.Fatalf("warm-up flow: %v", err)
 	}
 
-	// (a) one flow per service, one worker.
+	// (a) one flow per service, one worker. DVCQA_BENCH_PART=b skips it
+	// (and =a skips (b)), to rerun one half.
+	part := os.Getenv("DVCQA_BENCH_PART")
 	ours, theirs := map[string][]time.Duration{}, map[string][]time.Duration{}
 	var pairRatios []float64
 	for range pairs {
+		if part == "b" {
+			break
+		}
 		var a, p time.Duration
 		for _, svc := range services {
 			start := time.Now()
@@ -99,6 +104,9 @@ func BenchmarkVsPlaywright(b *testing.B) {
 	}
 	var sumOurs, sumTheirs time.Duration
 	for _, svc := range services {
+		if part == "b" {
+			break
+		}
 		mo := median(ours[svc.ID])
 		sumOurs += mo
 		if pwErr != nil {
@@ -108,7 +116,9 @@ func BenchmarkVsPlaywright(b *testing.B) {
 		sumTheirs += mt
 		figure("flow "+svc.ID+" vs Playwright (1 worker)", "dvcqa median %s · Playwright median %s · ratio %.2f", ms(mo), ms(mt), ratio(mo, mt))
 	}
-	if pwErr != nil {
+	if part == "b" {
+		// (a) skipped
+	} else if pwErr != nil {
 		figure("one flow per service, standalone mock (dvcqa only)", "sum of medians %s over %d services, %d runs each", ms(sumOurs), len(services), pairs)
 	} else {
 		figure("one flow per service vs Playwright (1 worker)", "dvcqa sum of medians %s · Playwright %s · ratio %.2f · per-pair ratios %s",
@@ -122,6 +132,9 @@ func BenchmarkVsPlaywright(b *testing.B) {
 	var specs int
 	pairRatios = nil
 	for range pairs {
+		if part == "a" {
+			return
+		}
 		w, n, err := dvcqaRunWall(ctx, dvcqa, root, m.Target, filepath.Join(scratch, "runs"))
 		if err != nil {
 			b.Fatal(err)

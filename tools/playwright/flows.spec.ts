@@ -58,7 +58,13 @@ async function flow(page: Page, f: any) {
   const deadline = Date.now() + data.result_timeout_ms;
   while ((await page.getAttribute(P.Dossier.Status, P.Dossier.StatusAttr)) !== 'delivered') {
     expect(Date.now() < deadline, 'dossier delivered in time').toBeTruthy();
-    await page.reload();
+    // While a dossier is not final its page refreshes itself (meta refresh,
+    // 2 s): a reload that collides with it is aborted, and the page's own
+    // refresh is the reload then.
+    await page.reload().catch(async (e) => {
+      if (!String(e).includes('ERR_ABORTED')) throw e;
+      await page.waitForLoadState('load');
+    });
   }
 
   await clickTo(page, P.Dossier.ResultLink, P.Result.DocumentNo);
