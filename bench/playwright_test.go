@@ -116,11 +116,11 @@ func BenchmarkVsPlaywright(b *testing.B) {
 		sumTheirs += mt
 		figure("flow "+svc.ID+" vs Playwright (1 worker)", "dvcqa median %s · Playwright median %s · ratio %.2f", ms(mo), ms(mt), ratio(mo, mt))
 	}
-	if part == "b" {
-		// (a) skipped
-	} else if pwErr != nil {
+	switch {
+	case part == "b": // (a) skipped: nothing to print
+	case pwErr != nil:
 		figure("one flow per service, standalone mock (dvcqa only)", "sum of medians %s over %d services, %d runs each", ms(sumOurs), len(services), pairs)
-	} else {
+	default:
 		figure("one flow per service vs Playwright (1 worker)", "dvcqa sum of medians %s · Playwright %s · ratio %.2f · per-pair ratios %s",
 			ms(sumOurs), ms(sumTheirs), ratio(sumOurs, sumTheirs), fmtRatios(pairRatios))
 	}
