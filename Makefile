@@ -87,12 +87,24 @@ mock: deps build
 catalog: build
 	$(DVCQA) catalog
 
-## bench: Go benchmarks, figures printed (no timed assertions anywhere): one browser flow per service (3 runs each),
-## the browser layer of the suites with 1 and 2 Ginkgo processes (1 run each: it is the suites themselves), the unit benchmarks (among them the suites cache: build vs reuse)
-bench: deps
-	$(GO) test -run '^$$' -bench '^BenchmarkBrowserFlow$$' -benchtime 3x -timeout 30m ./bench
-	$(GO) test -run '^$$' -bench '^BenchmarkBrowserLayer$$' -benchtime 1x -timeout 30m ./bench
-	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -e '/suites$$' -e '/bench$$')
+## bench: every figure of issue 14's "Speed" section (docs/bench.md; ~15 min, not in `make test`, no timed assertions):
+## each browser flow vs its physical floor, dvcqa vs Playwright Test on the same flows (one per service; 25 with 2 workers),
+## Chromium's PSS with 2 processes, the API layer for 1 and 34 provinces, the suites cache (build vs reuse), the unit
+## benchmarks; each figure printed as it comes and all again at the end ("dvcqa bench figures"). A benchmark that fails
+## is named there, the others still run; make then exits 1.
+BENCH_FIG = bin/bench-figures.txt
+bench_go  = DVCQA_BENCH_FIGURES=$(CURDIR)/$(BENCH_FIG) $(GO) test -run '^$$' -timeout 30m
+bench: deps build
+	@rm -f $(BENCH_FIG) bin/bench-failed; touch $(BENCH_FIG)
+	$(bench_go) -bench '^BenchmarkBrowserFlow$$' -benchtime 3x ./bench || echo "BenchmarkBrowserFlow: FAILED" | tee -a $(BENCH_FIG) bin/bench-failed
+	$(bench_go) -bench '^BenchmarkVsPlaywright$$' -benchtime 1x ./bench || echo "BenchmarkVsPlaywright: FAILED" | tee -a $(BENCH_FIG) bin/bench-failed
+	$(bench_go) -bench '^BenchmarkBrowserLayer$$/^procs=2$$' -benchtime 1x ./bench || echo "BenchmarkBrowserLayer: FAILED" | tee -a $(BENCH_FIG) bin/bench-failed
+	$(bench_go) -bench '^BenchmarkAPILayer$$' -benchtime 1x ./bench || echo "BenchmarkAPILayer: FAILED" | tee -a $(BENCH_FIG) bin/bench-failed
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -e '/suites$$' -e '/bench$$') > bin/bench-unit.txt 2>&1 \
+	  || echo "unit benchmarks: FAILED (bin/bench-unit.txt)" | tee -a $(BENCH_FIG) bin/bench-failed; cat bin/bench-unit.txt
+	@awk '/^BenchmarkSuitesReuse\/(build|reuse|key)-/ { n = $$1; sub(/^BenchmarkSuitesReuse\//, "", n); sub(/-[0-9]+$$/, "", n); \
+	  printf "suites cache (BenchmarkSuitesReuse) %s: %.0f ms per run\n", n, $$3 / 1e6 }' bin/bench-unit.txt >> $(BENCH_FIG)
+	@echo; echo "dvcqa bench figures"; sed 's/^/  /' $(BENCH_FIG); test ! -f bin/bench-failed
 
 ## clean: remove run output (runs/) and built binaries (bin/); nothing tracked lives there
 CLEAN_DIRS := runs bin

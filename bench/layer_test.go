@@ -59,6 +59,8 @@ func BenchmarkBrowserLayer(b *testing.B) {
 			}
 			b.ReportMetric(total.Seconds()/float64(n), "s/layer")
 			b.ReportMetric(peak, "chromium-peak-pss-MB")
+			figure("Chromium PSS peak, browser layer "+c.name, "%.0f MB (aim ≤ 600 MB with 2 processes) · layer %.1f s wall (ginkgo, %q)",
+				peak, total.Seconds()/float64(n), c.filter)
 		})
 	}
 }
@@ -121,10 +123,4 @@ func haveChromium() bool {
 		}
 	}
 	return false
-}
-
-// tail is the last n lines of s: where Ginkgo prints its summary.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
