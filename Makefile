@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit store soak suites officers external procs shards selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test check unit store soak suites officers officers-api officers-web external procs shards selftest mock catalog bench clean clean-check
 
 all: test
 
@@ -50,8 +50,12 @@ suites:
 ## officer's refusals through the back office's API, and the browser flow of three services through its officer pages
 OFFICERS_API := (layer:api && kind:e2e) || system:backoffice
 OFFICERS_WEB := layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09)
+# The two runs are independent (own worlds and run folders), so they run at once; -O prints each whole.
 officers:
+	@$(MAKE) --no-print-directory -j2 -O officers-api officers-web
+officers-api:
 	@$(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26)
+officers-web:
 	@$(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3)
 
 # officers_run(runs folder, target, label filter, specs): a filtered run is partial, so dvcqa exits 1 even when
@@ -75,9 +79,12 @@ procs:
 shards:
 	$(GO) test -count=1 -run 'TestShardsMergeEqualUnsharded' ./cmd/dvcqa
 
-## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
+## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20.
+## The defect runs, the healthy runs and the fault matrix's cells are independent runs (each its own world) that
+## wait on I/O and timers more than on CPU: SELFTEST_PARALLEL of them run at once, from one compiled suites binary.
+SELFTEST_PARALLEL ?= 4
 selftest:
-	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
+	$(GO) test -v -count=1 -timeout 25m -parallel $(SELFTEST_PARALLEL) -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml, admin token beside it)
 mock: deps build

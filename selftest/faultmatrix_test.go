@@ -115,16 +115,7 @@ func TestFaultMatrix(t *testing.T) {
 		return want(vocab.SystemPortal, f)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	suites, err := BuildSuites(ctx, root, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel() // its cells share -test.parallel's slots with the defect and healthy runs
 	cat, err := fixtures.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +140,8 @@ func TestFaultMatrix(t *testing.T) {
 					t.Parallel()
 					sem <- struct{}{}
 					defer func() { <-sem }()
+					ctx, cancel := cellContext()
+					defer cancel()
 					start := time.Now()
 					s, err := runCell(ctx, t, suites, cat, sys, f)
 					r := result{sys: sys, fault: f, took: time.Since(start)}
@@ -171,6 +164,8 @@ func TestFaultMatrix(t *testing.T) {
 				t.Parallel()
 				sem <- struct{}{}
 				defer func() { <-sem }()
+				ctx, cancel := cellContext()
+				defer cancel()
 				start := time.Now()
 				s, err := runCell(ctx, t, suites, cat, worldCell, f)
 				r := result{sys: worldCell, fault: f, took: time.Since(start)}
@@ -199,6 +194,12 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.sys, r.fault, r.got, r.took.Round(100*time.Millisecond), ok)
 	}
 	t.Logf("fault matrix:\n%s", b.String())
+}
+
+// cellContext bounds one cell from its start, not the matrix's: cells may
+// wait for a parallel slot behind other selftests' runs.
+func cellContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 4*time.Minute)
 }
 
 // runCell starts a world behind a proxy with the fault on sys, runs the
@@ -378,14 +379,6 @@ func TestSilentTargetEndsFast(t *testing.T) {
 	const filter = "layer:api && (service:DV07 || service:DV09 || kind:platform || db:population)"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	suites, err := BuildSuites(ctx, root, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat, err := fixtures.Load()
 	if err != nil {
 		t.Fatal(err)
