@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit store soak suites officers officers-api officers-web external procs shards selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test test-lane-e2e test-lane-selftest check unit store soak suites officers external procs shards selftest selftest-runs selftest-healthy mock catalog bench clean clean-check
 
 all: test
 
@@ -23,7 +23,26 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the end-to-end specs with manual officers, the standalone-mock proof, the run's processes
-test: deps build clean-check check unit store soak suites officers external procs shards selftest
+## After the unit tests two lanes run at once: the selftest's runs that mostly wait on timers and I/O (seeded defects,
+## fault matrix, …), and the other end-to-end targets one after another; then the healthy runs alone, as they keep
+## both cores busy and prove no false alarm on a machine that is not overloaded. Each target's output is printed
+## whole when it ends, with its time.
+test:
+	@$(call timed_targets,deps build clean-check check unit)
+	@$(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest
+	@$(call timed_targets,selftest-healthy)
+
+TEST_LANE_E2E := store soak suites officers external procs shards
+test-lane-e2e:
+	@$(call timed_targets,$(TEST_LANE_E2E))
+test-lane-selftest:
+	@$(call timed_targets,selftest-runs)
+
+# timed_targets(targets): make each in turn (stopping at the first failure) and say how long each took.
+define timed_targets
+for t in $(1); do s=$$(date +%s); $(MAKE) --no-print-directory $$t || { echo "make $$t: FAILED after $$(( $$(date +%s) - s )) s"; exit 1; }; \
+  echo "make $$t: $$(( $$(date +%s) - s )) s"; done
+endef
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -50,13 +69,12 @@ suites:
 ## officer's refusals through the back office's API, and the browser flow of three services through its officer pages
 OFFICERS_API := (layer:api && kind:e2e) || system:backoffice
 OFFICERS_WEB := layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09)
-# The two runs are independent (own worlds and run folders), so they run at once; -O prints each whole.
+# The two runs are independent (own worlds and run folders), so they run at once; each one's lines are printed whole.
 officers:
-	@$(MAKE) --no-print-directory -j2 -O officers-api officers-web
-officers-api:
-	@$(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26)
-officers-web:
-	@$(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3)
+	@d=$$(mktemp -d); \
+	  ( $(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26) ) >$$d/api 2>&1 & a=$$!; \
+	  ( $(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3) ) >$$d/web 2>&1 & w=$$!; \
+	  wait $$a; ra=$$?; wait $$w; rw=$$?; cat $$d/api $$d/web; rm -rf $$d; [ $$ra -eq 0 ] && [ $$rw -eq 0 ]
 
 # officers_run(runs folder, target, label filter, specs): a filtered run is partial, so dvcqa exits 1 even when
 # every spec passed; the spec count decides: all of them passed, none failed (an exit of 2 never passes).
@@ -80,11 +98,16 @@ shards:
 	$(GO) test -count=1 -run 'TestShardsMergeEqualUnsharded' ./cmd/dvcqa
 
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20.
-## The defect runs, the healthy runs and the fault matrix's cells are independent runs (each its own world) that
-## wait on I/O and timers more than on CPU: SELFTEST_PARALLEL of them run at once, from one compiled suites binary.
+## The defect runs and the fault matrix's cells are independent runs (each its own world) that mostly wait on
+## timers: SELFTEST_PARALLEL of them run at once, from one compiled suites binary. The healthy runs go two at a time.
 SELFTEST_PARALLEL ?= 4
+SELFTEST_RUNS := TestSeededDefectsAreCaught|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast
 selftest:
-	$(GO) test -v -count=1 -timeout 25m -parallel $(SELFTEST_PARALLEL) -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
+	@$(call timed_targets,selftest-runs selftest-healthy)
+selftest-runs:
+	$(GO) test -v -count=1 -timeout 25m -parallel $(SELFTEST_PARALLEL) -run '$(SELFTEST_RUNS)' ./selftest
+selftest-healthy:
+	$(GO) test -v -count=1 -timeout 25m -run 'TestHealthyRunsStayGreen' ./selftest
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml, admin token beside it)
 mock: deps build
