@@ -28,15 +28,15 @@ run: deps build
 ## both cores busy and prove no false alarm on a machine that is not overloaded. Each target's output is printed
 ## whole when it ends, with its time.
 test:
-	@$(call timed_targets,deps build clean-check check unit)
-	@$(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest
-	@$(call timed_targets,selftest-healthy)
+	+@$(call timed_targets,deps build clean-check check unit)
+	+@$(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest
+	+@$(call timed_targets,selftest-healthy)
 
 TEST_LANE_E2E := store soak suites officers external procs shards
 test-lane-e2e:
-	@$(call timed_targets,$(TEST_LANE_E2E))
+	+@$(call timed_targets,$(TEST_LANE_E2E))
 test-lane-selftest:
-	@$(call timed_targets,selftest-runs)
+	+@$(call timed_targets,selftest-runs)
 
 # timed_targets(targets): make each in turn (stopping at the first failure) and say how long each took.
 define timed_targets
@@ -103,7 +103,7 @@ shards:
 SELFTEST_PARALLEL ?= 4
 SELFTEST_RUNS := TestSeededDefectsAreCaught|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast
 selftest:
-	@$(call timed_targets,selftest-runs selftest-healthy)
+	+@$(call timed_targets,selftest-runs selftest-healthy)
 selftest-runs:
 	$(GO) test -v -count=1 -timeout 25m -parallel $(SELFTEST_PARALLEL) -run '$(SELFTEST_RUNS)' ./selftest
 selftest-healthy:
