@@ -26,10 +26,11 @@ run: deps build
 ## After the unit tests two lanes run at once: the selftest's runs that mostly wait on timers and I/O (seeded defects,
 ## fault matrix, …), and the other end-to-end targets one after another; then the healthy runs alone, as they keep
 ## both cores busy and prove no false alarm on a machine that is not overloaded. Each target's output is printed
-## whole when it ends, with its time.
+## whole when it ends, with its time. TEST_SERIAL=1 runs the two lanes one after the other instead.
 test:
 	+@$(call timed_targets,deps build clean-check check unit)
-	+@$(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest
+	+@if [ -n "$(TEST_SERIAL)" ]; then $(call timed_targets,$(TEST_LANE_E2E) selftest-runs); \
+	  else $(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest; fi
 	+@$(call timed_targets,selftest-healthy)
 
 TEST_LANE_E2E := store soak suites officers external procs shards
@@ -69,12 +70,9 @@ suites:
 ## officer's refusals through the back office's API, and the browser flow of three services through its officer pages
 OFFICERS_API := (layer:api && kind:e2e) || system:backoffice
 OFFICERS_WEB := layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09)
-# The two runs are independent (own worlds and run folders), so they run at once; each one's lines are printed whole.
 officers:
-	@d=$$(mktemp -d); \
-	  ( $(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26) ) >$$d/api 2>&1 & a=$$!; \
-	  ( $(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3) ) >$$d/web 2>&1 & w=$$!; \
-	  wait $$a; ra=$$?; wait $$w; rw=$$?; cat $$d/api $$d/web; rm -rf $$d; [ $$ra -eq 0 ] && [ $$rw -eq 0 ]
+	@$(call officers_run,test-officers,fixtures/targets/mock-manual-officers.yaml,$(OFFICERS_API),26)
+	@$(call officers_run,test-officers-web,fixtures/targets/mock-manual-officers-web.yaml,$(OFFICERS_WEB),3)
 
 # officers_run(runs folder, target, label filter, specs): a filtered run is partial, so dvcqa exits 1 even when
 # every spec passed; the spec count decides: all of them passed, none failed (an exit of 2 never passes).
