@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test check unit store soak suites officers external procs shards selftest mock catalog bench clean clean-check
+.PHONY: all deps build run test test-lane-e2e test-lane-selftest check unit store soak suites officers external procs shards selftest selftest-runs selftest-healthy mock catalog bench clean clean-check
 
 all: test
 
@@ -23,7 +23,27 @@ run: deps build
 	$(DVCQA) run $(ARGS)
 
 ## test: formatting, vet, unit tests, the store on SQLite and PostgreSQL, the mock's memory soak, the suites against the embedded mock, the end-to-end specs with manual officers, the standalone-mock proof, the run's processes
-test: deps build clean-check check unit store soak suites officers external procs shards selftest
+## After the unit tests two lanes run at once: the selftest's runs that mostly wait on timers and I/O (seeded defects,
+## fault matrix, …), and the other end-to-end targets one after another; then the healthy runs alone, as they keep
+## both cores busy and prove no false alarm on a machine that is not overloaded. Each target's output is printed
+## whole when it ends, with its time. TEST_SERIAL=1 runs the two lanes one after the other instead.
+test:
+	+@$(call timed_targets,deps build clean-check check unit)
+	+@if [ -n "$(TEST_SERIAL)" ]; then $(call timed_targets,$(TEST_LANE_E2E) selftest-runs); \
+	  else $(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest; fi
+	+@$(call timed_targets,selftest-healthy)
+
+TEST_LANE_E2E := store soak suites officers external procs shards
+test-lane-e2e:
+	+@$(call timed_targets,$(TEST_LANE_E2E))
+test-lane-selftest:
+	+@$(call timed_targets,selftest-runs)
+
+# timed_targets(targets): make each in turn (stopping at the first failure) and say how long each took.
+define timed_targets
+for t in $(1); do s=$$(date +%s); $(MAKE) --no-print-directory $$t || { echo "make $$t: FAILED after $$(( $$(date +%s) - s )) s"; exit 1; }; \
+  echo "make $$t: $$(( $$(date +%s) - s )) s"; done
+endef
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -75,9 +95,17 @@ procs:
 shards:
 	$(GO) test -count=1 -run 'TestShardsMergeEqualUnsharded' ./cmd/dvcqa
 
-## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20
+## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20.
+## The defect runs and the fault matrix's cells are independent runs (each its own world) that mostly wait on
+## timers: SELFTEST_PARALLEL of them run at once, from one compiled suites binary. The healthy runs go two at a time.
+SELFTEST_PARALLEL ?= 4
+SELFTEST_RUNS := TestSeededDefectsAreCaught|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast
 selftest:
-	$(GO) test -v -count=1 -timeout 25m -run 'TestSeededDefectsAreCaught|TestHealthyRunsStayGreen|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast' ./selftest
+	+@$(call timed_targets,selftest-runs selftest-healthy)
+selftest-runs:
+	$(GO) test -v -count=1 -timeout 25m -parallel $(SELFTEST_PARALLEL) -run '$(SELFTEST_RUNS)' ./selftest
+selftest-healthy:
+	$(GO) test -v -count=1 -timeout 25m -run 'TestHealthyRunsStayGreen' ./selftest
 
 ## mock: the mock world standalone on 127.0.0.1:8080 (target file in runs/mock-target.yaml, admin token beside it)
 mock: deps build

@@ -154,8 +154,10 @@ func TestHealthyRunsStayGreen(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	start := time.Now()
-	// Two runs at a time: each run is one serial Ginkgo process, and the
-	// machine has two cores.
+	// Two runs at a time, whatever -test.parallel says: each run is one
+	// serial Ginkgo process whose harness and world keep a core busy (two
+	// at a time use the machine's two cores), unlike the defect runs and
+	// the fault matrix's cells, which mostly wait on timers.
 	outcomes := make([]*Outcome, runs)
 	errs := make([]error, runs)
 	next := make(chan int)

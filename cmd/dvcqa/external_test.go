@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,8 +30,9 @@ func TestExternalMockWithDefect(t *testing.T) {
 	defer cancel()
 	root, tmp, bin := buildDvcqa(ctx, t)
 	targetFile := serveMock(ctx, t, bin, filepath.Join(tmp, "target.yaml"), "--defect", defect)
-	external := runDvcqa(ctx, t, bin, root, tmp, "external", "--target", targetFile, "--label-filter", filter)
-	embedded := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--defect", defect, "--label-filter", filter)
+	external, embedded := runDvcqaPair(ctx, t, bin, root, tmp,
+		[]string{"external", "--target", targetFile, "--label-filter", filter},
+		[]string{"embedded", "--defect", defect, "--label-filter", filter})
 	if external.Passed || embedded.Passed {
 		t.Fatalf("a run with %s passed: external %v, embedded %v", defect, external.Passed, embedded.Passed)
 	}
@@ -48,20 +53,12 @@ func TestExternalMockWithDefect(t *testing.T) {
 	}
 }
 
-// buildDvcqa builds the command into a temporary folder and returns the
-// module root, that folder and the binary.
-func buildDvcqa(ctx context.Context, t *testing.T) (root, tmp, bin string) {
+// buildDvcqa returns the module root, a temporary folder for the test and
+// the command, built once for the package's tests (dvcqaBinary).
+func buildDvcqa(_ context.Context, t *testing.T) (root, tmp, bin string) {
 	t.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp = t.TempDir()
-	bin = filepath.Join(tmp, "dvcqa")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build dvcqa: %v\n%s", err, out)
-	}
-	return root, tmp, bin
+	bin, root = dvcqaBinary(t)
+	return root, t.TempDir(), bin
 }
 
 // serveMock starts `dvcqa mock serve` on a free loopback port and waits for
@@ -93,21 +90,66 @@ func serveMock(ctx context.Context, t *testing.T, bin, targetFile string, extra 
 // runDvcqa runs `dvcqa run` and reads the summary it wrote.
 func runDvcqa(ctx context.Context, t *testing.T, bin, root, tmp, name string, extra ...string) *reports.Summary {
 	t.Helper()
+	s, out, err := runDvcqaOut(ctx, bin, root, tmp, name, extra...)
+	_, _ = os.Stderr.Write(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// runDvcqaPair runs two independent `dvcqa run`s at once (each its own
+// world, browser and run folder: they wait on I/O and timers more than on
+// CPU) and reads both summaries. Each run's console is printed whole once
+// it ends, so the two never interleave.
+func runDvcqaPair(ctx context.Context, t *testing.T, bin, root, tmp string, a, b []string) (*reports.Summary, *reports.Summary) {
+	t.Helper()
+	type result struct {
+		s   *reports.Summary
+		out []byte
+		err error
+	}
+	var res [2]result
+	var wg sync.WaitGroup
+	for i, args := range [][]string{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i].s, res[i].out, res[i].err = runDvcqaOut(ctx, bin, root, tmp, args[0], args[1:]...)
+		}()
+	}
+	wg.Wait()
+	for _, r := range res {
+		_, _ = os.Stderr.Write(r.out)
+	}
+	for _, r := range res {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	return res[0].s, res[1].s
+}
+
+// runDvcqaOut runs `dvcqa run` as run name under tmp/name and returns the
+// summary it wrote and its console.
+func runDvcqaOut(ctx context.Context, bin, root, tmp, name string, extra ...string) (*reports.Summary, []byte, error) {
 	args := append([]string{"run", "--runs", filepath.Join(tmp, name), "--run-id", name}, extra...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "=== dvcqa %s\n", strings.Join(args, " "))
+	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.Env = append(os.Environ(), vocab.EnvTarget+"=") // the flag's default must not come from the caller
 	runErr := cmd.Run()
 	data, err := os.ReadFile(filepath.Join(tmp, name, name, reports.SummaryFile))
 	if err != nil {
-		t.Fatalf("%s run wrote no summary (run: %v): %v", name, runErr, err)
+		return nil, out.Bytes(), fmt.Errorf("%s run wrote no summary (run: %v): %w", name, runErr, err)
 	}
 	var s reports.Summary
 	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatalf("%s summary: %v", name, err)
+		return nil, out.Bytes(), fmt.Errorf("%s summary: %w", name, err)
 	}
-	return &s
+	return &s, out.Bytes(), nil
 }
 
 func sameVerdicts(t *testing.T, external, embedded *reports.Summary) {

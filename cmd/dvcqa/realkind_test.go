@@ -51,8 +51,9 @@ func TestRealKindTarget(t *testing.T) {
 	// Every spec of the API layer, and the browser layer of a free and a
 	// paid service; the second profile below runs every browser flow.
 	const filter = "layer:api || (layer:browser && (service:DV09 || service:DV07))"
-	got := runDvcqa(ctx, t, bin, root, tmp, "real", "--target", real, "--label-filter", filter)
-	want := runDvcqa(ctx, t, bin, root, tmp, "embedded", "--target", embedded, "--label-filter", filter)
+	got, want := runDvcqaPair(ctx, t, bin, root, tmp,
+		[]string{"real", "--target", real, "--label-filter", filter},
+		[]string{"embedded", "--target", embedded, "--label-filter", filter})
 	if got.Target.Kind != fixtures.KindReal {
 		t.Errorf("the run's target is kind %q, want real", got.Target.Kind)
 	}
@@ -89,8 +90,9 @@ func TestRealKindTarget(t *testing.T) {
 	// attachments, prefill from four databases), the platform and the
 	// database connections; every flow runs in `make suites`.
 	const nfilter = "layer:browser && kind:e2e && (service:DV02 || service:DV07 || service:DV09 || service:DV12 || service:DV19 || service:DV25) || kind:platform || kind:connection"
-	ngot := runDvcqa(ctx, t, bin, root, tmp, "real-noapi", "--target", noAPI, "--label-filter", nfilter)
-	nwant := runDvcqa(ctx, t, bin, root, tmp, "embedded-noapi", "--target", embNoAPI, "--label-filter", nfilter)
+	ngot, nwant := runDvcqaPair(ctx, t, bin, root, tmp,
+		[]string{"real-noapi", "--target", noAPI, "--label-filter", nfilter},
+		[]string{"embedded-noapi", "--target", embNoAPI, "--label-filter", nfilter})
 	if ngot.Totals.Failed > 0 || nwant.Totals.Failed > 0 {
 		t.Errorf("portal.api none: a healthy world failed specs: real %d, embedded %d", ngot.Totals.Failed, nwant.Totals.Failed)
 		logFailures(t, ngot)
@@ -109,8 +111,9 @@ func TestRealKindTarget(t *testing.T) {
 	const defect, dfilter = "fee-wrong-amount@DV07", "service:DV07 && layer:api"
 	dmock := serveMock(ctx, t, bin, filepath.Join(tmp, "defect", "mock.yaml"), "--tls", "--dialect", realDialects, "--defect", defect)
 	dreal := realProfile(t, cat, dmock)
-	dgot := runDvcqa(ctx, t, bin, root, tmp, "real-defect", "--target", dreal, "--label-filter", dfilter)
-	dwant := runDvcqa(ctx, t, bin, root, tmp, "embedded-defect", "--target", embedded, "--defect", defect, "--label-filter", dfilter)
+	dgot, dwant := runDvcqaPair(ctx, t, bin, root, tmp,
+		[]string{"real-defect", "--target", dreal, "--label-filter", dfilter},
+		[]string{"embedded-defect", "--target", embedded, "--defect", defect, "--label-filter", dfilter})
 	sameVerdicts(t, dgot, dwant)
 	g, w := firstFailure(dgot, "DV07"), firstFailure(dwant, "DV07")
 	if g == "" || w == "" {
