@@ -7,7 +7,7 @@ DVCQA    := bin/dvcqa
 ARGS     ?=
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites$$')
 
-.PHONY: all deps build run test test-lane-e2e test-lane-selftest check unit store soak suites officers external procs shards selftest selftest-runs selftest-healthy mock catalog bench clean clean-check
+.PHONY: all deps build run test test-lane-e2e test-lane-selftest check unit store soak suites officers external procs shards selftest selftest-runs selftest-healthy provinces mock catalog bench clean clean-check
 
 all: test
 
@@ -33,7 +33,7 @@ test:
 	  else $(MAKE) --no-print-directory -j2 -Otarget test-lane-e2e test-lane-selftest; fi
 	+@$(call timed_targets,selftest-healthy)
 
-TEST_LANE_E2E := store soak suites officers external procs shards
+TEST_LANE_E2E := store soak suites officers external procs shards provinces
 test-lane-e2e:
 	+@$(call timed_targets,$(TEST_LANE_E2E))
 test-lane-selftest:
@@ -95,11 +95,16 @@ procs:
 shards:
 	$(GO) test -count=1 -run 'TestShardsMergeEqualUnsharded' ./cmd/dvcqa
 
+## provinces: the API flows of two services in provinces 01 and 79 with a defect seeded in 79's DV09 only: it fails there
+## and nowhere else, and the national headline and the province × service matrix say so (docs/provinces.md)
+provinces:
+	$(GO) test -count=1 -run 'TestProvincesScopedDefectShowsOnlyThere' ./cmd/dvcqa
+
 ## selftest: every seeded defect caught by exactly its declared specs; the healthy suite green 20 runs of 20.
 ## The defect runs and the fault matrix's cells are independent runs (each its own world) that mostly wait on
 ## timers: SELFTEST_PARALLEL of them run at once, from one compiled suites binary. The healthy runs go two at a time.
 SELFTEST_PARALLEL ?= 4
-SELFTEST_RUNS := TestSeededDefectsAreCaught|TestBrowserSuitesOnRemoteChromium|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast
+SELFTEST_RUNS := TestSeededDefectsAreCaught|TestBrowserSuitesOnRemoteChromium|TestBrowserSuitesSurviveADeadEndpoint|TestReportsLeakNoSecret|TestDiffListsTheRegressions|TestInterruptStillWritesReports|TestPartialRunNeverPasses|TestFaultMatrix|TestSilentTargetEndsFast
 selftest:
 	+@$(call timed_targets,selftest-runs selftest-healthy)
 selftest-runs:
