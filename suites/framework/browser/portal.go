@@ -423,10 +423,29 @@ func (p *Portal) WaitStatus(want string, timeout time.Duration) error {
 				break
 			}
 		}
-		if err := p.Tab.Reload(); err != nil {
+		if err := p.reload(); err != nil {
 			return wrap("wait for status "+want, err)
 		}
 	}
+}
+
+// reload reloads the dossier page. A reload that meets the page's own
+// refresh mid-navigation gets "Not attached to an active page" from
+// Chromium: the page is fine a moment later, so it is tried again, a few
+// times, before it counts as a failure.
+func (p *Portal) reload() error {
+	var err error
+	for try := 0; try < 4; try++ {
+		if err = p.Tab.Reload(); err == nil || !strings.Contains(err.Error(), "Not attached to an active page") {
+			return err
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-p.Tab.ctx.Done():
+			return err
+		}
+	}
+	return err
 }
 
 // The backoff of WaitStatus's polls: the mock delivers in tens of ms, a
