@@ -15,6 +15,7 @@ func judgeProvinces(s *Summary, specs []*spec, in Input) {
 	if len(order) < 2 {
 		return
 	}
+	var subs []*Summary
 	for _, code := range order {
 		var own []*spec
 		for _, sp := range specs {
@@ -24,6 +25,7 @@ func judgeProvinces(s *Summary, specs []*spec, in Input) {
 		}
 		sub := &Summary{NationalDBs: map[string]*Verdict{}, Platform: map[string]*Verdict{}, Health: s.Health, Meta: s.Meta}
 		judge(sub, own, in)
+		subs = append(subs, sub)
 		row := ProvinceRow{Province: code, ServicesReady: sub.Headline.ServicesReady, ServicesTotal: sub.Headline.ServicesTotal,
 			DBsReady: sub.Headline.DBsReady, DBsTotal: sub.Headline.DBsTotal, SyncOK: sub.Headline.SyncOK,
 			DVCQGConnected: dvcqgConnected(sub), DBsConnected: sub.Headline.DBsTotal > 0 && sub.Headline.DBsReady == sub.Headline.DBsTotal}
@@ -40,6 +42,41 @@ func judgeProvinces(s *Summary, specs []*spec, in Input) {
 	}
 	s.Headline.ProvincesTotal = len(order)
 	nationalOnlyWhereEveryProvince(s)
+	// The same for the national databases and the platform systems: pooled,
+	// one province's pass would cover another's skipped check.
+	for id, v := range s.NationalDBs {
+		if downgrade(v, order, subs, func(sub *Summary) *Verdict { return sub.NationalDBs[id] }) {
+			s.Headline.DBsReady--
+		}
+	}
+	for id, v := range s.Platform {
+		downgrade(v, order, subs, func(sub *Summary) *Verdict { return sub.Platform[id] })
+	}
+}
+
+// downgrade makes a READY item NOT VERIFIED when some province's own
+// verdict of it is not READY (or WAIVED), naming those provinces; it says
+// whether it did.
+func downgrade(v *Verdict, order []string, subs []*Summary, of func(*Summary) *Verdict) bool {
+	if v.Readiness != Ready {
+		return false
+	}
+	var short []string
+	for i, sub := range subs {
+		if pv := of(sub); pv == nil || (pv.Readiness != Ready && pv.Readiness != Waived) {
+			r := NotVerified
+			if pv != nil {
+				r = pv.Readiness
+			}
+			short = append(short, order[i]+" "+r)
+		}
+	}
+	if len(short) == 0 {
+		return false
+	}
+	v.Readiness = NotVerified
+	v.Unverified = append(v.Unverified, Unverified{Check: "provinces", Reason: "not READY in every province: " + strings.Join(short, ", ")})
+	return true
 }
 
 // nationalOnlyWhereEveryProvince: a service is READY nationally only when

@@ -102,3 +102,24 @@ func TestProvinceNotRunIsNotCoveredByAnother(t *testing.T) {
 		t.Errorf("headline %+v, want 2 READY and 1 not verified", s.Headline)
 	}
 }
+
+// The same holds for a national database: population's connection spec
+// skipped in 79 leaves it NOT VERIFIED nationally, not READY on 01's pass.
+func TestProvinceDatabaseNotRunIsNotCoveredByAnother(t *testing.T) {
+	srs := inProvince("79")
+	for i, sr := range srs {
+		if sr.LeafNodeLabels[0] == "db:population" {
+			srs[i] = skipped("", sr.LeafNodeLabels...)
+		}
+	}
+	s := provincesRun(append(inProvince("01"), srs...))
+	if v := s.NationalDBs["population"]; v.Readiness != NotVerified {
+		t.Fatalf("population nationally: %s, want NOT VERIFIED", v.Readiness)
+	}
+	if s.Headline.DBsReady != 1 || s.Headline.ProvincesDBs != 1 {
+		t.Errorf("headline %+v, want 1 database READY nationally and 1/2 provinces connected", s.Headline)
+	}
+	if s.Gate.Passed {
+		t.Error("the gate passed with population not checked in 79")
+	}
+}
